@@ -1,0 +1,142 @@
+"""Fixtures in the Flask tutorial's style: app, client, runner, and helpers that read like a story.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema is built once
+per session by running the real migrations (so every test also exercises them); each test starts from empty
+tables, keeping the reference data (boroughs, services) that the migrations load.
+"""
+import os
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from victimcare import create_app
+from victimcare.extensions import db as _db
+from victimcare.extensions import limiter
+
+from .factories import TEST_PASSWORD, make_user
+
+REFERENCE_TABLES = {"boroughs", "services", "alembic_version"}
+GENESIS = "0" * 64
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (so its own `g` and database session), as in production.
+
+    Without this, requests would reuse the test's app context and share cached state between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    _reset_schema(url)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+        _db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
+    _db.session.execute(text("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": GENESIS})
+    _db.session.execute(
+        text("UPDATE services SET first_contact_days_enhanced = 2, first_contact_days_standard = 5, "
+             "allow_self_approval = :f, active = :t"),
+        {"f": False, "t": True},
+    )
+    _db.session.commit()
+
+
+def _has_sqlite_sequence() -> bool:
+    return bool(_db.session.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")).first())
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Every test runs inside an app context on empty tables, with fresh rate-limit counters."""
+    with app.app_context():
+        _empty_tables()
+        limiter.reset()
+        yield
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password=TEST_PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/sign-in", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def users(app):
+    """One user per role, and an advocate for two different services, for access tests."""
+    return {
+        "caseworker": make_user("caseworker"),
+        "advocate": make_user("advocate", service="domestic-abuse"),
+        "other_advocate": make_user("advocate", service="hate-crime"),
+        "commissioner": make_user("commissioner"),
+        "admin": make_user("admin"),
+    }

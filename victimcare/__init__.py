@@ -1,0 +1,167 @@
+"""victimcare: case management for London victim services."""
+import os
+import secrets
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import CONFIGS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app. `config_name` is default, production or testing (else $VICTIMCARE_CONFIG)."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"), template_folder=None)
+    name = config_name or os.environ.get("VICTIMCARE_CONFIG", "default")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown configuration {name!r}: choose one of {', '.join(sorted(CONFIGS))}")
+    app.config.from_object(CONFIGS[name])
+    if overrides:
+        app.config.update(overrides)
+    _ensure_secret_key(app)
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Production refuses to start without SECRET_KEY; local running keeps a random key under instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in the environment for the production configuration")
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+    from .web import template_helpers
+
+    template_helpers.register(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers tables for migrations)
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        from .models import User
+
+        user_id, _, nonce = (identity or "").partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_nonce != nonce:
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth.routes import bp as auth_bp
+    from .cases.routes import bp as cases_bp
+    from .main.routes import bp as main_bp
+    from .referrals.routes import bp as referrals_bp
+    from .reports.routes import bp as reports_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(referrals_bp)
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .web.errors import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask_login import current_user, logout_user
+
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+
+    @app.before_request
+    def enforce_idle_timeout():
+        if request.endpoint == "static" or request.blueprint == "api":
+            return
+        now = datetime.now(timezone.utc).timestamp()
+        last_seen = session.get("last_seen")
+        if current_user.is_authenticated:
+            if last_seen and now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
+                logout_user()
+                session.clear()
+                g.session_expired = True
+                return
+            session.permanent = True
+            session["last_seen"] = now
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

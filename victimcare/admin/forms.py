@@ -1,0 +1,40 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..domain.vocab import ROLES, SERVICES
+
+
+class NewUserForm(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's name")])
+    email = EmailField(
+        "Email address", widget=GovTextInput(), validators=[InputRequired(message="Enter an email address")]
+    )
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        choices=list(ROLES),
+        validators=[InputRequired(message="Choose a role")],
+    )
+    service = SelectField(
+        "Service (advocates only)",
+        widget=GovSelect(),
+        choices=[("", "No service")] + list(SERVICES),
+        validators=[Optional()],
+    )
+    is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
+    password = PasswordField(
+        "Initial password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. Share it with the person securely.",
+        validators=[InputRequired(message="Enter an initial password"), Length(min=12, message="Password must be at least 12 characters")],
+    )
+    submit = SubmitField("Create user", widget=GovSubmitInput())

@@ -1,0 +1,44 @@
+"""Administration: staff accounts. Admins never see case content."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ..services import users
+from ..services.errors import ValidationFailed
+from ..web import current_actor, permission_required
+from ..web.forms import apply_service_errors
+from .forms import NewUserForm
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.route("/users", endpoint="users")
+@permission_required("user.manage")
+def users_list():
+    page = request.args.get("page", 1, type=int)
+    return render_template("admin/users.html", users=users.list_users(current_actor(), page))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required("user.manage")
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                current_actor(), form.email.data, form.name.data, form.role.data, form.password.data,
+                service_slug=form.service.data or None, is_lead=form.is_lead.data,
+            )
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(f"{user.name} can now sign in as {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@permission_required("user.manage")
+def set_active(user_id):
+    active = request.form.get("active") == "true"
+    user = users.set_active(current_actor(), user_id, active)
+    flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
+    return redirect(url_for("admin.users"))

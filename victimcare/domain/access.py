@@ -1,0 +1,48 @@
+"""Who may do what: the one permission mechanism, used by the service layer and by routes.
+
+Roles (fixed slugs): caseworker logs and triages referrals; advocate works their own service's cases;
+commissioner sees aggregate reports only; admin manages users and services and reads the audit trail,
+never case content.
+"""
+from dataclasses import dataclass
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "person.view"}),
+    "advocate": frozenset({"case.view", "case.work", "referral.view"}),
+    "commissioner": frozenset({"report.view", "audit.summary"}),
+    "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export"}),
+}
+
+# What each role's home page is for; used to send people to the right place after sign-in.
+ROLE_HOME = {
+    "caseworker": "main.home",
+    "advocate": "main.home",
+    "commissioner": "main.home",
+    "admin": "main.home",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The facts about an actor that permissions depend on; built from a User, an API token or the public."""
+
+    role: str | None
+    service_id: int | None = None
+    is_lead: bool = False
+    user_id: int | None = None
+
+
+def has_permission(principal: Principal, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(principal.role or "", frozenset())
+
+
+def can_see_service_record(principal: Principal, service_id: int | None) -> bool:
+    """Advocates see only their own service's cases; no other role sees case content."""
+    return principal.role == "advocate" and principal.service_id is not None and principal.service_id == service_id
+
+
+def can_view_referral(principal: Principal, routed_service_ids: set[int]) -> bool:
+    """Caseworkers see every referral; advocates only those routed to their service."""
+    if principal.role == "caseworker":
+        return True
+    return principal.role == "advocate" and principal.service_id in routed_service_ids

@@ -1,0 +1,117 @@
+"""The life of a case: which status changes are allowed and what each one must record.
+
+Allowed moves:
+- new -> accepted; new -> declined (reason); new -> transferred (reason and the service it goes to);
+- accepted -> in-progress; accepted or in-progress -> transferred (reason and service);
+- accepted or in-progress -> closed (closure reason);
+- closed -> in-progress, i.e. reopening (reason).
+
+Declined and transferred are final: the receiving service works a transferred case as its own new case.
+Closing needs a lead's approval, which the app enforces; this module only checks the transition itself.
+"""
+from .vocab import CASE_STATUS_LABELS, CLOSURE_REASONS, SERVICE_LABELS, slugs
+
+# current status -> statuses it may move to, in the order a person would expect to see them offered.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("accepted", "declined", "transferred"),
+    "accepted": ("in-progress", "transferred", "closed"),
+    "in-progress": ("transferred", "closed"),
+    "closed": ("in-progress",),
+    "declined": (),
+    "transferred": (),
+}
+
+# What a person is doing when they move a case to each status, for messages.
+_VERBS = {
+    "new": "moved back to new",
+    "accepted": "accepted",
+    "declined": "declined",
+    "transferred": "transferred",
+    "in-progress": "moved to in progress",
+    "closed": "closed",
+}
+
+
+class IllegalTransition(ValueError):
+    """A status change the case lifecycle does not allow; the message says what to do instead."""
+
+
+def _check_status(status: str) -> None:
+    if status not in TRANSITIONS:
+        raise ValueError(f"Unknown case status {status!r}.")
+
+
+def _status_name(status: str) -> str:
+    return CASE_STATUS_LABELS[status].lower()
+
+
+def allowed_targets(current: str) -> tuple[str, ...]:
+    """The statuses a case may move to from ``current`` (empty for a final status)."""
+    _check_status(current)
+    return TRANSITIONS[current]
+
+
+def required_details(current: str, target: str) -> tuple[str, ...]:
+    """Which of ``reason``, ``closure_reason`` and ``target_service`` a legal transition needs, for building forms."""
+    _check_status(current)
+    _check_status(target)
+    if target == "declined":
+        return ("reason",)
+    if target == "transferred":
+        return ("reason", "target_service")
+    if target == "closed":
+        return ("closure_reason",)
+    if current == "closed" and target == "in-progress":
+        return ("reason",)
+    return ()
+
+
+def _illegal_message(current: str, target: str) -> str:
+    if current == target:
+        return f"The case is already {_status_name(current)}."
+    message = f"A case that is {_status_name(current)} cannot be {_VERBS[target]}."
+    if current == "new" and target in ("in-progress", "closed"):
+        return f"{message} Accept it first."
+    if current == "closed":
+        return f"{message} Reopen it first."
+    if current in ("declined", "transferred"):
+        return f"{message} A {_status_name(current)} case is final."
+    if target == "new":
+        return f"{message} A case cannot go back to new once it has been triaged."
+    if target == "declined":
+        return f"{message} Only a new case can be declined; close it instead."
+    return message
+
+
+def check_transition(
+    current: str,
+    target: str,
+    reason: str | None = None,
+    closure_reason: str | None = None,
+    target_service: str | None = None,
+) -> None:
+    """Check that a case may move from ``current`` to ``target`` with the details given.
+
+    Raises IllegalTransition when the lifecycle does not allow the move, and ValueError when a detail it needs
+    is missing or unknown: a reason to decline, transfer or reopen; a target service to transfer; a closure
+    reason to close. A blank reason counts as missing.
+    """
+    _check_status(current)
+    _check_status(target)
+    if target not in TRANSITIONS[current]:
+        raise IllegalTransition(_illegal_message(current, target))
+
+    needed = required_details(current, target)
+    if "reason" in needed and not (reason or "").strip():
+        action = "reopening" if current == "closed" else {"declined": "declining", "transferred": "transferring"}[target]
+        raise ValueError(f"Give a reason for {action} the case.")
+    if "target_service" in needed:
+        if not target_service:
+            raise ValueError("Choose the service the case is being transferred to.")
+        if target_service not in SERVICE_LABELS:
+            raise ValueError(f"Unknown service {target_service!r}.")
+    if "closure_reason" in needed:
+        if not closure_reason:
+            raise ValueError("Choose a reason for closing the case.")
+        if closure_reason not in slugs(CLOSURE_REASONS):
+            raise ValueError(f"Unknown closure reason {closure_reason!r}.")

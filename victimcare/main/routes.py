@@ -1,0 +1,32 @@
+"""The home page: what each role needs first."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain.suppression import suppress_counts
+from ..services import queues, reports, users
+from ..web import current_actor
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.sign_in"))
+
+
+@bp.route("/home")
+@login_required
+def home():
+    actor = current_actor()
+    page = request.args.get("page", 1, type=int)
+    if actor.role == "caseworker":
+        return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
+    if actor.role == "advocate":
+        return render_template("main/home_advocate.html", queue=queues.service_queue(actor, page=page))
+    if actor.role == "commissioner":
+        rows = reports.compliance_by_service(actor)
+        return render_template(
+            "main/home_commissioner.html",
+            rows=suppress_counts(rows, ["received", "contacted", "in_time", "overdue"]),
+        )
+    return render_template("main/home_admin.html", users=users.list_users(actor, page))

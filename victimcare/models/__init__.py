@@ -1,0 +1,21 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from .audit import AuditChainHead, AuditEvent, AuditVerification
+from .cases import Case, CaseMilestone, CaseNote, ContactAttempt, Task
+from .people import PERSON_SENSITIVE_FIELDS, Person
+from .reference import Borough, Service
+from .referrals import (
+    REFERRAL_SENSITIVE_FIELDS,
+    IdempotencyRecord,
+    Referral,
+    ReferralStrand,
+    RiskAssessment,
+    RoutingDecision,
+)
+from .types import utcnow
+from .users import ApiToken, User
+
+__all__ = [
+    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseMilestone", "CaseNote",
+    "ContactAttempt", "IdempotencyRecord", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "Task", "User", "utcnow",
+]

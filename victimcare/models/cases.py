@@ -1,0 +1,119 @@
+"""Cases (one per service a referral is routed to) and the work recorded on them."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    rule: Mapped[str] = mapped_column(String(40))
+    route_reason: Mapped[str] = mapped_column(Text)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Copied from the referral when the case is made; they never change and reports filter on them.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
+    enhanced: Mapped[bool] = mapped_column(Boolean, default=False)
+    marac: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_contact_due: Mapped[date] = mapped_column(Date)
+    # Set by the first successful contact: stops the first-contact clock. Working days are computed once,
+    # in Python (bank holidays), so reports can aggregate them in SQL.
+    first_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_contact_working_days: Mapped[int | None] = mapped_column(Integer)
+    first_contact_in_time: Mapped[bool | None] = mapped_column(Boolean)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    transferred_to_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    closure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closure_reason: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome_feels_safer: Mapped[str | None] = mapped_column(String(12))
+    outcome_better_able_to_cope: Mapped[str | None] = mapped_column(String(12))
+    outcome_better_informed: Mapped[str | None] = mapped_column(String(12))
+    needs: Mapped[dict | None] = mapped_column(JSON)
+    support_plan: Mapped[str | None] = mapped_column(Text)
+    safeguarding_lead: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    referral = relationship("Referral", lazy="joined", backref="cases")
+    service = relationship("Service", lazy="joined")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# The queue: a service's cases by status, in due-date order. Reports: by received date and borough.
+Index("ix_cases_queue", Case.service_id, Case.status, Case.first_contact_due)
+Index("ix_cases_assignee", Case.assigned_to_id, Case.status)
+Index("ix_cases_received", Case.received_at, Case.service_id)
+Index("ix_cases_borough_received", Case.borough_code, Case.received_at)
+
+
+class ContactAttempt(db.Model):
+    __tablename__ = "contact_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    method: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseNote(db.Model):
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseMilestone(db.Model):
+    """A service-specific step (MARAC referral, ABE interview, RJ consent, agency response...) with its date.
+
+    One table for every service so reports can count steps in SQL; the domain layer defines each service's steps.
+    """
+
+    __tablename__ = "case_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+Index("ix_case_milestones_step", CaseMilestone.step, CaseMilestone.case_id)

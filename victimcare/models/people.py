@@ -1,0 +1,55 @@
+"""Victims. Contact details and equality data are personal and, for the latter, special-category data."""
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+# Fields whose values never enter audit events or logs: only the fact that they changed is recorded.
+PERSON_SENSITIVE_FIELDS = frozenset(
+    {
+        "phone", "email", "address", "safe_contact_notes", "sex", "gender_identity", "ethnicity", "disability",
+        "religion", "sexual_orientation", "first_language",
+    }
+)
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    # Safe-contact preferences: a wrong call or letter can put a victim in danger.
+    may_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_leave_voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_write: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    safe_contact_notes: Mapped[str | None] = mapped_column(Text)
+    # Equality monitoring (optional; "prefer-not-to-say" is a value, NULL means not asked)
+    sex: Mapped[str | None] = mapped_column(String(32))
+    gender_identity: Mapped[str | None] = mapped_column(String(32))
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    disability: Mapped[str | None] = mapped_column(String(32))
+    religion: Mapped[str | None] = mapped_column(String(32))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(32))
+    first_language: Mapped[str | None] = mapped_column(String(64))
+    interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    borough = relationship("Borough", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

@@ -1,0 +1,143 @@
+"""Referrals, the routing decisions made for them, and DASH risk assessments."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Referral(db.Model):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # triage: awaiting a caseworker; routed: cases exist; not-routed: recorded only (e.g. no consent)
+    status: Mapped[str] = mapped_column(String(20), default="triage")
+    source: Mapped[str] = mapped_column(String(20))
+    referrer_name: Mapped[str | None] = mapped_column(String(120))
+    referrer_organisation: Mapped[str | None] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    offence_category: Mapped[str] = mapped_column(String(32))
+    offence_date: Mapped[date | None] = mapped_column(Date)
+    offence_borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
+    crime_reference: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    domestic_abuse: Mapped[bool] = mapped_column(Boolean, default=False)
+    sexual_offence: Mapped[bool] = mapped_column(Boolean, default=False)
+    weapon_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    persistently_targeted: Mapped[bool] = mapped_column(Boolean, default=False)
+    bereaved_relative: Mapped[bool] = mapped_column(Boolean, default=False)
+    vulnerable_or_intimidated: Mapped[bool] = mapped_column(Boolean, default=False)
+    most_serious_crime: Mapped[bool] = mapped_column(Boolean, default=False)
+    age_at_offence: Mapped[int | None] = mapped_column(Integer)
+
+    # Consent to referral, or the lawful basis used where consent is not needed
+    consent_referral: Mapped[bool | None] = mapped_column(Boolean)
+    consent_given_by: Mapped[str | None] = mapped_column(String(120))
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_method: Mapped[str | None] = mapped_column(String(20))
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lawful_basis: Mapped[str | None] = mapped_column(String(32))
+    rj_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    rj_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    code_complaint: Mapped[bool] = mapped_column(Boolean, default=False)
+    complaint_agency: Mapped[str | None] = mapped_column(String(120))
+    complaint_code_right: Mapped[str | None] = mapped_column(String(40))
+
+    # Derived at routing time and kept, with reasons, so the decision can be explained later
+    enhanced: Mapped[bool] = mapped_column(Boolean, default=False)
+    enhanced_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    dash_level: Mapped[str | None] = mapped_column(String(10))
+    marac: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_routed_reason: Mapped[str | None] = mapped_column(Text)
+    safe_contact_notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    person = relationship("Person", lazy="joined")
+    strands = relationship("ReferralStrand", lazy="selectin", cascade="all, delete-orphan")
+    routing_decisions = relationship(
+        "RoutingDecision", lazy="selectin", order_by="RoutingDecision.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def strand_slugs(self) -> list[str]:
+        return sorted(s.strand for s in self.strands)
+
+
+Index("ix_referrals_status_received", Referral.status, Referral.received_at)
+
+REFERRAL_SENSITIVE_FIELDS = frozenset({"description", "safe_contact_notes", "consent_given_by"})
+
+
+class ReferralStrand(db.Model):
+    """A hate-crime strand the victim perceived; several may apply. A table so reports can count by strand."""
+
+    __tablename__ = "referral_strands"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True)
+    strand: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class RoutingDecision(db.Model):
+    """One line of a referral's routing: a rule's decision, or a caseworker's override of it. Never edited."""
+
+    __tablename__ = "routing_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # rule | override-add | override-remove
+    rule: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    first_contact_due: Mapped[date | None] = mapped_column(Date)
+    marac: Mapped[bool] = mapped_column(Boolean, default=False)
+    lawful_basis: Mapped[str | None] = mapped_column(String(32))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    service = relationship("Service", lazy="joined")
+
+
+class RiskAssessment(db.Model):
+    """A DASH assessment: the first at intake, then reassessments by the domestic-abuse service."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict | None] = mapped_column(JSON)
+    yes_count: Mapped[int] = mapped_column(Integer)
+    actuarial_level: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str] = mapped_column(String(10))
+    professional_judgement: Mapped[bool] = mapped_column(Boolean, default=False)
+    professional_judgement_reason: Mapped[str | None] = mapped_column(Text)
+    incidents_last_12_months: Mapped[int | None] = mapped_column(Integer)
+    marac: Mapped[bool] = mapped_column(Boolean, default=False)
+    marac_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class IdempotencyRecord(db.Model):
+    """The first response to an API request sent with an Idempotency-Key, replayed for retries."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

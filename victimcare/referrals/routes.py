@@ -1,0 +1,4 @@
+"""The referrals area (HTML pages)."""
+from flask import Blueprint
+
+bp = Blueprint("referrals", __name__)

@@ -1,0 +1,33 @@
+"""Who is acting: a signed-in user, a user through an API token, the public, or the system (CLI)."""
+from dataclasses import dataclass
+
+from ..domain.access import Principal
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: str | None
+    label: str
+    service_id: int | None = None
+    is_lead: bool = False
+    token_id: int | None = None
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(role=self.role, service_id=self.service_id, is_lead=self.is_lead, user_id=self.user_id)
+
+    @classmethod
+    def from_user(cls, user, token_id: int | None = None) -> "Actor":
+        return cls(
+            user_id=user.id,
+            role=user.role,
+            label=user.email,
+            service_id=user.service_id,
+            is_lead=bool(user.is_lead),
+            token_id=token_id,
+        )
+
+
+PUBLIC = Actor(user_id=None, role=None, label="public")
+SYSTEM = Actor(user_id=None, role="system", label="system")

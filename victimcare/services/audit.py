@@ -1,0 +1,202 @@
+"""The audit trail: append events to the hash chain inside the caller's transaction, and verify the chain.
+
+An event is added to the session of the change it describes and committed with it, so there is never a change
+without its event, nor an event for a change that rolled back. Appending first bumps the single chain-head row:
+on PostgreSQL that takes a row lock held to commit, on SQLite the database write lock, so concurrent writers
+queue up and the chain stays linear.
+"""
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import AuditChainHead, AuditEvent, AuditVerification
+from .actors import Actor
+
+GENESIS_HASH = "0" * 64
+
+ACTIONS = (
+    "view", "list", "create", "update", "delete", "transition", "export", "sign-in", "sign-in-failed",
+    "locked-out", "sign-out", "permission-denied", "token-created", "token-revoked", "break-glass", "report-run",
+    "password-changed", "audit-verified",
+)
+
+# Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.
+CANONICAL_FIELDS = (
+    "seq", "occurred_at", "actor_user_id", "actor_role", "actor_token_id", "actor_label", "action",
+    "object_type", "object_id", "referral_id", "case_id", "service_id", "changes", "request_id",
+    "ip_address", "user_agent",
+)
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_content(event: AuditEvent | dict) -> str:
+    """A stable JSON encoding of an event's content: sorted keys, no spaces, UTC timestamps with microseconds."""
+    get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
+    content = {name: get(name) for name in CANONICAL_FIELDS}
+    content["occurred_at"] = _timestamp(content["occurred_at"])
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def chain_hash(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def describe_changes(before: dict, after: dict, sensitive: frozenset[str] = frozenset()) -> dict:
+    """Changed fields with before and after values; for sensitive fields only the fact that they changed."""
+    changes = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = before.get(field), after.get(field)
+        if old == new:
+            continue
+        if field in sensitive:
+            changes[field] = {"changed": True}
+        else:
+            changes[field] = {"before": old, "after": new}
+    return json.loads(json.dumps(changes, default=_json_default))
+
+
+def _request_metadata() -> dict:
+    from flask import g, has_request_context, request
+
+    if not has_request_context():
+        return {"request_id": None, "ip_address": None, "user_agent": None}
+    if "request_id" not in g:
+        g.request_id = uuid.uuid4().hex
+    agent = request.headers.get("User-Agent")
+    return {
+        "request_id": g.request_id,
+        "ip_address": request.remote_addr,
+        "user_agent": agent[:255] if agent else None,
+    }
+
+
+def record(
+    actor: Actor,
+    action: str,
+    object_type: str | None = None,
+    object_id=None,
+    *,
+    referral_id: int | None = None,
+    case_id: int | None = None,
+    service_id: int | None = None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append an event to the chain in the current transaction. The caller commits (or rolls back) it."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    session = db.session
+    seq, prev_hash = session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(seq=AuditChainHead.seq + 1)
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+    ).one()
+    content = {
+        "seq": seq,
+        "occurred_at": datetime.now(timezone.utc),
+        "actor_user_id": actor.user_id,
+        "actor_role": actor.role,
+        "actor_token_id": actor.token_id,
+        "actor_label": actor.label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "referral_id": referral_id,
+        "case_id": case_id,
+        "service_id": service_id,
+        "changes": json.loads(json.dumps(changes, default=_json_default)) if changes is not None else None,
+        **_request_metadata(),
+    }
+    digest = chain_hash(prev_hash, canonical_content(content))
+    event = AuditEvent(**content, prev_hash=prev_hash, hash=digest)
+    session.add(event)
+    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=digest))
+    session.flush([event])
+    return event
+
+
+def record_committed(actor: Actor, action: str, object_type=None, object_id=None, **kwargs) -> None:
+    """Record an event that stands alone (a denied attempt, a failed sign-in) in its own transaction."""
+    db.session.rollback()
+    record(actor, action, object_type, object_id, **kwargs)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    ok: bool
+    events_checked: int
+    first_broken_seq: int | None
+    message: str
+
+
+def verify_chain(batch_size: int = 5000) -> VerificationResult:
+    """Walk the whole chain in sequence order, streaming rows in batches, and report the first break.
+
+    A break is: a sequence gap or reordering, a prev_hash that is not the previous event's hash, or a hash that
+    does not match the event's content (an edited row).
+    """
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    columns = [getattr(AuditEvent, name) for name in CANONICAL_FIELDS] + [AuditEvent.prev_hash, AuditEvent.hash]
+    names = list(CANONICAL_FIELDS) + ["prev_hash", "hash"]
+    while True:
+        rows = db.session.execute(
+            select(*columns).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            event = dict(zip(names, row))
+            seq = event["seq"]
+            if seq != expected_seq:
+                problem = "missing" if seq > expected_seq else "out of order"
+                return VerificationResult(
+                    False, checked, expected_seq, f"chain broken at event {expected_seq}: event {problem}"
+                )
+            if event["prev_hash"] != expected_prev:
+                return VerificationResult(
+                    False, checked, seq, f"chain broken at event {seq}: it does not follow event {seq - 1}"
+                )
+            if chain_hash(event["prev_hash"], canonical_content(event)) != event["hash"]:
+                return VerificationResult(
+                    False, checked, seq, f"chain broken at event {seq}: its content does not match its hash"
+                )
+            expected_prev = event["hash"]
+            expected_seq += 1
+            checked += 1
+            last_seq = seq
+    head = db.session.get(AuditChainHead, 1)
+    if head is not None and (head.seq != checked or head.last_hash != expected_prev):
+        return VerificationResult(
+            False, checked, checked + 1, f"chain broken after event {checked}: the chain head does not match"
+        )
+    return VerificationResult(True, checked, None, f"chain whole: {checked} events verified")
+
+
+def store_verification(result: VerificationResult) -> AuditVerification:
+    row = AuditVerification(
+        ok=result.ok,
+        events_checked=result.events_checked,
+        first_broken_seq=result.first_broken_seq,
+        message=result.message,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -1,0 +1,235 @@
+"""Staff accounts: creation, sign-in with lockout, password changes, API tokens."""
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..domain.access import has_permission
+from ..domain.vocab import ROLES, slugs
+from ..extensions import db
+from ..models import ApiToken, Service, User
+from ..models.users import new_session_nonce
+from . import audit
+from .actors import SYSTEM, Actor
+from .errors import NotFound, PermissionDenied, ValidationFailed
+from .pagination import paginate
+
+_hasher = PasswordHasher()
+# Verifying against this when the email is unknown keeps the response time the same as for a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_password(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def validate_new_user(email: str, name: str, role: str, service_slug: str | None, password: str):
+    """Return (errors, service). Errors are [{"field", "message"}] in the order a form shows them."""
+    errors = []
+    service = None
+    if not EMAIL_PATTERN.match(email):
+        errors.append({"field": "email", "message": "Enter an email address in the correct format, like name@example.org"})
+    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors.append({"field": "email", "message": "A user with this email address already exists"})
+    if not name.strip():
+        errors.append({"field": "name", "message": "Enter the person's name"})
+    if role not in slugs(ROLES):
+        errors.append({"field": "role", "message": f"Unknown role {role!r}: choose one of {', '.join(slugs(ROLES))}"})
+    if service_slug:
+        service = db.session.scalar(select(Service).where(Service.slug == service_slug))
+        if service is None:
+            known = ", ".join(db.session.scalars(select(Service.slug).order_by(Service.slug)))
+            errors.append({"field": "service", "message": f"Unknown service {service_slug!r}: choose one of {known}"})
+    if role == "advocate" and not service_slug:
+        errors.append({"field": "service", "message": "An advocate must belong to exactly one service"})
+    if role in slugs(ROLES) and role != "advocate" and service_slug:
+        errors.append({"field": "service", "message": "Only advocates belong to a service"})
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors.append({"field": "password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
+    return errors, service
+
+
+def create_user(
+    actor: Actor, email: str, name: str, role: str, password: str, service_slug: str | None = None, is_lead=False
+) -> User:
+    """Create a staff account. The CLI acts as SYSTEM; in the app only admins may create users."""
+    if actor is not SYSTEM and not has_permission(actor.principal, "user.manage"):
+        raise PermissionDenied("You do not have permission to manage users")
+    email = normalise_email(email)
+    errors, service = validate_new_user(email, name, role, service_slug, password)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        service_id=service.id if service else None,
+        is_lead=bool(is_lead) and role == "advocate",
+        password_hash=hash_password(password),
+        session_nonce=new_session_nonce(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor, "create", "user", user.id,
+        changes={"email": {"after": email}, "role": {"after": role}, "service": {"after": service_slug},
+                 "is_lead": {"after": user.is_lead}},
+    )
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check credentials, counting failures and locking the account after the configured number.
+
+    The caller shows one message for every failure, so nobody can learn which emails have accounts.
+    """
+    now = datetime.now(timezone.utc)
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    password_ok = _check_password(user, password)
+    if user is None:
+        audit.record_committed(Actor(None, None, "unknown"), "sign-in-failed", "user", None)
+        return SignInResult(None)
+    actor = Actor.from_user(user)
+    if user.locked_until and user.locked_until > now:
+        audit.record_committed(actor, "sign-in-failed", "user", user.id, changes={"reason": "locked"})
+        return SignInResult(None, locked=True)
+    if not password_ok or not user.active:
+        user.failed_login_count = (user.failed_login_count or 0) + 1
+        threshold = current_app.config["LOCKOUT_THRESHOLD"]
+        if user.failed_login_count >= threshold:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            user.failed_login_count = 0
+            audit.record(actor, "locked-out", "user", user.id, changes={"locked_until": user.locked_until})
+        else:
+            audit.record(actor, "sign-in-failed", "user", user.id)
+        db.session.commit()
+        return SignInResult(None, locked=user.locked_until is not None and user.locked_until > now)
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_signed_in_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(actor, "sign-in", "user", user.id)
+    db.session.commit()
+    return SignInResult(user)
+
+
+def record_sign_out(user: User) -> None:
+    audit.record(Actor.from_user(user), "sign-out", "user", user.id)
+    db.session.commit()
+
+
+def change_password(actor: Actor, user: User, current_password: str, new_password: str) -> None:
+    """Change one's own password; a new session nonce ends every other session of this user."""
+    if actor.user_id != user.id:
+        raise PermissionDenied("You can only change your own password")
+    errors = []
+    if not _check_password(user, current_password):
+        errors.append({"field": "current_password", "message": "Your current password is not correct"})
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        errors.append({"field": "new_password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    user.password_hash = hash_password(new_password)
+    user.session_nonce = new_session_nonce()
+    audit.record(actor, "password-changed", "user", user.id, changes={"password": {"changed": True}})
+    db.session.commit()
+
+
+def set_active(actor: Actor, user_id: int, active: bool) -> User:
+    if not has_permission(actor.principal, "user.manage"):
+        raise PermissionDenied("You do not have permission to manage users")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    if user.id == actor.user_id:
+        raise PermissionDenied("You cannot deactivate your own account")
+    before = user.active
+    user.active = active
+    if not active:
+        user.session_nonce = new_session_nonce()
+    audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
+    db.session.commit()
+    return user
+
+
+def list_users(actor: Actor, page: int = 1, per_page: int = 50):
+    if not has_permission(actor.principal, "user.manage"):
+        raise PermissionDenied("You do not have permission to manage users")
+    result = paginate(select(User).order_by(func.lower(User.name), User.id), page, per_page)
+    result.items = [row[0] for row in result.items]
+    return result
+
+
+# API tokens ---------------------------------------------------------------------------------------------------
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(actor: Actor, email: str) -> tuple[ApiToken, str]:
+    """Make a new bearer token for a user; returns the row and the token, which is shown once and not stored."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"No user with email {email!r}")
+    token = "vc_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_token_digest(token), prefix=token[:10])
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "token-created", "api_token", row.id, changes={"user": {"after": user.email}})
+    db.session.commit()
+    return row, token
+
+
+def revoke_tokens(actor: Actor, email: str | None = None, prefix: str | None = None) -> int:
+    """Revoke a user's tokens (all of them, or the one whose visible prefix matches)."""
+    query = select(ApiToken).join(User).where(ApiToken.revoked_at.is_(None))
+    if email:
+        query = query.where(User.email == normalise_email(email))
+    if prefix:
+        query = query.where(ApiToken.prefix == prefix[:10])
+    if not email and not prefix:
+        raise ValidationFailed(errors=[{"field": "token", "message": "Name a user's email or a token prefix"}])
+    rows = db.session.scalars(query).all()
+    now = datetime.now(timezone.utc)
+    for row in rows:
+        row.revoked_at = now
+        audit.record(actor, "token-revoked", "api_token", row.id)
+    db.session.commit()
+    return len(rows)
+
+
+def user_for_token(token: str) -> tuple[User, ApiToken] | None:
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user, row

@@ -1,0 +1,100 @@
+"""One error handler per status: HTML pages for people, problem+json (RFC 9457) for the API."""
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from ..services import audit
+from ..services.errors import ServiceError
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorised",
+    403: "You do not have permission to do this",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def wants_problem_json() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str = "", errors=None, **extra):
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _audit_denial(status: int, detail: str) -> None:
+    """Denied attempts are part of the trail: who tried to reach what, and was refused."""
+    from . import current_actor
+
+    actor = current_actor()
+    if actor.user_id is None and actor.label == "public":
+        return  # anonymous 404s (mistyped URLs, probes) would drown the trail
+    try:
+        audit.record_committed(
+            actor,
+            "permission-denied",
+            g.get("denied_object_type") or "route",
+            g.get("denied_object_id") or request.path[:64],
+            changes={"status": status, "method": request.method, "permission": g.get("denied_permission")},
+        )
+    except Exception:  # the response must still go out; the failure is logged by Flask
+        db.session.rollback()
+        raise
+
+
+def register(app):
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        status = error.status_code
+        if status in (403, 404):
+            _audit_denial(status, error.message)
+        else:
+            db.session.rollback()
+        if wants_problem_json():
+            return problem(status, error.message, errors=getattr(error, "errors", None))
+        return render_template(f"errors/{_template_for(status)}.html", message=error.message, status=status), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if wants_problem_json():
+            return problem(400, "CSRF token missing or invalid")
+        flash("The form you were using has expired. Please try again.", "error")
+        return redirect(request.full_path if request.method == "GET" else request.path)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status == 403 or (status == 404 and g.get("denied_object_type")):
+            _audit_denial(status, error.description or "")
+        if wants_problem_json():
+            return problem(status, error.description if status != 404 else "Not found")
+        return render_template(f"errors/{_template_for(status)}.html", status=status), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if wants_problem_json():
+            return problem(500, "Internal server error")
+        return render_template("errors/500.html", status=500), 500
+
+
+def _template_for(status: int) -> str:
+    return str(status) if status in (400, 403, 404, 409, 413, 429, 500) else "generic"

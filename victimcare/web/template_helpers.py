@@ -1,0 +1,81 @@
+"""Template globals and filters: formatting only, no decisions about data."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+
+from ..domain.access import has_permission
+from ..domain.vocab import ROLES, SERVICES, label
+
+LONDON = ZoneInfo("Europe/London")
+
+# (permission needed, endpoint, text): the service navigation a role sees
+NAVIGATION = (
+    (None, "main.home", "Home"),
+    ("referral.create", "referrals.new", "New referral"),
+    ("referral.triage", "referrals.triage", "Triage"),
+    ("case.view", "cases.queue", "Cases"),
+    ("report.view", "reports.index", "Reports"),
+    ("user.manage", "admin.users", "Users"),
+    ("audit.view", "admin.audit", "Audit"),
+)
+
+
+def navigation_items():
+    if not current_user.is_authenticated:
+        return []
+    from . import current_actor
+
+    principal = current_actor().principal
+    items = []
+    for permission, endpoint, text in NAVIGATION:
+        if permission and not has_permission(principal, permission):
+            continue
+        href = url_for_safe(endpoint)
+        if href is None:
+            continue
+        active = request.endpoint == endpoint or (
+            endpoint != "main.home" and request.endpoint and request.endpoint.split(".")[0] == endpoint.split(".")[0]
+        )
+        items.append({"href": href, "text": text, "active": bool(active)})
+    return items
+
+
+def format_date(value, fmt="%-d %B %Y"):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON)
+    return value.strftime(fmt)
+
+
+def format_datetime(value):
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+def url_for_safe(endpoint, **values):
+    """A link to an area that may not be built in this version yet: None instead of an error."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def vocab_label(vocabulary_name: str, slug):
+    from ..domain import vocab
+
+    return label(getattr(vocab, vocabulary_name), slug) if slug else ""
+
+
+def register(app):
+    app.add_template_global(url_for_safe)
+    app.add_template_global(vocab_label)
+    app.add_template_global(lambda: datetime.now(timezone.utc), "now_utc")
+    app.add_template_global(navigation_items)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
+    app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")
+    app.add_template_global(date, "date_type")

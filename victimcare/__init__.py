@@ -102,6 +102,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .api import bp as api_bp
+    from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .main.routes import bp as main_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -27,3 +27,6 @@ def authenticate_token():
 def me():
     actor = g.api_actor
     return {"email": actor.label, "role": actor.role, "service_id": actor.service_id}
+
+
+from . import cases, openapi, referrals, reports  # noqa: E402,F401  (register their routes on bp)

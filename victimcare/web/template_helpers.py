@@ -18,7 +18,8 @@ NAVIGATION = (
     ("case.view", "cases.queue", "Cases"),
     ("report.view", "reports.index", "Reports"),
     ("user.manage", "admin.users", "Users"),
-    ("audit.view", "admin.audit", "Audit"),
+    ("audit.view", "audit.events", "Audit trail"),
+    ("audit.summary", "audit.summary", "Audit trail"),
 )
 
 

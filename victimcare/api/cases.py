@@ -1,0 +1,2 @@
+"""API v1: cases."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""API v1: openapi."""
+from . import bp  # noqa: F401

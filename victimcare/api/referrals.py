@@ -1,0 +1,2 @@
+"""API v1: referrals."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""API v1: reports."""
+from . import bp  # noqa: F401

@@ -1,0 +1,40 @@
+"""Migrations: an upgrade from empty yields exactly the models, and downgrade/upgrade round-trips."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
+
+from victimcare import create_app
+from victimcare.extensions import db
+from victimcare.models import Borough, Service
+
+
+def test_upgraded_schema_matches_the_models(app):
+    # The session's database was built by running the migrations from empty (tests/conftest.py).
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_reference_data_is_loaded_by_migration():
+    assert db.session.scalar(select(func.count()).select_from(Borough)) == 33
+    assert set(db.session.scalars(select(Service.slug))) == {
+        "child-house", "domestic-abuse", "hate-crime", "restorative-justice", "victims-commissioner", "victim-support"
+    }
+    westminster = db.session.get(Borough, "E09000033")
+    assert (westminster.name, westminster.met_bcu, westminster.tile_row, westminster.tile_col) == ("Westminster", 1, 4, 4)
+
+
+def test_downgrade_to_empty_and_upgrade_again(tmp_path):
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.db'}"})
+    with scratch.app_context():
+        upgrade()
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars().all()
+        assert set(tables) <= {"alembic_version"}
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()

@@ -91,6 +91,8 @@ def test_idle_session_is_signed_out(app, client, auth, users):
     response = client.get("/home")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert b"You were signed out because you had not used victimcare for 30 minutes" in page.data
 
 
 def test_sign_out_ends_the_session(client, auth, users):

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, flash, g, request, session
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS
@@ -143,7 +143,8 @@ def register_request_hooks(app: Flask) -> None:
             if last_seen and now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
                 logout_user()
                 session.clear()
-                g.session_expired = True
+                minutes = int(app.config["IDLE_TIMEOUT"].total_seconds() // 60)
+                flash(f"You were signed out because you had not used victimcare for {minutes} minutes.", "info")
                 return
             session.permanent = True
             session["last_seen"] = now

@@ -1,5 +1,5 @@
 """Sign in, sign out and change password."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
@@ -46,7 +46,7 @@ def sign_in():
     status = 200
     if failed or (request.method == "POST" and form.errors):
         status = 401 if failed else 400
-    return render_template("auth/sign_in.html", form=form, session_expired=g.get("session_expired")), status
+    return render_template("auth/sign_in.html", form=form), status
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -55,8 +55,23 @@ class Case(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+OPEN_CASE_STATUSES = ("new", "accepted", "in-progress")
+
 # The queue: a service's cases by status, in due-date order. Reports: by received date and borough.
 Index("ix_cases_queue", Case.service_id, Case.status, Case.first_contact_due)
+# The default queue (open cases, soonest due first) reads this partial index in order and stops after a page.
+Index(
+    "ix_cases_open_queue", Case.service_id, Case.first_contact_due, Case.id,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
+)
+# The case page looks for the cases a case was transferred from.
+Index("ix_cases_transferred_to", Case.transferred_to_case_id)
+# Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).
+Index(
+    "ix_cases_report_cover", Case.received_at,
+    postgresql_include=["service_id", "borough_code", "enhanced", "first_contact_working_days",
+                        "first_contact_in_time", "first_contact_due", "status", "first_contacted_at", "accepted_at"],
+)
 Index("ix_cases_assignee", Case.assigned_to_id, Case.status)
 Index("ix_cases_received", Case.received_at, Case.service_id)
 Index("ix_cases_borough_received", Case.borough_code, Case.received_at)

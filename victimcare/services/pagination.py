@@ -1,10 +1,16 @@
-"""Pagination in one query: the page's rows carry the total as a window count, so no second COUNT query runs."""
+"""Pagination with bounded cost: the page's rows in one query, and a count that stops at COUNT_CAP.
+
+A queue of a large service holds hundreds of thousands of open cases; counting them all exactly on every page
+view would cost more than fetching the page. Past the cap the page says "more than 1,000".
+"""
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column, select
 
 from ..extensions import db
+
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -13,6 +19,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -28,21 +35,17 @@ class Page:
 
     @property
     def first_index(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+        return 0 if not self.items else (self.page - 1) * self.per_page + 1
 
     @property
     def last_index(self) -> int:
-        return min(self.total, self.page * self.per_page)
+        return (self.page - 1) * self.per_page + len(self.items)
 
 
-def paginate(query, page: int = 1, per_page: int = 25) -> Page:
+def paginate(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CAP) -> Page:
     page = max(1, int(page or 1))
-    rows = db.session.execute(
-        query.add_columns(func.count().over().label("_total")).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    if not rows and page > 1:
-        # Past the end (a bookmarked page after cases closed): show the empty page with the right total.
-        total = db.session.execute(query.with_only_columns(func.count()).order_by(None)).scalar_one()
-        return Page([], page, per_page, total)
-    total = rows[0]._total if rows else 0
-    return Page([row[:-1] for row in rows], page, per_page, total)
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    # Count rows, not columns: PostgreSQL can then skip the outer joins that only feed displayed columns.
+    capped = query.with_only_columns(literal_column("1")).order_by(None).limit(count_cap + 1).subquery()
+    total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
+    return Page(list(rows), page, per_page, min(total, count_cap), total_capped=total > count_cap)

@@ -4,19 +4,23 @@ Everything happens in one transaction with its audit events; a failure leaves no
 """
 import secrets
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, datetime, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.access import can_view_referral, has_permission
 from ..domain.dash import DashThresholds, assess_dash
+from ..domain.deadlines import first_contact_due
 from ..domain.routing import DeadlinePolicy, ReferralFacts, route_referral
+from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ..extensions import db
-from ..models import Case, Person, Referral, ReferralStrand, RiskAssessment, RoutingDecision, Service
+from ..models import PERSON_SENSITIVE_FIELDS, REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment, RoutingDecision, Service
 from . import audit
 from .actors import Actor
-from .errors import NotFound, PermissionDenied
+from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from .pagination import paginate
 
 # No 0/O or 1/I/L: references are read out on the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -42,6 +46,15 @@ class VictimDetails:
     may_write: bool = False
     may_email: bool = False
     safe_contact_notes: str | None = None
+    # Equality monitoring (special-category data): None = not asked; "prefer-not-to-say" is an answer.
+    sex: str | None = None
+    gender_identity: str | None = None
+    ethnicity: str | None = None
+    disability: str | None = None
+    religion: str | None = None
+    sexual_orientation: str | None = None
+    first_language: str | None = None
+    interpreter_needed: bool | None = None
 
 
 @dataclass
@@ -84,6 +97,9 @@ class ReferralInput:
     referrer_name: str | None = None
     referrer_organisation: str | None = None
     needs_triage: bool = False
+    # Recorded when the victim did not consent (or was not asked) but a lawful basis allows the referral.
+    lawful_basis: str | None = None
+    complaint_agency: str | None = None
 
 
 def _age_on(date_of_birth: date | None, on: date) -> int | None:
@@ -119,7 +135,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         raise PermissionDenied("Only caseworkers can create referrals")
 
     received_at = data.received_at or datetime.now(timezone.utc)
-    person = _find_or_create_person(data)
+    person = _find_or_create_person(actor, data)
     offence_day = data.offence_date or received_at.date()
     age = _age_on(person.date_of_birth, offence_day) if person else None
 
@@ -188,7 +204,9 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         dash_level=dash_result.level if dash_result else None,
         marac=bool(dash_result and dash_result.marac),
         not_routed_reason=decision.not_routed_reason,
-        lawful_basis=next((r.lawful_basis for r in decision.routes if r.lawful_basis), None),
+        lawful_basis=next((r.lawful_basis for r in decision.routes if r.lawful_basis), None) or data.lawful_basis,
+        complaint_agency=data.complaint_agency,
+        safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
         strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
     )
     db.session.add(referral)
@@ -240,11 +258,13 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     return referral
 
 
-def _find_or_create_person(data: ReferralInput) -> Person | None:
+def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
     if data.person_id is not None:
         person = db.session.get(Person, data.person_id)
         if person is None:
             raise NotFound("No such person")
+        if data.victim is not None:
+            _update_known_person(actor, person, data.victim)
         return person
     if data.victim is None:
         return None
@@ -254,10 +274,39 @@ def _find_or_create_person(data: ReferralInput) -> Person | None:
         borough_code=v.borough_code, postcode=(v.postcode or "").upper().strip() or None, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
         may_email=v.may_email, safe_contact_notes=v.safe_contact_notes,
+        **{name: getattr(v, name) for name in EQUALITY_FIELDS},
     )
     db.session.add(person)
     db.session.flush()
     return person
+
+
+EQUALITY_FIELDS = (
+    "sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation", "first_language",
+    "interpreter_needed",
+)
+_CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes")
+_CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email")
+
+
+def _update_known_person(actor: Actor, person: Person, victim: VictimDetails) -> None:
+    """A new referral for someone already on record refreshes what was asked again this time.
+
+    Contact preferences were asked afresh, so they replace the old ones; details and equality answers replace
+    the old ones only where given (a blank never wipes what is known). Names and date of birth stay as they are.
+    """
+    before = {name: getattr(person, name) for name in _CONTACT_FIELDS + _CONTACT_FLAGS + EQUALITY_FIELDS}
+    for name in _CONTACT_FLAGS:
+        setattr(person, name, bool(getattr(victim, name)))
+    for name in _CONTACT_FIELDS + EQUALITY_FIELDS:
+        value = getattr(victim, name)
+        if value is not None and value != "":
+            setattr(person, name, value)
+    after = {name: getattr(person, name) for name in before}
+    changes = audit.describe_changes(before, after, PERSON_SENSITIVE_FIELDS | {"interpreter_needed"})
+    if changes:
+        db.session.flush()
+        audit.record(actor, "update", "person", person.id, changes=changes)
 
 
 def get_referral(actor: Actor, reference: str) -> Referral:
@@ -273,3 +322,376 @@ def get_referral(actor: Actor, reference: str) -> Referral:
     audit.record(actor, "view", "referral", referral.id, referral_id=referral.id)
     db.session.commit()
     return referral
+
+
+# --- Reading a referral with its routing --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveRoute:
+    """A service the referral currently goes to: the decision that put it there, and the case it opened."""
+
+    decision: RoutingDecision
+    case: Case | None
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    referral: Referral
+    active_routes: list[ActiveRoute]
+    risk: RiskAssessment | None
+    cases: list[Case]
+
+
+def active_route_decisions(decisions) -> dict[int, RoutingDecision]:
+    """service id -> the decision that routes to it now: decisions replayed in order, overrides included."""
+    active: dict[int, RoutingDecision] = {}
+    for decision in sorted(decisions, key=lambda d: d.id):
+        if decision.kind == "override-remove":
+            active.pop(decision.service_id, None)
+        else:
+            active[decision.service_id] = decision
+    return active
+
+
+def _details(referral: Referral) -> ReferralDetails:
+    cases = list(db.session.scalars(select(Case).where(Case.referral_id == referral.id).order_by(Case.id)))
+    latest_case = {}
+    for case in cases:
+        latest_case[case.service_id] = case
+    active = [
+        ActiveRoute(decision, latest_case.get(service_id))
+        for service_id, decision in active_route_decisions(referral.routing_decisions).items()
+    ]
+    active.sort(key=lambda r: (r.decision.first_contact_due or date.max, r.decision.id))
+    risk = db.session.scalar(
+        select(RiskAssessment).where(RiskAssessment.referral_id == referral.id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc()).limit(1)
+    )
+    return ReferralDetails(referral, active, risk, cases)
+
+
+def get_referral_details(actor: Actor, reference: str) -> ReferralDetails:
+    """A referral (as get_referral: audited view, 404 for those who may not know of it) with its active routes,
+    latest DASH assessment and cases."""
+    return _details(get_referral(actor, reference))
+
+
+# --- Routing overrides -------------------------------------------------------------------------------------
+
+
+def _load_for_change(actor: Actor, reference: str, permission: str) -> Referral:
+    if not has_permission(actor.principal, permission):
+        raise PermissionDenied("Only caseworkers can change a referral's routing")
+    referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
+    if referral is None:
+        raise NotFound("Referral not found")
+    return referral
+
+
+def _service_by_slug(slug: str) -> Service:
+    service = db.session.scalar(select(Service).where(Service.slug == slug, Service.active.is_(True)))
+    if service is None:
+        raise ValidationFailed(errors=[{"field": "service", "message": "Choose a service"}])
+    return service
+
+
+def _require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(errors=[{"field": "reason", "message": "Enter the reason for the change"}])
+    return reason
+
+
+def _settle_status(referral: Referral) -> None:
+    """A referral out of triage is routed while any route is active, otherwise recorded only (not-routed)."""
+    if referral.status != "triage":
+        referral.status = "routed" if active_route_decisions(referral.routing_decisions) else "not-routed"
+
+
+def _open_case(actor: Actor, referral: Referral, service: Service, decision: RoutingDecision, at: datetime) -> Case:
+    case = Case(
+        referral_id=referral.id, service_id=service.id, status="new", priority=decision.priority, rule=decision.rule,
+        route_reason=decision.reason, received_at=at, borough_code=referral.offence_borough_code,
+        enhanced=referral.enhanced, marac=decision.marac, child_safeguarding=decision.rule == "child-sexual-abuse",
+        first_contact_due=decision.first_contact_due, created_at=at,
+    )
+    db.session.add(case)
+    db.session.flush()
+    audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id, service_id=service.id,
+                 changes={"status": {"after": "new"}, "rule": decision.rule})
+    return case
+
+
+def add_route(actor: Actor, reference: str, service_slug: str, reason: str) -> RoutingDecision:
+    """A caseworker routes the referral to one more service, for a stated reason, and opens its case.
+
+    The added service receives the referral now, so its first-contact clock starts now (not when the referral
+    first arrived): the deadline is that service's enhanced or standard working days from today.
+    """
+    referral = _load_for_change(actor, reference, "referral.triage")
+    reason = _require_reason(reason)
+    service = _service_by_slug(service_slug)
+    if service.id in active_route_decisions(referral.routing_decisions):
+        raise Conflict(f"This referral already goes to {service.name}.")
+    now = datetime.now(timezone.utc)
+    policies, _ = deadline_policies()
+    due = first_contact_due(now, policies[service.slug].days(referral.enhanced))
+    marac = referral.marac and service.slug == "domestic-abuse"
+    decision = RoutingDecision(
+        referral_id=referral.id, service_id=service.id, kind="override-add", rule="caseworker-override",
+        reason=reason, priority="high" if marac else "normal", first_contact_due=due, marac=marac,
+        created_by_id=actor.user_id, created_at=now,
+    )
+    referral.routing_decisions.append(decision)
+    db.session.flush()
+    _open_case(actor, referral, service, decision, now)
+    _settle_status(referral)
+    audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
+                 changes={"routing": {"override": "add", "service": service.slug}})
+    db.session.commit()
+    return decision
+
+
+def remove_route(actor: Actor, reference: str, service_slug: str, reason: str) -> RoutingDecision:
+    """A caseworker takes a service off the referral, for a stated reason. The original decision stays on record.
+
+    The service's case must still be new (no one has started work on it): it is then declined with the
+    override's reason. Once a service has accepted the case, only that service can close or transfer it.
+    """
+    referral = _load_for_change(actor, reference, "referral.triage")
+    reason = _require_reason(reason)
+    service = _service_by_slug(service_slug)
+    if service.id not in active_route_decisions(referral.routing_decisions):
+        raise Conflict(f"This referral does not go to {service.name}.")
+    case = db.session.scalar(
+        select(Case).where(Case.referral_id == referral.id, Case.service_id == service.id)
+        .order_by(Case.id.desc()).limit(1)
+    )
+    if case is not None and case.status not in ("new", "declined"):
+        raise Conflict(
+            f"{service.name} has already started work on this case, so the route cannot be removed here. "
+            "Ask the service to transfer or close the case."
+        )
+    now = datetime.now(timezone.utc)
+    decision = RoutingDecision(
+        referral_id=referral.id, service_id=service.id, kind="override-remove", rule="caseworker-override",
+        reason=reason, priority="normal", created_by_id=actor.user_id, created_at=now,
+    )
+    referral.routing_decisions.append(decision)
+    if case is not None and case.status == "new":
+        case.status = "declined"
+        case.decline_reason = f"Route removed by a caseworker: {reason}"
+        db.session.flush()
+        audit.record(actor, "transition", "case", case.id, referral_id=referral.id, case_id=case.id,
+                     service_id=service.id, changes={"status": {"before": "new", "after": "declined"}})
+    db.session.flush()
+    _settle_status(referral)
+    audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
+                 changes={"routing": {"override": "remove", "service": service.slug}})
+    db.session.commit()
+    return decision
+
+
+# --- Triage ---------------------------------------------------------------------------------------------------
+
+
+class TriageRow(NamedTuple):
+    reference: str
+    received_at: datetime
+    source: str
+    offence_category: str
+    given_name: str | None
+    family_name: str | None
+    earliest_due: date | None
+
+
+def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
+    """Referrals awaiting a caseworker's review, oldest first, each with its earliest first-contact due date.
+
+    One query: the due date comes from a grouped subquery over the referral's cases. Rows are TriageRow (plain
+    columns, not ORM objects),
+    so nothing is reloaded row by row after the audit event's commit.
+    """
+    if not has_permission(actor.principal, "referral.triage"):
+        raise PermissionDenied("Only caseworkers triage referrals")
+    due = (
+        select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"))
+        .where(Case.status == "new")
+        .group_by(Case.referral_id)
+        .subquery()
+    )
+    query = (
+        select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
+               Person.given_name, Person.family_name, due.c.earliest_due)
+        .outerjoin(Person, Referral.person_id == Person.id)
+        .outerjoin(due, due.c.referral_id == Referral.id)
+        .where(Referral.status == "triage")
+        .order_by(Referral.received_at, Referral.id)
+    )
+    result = paginate(query, page, per_page)
+    result.items = [TriageRow(*row) for row in result.items]
+    audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
+    db.session.commit()
+    return result
+
+
+@dataclass
+class TriageCompletion:
+    """What a caseworker fills in or corrects when confirming a triage referral. None leaves a value unchanged."""
+
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: date | None = None
+    postcode: str | None = None
+    offence_category: str | None = None
+    offence_date: date | None = None
+    offence_borough_code: str | None = None
+    crime_reference: str | None = None
+    domestic_abuse: bool = False
+    sexual_offence: bool = False
+    hate_strands: list[str] = field(default_factory=list)
+    persistently_targeted: bool = False
+    vulnerable_or_intimidated: bool = False
+    bereaved_relative: bool = False
+    consent_referral: bool | None = None
+
+
+_TRIAGE_REFERRAL_FIELDS = (
+    "offence_category", "offence_date", "offence_borough_code", "crime_reference", "domestic_abuse",
+    "sexual_offence", "persistently_targeted", "vulnerable_or_intimidated", "bereaved_relative", "consent_referral",
+)
+
+
+def _facts_for(referral: Referral, risk: RiskAssessment | None) -> ReferralFacts:
+    from ..domain.dash import DashResult
+
+    dash = None
+    if risk is not None:
+        dash = DashResult(
+            yes_count=risk.yes_count, actuarial_level=risk.actuarial_level, level=risk.level,
+            professional_judgement=risk.professional_judgement,
+            professional_judgement_reason=risk.professional_judgement_reason, marac=risk.marac,
+            marac_reasons=tuple(risk.marac_reasons or ()),
+        )
+    return ReferralFacts(
+        received_at=referral.received_at, age_at_offence=referral.age_at_offence,
+        offence_category=referral.offence_category, sexual_offence=referral.sexual_offence,
+        domestic_abuse=referral.domestic_abuse, hate_strands=tuple(referral.strand_slugs),
+        persistently_targeted=referral.persistently_targeted,
+        vulnerable_or_intimidated=referral.vulnerable_or_intimidated, bereaved_relative=referral.bereaved_relative,
+        weapon_involved=referral.weapon_involved, referral_consent=referral.consent_referral,
+        restorative_justice_requested=referral.rj_requested, restorative_justice_consent=referral.rj_consent,
+        code_complaint=referral.code_complaint, dash=dash, most_serious_crime=referral.most_serious_crime,
+    )
+
+
+def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -> ReferralDetails:
+    """Complete a triage referral's missing details, re-apply the routing rules and take it out of triage.
+
+    Routes the rules now make are added (with their cases, due from the day the referral was received); routes
+    already made stay, since a service may be working them (a caseworker removes one with an override); a route
+    a caseworker removed is not brought back. The referral becomes routed, or not-routed when nothing is active.
+    """
+    referral = _load_for_change(actor, reference, "referral.triage")
+    if referral.status != "triage":
+        raise Conflict("This referral has already been triaged.")
+    errors = []
+    if completion.offence_category and completion.offence_category not in OFFENCE_CATEGORY_LABELS:
+        errors.append({"field": "offence_category", "message": "Choose an offence category"})
+    if any(s not in HATE_STRAND_LABELS for s in completion.hate_strands):
+        errors.append({"field": "hate_strands", "message": "Choose hate crime strands from the list"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+    person_before = {}
+    person = referral.person
+    if person is None and completion.given_name and completion.family_name:
+        person = Person(given_name=completion.given_name.strip(), family_name=completion.family_name.strip())
+        db.session.add(person)
+        db.session.flush()
+        referral.person_id = person.id
+        referral.person = person
+    if person is not None:
+        person_before = {"given_name": person.given_name, "family_name": person.family_name,
+                         "date_of_birth": person.date_of_birth, "postcode": person.postcode}
+        for name in ("given_name", "family_name", "date_of_birth", "postcode"):
+            value = getattr(completion, name)
+            if value not in (None, ""):
+                setattr(person, name, value.strip().upper() if name == "postcode" else value)
+
+    before = {name: getattr(referral, name) for name in _TRIAGE_REFERRAL_FIELDS}
+    before["hate_strands"] = referral.strand_slugs
+    before["status"] = referral.status
+    for name in _TRIAGE_REFERRAL_FIELDS:
+        value = getattr(completion, name)
+        if isinstance(value, bool) or value not in (None, ""):
+            setattr(referral, name, value)
+    if completion.offence_category == "domestic-abuse":
+        referral.domestic_abuse = True
+    if completion.offence_category == "sexual-offence":
+        referral.sexual_offence = True
+    if set(completion.hate_strands) != set(referral.strand_slugs):
+        referral.strands = [ReferralStrand(strand=s) for s in sorted(set(completion.hate_strands))]
+    if person is not None and person.borough_code is None and referral.offence_borough_code:
+        person.borough_code = referral.offence_borough_code
+    if completion.consent_referral and referral.consent_given_at is None:
+        referral.consent_given_at = datetime.now(timezone.utc)
+    referral.age_at_offence = _age_on(person.date_of_birth if person else None,
+                                      referral.offence_date or referral.received_at.date())
+    db.session.flush()
+
+    details = _details(referral)
+    decision = route_referral(_facts_for(referral, details.risk), deadline_policies()[0])
+    referral.enhanced = decision.enhanced
+    referral.enhanced_reasons = list(decision.enhanced_reasons)
+    referral.not_routed_reason = decision.not_routed_reason
+    if referral.lawful_basis is None:
+        referral.lawful_basis = next((r.lawful_basis for r in decision.routes if r.lawful_basis), None)
+
+    _, services = deadline_policies()
+    active = active_route_decisions(referral.routing_decisions)
+    removed = {d.service_id for d in referral.routing_decisions if d.kind == "override-remove"}
+    now = datetime.now(timezone.utc)
+    for route in decision.routes:
+        service = services[route.service]
+        if service.id in active or service.id in removed:
+            continue
+        new = RoutingDecision(
+            referral_id=referral.id, service_id=service.id, kind="rule", rule=route.rule, reason=route.reason,
+            priority=route.priority, first_contact_due=route.first_contact_due, marac=route.marac,
+            lawful_basis=route.lawful_basis, created_by_id=actor.user_id, created_at=now,
+        )
+        referral.routing_decisions.append(new)
+        db.session.flush()
+        _open_case(actor, referral, service, new, referral.received_at)
+
+    referral.status = "routed" if active_route_decisions(referral.routing_decisions) else "not-routed"
+    after = {name: getattr(referral, name) for name in _TRIAGE_REFERRAL_FIELDS}
+    after["hate_strands"] = referral.strand_slugs
+    after["status"] = referral.status
+    db.session.flush()
+    if person is not None:
+        person_after = {name: getattr(person, name) for name in person_before}
+        person_changes = audit.describe_changes(person_before, person_after, frozenset({"postcode"}))
+        if person_changes:
+            audit.record(actor, "update", "person", person.id, referral_id=referral.id, changes=person_changes)
+    audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
+                 changes=audit.describe_changes(before, after, REFERRAL_SENSITIVE_FIELDS))
+    db.session.commit()
+    return _details(referral)
+
+
+# --- Reference data for forms -----------------------------------------------------------------------------------
+
+
+def london_areas() -> list[tuple[str, str]]:
+    """The 33 London areas as (ONS code, name), by name."""
+    from ..models import Borough
+
+    return [(b.ons_code, b.name) for b in db.session.scalars(select(Borough).order_by(Borough.name))]
+
+
+def active_services() -> list[tuple[str, str]]:
+    """Services referrals can be routed to, as (slug, name)."""
+    return [(s.slug, s.name) for s in db.session.scalars(select(Service).where(Service.active.is_(True)).order_by(Service.id))]

@@ -1,0 +1,389 @@
+"""Forms for the referral journey, routing overrides, triage and the public self-referral.
+
+Crime references: letters, digits, slashes and hyphens, 6 to 20 characters, stored in capitals. That takes the
+Met's CRIS style ("5012345/24"), CAD numbers ("CAD1234/12JAN24") and partners' own "ABC-123456" without
+guessing one force's format.
+"""
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..domain import vocab
+from ..domain.dash import ANSWERS
+
+CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
+# A UK postcode, loosely: outward code, optional space, inward code. London ones all fit.
+POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}\s*$"
+PHONE_PATTERN = r"^\+?[0-9 ()\-]{7,20}$"
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DASH_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not-known": "Not known"}
+
+# Offence flags asked as one group of checkboxes: slug -> label.
+OFFENCE_FLAGS = (
+    ("domestic-abuse", "Domestic abuse"),
+    ("sexual-offence", "Sexual offence (including exploitation)"),
+    ("weapon", "A weapon was involved"),
+    ("persistently-targeted", "Persistently targeted (repeatedly targeted, harassment or stalking)"),
+    ("bereaved-relative", "Close relative bereaved by crime"),
+    ("vulnerable-or-intimidated", "Vulnerable or intimidated (for example fear or distress about giving evidence)"),
+    ("most-serious-crime", "Another of the most serious crimes (attempted murder, trafficking, kidnap, terrorism, "
+                           "arson with intent to endanger life, GBH with intent)"),
+    ("code-complaint", "Complaint that an agency failed the victim's rights under the Victims' Code"),
+)
+
+CONTACT_PERMISSIONS = (
+    ("may-phone", "Phone them"),
+    ("may-leave-voicemail", "Leave a voicemail or message"),
+    ("may-write", "Write to them by post"),
+    ("may-email", "Email them"),
+)
+
+PREFER_NOT = vocab.PREFER_NOT_TO_SAY[0]
+
+
+class LinkedDateInput(GovDateInput):
+    """GOV.UK date input whose day box carries the field's id, so the error summary link lands on it."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            # A post without the three boxes (a hand-made request): show them empty rather than fail.
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        params = super().map_gov_params(field, **kwargs)
+        params["id"] = f"{field.id}-date"  # the wrapper gives up the field's id to the day box (ids must be unique)
+        params["items"][0]["id"] = field.id
+        return params
+
+
+def _date_field(label, description="", required=True, message="Enter a date"):
+    validators = [InputRequired(message=message)] if required else [Optional()]
+    return DateField(label, widget=LinkedDateInput(), format="%d %m %Y", description=description,
+                     validators=validators)
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("The date must be today or in the past")
+
+
+def not_before_1900(form, field):
+    if field.data and field.data < date(1900, 1, 1):
+        raise ValidationError("The date of birth must be after 1 January 1900")
+
+
+class NormalisedText(StringField):
+    """Text with surrounding spaces removed; empty becomes None."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip() or None
+
+
+# --- 1. The person --------------------------------------------------------------------------------------------
+
+
+class FindPersonForm(FlaskForm):
+    given_name = NormalisedText("First name", widget=GovTextInput(),
+                                validators=[InputRequired(message="Enter the person's first name"), Length(max=100)])
+    family_name = NormalisedText("Last name", widget=GovTextInput(),
+                                 validators=[InputRequired(message="Enter the person's last name"), Length(max=100)])
+    date_of_birth = DateField(
+        "Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
+        description="For example, 27 3 1990. We use it to spot a person already on record and to know if they "
+                    "were under 18 at the time of the offence.",
+        validators=[Optional(), not_in_future, not_before_1900],
+    )
+    postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
+                              validators=[Optional(), Regexp(POSTCODE_PATTERN, message="Enter a real postcode, like SW1A 1AA")])
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class ChoosePersonForm(FlaskForm):
+    person = RadioField("Is this the person?", widget=GovRadioInput(), choices=[],
+                        validators=[InputRequired(message="Choose a person, or choose to add a new person")])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+# --- 2. The offence -------------------------------------------------------------------------------------------
+
+
+class OffenceForm(FlaskForm):
+    offence_category = SelectField(
+        "What kind of offence was it?", widget=GovSelect(),
+        choices=[("", "Choose an offence")] + list(vocab.OFFENCE_CATEGORIES),
+        validators=[InputRequired(message="Choose the kind of offence")],
+    )
+    offence_date = DateField(
+        "When did it happen?", widget=LinkedDateInput(), format="%d %m %Y",
+        description="For example, 14 11 2026. If it went on over a period, give the most recent date.",
+        validators=[InputRequired(message="Enter the date of the offence"), not_in_future],
+    )
+    offence_borough = SelectField("Where did it happen?", widget=GovSelect(), choices=[],
+                                  validators=[InputRequired(message="Choose the London area where it happened")])
+    crime_reference = NormalisedText(
+        "Crime reference (optional)", widget=GovTextInput(),
+        description="6 to 20 letters, numbers, slashes or hyphens, for example 5012345/26",
+        validators=[Optional(), Regexp(CRIME_REFERENCE_PATTERN,
+                                       message="Enter a crime reference of 6 to 20 letters, numbers, slashes or hyphens")],
+    )
+    flags = SelectMultipleField("Does any of this apply?", widget=GovCheckboxesInput(), choices=list(OFFENCE_FLAGS),
+                                description="Select all that apply.", validators=[Optional()])
+    hate_strands = SelectMultipleField(
+        "Does the victim, or anyone else, think it was motivated by hostility towards any of these?",
+        widget=GovCheckboxesInput(), choices=list(vocab.HATE_STRANDS),
+        description="The victim's perception decides. Select all that apply.", validators=[Optional()],
+    )
+    description = TextAreaField("What happened (optional)", widget=GovTextArea(),
+                                description="A short summary. Do not include other people's details unless needed.",
+                                validators=[Optional(), Length(max=4000)])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+# --- 3. Domestic abuse: DASH ----------------------------------------------------------------------------------
+
+
+class DashForm(FlaskForm):
+    """The DASH checklist: one radio question per checklist item is added by ``dash_form_class``."""
+
+    professional_judgement = RadioField(
+        "Does your professional judgement put the risk higher than the score shows?", widget=GovRadioInput(),
+        choices=YES_NO, validators=[InputRequired(message="Say whether professional judgement raises the risk")],
+    )
+    professional_judgement_reason = TextAreaField(
+        "If yes, why is the risk higher?", widget=GovTextArea(), validators=[Length(max=2000)],
+    )
+    incidents_last_12_months = IntegerField(
+        "How many incidents have there been in the last 12 months?", widget=GovTextInput(),
+        description="Include this one. Leave blank if not known.",
+        validators=[Optional(), NumberRange(min=0, max=500, message="Enter a number from 0 to 500")],
+    )
+    score = SubmitField("Calculate the score", widget=GovSubmitInput())
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def validate_professional_judgement_reason(self, field):
+        if self.professional_judgement.data == "yes" and not (field.data or "").strip():
+            raise ValidationError("Enter why your professional judgement puts the risk higher")
+
+
+_dash_classes: dict[tuple, type] = {}
+
+
+def dash_form_class(questions) -> type:
+    """A DashForm with one required yes / no / not known question per checklist item (cached per question set)."""
+    key = tuple((q.id, q.text) for q in questions)
+    if key not in _dash_classes:
+        attrs = {
+            f"dash_{q.id}": RadioField(
+                f"{n}. {q.text}", widget=GovRadioInput(), choices=[(a, DASH_ANSWER_LABELS[a]) for a in ANSWERS],
+                validators=[InputRequired(message=f"Answer question {n}: {q.text}")],
+            )
+            for n, q in enumerate(questions, start=1)
+        }
+        _dash_classes[key] = type("DashChecklistForm", (DashForm,), attrs)
+    return _dash_classes[key]
+
+
+# --- 4. About the victim (equality monitoring) -----------------------------------------------------------------
+
+
+def _optional_radio(label, choices):
+    return RadioField(label, widget=GovRadioInput(), choices=list(choices), validators=[Optional()])
+
+
+class AboutVictimForm(FlaskForm):
+    sex = _optional_radio("What is their sex?", vocab.SEX)
+    gender_identity = _optional_radio(vocab.EQUALITY_QUESTIONS["gender_identity"].replace("you identify", "they identify")
+                                      .replace("your", "their"), vocab.GENDER_IDENTITY)
+    ethnicity = SelectField("What is their ethnic group?", widget=GovSelect(),
+                            choices=[("", "Not answered")] + list(vocab.ETHNICITY), validators=[Optional()])
+    disability = _optional_radio("Do they consider themselves to be disabled?", vocab.DISABILITY)
+    religion = SelectField("What is their religion?", widget=GovSelect(),
+                           choices=[("", "Not answered")] + list(vocab.RELIGION), validators=[Optional()])
+    sexual_orientation = _optional_radio("Which best describes their sexual orientation?", vocab.SEXUAL_ORIENTATION)
+    first_language = NormalisedText("What is their first language?", widget=GovTextInput(),
+                                    validators=[Optional(), Length(max=64)])
+    interpreter_needed = _optional_radio("Do they need an interpreter?", YES_NO + [vocab.PREFER_NOT_TO_SAY])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+# --- 5. Consent and safe contact ------------------------------------------------------------------------------
+
+
+class ConsentForm(FlaskForm):
+    consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=GovRadioInput(),
+                                  choices=[("yes", "Yes"), ("no", "No, they do not agree"),
+                                           ("not-asked", "Not asked yet")],
+                                  validators=[InputRequired(message="Say whether the victim agreed to be referred")])
+    consent_given_by = NormalisedText("If yes, who gave consent?", widget=GovTextInput(),
+                                      description="For example, the victim, or their parent or guardian",
+                                      validators=[Length(max=120)])
+    # Asked only when consent was given, so checked in validate_consent_method, not by a blanket validator.
+    consent_method = RadioField("If yes, how was consent given?", widget=GovRadioInput(), choices=list(vocab.CONSENT_METHODS),
+                                validate_choice=False)
+    lawful_basis = RadioField("If not, is there a lawful basis to refer without consent?", widget=GovRadioInput(),
+                              choices=list(vocab.LAWFUL_BASES) + [("none", "No: record the referral only")],
+                              validators=[Optional()])
+    rj_requested = RadioField("Is the victim interested in restorative justice?", widget=GovRadioInput(),
+                              choices=YES_NO, validators=[InputRequired(message="Say whether the victim is interested in restorative justice")])
+    rj_consent = RadioField("If interested, has the victim given written consent to restorative justice?", widget=GovRadioInput(),
+                            choices=YES_NO, validate_choice=False)
+    phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
+                           validators=[Optional(), Regexp(PHONE_PATTERN, message="Enter a phone number, like 07700 900 982")])
+    email = NormalisedText("Email address (optional)", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                                           message="Enter an email address, like name@example.com")])
+    contact_permissions = SelectMultipleField("Is it safe to:", widget=GovCheckboxesInput(),
+                                              choices=list(CONTACT_PERMISSIONS), description="Select all that are safe.",
+                                              validators=[Optional()])
+    safe_contact_notes = TextAreaField("Anything else about contacting them safely (optional)", widget=GovTextArea(),
+                                       description="For example, safe times to call, or a trusted person's number",
+                                       validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def validate_consent_given_by(self, field):
+        if self.consent_referral.data == "yes" and not field.data:
+            raise ValidationError("Enter who gave consent")
+
+    def validate_consent_method(self, field):
+        if self.consent_referral.data == "yes" and field.data not in vocab.slugs(vocab.CONSENT_METHODS):
+            raise ValidationError("Choose how consent was given")
+
+    def validate_rj_consent(self, field):
+        if self.rj_requested.data == "yes" and field.data not in ("yes", "no"):
+            raise ValidationError("Say whether the victim has given written consent to restorative justice")
+
+
+class SubmitReferralForm(FlaskForm):
+    submit = SubmitField("Submit referral", widget=GovSubmitInput())
+
+
+# --- Overrides and triage -----------------------------------------------------------------------------------------
+
+
+class AddRouteForm(FlaskForm):
+    service = SelectField("Service to add", widget=GovSelect(), choices=[],
+                          validators=[InputRequired(message="Choose a service to add")])
+    reason = TextAreaField("Why are you adding this service?", widget=GovTextArea(),
+                           validators=[InputRequired(message="Enter why you are adding this service"), Length(max=2000)])
+    submit = SubmitField("Add service", widget=GovSubmitInput())
+
+
+class RemoveRouteForm(FlaskForm):
+    service = SelectField("Service to remove", widget=GovSelect(), choices=[],
+                          validators=[InputRequired(message="Choose a service to remove")])
+    reason = TextAreaField("Why are you removing this service?", widget=GovTextArea(),
+                           validators=[InputRequired(message="Enter why you are removing this service"), Length(max=2000)])
+    submit = SubmitField("Remove service", widget=GovSubmitInput())
+
+
+class TriageForm(FlaskForm):
+    given_name = NormalisedText("First name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    date_of_birth = DateField("Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
+                              description="For example, 27 3 1990",
+                              validators=[Optional(), not_in_future, not_before_1900])
+    postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
+                              validators=[Optional(), Regexp(POSTCODE_PATTERN, message="Enter a real postcode, like SW1A 1AA")])
+    offence_category = SelectField("Kind of offence", widget=GovSelect(), choices=list(vocab.OFFENCE_CATEGORIES),
+                                   validators=[InputRequired(message="Choose the kind of offence")])
+    offence_date = DateField("Date of the offence (if known)", widget=LinkedDateInput(), format="%d %m %Y",
+                             validators=[Optional(), not_in_future])
+    offence_borough = SelectField("Where it happened", widget=GovSelect(), choices=[], validators=[Optional()])
+    crime_reference = OffenceForm.crime_reference
+    flags = SelectMultipleField("Does any of this apply?", widget=GovCheckboxesInput(),
+                                choices=[f for f in OFFENCE_FLAGS if f[0] in (
+                                    "domestic-abuse", "sexual-offence", "persistently-targeted", "bereaved-relative",
+                                    "vulnerable-or-intimidated")],
+                                validators=[Optional()])
+    hate_strands = SelectMultipleField("Hate crime strands", widget=GovCheckboxesInput(),
+                                       choices=list(vocab.HATE_STRANDS), validators=[Optional()])
+    consent_referral = RadioField("Has the victim agreed to be referred?", widget=GovRadioInput(),
+                                  choices=[("yes", "Yes"), ("no", "No"), ("not-asked", "Not asked yet")],
+                                  validators=[InputRequired(message="Say whether the victim agreed to be referred")])
+    submit = SubmitField("Confirm routing", widget=GovSubmitInput())
+
+
+# --- Public self-referral ---------------------------------------------------------------------------------------
+
+
+SELF_REFERRAL_KINDS = (
+    ("hate-crime", "Someone targeted me because of who I am (hate crime)"),
+    ("domestic-abuse", "Someone close to me, a partner or family member, hurt or controlled me"),
+    ("sexual-offence", "Sexual assault or abuse"),
+    ("stalking-harassment", "Stalking or harassment"),
+    ("violence-with-injury", "I was attacked or hurt"),
+    ("robbery", "I was robbed"),
+    ("burglary", "My home was broken into"),
+    ("fraud", "Fraud or a scam"),
+    ("other", "Something else"),
+)
+
+SELF_CONTACT_WAYS = (
+    ("may-phone", "Phone call"),
+    ("may-leave-voicemail", "It is OK to leave a voicemail"),
+    ("may-email", "Email"),
+    ("may-write", "Letter"),
+)
+
+
+class SelfReferralForm(FlaskForm):
+    what_happened = RadioField("What happened?", widget=GovRadioInput(), choices=list(SELF_REFERRAL_KINDS),
+                               validators=[InputRequired(message="Choose what happened")])
+    hate_strands = SelectMultipleField(
+        "Do you think it happened because of any of these?", widget=GovCheckboxesInput(), choices=list(vocab.HATE_STRANDS),
+        description="Select all that apply. It is what you think that matters.", validators=[Optional()],
+    )
+    description = TextAreaField("Tell us a little about it (optional)", widget=GovTextArea(),
+                                description="Only what you are comfortable sharing.",
+                                validators=[Optional(), Length(max=2000)])
+    borough = SelectField("Which London area did it happen in?", widget=GovSelect(), choices=[],
+                          validators=[InputRequired(message="Choose the London area, or choose that you are not sure")])
+    given_name = NormalisedText("First name", widget=GovTextInput(),
+                                validators=[InputRequired(message="Enter your first name"), Length(max=100)])
+    family_name = NormalisedText("Last name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
+                           validators=[Optional(), Regexp(PHONE_PATTERN, message="Enter a phone number, like 07700 900 982")])
+    email = NormalisedText("Email address (optional)", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                                           message="Enter an email address, like name@example.com")])
+    contact_ways = SelectMultipleField("How is it safe for us to contact you?", widget=GovCheckboxesInput(),
+                                       choices=list(SELF_CONTACT_WAYS), description="Select all that are safe.")
+    safe_times = TextAreaField("When is it safe to contact you? (optional)", widget=GovTextArea(),
+                               description="For example, weekdays after 6pm, or never at weekends",
+                               validators=[Optional(), Length(max=500)])
+    consent = RadioField("Do you agree to us passing your details to a support service?", widget=GovRadioInput(),
+                         choices=YES_NO, validators=[InputRequired(message="Say whether you agree to us passing on your details")])
+    # Honeypot: hidden from everyone by CSS (and from assistive technology); people leave it empty, bots fill it.
+    website = StringField("Leave this empty")
+    submit = SubmitField("Send", widget=GovSubmitInput())
+
+    def validate_consent(self, field):
+        if field.data == "no":
+            raise ValidationError("We can only pass on your details if you agree. You can still contact a "
+                                  "support service yourself.")
+
+    def validate_contact_ways(self, field):
+        if not self.phone.data and not self.email.data:
+            raise ValidationError("Give a phone number or an email address so we can contact you")
+        if not field.data:
+            raise ValidationError("Choose at least one way that is safe to contact you")

@@ -1,0 +1,275 @@
+"""Turning the journey's draft answers into what the pages show and what the service layer takes.
+
+No Flask request handling here: plain functions over the draft dict, so the routes stay thin.
+"""
+from datetime import date, datetime, timezone
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from ..domain import vocab
+from ..services.referrals import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
+from .forms import CONTACT_PERMISSIONS, DASH_ANSWER_LABELS, OFFENCE_FLAGS
+
+ABOUT_FIELDS = ("sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation",
+                "first_language", "interpreter_needed")
+ABOUT_VOCABS = {
+    "sex": vocab.SEX, "gender_identity": vocab.GENDER_IDENTITY, "ethnicity": vocab.ETHNICITY,
+    "disability": vocab.DISABILITY, "religion": vocab.RELIGION, "sexual_orientation": vocab.SEXUAL_ORIENTATION,
+    "interpreter_needed": (("yes", "Yes"), ("no", "No"), vocab.PREFER_NOT_TO_SAY),
+}
+ABOUT_LABELS = {
+    "sex": "Sex", "gender_identity": "Gender same as sex registered at birth", "ethnicity": "Ethnic group",
+    "disability": "Disabled", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+    "first_language": "First language", "interpreter_needed": "Interpreter needed",
+}
+FLAG_LABELS = dict(OFFENCE_FLAGS)
+CONTACT_LABELS = dict(CONTACT_PERMISSIONS)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _display_date(value: str | None) -> str:
+    return _date(value).strftime("%-d %B %Y") if value else "Not known"
+
+
+def is_domestic_abuse(draft: dict) -> bool:
+    offence = draft.get("offence") or {}
+    return offence.get("offence_category") == "domestic-abuse" or "domestic-abuse" in (offence.get("flags") or [])
+
+
+def dash_yes_count(values: dict) -> int:
+    return sum(1 for answer in values["answers"].values() if answer == "yes")
+
+
+def match_row(match) -> dict:
+    """A search result as the matches page shows it (kept in the draft so the choice can be checked)."""
+    p = match.person
+    born = p.date_of_birth.strftime("%-d %B %Y") if p.date_of_birth else "date of birth not known"
+    label = f"{p.given_name} {p.family_name}, born {born}"
+    details = ", ".join(x for x in (p.postcode, p.borough.name if p.borough else None) if x)
+    return {"id": p.id, "label": label, "details": details, "likely": match.likely}
+
+
+# --- Check your answers ---------------------------------------------------------------------------------------------
+
+
+def _row(key: str, value, endpoint: str | None = None, hidden: str | None = None) -> dict:
+    if isinstance(value, (list, tuple)):
+        value = Markup("<br>").join(escape(v) for v in value) if value else "None"
+        content = {"html": value}
+    else:
+        content = {"text": value if value not in (None, "") else "Not given"}
+    row = {"key": {"text": key}, "value": content}
+    if endpoint:
+        row["actions"] = {"items": [{"href": url_for(endpoint, change=1), "text": "Change",
+                                     "visuallyHiddenText": (hidden or key).lower()}]}
+    return row
+
+
+def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -> list[dict]:
+    """The check-your-answers page: one summary list per page of the journey, each row with a Change link."""
+    sections = []
+    person = draft["person"]
+    if person["mode"] == "existing":
+        rows = [_row("Person", f"{person['label']} (already on record)", "referrals.find_person", "person")]
+    else:
+        rows = [
+            _row("Name", f"{person['given_name']} {person['family_name']} (new person)", "referrals.find_person", "name"),
+            _row("Date of birth", _display_date(person.get("date_of_birth")), "referrals.find_person", "date of birth"),
+            _row("Postcode", person.get("postcode"), "referrals.find_person", "postcode"),
+        ]
+    sections.append({"title": "The person", "rows": rows})
+
+    o = draft["offence"]
+    sections.append({"title": "The offence", "rows": [
+        _row("Kind of offence", vocab.label(vocab.OFFENCE_CATEGORIES, o["offence_category"]), "referrals.offence",
+             "kind of offence"),
+        _row("Date", _display_date(o.get("offence_date")), "referrals.offence", "date of the offence"),
+        _row("Area", areas.get(o.get("offence_borough"), o.get("offence_borough")), "referrals.offence", "area"),
+        _row("Crime reference", o.get("crime_reference"), "referrals.offence", "crime reference"),
+        _row("Also applies", [FLAG_LABELS[f] for f in o.get("flags") or []], "referrals.offence", "what also applies"),
+        _row("Hate crime strands", [vocab.label(vocab.HATE_STRANDS, s) for s in o.get("hate_strands") or []],
+             "referrals.offence", "hate crime strands"),
+        _row("What happened", o.get("description"), "referrals.offence", "what happened"),
+    ]})
+
+    if "dash" in draft and dash_result is not None:
+        d = draft["dash"]
+        answered = [f"{n}. {q.text}: {DASH_ANSWER_LABELS[d['answers'].get(q.id, 'not-known')]}"
+                    for n, q in enumerate(questions, start=1)]
+        level = dash_result.level.capitalize()
+        rows = [
+            _row("DASH score", f"{dash_result.yes_count} of {len(questions)} yes: {level} risk"
+                 + (" (raised by professional judgement)" if dash_result.level != dash_result.actuarial_level else ""),
+                 "referrals.dash", "DASH answers"),
+            _row("Professional judgement", d.get("professional_judgement_reason") or "No", "referrals.dash",
+                 "professional judgement"),
+            _row("Incidents in the last 12 months",
+                 str(d["incidents_last_12_months"]) if d.get("incidents_last_12_months") is not None else "Not known",
+                 "referrals.dash", "incidents in the last 12 months"),
+            _row("MARAC", ("Refer to MARAC: " + " ".join(dash_result.marac_reasons)) if dash_result.marac
+                 else "No MARAC criterion met", None),
+            _row("Answers", answered, "referrals.dash", "DASH answers"),
+        ]
+        sections.append({"title": "Domestic abuse risk (DASH)", "rows": rows})
+
+    a = draft["about"]
+    rows = []
+    for name in ABOUT_FIELDS:
+        value = a.get(name)
+        shown = vocab.label(ABOUT_VOCABS[name], value) if name in ABOUT_VOCABS and value else value
+        rows.append(_row(ABOUT_LABELS[name], shown or "Not answered", "referrals.about", ABOUT_LABELS[name]))
+    sections.append({"title": "About the victim (equality monitoring)", "rows": rows})
+
+    c = draft["consent"]
+    consent_text = {"yes": "Yes", "no": "No, they do not agree", "not-asked": "Not asked yet"}[c["consent_referral"]]
+    if c["consent_referral"] == "yes":
+        consent_text += f", given by {c['consent_given_by']} ({vocab.label(vocab.CONSENT_METHODS, c['consent_method']).lower()})"
+    rows = [_row("Consent to referral", consent_text, "referrals.consent", "consent to referral")]
+    if c["consent_referral"] != "yes":
+        basis = c.get("lawful_basis")
+        rows.append(_row("Lawful basis", vocab.label(vocab.LAWFUL_BASES, basis) if basis and basis != "none"
+                         else "None: record the referral only", "referrals.consent", "lawful basis"))
+    rj = "No"
+    if c["rj_requested"] == "yes":
+        rj = "Interested, with written consent" if c["rj_consent"] == "yes" else "Interested, no written consent yet"
+    rows += [
+        _row("Restorative justice", rj, "referrals.consent", "restorative justice"),
+        _row("Phone", c.get("phone"), "referrals.consent", "phone"),
+        _row("Email", c.get("email"), "referrals.consent", "email"),
+        _row("Safe to", [CONTACT_LABELS[p] for p in c.get("contact_permissions") or []] or ["No contact agreed yet"],
+             "referrals.consent", "safe ways to contact"),
+        _row("Safe contact notes", c.get("safe_contact_notes"), "referrals.consent", "safe contact notes"),
+    ]
+    sections.append({"title": "Consent and safe contact", "rows": rows})
+    return sections
+
+
+# --- Draft -> service input -------------------------------------------------------------------------------------------
+
+
+def referral_input(draft: dict) -> ReferralInput:
+    """The validated draft as the service layer's ReferralInput."""
+    person, o, a, c = draft["person"], draft["offence"], draft["about"], draft["consent"]
+    flags = set(o.get("flags") or [])
+    permissions = set(c.get("contact_permissions") or [])
+    interpreter = a.get("interpreter_needed")
+    victim = VictimDetails(
+        given_name=person.get("given_name") or "", family_name=person.get("family_name") or "",
+        date_of_birth=_date(person.get("date_of_birth")), postcode=person.get("postcode"),
+        phone=c.get("phone"), email=c.get("email"),
+        may_phone="may-phone" in permissions, may_leave_voicemail="may-leave-voicemail" in permissions,
+        may_write="may-write" in permissions, may_email="may-email" in permissions,
+        safe_contact_notes=c.get("safe_contact_notes"),
+        sex=a.get("sex"), gender_identity=a.get("gender_identity"), ethnicity=a.get("ethnicity"),
+        disability=a.get("disability"), religion=a.get("religion"), sexual_orientation=a.get("sexual_orientation"),
+        first_language=a.get("first_language"),
+        interpreter_needed={"yes": True, "no": False}.get(interpreter),
+    )
+    dash = None
+    if "dash" in draft and is_domestic_abuse(draft):
+        d = draft["dash"]
+        dash = DashAnswers(
+            yes_count=dash_yes_count(d), professional_judgement=d["professional_judgement"] == "yes",
+            professional_judgement_reason=d.get("professional_judgement_reason"),
+            incidents_last_12_months=d.get("incidents_last_12_months"), answers=d["answers"],
+        )
+    consent = {"yes": True, "no": False}.get(c["consent_referral"])
+    basis = c.get("lawful_basis")
+    return ReferralInput(
+        source="caseworker",
+        offence_category=o["offence_category"],
+        victim=victim,
+        person_id=person["person_id"] if person["mode"] == "existing" else None,
+        offence_date=_date(o.get("offence_date")),
+        offence_borough_code=o.get("offence_borough") or None,
+        crime_reference=o.get("crime_reference"),
+        description=o.get("description"),
+        domestic_abuse="domestic-abuse" in flags,
+        sexual_offence="sexual-offence" in flags,
+        hate_strands=list(o.get("hate_strands") or []),
+        weapon_involved="weapon" in flags,
+        persistently_targeted="persistently-targeted" in flags,
+        bereaved_relative="bereaved-relative" in flags,
+        vulnerable_or_intimidated="vulnerable-or-intimidated" in flags,
+        most_serious_crime="most-serious-crime" in flags,
+        code_complaint="code-complaint" in flags,
+        consent_referral=consent,
+        consent_given_by=c.get("consent_given_by") if consent else None,
+        consent_method=c.get("consent_method") if consent else None,
+        lawful_basis=basis if basis and basis != "none" and not consent else None,
+        rj_requested=c["rj_requested"] == "yes",
+        rj_consent=c["rj_requested"] == "yes" and c["rj_consent"] == "yes",
+        dash=dash,
+        received_at=datetime.now(timezone.utc),
+    )
+
+
+def triage_defaults(referral) -> dict:
+    """The triage form pre-filled from what the referral already holds."""
+    person = referral.person
+    flags = [slug for slug, attr in (("domestic-abuse", "domestic_abuse"), ("sexual-offence", "sexual_offence"),
+                                     ("persistently-targeted", "persistently_targeted"),
+                                     ("bereaved-relative", "bereaved_relative"),
+                                     ("vulnerable-or-intimidated", "vulnerable_or_intimidated"))
+             if getattr(referral, attr)]
+    return {
+        "given_name": person.given_name if person else None,
+        "family_name": person.family_name if person else None,
+        "date_of_birth": person.date_of_birth if person else None,
+        "postcode": person.postcode if person else None,
+        "offence_category": referral.offence_category,
+        "offence_date": referral.offence_date,
+        "offence_borough": referral.offence_borough_code or "",
+        "crime_reference": referral.crime_reference,
+        "flags": flags,
+        "hate_strands": referral.strand_slugs,
+        "consent_referral": {True: "yes", False: "no"}.get(referral.consent_referral, "not-asked"),
+    }
+
+
+def triage_completion(form) -> TriageCompletion:
+    flags = set(form.flags.data or [])
+    return TriageCompletion(
+        given_name=form.given_name.data, family_name=form.family_name.data, date_of_birth=form.date_of_birth.data,
+        postcode=form.postcode.data, offence_category=form.offence_category.data, offence_date=form.offence_date.data,
+        offence_borough_code=form.offence_borough.data or None,
+        crime_reference=(form.crime_reference.data or "").upper() or None,
+        domestic_abuse="domestic-abuse" in flags, sexual_offence="sexual-offence" in flags,
+        hate_strands=list(form.hate_strands.data or []), persistently_targeted="persistently-targeted" in flags,
+        vulnerable_or_intimidated="vulnerable-or-intimidated" in flags, bereaved_relative="bereaved-relative" in flags,
+        consent_referral={"yes": True, "no": False}.get(form.consent_referral.data),
+    )
+
+
+def self_referral_input(form) -> ReferralInput:
+    """A public self-referral: always a new person (nothing is looked up), waiting for a caseworker's triage."""
+    ways = set(form.contact_ways.data or [])
+    category = form.what_happened.data
+    strands = list(form.hate_strands.data or [])
+    borough = form.borough.data if form.borough.data not in ("", "not-sure") else None
+    return ReferralInput(
+        source="self-referral",
+        offence_category=category,
+        victim=VictimDetails(
+            given_name=form.given_name.data, family_name=form.family_name.data or "", borough_code=borough,
+            phone=form.phone.data, email=form.email.data,
+            may_phone="may-phone" in ways, may_leave_voicemail="may-leave-voicemail" in ways,
+            may_write="may-write" in ways, may_email="may-email" in ways,
+            safe_contact_notes=(form.safe_times.data or "").strip() or None,
+        ),
+        offence_borough_code=borough,
+        description=(form.description.data or "").strip() or None,
+        domestic_abuse=category == "domestic-abuse",
+        sexual_offence=category == "sexual-offence",
+        hate_strands=strands,
+        persistently_targeted=category == "stalking-harassment",
+        consent_referral=True,
+        consent_given_by="The victim, online",
+        consent_method="online",
+        received_at=datetime.now(timezone.utc),
+        needs_triage=True,
+    )

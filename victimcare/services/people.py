@@ -1,0 +1,113 @@
+"""Finding people already on record, so one victim is not recorded twice.
+
+A search returns candidates that share the date of birth, the family name or the postcode, best first, and marks
+the likely matches: the same date of birth and a similar name (a typo, a short form, a swapped first and last
+name). Every search is audited as a "list" of people; the audit event says which criteria were used, never
+their values.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+
+from sqlalchemy import func, or_, select
+
+from ..domain.access import has_permission
+from ..extensions import db
+from ..models import Person
+from . import audit
+from .actors import Actor
+from .errors import PermissionDenied, ValidationFailed
+
+# How alike two names must be (0 to 1) to count as "similar". 0.8 catches one or two typing slips in a name.
+SIMILAR_NAME_RATIO = 0.8
+MAX_RESULTS = 20
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person: Person
+    likely: bool
+    similarity: float
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """Upper case with one space before the inward code ("sw1a1aa" -> "SW1A 1AA"); None when blank."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not compact:
+        return None
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def _name_key(given: str, family: str) -> str:
+    return " ".join(f"{given} {family}".lower().split())
+
+
+def name_similarity(given_a: str, family_a: str, given_b: str, family_b: str) -> float:
+    """How alike two people's names are, from 0 to 1; a swapped given and family name counts as alike."""
+    a = _name_key(given_a, family_a)
+    straight = SequenceMatcher(None, a, _name_key(given_b, family_b)).ratio()
+    swapped = SequenceMatcher(None, a, _name_key(family_b, given_b)).ratio()
+    return max(straight, swapped)
+
+
+def is_likely_match(person: Person, given_name: str, family_name: str, date_of_birth: date | None) -> bool:
+    """Same date of birth and a similar name."""
+    if date_of_birth is None or person.date_of_birth != date_of_birth:
+        return False
+    return name_similarity(given_name, family_name, person.given_name, person.family_name) >= SIMILAR_NAME_RATIO
+
+
+def search_people(
+    actor: Actor,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None = None,
+    postcode: str | None = None,
+) -> list[PersonMatch]:
+    """People who may be the person described, likely matches first. Needs person.search."""
+    if not has_permission(actor.principal, "person.search"):
+        raise PermissionDenied("Only caseworkers can search for people")
+    given_name, family_name = (given_name or "").strip(), (family_name or "").strip()
+    if not family_name:
+        raise ValidationFailed(errors=[{"field": "family_name", "message": "Enter the person's last name"}])
+    postcode = normalise_postcode(postcode)
+
+    conditions = [func.lower(Person.family_name) == family_name.lower()]
+    if date_of_birth is not None:
+        conditions.append(Person.date_of_birth == date_of_birth)
+    if postcode:
+        conditions.append(func.upper(Person.postcode) == postcode)
+    # Candidates by the cheap indexed criteria; similarity is then scored in Python on this short list.
+    candidates = db.session.scalars(select(Person).where(or_(*conditions)).order_by(Person.id).limit(200)).all()
+
+    matches = []
+    for person in candidates:
+        similarity = name_similarity(given_name, family_name, person.given_name, person.family_name)
+        likely = is_likely_match(person, given_name, family_name, date_of_birth)
+        same_postcode = bool(postcode and person.postcode and person.postcode.upper() == postcode)
+        # Keep a candidate only when something beyond a common surname ties it to the search.
+        if likely or similarity >= SIMILAR_NAME_RATIO or (same_postcode and similarity >= 0.5):
+            matches.append(PersonMatch(person, likely, similarity))
+    matches.sort(key=lambda m: (not m.likely, -m.similarity, m.person.id))
+    matches = matches[:MAX_RESULTS]
+
+    criteria = ["given_name", "family_name"] + (["date_of_birth"] if date_of_birth else []) + (
+        ["postcode"] if postcode else [])
+    audit.record(actor, "list", "person", None, changes={"criteria": criteria, "rows": len(matches)})
+    db.session.commit()
+    return matches
+
+
+def get_person(actor: Actor, person_id: int) -> Person:
+    """One person, for linking a referral to them. Needs person.view; audited as a view."""
+    if not has_permission(actor.principal, "person.view"):
+        raise PermissionDenied("Only caseworkers can see people's records")
+    person = db.session.get(Person, person_id)
+    if person is None:
+        from .errors import NotFound
+
+        raise NotFound("Person not found")
+    audit.record(actor, "view", "person", person.id)
+    db.session.commit()
+    return person

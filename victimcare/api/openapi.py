@@ -1,2 +1,550 @@
-"""API v1: openapi."""
-from . import bp  # noqa: F401
+"""API v1: the OpenAPI 3.1 description of every fixed API path, served publicly at /api/v1/openapi.json.
+
+Slugs come from domain/vocab.py and the request rules mirror api/schemas.py, so the document cannot drift from
+the code on the closed lists. Checks the JSON Schema cannot express (a date of birth in the past, a borough
+that exists) are described in prose and answered with 422.
+"""
+from flask import jsonify
+
+from ..domain.routing import RULES
+from ..domain.vocab import (
+    CASE_STATUSES, CONTACT_METHODS, CONTACT_OUTCOMES, HATE_STRANDS, OFFENCE_CATEGORIES, REFERRAL_SOURCES, SERVICES,
+)
+from . import bp
+
+PROBLEM = "application/problem+json"
+
+
+def _slugs(vocabulary) -> list[str]:
+    return [slug for slug, _ in vocabulary]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {PROBLEM: {"schema": _ref("Problem")}}}
+
+
+def _json(description: str, schema: dict, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(status): {"$ref": f"#/components/responses/{_RESPONSE_NAMES[status]}"} for status in statuses}
+
+
+_RESPONSE_NAMES = {
+    400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+    413: "ContentTooLarge", 422: "UnprocessableContent",
+}
+
+_EXAMPLE_REFERRAL = {
+    "victim": {"given_name": "Sam", "family_name": "Example", "date_of_birth": "1988-03-14", "borough": "Hackney",
+               "postcode": "E8 1AB"},
+    "offence": {"category": "domestic-abuse", "occurred_on": "2026-10-20", "crime_reference": "1234567/26",
+                "domestic_abuse": True, "sexual_offence": False, "hate_crime_strands": []},
+    "consent": {"referral": True},
+    "dash": {"yes_count": 15, "professional_judgement": False, "incidents_last_12_months": 1},
+    "received_at": "2026-10-22T10:30:00Z",
+}
+
+
+def _borough_names() -> list[str]:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Borough
+
+    rows = db.session.execute(select(Borough.ons_code, Borough.name).order_by(Borough.ons_code)).all()
+    return [code for code, _ in rows] + [name for _, name in rows]
+
+
+def _schemas() -> dict:
+    date = {"type": "string", "format": "date"}
+    text = {"type": "string", "minLength": 1}
+    return {
+        "Problem": {
+            "type": "object",
+            "description": "An RFC 9457 problem. `errors` lists every field that needs correcting.",
+            "required": ["type", "title", "status"],
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {"type": "array", "items": _ref("FieldError")},
+            },
+        },
+        "FieldError": {
+            "type": "object",
+            "required": ["field", "message"],
+            "properties": {
+                "field": {"type": "string", "examples": ["victim.date_of_birth", "offence.hate_crime_strands[1]"],
+                          "description": "A dotted path to the field; list positions in brackets."},
+                "message": {"type": "string"},
+            },
+        },
+        "Victim": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["given_name", "family_name", "date_of_birth", "borough"],
+            "properties": {
+                "given_name": {**text, "maxLength": 100},
+                "family_name": {**text, "maxLength": 100},
+                "date_of_birth": {**date, "description": "From 1900-01-01 to today (London date), else 422."},
+                "borough": {
+                    "description": "A London borough's name or ONS code, matched case-insensitively (\"&\" and "
+                                   "\"and\" are the same); the canonical spellings are listed. Unknown: 422.",
+                    "anyOf": [{"enum": _borough_names()}, {"type": "string", "minLength": 1, "maxLength": 64}],
+                },
+                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode."}),
+                "phone": _nullable({"type": "string", "maxLength": 32, "description": "7 to 15 digits."}),
+                "email": _nullable({"type": "string", "maxLength": 254}),
+            },
+        },
+        "Offence": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["category", "occurred_on", "domestic_abuse", "sexual_offence", "hate_crime_strands"],
+            "properties": {
+                "category": {"type": "string", "enum": _slugs(OFFENCE_CATEGORIES)},
+                "occurred_on": {**date, "description": "Not before 1900-01-01, the victim's birth, nor after the "
+                                                       "referral was received; else 422."},
+                "crime_reference": _nullable({"type": "string", "maxLength": 32,
+                                              "description": "3 to 32 letters, digits, / or -, e.g. 1234567/26."}),
+                "domestic_abuse": {"type": "boolean"},
+                "sexual_offence": {"type": "boolean"},
+                "hate_crime_strands": {"type": "array", "items": {"type": "string", "enum": _slugs(HATE_STRANDS)},
+                                       "description": "The victim's perception decides; several allowed."},
+                "persistently_targeted": _nullable({"type": "boolean"}),
+                "vulnerable_or_intimidated": _nullable({"type": "boolean"}),
+            },
+        },
+        "Consent": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["referral"],
+            "properties": {"referral": {"type": "boolean", "description": "The victim agreed to be referred."}},
+        },
+        "Dash": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Domestic abuse only (offence.domestic_abuse true or category domestic-abuse), else 422.",
+            "required": ["yes_count", "professional_judgement"],
+            "properties": {
+                "yes_count": {"type": "integer", "minimum": 0, "maximum": 24},
+                "professional_judgement": {"type": "boolean"},
+                "professional_judgement_reason": _nullable({
+                    "type": "string", "maxLength": 2000,
+                    "description": "Optional addition to the fixed contract; a standard note is stored if absent.",
+                }),
+                "incidents_last_12_months": _nullable({"type": "integer", "minimum": 0, "maximum": 1000}),
+            },
+        },
+        "ReferralCreate": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["victim", "offence", "consent"],
+            "properties": {
+                "victim": _ref("Victim"),
+                "offence": _ref("Offence"),
+                "consent": _ref("Consent"),
+                "restorative_justice_requested": _nullable({"type": "boolean"}),
+                "code_complaint": _nullable({"type": "boolean"}),
+                "dash": _nullable(_ref("Dash")),
+                "received_at": _nullable({
+                    "type": "string", "format": "date-time",
+                    "description": "ISO 8601 with a time zone (Z or an offset; none: 422), not in the future. "
+                                   "Default: now.",
+                }),
+            },
+        },
+        "Route": {
+            "type": "object",
+            "required": ["service", "rule", "reason", "priority", "first_contact_due"],
+            "properties": {
+                "service": {"type": "string", "enum": _slugs(SERVICES)},
+                "rule": {"type": "string", "description": "A routing rule id (" + ", ".join(RULES) + ") or an "
+                                                          "override made by a caseworker."},
+                "reason": {"type": "string"},
+                "priority": {"type": "string", "enum": ["normal", "high"]},
+                "first_contact_due": _nullable(date),
+            },
+        },
+        "Risk": _nullable({
+            "type": "object",
+            "required": ["dash_level", "marac"],
+            "properties": {"dash_level": {"type": "string", "enum": ["standard", "medium", "high"]},
+                           "marac": {"type": "boolean"}},
+        }),
+        "ReferralCreated": {
+            "type": "object",
+            "required": ["reference", "enhanced", "enhanced_reasons", "risk", "routes"],
+            "properties": {
+                "reference": {"type": "string", "examples": ["VC-ABCD-2345"]},
+                "enhanced": {"type": "boolean"},
+                "enhanced_reasons": {"type": "array", "items": {"type": "string"}},
+                "risk": _ref("Risk"),
+                "routes": {"type": "array", "items": _ref("Route")},
+            },
+        },
+        "Referral": {
+            "type": "object",
+            "required": ["reference", "status", "source", "received_at", "offence", "enhanced", "enhanced_reasons",
+                         "risk", "routes"],
+            "properties": {
+                "reference": {"type": "string"},
+                "status": {"type": "string", "enum": ["triage", "routed", "not-routed"],
+                           "description": "API referrals stay in triage until a caseworker reviews them; they are "
+                                          "routed (cases opened) at once all the same."},
+                "source": {"type": "string", "enum": _slugs(REFERRAL_SOURCES)},
+                "received_at": {"type": "string", "format": "date-time"},
+                "victim": _nullable({
+                    "type": "object",
+                    "required": ["given_name", "family_name", "date_of_birth"],
+                    "properties": {"given_name": {"type": "string"}, "family_name": {"type": "string"},
+                                   "date_of_birth": _nullable(date)},
+                }),
+                "offence": {
+                    "type": "object",
+                    "properties": {
+                        "category": {"type": "string"},
+                        "occurred_on": _nullable(date),
+                        "borough": _nullable({"type": "string", "description": "ONS code"}),
+                        "crime_reference": _nullable({"type": "string"}),
+                        "domestic_abuse": {"type": "boolean"},
+                        "sexual_offence": {"type": "boolean"},
+                        "hate_crime_strands": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "consent": {"type": "object", "properties": {"referral": _nullable({"type": "boolean"})}},
+                "enhanced": {"type": "boolean"},
+                "enhanced_reasons": {"type": "array", "items": {"type": "string"}},
+                "risk": _ref("Risk"),
+                "not_routed_reason": _nullable({"type": "string"}),
+                "routes": {"type": "array", "items": _ref("Route"),
+                           "description": "The routes in force: rule decisions and caseworker additions, less "
+                                          "removals."},
+            },
+        },
+        "CaseSummary": {
+            "type": "object",
+            "required": ["id", "reference", "service", "status", "first_contact_due", "version"],
+            "properties": {
+                "id": {"type": "integer"},
+                "reference": {"type": "string", "description": "The reference of the case's referral."},
+                "service": {"type": "string", "enum": _slugs(SERVICES)},
+                "status": {"type": "string", "enum": _slugs(CASE_STATUSES)},
+                "priority": {"type": "string", "enum": ["normal", "high"]},
+                "first_contact_due": date,
+                "first_contacted_at": _nullable({"type": "string", "format": "date-time"}),
+                "assigned_to": _nullable({"type": "integer", "description": "A user id."}),
+                "version": {"type": "integer", "description": "Send as If-Match to guard against lost updates."},
+            },
+        },
+        "Case": {
+            "allOf": [_ref("CaseSummary")],
+            "type": "object",
+            "description": "A case summary with its lifecycle details.",
+            "properties": {
+                "received_at": {"type": "string", "format": "date-time"},
+                "first_contact_in_time": _nullable({"type": "boolean"}),
+                "closure_requested": {"type": "boolean"},
+                "closure_reason": _nullable({"type": "string"}),
+                "closed_at": _nullable({"type": "string", "format": "date-time"}),
+                "outcomes": {"type": "object", "additionalProperties": _nullable({"type": "string"})},
+                "transferred_to_case_id": _nullable({"type": "integer"}),
+                "enhanced": {"type": "boolean"},
+                "marac": {"type": "boolean"},
+                "child_safeguarding": {"type": "boolean"},
+            },
+        },
+        "CaseList": {
+            "type": "object",
+            "required": ["items", "page", "per_page", "total"],
+            "properties": {
+                "items": {"type": "array", "items": _ref("CaseSummary")},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+                "total": {"type": "integer"},
+            },
+        },
+        "ContactCreate": {
+            "type": "object",
+            "required": ["at", "method", "outcome"],
+            "properties": {
+                "at": {"type": "string", "format": "date-time"},
+                "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
+                "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
+                "note": _nullable({"type": "string"}),
+            },
+        },
+        "Contact": {
+            "type": "object",
+            "required": ["id", "case_id", "at", "method", "outcome", "case_version"],
+            "properties": {
+                "id": {"type": "integer"},
+                "case_id": {"type": "integer"},
+                "at": {"type": "string", "format": "date-time"},
+                "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
+                "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
+                "first_contact_in_time": _nullable({"type": "boolean"}),
+                "case_version": {"type": "integer"},
+            },
+        },
+        "TransitionCreate": {
+            "type": "object",
+            "required": ["to"],
+            "properties": {
+                "to": {"type": "string", "enum": _slugs(CASE_STATUSES)},
+                "reason": _nullable({"type": "string", "description": "Why; for \"closed\", the closure reason."}),
+                "service": _nullable({"type": "string", "enum": _slugs(SERVICES),
+                                      "description": "For \"transferred\": the receiving service."}),
+                "outcomes": _nullable({"type": "object", "description": "Outcome answers at closure, by question."}),
+            },
+        },
+        "Figure": {
+            "description": "A count, rate or median; \"fewer than 5\" for a suppressed count; null where a rate "
+                           "or median is withheld.",
+            "anyOf": [{"type": "number"}, {"type": "string", "enum": ["fewer than 5"]}, {"type": "null"}],
+        },
+        "ComplianceRow": {
+            "type": "object",
+            "description": "One group's figures for each level (enhanced, standard, all), keyed by measure.",
+            "required": ["group", "label"],
+            "properties": {
+                "group": _nullable({"type": "string", "description": "Service slug, borough ONS code, BCU "
+                                                                     "number or month (YYYY-MM)."}),
+                "label": {"type": "string"},
+            },
+            "additionalProperties": {"type": "object", "additionalProperties": _ref("Figure")},
+        },
+        "ComplianceReport": {
+            "type": "object",
+            "required": ["report", "group_by", "rows", "total"],
+            "properties": {
+                "report": {"const": "code-compliance"},
+                "group_by": {"type": "string", "enum": ["service", "borough", "bcu", "month"]},
+                "filters": {"type": "object"},
+                "overdue_as_of": date,
+                "levels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "definitions": {"type": "object", "additionalProperties": {"type": "string"}},
+                "suppression": {"type": "string"},
+                "rows": {"type": "array", "items": _ref("ComplianceRow")},
+                "total": _ref("ComplianceRow"),
+            },
+        },
+    }
+
+
+def _responses() -> dict:
+    unauthorized = _problem("No token, or a token that is unknown or revoked.")
+    unauthorized["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return {
+        "BadRequest": _problem("The body is not valid JSON."),
+        "Unauthorized": unauthorized,
+        "Forbidden": _problem("The token's role may not do this."),
+        "NotFound": _problem("No such record, or one the caller may not know exists."),
+        "Conflict": _problem("An illegal transition, or If-Match names a stale version."),
+        "ContentTooLarge": _problem("The body is over 1 MB."),
+        "UnprocessableContent": _problem("Some fields need correcting: see `errors`."),
+    }
+
+
+def _case_id() -> dict:
+    return {"name": "id", "in": "path", "required": True,
+            "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 2**31 - 1}}
+
+
+def _if_match() -> dict:
+    return {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "The case version (its ETag). Without it the write is accepted; with a stale one, 409."}
+
+
+def _paths() -> dict:
+    case_headers = {"ETag": {"schema": {"type": "string"}, "description": "The case version."}}
+    return {
+        "/referrals": {
+            "post": {
+                "operationId": "createReferral",
+                "summary": "Record a referral from a partner and route it",
+                "description": "Caseworker tokens only. The referral is routed at once (cases opened, routes "
+                               "returned) and queued for caseworker triage, with source police-api. Nothing is "
+                               "written unless the whole request succeeds.",
+                "tags": ["referrals"],
+                "parameters": [{
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                    "description": "Retry safely: the same key (per user) with the same body replays the first "
+                                   "201 response and creates nothing; with a different body, 422.",
+                }],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("ReferralCreate"),
+                                                     "example": _EXAMPLE_REFERRAL}},
+                },
+                "responses": {
+                    "201": _json("Recorded and routed (or an idempotent replay of that response).",
+                                 _ref("ReferralCreated"),
+                                 {"Location": {"schema": {"type": "string"}, "required": True,
+                                               "description": "/api/v1/referrals/{reference}"}}),
+                    **_errors(400, 401, 403, 413, 422),
+                },
+            },
+        },
+        "/referrals/{reference}": {
+            "get": {
+                "operationId": "getReferral",
+                "summary": "A referral with its routes",
+                "description": "Caseworkers, and advocates of a service it was routed to. Anyone else gets 404, "
+                               "as for a reference that does not exist. Every view is audited.",
+                "tags": ["referrals"],
+                "parameters": [{"name": "reference", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "VC-ABCD-2345"}],
+                "responses": {"200": _json("The referral.", _ref("Referral")), **_errors(401, 404)},
+            },
+        },
+        "/cases": {
+            "get": {
+                "operationId": "listCases",
+                "summary": "Cases, filtered; advocates see their own service's only",
+                "description": "Advocates only (others 403). Naming another service gives an empty list.",
+                "tags": ["cases"],
+                "parameters": [
+                    {"name": "service", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "status", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": _slugs(CASE_STATUSES)}},
+                    {"name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean"}},
+                    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ],
+                "responses": {"200": _json("One page of cases.", _ref("CaseList")), **_errors(401, 403, 422)},
+            },
+        },
+        "/cases/{id}": {
+            "get": {
+                "operationId": "getCase",
+                "summary": "One case; its ETag header holds the version",
+                "description": "404 for a case outside the advocate's service.",
+                "tags": ["cases"],
+                "parameters": [_case_id()],
+                "responses": {"200": _json("The case.", _ref("Case"), case_headers), **_errors(401, 403, 404)},
+            },
+        },
+        "/cases/{id}/contacts": {
+            "post": {
+                "operationId": "recordContact",
+                "summary": "Record a contact attempt (the first one reached stops the first-contact clock)",
+                "tags": ["cases"],
+                "parameters": [_case_id(), _if_match()],
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": _ref("ContactCreate")}}},
+                "responses": {
+                    "201": _json("Recorded.", _ref("Contact"), {
+                        **case_headers, "Location": {"schema": {"type": "string"}, "description": "The case."},
+                    }),
+                    **_errors(400, 401, 403, 404, 409, 413, 422),
+                },
+            },
+        },
+        "/cases/{id}/transitions": {
+            "post": {
+                "operationId": "transitionCase",
+                "summary": "Move a case to another status",
+                "description": "To \"closed\": a closure request, or its approval when sent by a lead who may "
+                               "approve it.",
+                "tags": ["cases"],
+                "parameters": [_case_id(), _if_match()],
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": _ref("TransitionCreate")}}},
+                "responses": {"200": _json("The case after the change.", _ref("Case"), case_headers),
+                              **_errors(400, 401, 403, 404, 409, 413, 422)},
+            },
+        },
+        "/reports/code-compliance": {
+            "get": {
+                "operationId": "codeCompliance",
+                "summary": "Victims' Code compliance, with small-number suppression (commissioner role only)",
+                "tags": ["reports"],
+                "parameters": [
+                    {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                     "description": "Default: 365 days before `to`."},
+                    {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                     "description": "Default: today."},
+                    {"name": "group_by", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["service", "borough", "bcu", "month"],
+                                "default": "service"}},
+                    {"name": "service", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "borough", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "An ONS code."},
+                    {"name": "bcu", "in": "query", "required": False, "schema": {"type": "integer"}},
+                    {"name": "level", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["enhanced", "standard"]}},
+                ],
+                "responses": {"200": _json("Rows of figures, and the total.", _ref("ComplianceReport")),
+                              **_errors(401, 403, 422)},
+            },
+        },
+        "/me": {
+            "get": {
+                "operationId": "whoAmI",
+                "summary": "The token's user and role",
+                "tags": ["auth"],
+                "responses": {
+                    "200": _json("The user behind the token.", {
+                        "type": "object", "required": ["email", "role", "service_id"],
+                        "properties": {"email": {"type": "string"}, "role": {"type": "string"},
+                                       "service_id": _nullable({"type": "integer"})},
+                    }),
+                    **_errors(401),
+                },
+            },
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapiDocument",
+                "summary": "This document (no token needed)",
+                "tags": ["meta"],
+                "security": [],
+                "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})},
+            },
+        },
+    }
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "victimcare API",
+            "version": "1.0.0",
+            "description": "Referrals from partners, case work and oversight reports for London victim services. "
+                           "Send `Authorization: Bearer TOKEN` (`flask --app wsgi token create EMAIL`); the token "
+                           "acts with its user's role. Errors are application/problem+json (RFC 9457).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": name} for name in ("referrals", "cases", "reports", "auth", "meta")],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "An API token; only its hash is stored."}},
+            "schemas": _schemas(),
+            "responses": _responses(),
+        },
+    }
+
+
+@bp.get("/openapi.json", endpoint="openapi_document")
+def openapi_document_view():
+    return jsonify(openapi_document())

@@ -1,2 +1,198 @@
-"""API v1: cases."""
-from . import bp  # noqa: F401
+"""API v1: cases. The same service layer and permissions as the case pages.
+
+Versions: GET /cases/{id} sends the case version as its ETag. A write may send it back as If-Match; if the case
+has changed since, the write is refused with 409 (writes without If-Match are accepted).
+"""
+import json
+from datetime import datetime
+
+from flask import abort, g, request, url_for
+
+from ..domain.access import has_permission
+from ..domain.vocab import CASE_STATUSES, slugs
+from ..services import cases as case_service
+from ..services import queues
+from ..services.errors import PermissionDenied, ValidationFailed
+from ..web import current_actor
+from . import bp
+
+MAX_PER_PAGE = 100
+
+
+def _require(permission: str):
+    actor = current_actor()
+    if not has_permission(actor.principal, permission):
+        g.denied_permission = permission
+        raise PermissionDenied("Your role cannot work on cases")
+    return actor
+
+
+def _summary(case, reference: str) -> dict:
+    return {
+        "id": case.id,
+        "reference": reference,
+        "service": case.service.slug,
+        "status": case.status,
+        "priority": case.priority,
+        "first_contact_due": case.first_contact_due.isoformat(),
+        "first_contacted_at": case.first_contacted_at.isoformat() if case.first_contacted_at else None,
+        "assigned_to": case.assigned_to_id,
+        "version": case.version,
+    }
+
+
+def _detail(case) -> dict:
+    body = _summary(case, case.referral.reference)
+    body.update(
+        received_at=case.received_at.isoformat(),
+        first_contact_in_time=case.first_contact_in_time,
+        closure_requested=case_service.closure_pending(case),
+        closure_reason=case.closure_reason,
+        closed_at=case.closed_at.isoformat() if case.closed_at else None,
+        outcomes={q: getattr(case, c) for q, c in case_service.OUTCOME_COLUMNS.items()},
+        transferred_to_case_id=case.transferred_to_case_id,
+        enhanced=case.enhanced,
+        marac=case.marac,
+        child_safeguarding=case.child_safeguarding,
+    )
+    return body
+
+
+def _with_etag(body: dict, version: int, status: int = 200):
+    return body, status, {"ETag": f'"{version}"'}
+
+
+def _if_match() -> int | None:
+    """The version the client expects, from If-Match ("3", 3 or W/"3"); absent means no check."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        return -1  # matches no version: refused as stale
+    return int(value)
+
+
+def _json_object() -> dict:
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError:
+        abort(400, "The request body is not valid JSON")
+    if not isinstance(body, dict):
+        raise ValidationFailed(errors=[{"field": "body", "message": "Send a JSON object"}])
+    return body
+
+
+def _flag(name: str) -> bool | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise ValidationFailed(errors=[{"field": name, "message": f"{name} must be true or false"}])
+
+
+@bp.get("/cases")
+def list_cases_api():
+    actor = _require("case.view")
+    status = request.args.get("status") or None
+    errors = []
+    if status and status not in slugs(CASE_STATUSES):
+        errors.append({"field": "status", "message": f"status must be one of {', '.join(slugs(CASE_STATUSES))}"})
+    page = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", 25, type=int)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        errors.append({"field": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"})
+    overdue = _flag("overdue")
+    if errors:
+        raise ValidationFailed(errors=errors)
+    service = request.args.get("service")
+    if service and service != _own_service_slug(actor):
+        # Advocates see their own service only: another service's cases are simply not there for them.
+        return {"items": [], "page": max(page, 1), "per_page": per_page, "total": 0}
+    filters = queues.QueueFilters(status=status, overdue=overdue is True, not_overdue=overdue is False)
+    result = queues.service_queue(actor, filters, page=max(page, 1), per_page=per_page)
+    return {"items": [_summary(row[0], row[1]) for row in result.items], "page": result.page,
+            "per_page": per_page, "total": result.total}
+
+
+def _own_service_slug(actor) -> str | None:
+    from ..extensions import db
+    from ..models import Service
+
+    service = db.session.get(Service, actor.service_id) if actor.service_id else None
+    return service.slug if service else None
+
+
+@bp.get("/cases/<int:case_id>")
+def case_api(case_id: int):
+    actor = _require("case.view")
+    case = case_service.get_case(actor, case_id)
+    return _with_etag(_detail(case), case.version)
+
+
+@bp.post("/cases/<int:case_id>/contacts")
+def record_contact_api(case_id: int):
+    actor = _require("case.work")
+    body = _json_object()
+    errors = []
+    at = None
+    try:
+        at = datetime.fromisoformat(str(body.get("at") or ""))
+    except ValueError:
+        errors.append({"field": "at", "message": "at must be an ISO 8601 date and time with a time zone"})
+    for name in ("method", "outcome"):
+        if not isinstance(body.get(name), str):
+            errors.append({"field": name, "message": f"{name} is required"})
+    note = body.get("note")
+    if note is not None and not isinstance(note, str):
+        errors.append({"field": "note", "message": "note must be text"})
+    if errors:
+        # Still check access first, so a case outside the caller's service is a 404 whatever the body.
+        case_service.get_case(actor, case_id)
+        raise ValidationFailed(errors=errors)
+    attempt = case_service.record_contact(actor, case_id, at, body["method"], body["outcome"], note=note,
+                                          expected_version=_if_match())
+    case = case_service.get_case(actor, case_id)
+    response = {
+        "id": attempt.id, "case_id": case.id, "at": attempt.at.isoformat(), "method": attempt.method,
+        "outcome": attempt.outcome, "first_contact_in_time": case.first_contact_in_time, "case_version": case.version,
+    }
+    body, status, headers = _with_etag(response, case.version, 201)
+    headers["Location"] = url_for("api.case_api", case_id=case.id)
+    return body, status, headers
+
+
+@bp.post("/cases/<int:case_id>/transitions")
+def transition_api(case_id: int):
+    """{"to": status, "reason"?, "service"?, "outcomes"?}. To "closed": a closure request (the reason is the
+    closure reason slug); from a lead who may approve a pending request, the approval."""
+    actor = _require("case.work")
+    body = _json_object()
+    target = body.get("to")
+    outcomes = body.get("outcomes")
+    reason = body.get("reason")
+    errors = []
+    if not isinstance(target, str):
+        errors.append({"field": "to", "message": "to is required: the status to move the case to"})
+    if outcomes is not None and not isinstance(outcomes, dict):
+        errors.append({"field": "outcomes", "message": "outcomes must be an object of question: answer"})
+    if reason is not None and not isinstance(reason, str):
+        errors.append({"field": "reason", "message": "reason must be text"})
+    if errors:
+        case_service.get_case(actor, case_id)
+        raise ValidationFailed(errors=errors)
+    expected = _if_match()
+    if target == "closed":
+        case = case_service.get_case(actor, case_id)
+        if case_service.may_approve_closure(actor, case):
+            case = case_service.approve_closure(actor, case_id, expected_version=expected)
+            return _with_etag(_detail(case), case.version)
+        case = case_service.transition(actor, case_id, "closed", closure_reason=reason, outcomes=outcomes,
+                                       expected_version=expected)
+    else:
+        case = case_service.transition(actor, case_id, target, reason=reason, target_service=body.get("service"),
+                                       expected_version=expected)
+    return _with_etag(_detail(case), case.version)

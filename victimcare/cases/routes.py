@@ -1,4 +1,385 @@
-"""The cases area (HTML pages)."""
+"""Case work pages: the queue, the case page with its sub pages, and the lifecycle actions.
+
+Routes stay thin: every read and change goes through services/cases.py and services/queues.py.
+"""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ..domain.service_steps import process_stopped, steps_for
+from ..domain.vocab import CLOSURE_REASONS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
+from ..extensions import db
+from ..models import Borough
+from ..services import cases as case_service
+from ..services import queues
+from ..services.errors import Conflict, ValidationFailed
+from ..web import current_actor, permission_required
+from ..web.forms import apply_service_errors
 from flask import Blueprint
+from .forms import (
+    FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ConfirmForm, ContactForm, NeedsForm,
+    NoteForm, ReasonForm, StepForm, TaskForm, TransferForm,
+)
 
 bp = Blueprint("cases", __name__)
+
+LONDON = ZoneInfo("Europe/London")
+PRIORITY_CHOICES = [("high", "High"), ("normal", "Normal")]
+
+
+# --- the queue ------------------------------------------------------------------------------------------------
+
+def _queue_filters_from_request() -> tuple[queues.QueueFilters, dict]:
+    args = request.args
+    chosen = {
+        "status": [s for s in args.getlist("status") if s in dict(FILTER_STATUS_CHOICES)],
+        "priority": [p for p in args.getlist("priority") if p in dict(PRIORITY_CHOICES)],
+        "borough": args.get("borough") or "",
+        "due": [d for d in args.getlist("due") if d in ("overdue", "today")],
+        "assigned": args.get("assigned") if args.get("assigned") in ("me", "none") else "",
+        "assignee": args.get("assignee", type=int),
+        "closure": args.get("closure") == "requested",
+        "tasks": args.get("tasks") if args.get("tasks") in ("due", "overdue") else "",
+    }
+    filters = queues.QueueFilters(
+        statuses=tuple(chosen["status"]), priorities=tuple(chosen["priority"]), borough=chosen["borough"] or None,
+        overdue="overdue" in chosen["due"], due_today="today" in chosen["due"],
+        assigned_to_me=chosen["assigned"] == "me", unassigned=chosen["assigned"] == "none",
+        assignee_id=chosen["assignee"], closure_requested=chosen["closure"], tasks=chosen["tasks"] or None,
+    )
+    # The query string to carry to the next page: only what was actually chosen.
+    link_args = {key: value for key, value in request.args.lists() if key != "page"}
+    return filters, chosen | {"link_args": link_args}
+
+
+@bp.route("/", endpoint="queue")
+@permission_required("case.view")
+def queue():
+    filters, chosen = _queue_filters_from_request()
+    page = queues.service_queue(current_actor(), filters, page=request.args.get("page", 1, type=int))
+    boroughs = db.session.scalars(select(Borough).order_by(Borough.name)).all()
+    return render_template(
+        "cases/queue.html", queue=page, chosen=chosen, status_choices=FILTER_STATUS_CHOICES,
+        priority_choices=PRIORITY_CHOICES, boroughs=boroughs,
+        advocates=case_service.service_advocates(current_actor().service_id),
+        filtered=any(v for k, v in chosen.items() if k != "link_args"),
+    )
+
+
+# --- the case page and its sub pages ----------------------------------------------------------------------------
+
+def _page(template: str, case, status: int = 200, **context):
+    actor = current_actor()
+    return render_template(
+        template, case=case, who=case_service.identity(case), steps=case_service.next_steps(actor, case),
+        service_steps=steps_for(case.service.slug), **context,
+    ), status
+
+
+def _with_version(form, case):
+    if not form.is_submitted():
+        form.version.data = case.version
+    return form
+
+
+def _conflict(case_id: int, form, partial: str, their_version, action_url: str, **extra):
+    """The stale-save page: what changed since they opened the case, current values, and their input kept."""
+    case = case_service.get_case(current_actor(), case_id)
+    form.version.data = case.version  # resubmitting their input now applies it on top of the current case
+    changed = case_service.changes_since(case, their_version) if their_version else []
+    return render_template(
+        "cases/conflict.html", case=case, who=case_service.identity(case), form=form, partial=partial,
+        changed=changed, action_url=action_url, their_version=their_version, **extra,
+    ), 409
+
+
+def _illegal(case_id: int, error: Conflict):
+    flash(error.message, "error")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/<int:case_id>", endpoint="show")
+@permission_required("case.view")
+def show(case_id):
+    actor = current_actor()
+    case = case_service.get_case(actor, case_id)
+    assign_form = None
+    if actor.is_lead:
+        assign_form = _with_version(AssignForm(), case)
+        assign_form.assignee.choices = _advocate_choices(case, "Nobody (unassigned)")
+        assign_form.assignee.data = str(case.assigned_to_id or "")
+    return _page(
+        "cases/show.html", case, timeline=case_service.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
+        assign_form=assign_form,
+    )
+
+
+def _advocate_choices(case, empty_label):
+    return [("", empty_label)] + [(str(u.id), u.name) for u in case_service.service_advocates(case.service_id)]
+
+
+def _london_datetime(day, clock: str) -> datetime:
+    hours, minutes = clock.replace(".", ":").split(":")
+    return datetime.combine(day, time(int(hours), int(minutes)), tzinfo=LONDON)
+
+
+@bp.route("/<int:case_id>/contacts", methods=["GET", "POST"], endpoint="contacts")
+@permission_required("case.view")
+def contacts(case_id):
+    actor = current_actor()
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            case_service.record_contact(
+                actor, case_id, _london_datetime(form.at_date.data, form.at_time.data), form.method.data,
+                form.outcome.data, note=form.note.data or None, expected_version=form.version.data,
+            )
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_contact.html", form.version.data,
+                             url_for("cases.contacts", case_id=case_id))
+        except ValidationFailed as error:
+            if any(e["field"] == "at" for e in error.errors):
+                error.errors = [dict(e, field="at_date") if e["field"] == "at" else e for e in error.errors]
+            apply_service_errors(form, error)
+        else:
+            flash("Contact attempt recorded.", "success")
+            return redirect(url_for("cases.contacts", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    return _page("cases/contacts.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 contacts=case_service.list_contacts(case))
+
+
+@bp.route("/<int:case_id>/notes", methods=["GET", "POST"], endpoint="notes")
+@permission_required("case.view")
+def notes(case_id):
+    actor = current_actor()
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            case_service.add_note(actor, case_id, form.body.data, form.sensitive.data, expected_version=form.version.data)
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_note.html", form.version.data,
+                             url_for("cases.notes", case_id=case_id))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash("Note added.", "success")
+            return redirect(url_for("cases.notes", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    return _page("cases/notes.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 notes=case_service.list_notes(case))
+
+
+@bp.route("/<int:case_id>/tasks", methods=["GET", "POST"], endpoint="tasks")
+@permission_required("case.view")
+def tasks(case_id):
+    actor = current_actor()
+    case = case_service.get_case(actor, case_id)
+    form = TaskForm()
+    form.assigned_to.choices = _advocate_choices(case, "Nobody yet")
+    if form.validate_on_submit():
+        try:
+            case_service.add_task(actor, case_id, form.title.data, form.due_on.data,
+                                  int(form.assigned_to.data) if form.assigned_to.data else None,
+                                  expected_version=form.version.data)
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_task.html", form.version.data,
+                             url_for("cases.tasks", case_id=case_id))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash("Task added.", "success")
+            return redirect(url_for("cases.tasks", case_id=case_id))
+    return _page("cases/tasks.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 tasks=case_service.list_tasks(case), done_form=_with_version(ConfirmForm(formdata=None), case))
+
+
+@bp.route("/<int:case_id>/tasks/<int:task_id>/done", methods=["POST"], endpoint="task_done")
+@permission_required("case.work")
+def task_done(case_id, task_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        case_service.complete_task(current_actor(), case_id, task_id, expected_version=form.version.data)
+    except case_service.StaleCase:
+        return _conflict(case_id, form, "cases/_form_confirm.html", form.version.data,
+                         url_for("cases.task_done", case_id=case_id, task_id=task_id), action_title="Mark task done")
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash("Task marked as done.", "success")
+    return redirect(url_for("cases.tasks", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/assign", methods=["POST"], endpoint="assign")
+@permission_required("case.work")
+def assign(case_id):
+    actor = current_actor()
+    form = AssignForm()
+    form.assignee.choices = [(form.assignee.data or "", "")]  # the service layer decides who may be assigned
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        case = case_service.assign_case(actor, case_id, int(form.assignee.data) if form.assignee.data else None,
+                                        expected_version=form.version.data)
+    except case_service.StaleCase:
+        case = case_service.get_case(actor, case_id)
+        form.assignee.choices = _advocate_choices(case, "Nobody (unassigned)")
+        return _conflict(case_id, form, "cases/_form_assign.html", form.version.data,
+                         url_for("cases.assign", case_id=case_id))
+    except ValidationFailed as error:
+        flash(error.errors[0]["message"], "error")
+        return redirect(url_for("cases.show", case_id=case_id))
+    flash(f"Case assigned to {case.assigned_to.name}." if case.assigned_to else "Case unassigned.", "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/steps", methods=["GET", "POST"], endpoint="steps")
+@permission_required("case.view")
+def steps(case_id):
+    actor = current_actor()
+    case = case_service.get_case(actor, case_id)
+    form = StepForm()
+    form.step.choices = list(steps_for(case.service.slug))
+    if form.validate_on_submit():
+        try:
+            case_service.record_step(actor, case_id, form.step.data, form.occurred_on.data, form.detail.data,
+                                     expected_version=form.version.data)
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_step.html", form.version.data,
+                             url_for("cases.steps", case_id=case_id))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash("Step recorded.", "success")
+            return redirect(url_for("cases.steps", case_id=case_id))
+    recorded = case_service.list_steps(case)
+    return _page("cases/steps.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 recorded=recorded, stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+
+
+@bp.route("/<int:case_id>/needs", methods=["GET", "POST"], endpoint="needs")
+@permission_required("case.view")
+def needs(case_id):
+    actor = current_actor()
+    form = NeedsForm()
+    if form.validate_on_submit():
+        try:
+            case_service.save_needs(actor, case_id, form.needs.data or [], form.support_plan.data,
+                                    expected_version=form.version.data)
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_needs.html", form.version.data,
+                             url_for("cases.needs", case_id=case_id))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash("Needs assessment and support plan saved.", "success")
+            return redirect(url_for("cases.needs", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    if not form.is_submitted():
+        form.needs.data = (case.needs or {}).get("identified", [])
+        form.support_plan.data = case.support_plan
+    return _page("cases/needs.html", case, 400 if form.errors else 200, form=_with_version(form, case))
+
+
+# --- lifecycle actions ----------------------------------------------------------------------------------------
+
+# action -> (form class, target status, page title, form partial)
+ACTIONS = {
+    "accept": (ConfirmForm, "accepted", "Accept the case", "cases/_form_confirm.html"),
+    "start": (ConfirmForm, "in-progress", "Start work on the case", "cases/_form_confirm.html"),
+    "decline": (ReasonForm, "declined", "Decline the case", "cases/_form_reason.html"),
+    "transfer": (TransferForm, "transferred", "Transfer the case to another service", "cases/_form_transfer.html"),
+    "close": (ClosureRequestForm, "closed", "Ask to close the case", "cases/_form_closure.html"),
+    "reopen": (ReasonForm, "in-progress", "Reopen the case", "cases/_form_reason.html"),
+}
+
+
+def change_status(case_id, action):
+    form_class, target, title, partial = ACTIONS[action]
+    actor = current_actor()
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            case_service.transition(
+                actor, case_id, target, reason=getattr(form, "reason", None) and form.reason.data,
+                target_service=getattr(form, "target_service", None) and form.target_service.data,
+                closure_reason=getattr(form, "closure_reason", None) and form.closure_reason.data,
+                outcomes=form.outcomes() if isinstance(form, ClosureRequestForm) else None,
+                expected_version=form.version.data, outcomes_required=True,
+            )
+        except case_service.StaleCase:
+            return _conflict(case_id, form, partial, form.version.data,
+                             url_for(f"cases.status_{action}", case_id=case_id), action_title=title)
+        except Conflict as error:
+            return _illegal(case_id, error)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_done_message(action), "success")
+            return redirect(url_for("cases.show", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    if isinstance(form, TransferForm):
+        form.target_service.choices = [c for c in form.target_service.choices if c[0] != case.service.slug]
+    return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 partial=partial, action_title=title, action=action,
+                 action_url=url_for(f"cases.status_{action}", case_id=case_id))
+
+
+def _status_view(action: str):
+    @permission_required("case.view")
+    def view(case_id):
+        return change_status(case_id, action)
+
+    view.__name__ = f"status_{action}"
+    return view
+
+
+# One endpoint per action (cases.status_accept, cases.status_decline...): no free <action> in the URL.
+for _action in ACTIONS:
+    bp.add_url_rule(f"/<int:case_id>/status/{_action}", endpoint=f"status_{_action}", view_func=_status_view(_action),
+                    methods=["GET", "POST"])
+
+
+def _done_message(action: str) -> str:
+    return {
+        "accept": "Case accepted.", "start": "Work on the case has started.",
+        "decline": "Case declined. The referral has gone back to triage.",
+        "transfer": "Case transferred. The other service now has its own case, with this history.",
+        "close": "Closure requested. A service lead will approve it or send it back.",
+        "reopen": "Case reopened.",
+    }[action]
+
+
+@bp.route("/<int:case_id>/closure", methods=["GET", "POST"], endpoint="review_closure")
+@permission_required("case.view")
+def review_closure(case_id):
+    actor = current_actor()
+    form = ClosureReviewForm()
+    if form.validate_on_submit():
+        try:
+            if form.decision.data == "approve":
+                case_service.approve_closure(actor, case_id, expected_version=form.version.data)
+                message = "Closure approved. The case is closed."
+            else:
+                case_service.send_back_closure(actor, case_id, form.comment.data, expected_version=form.version.data)
+                message = "Closure sent back to the advocate with your comment."
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_review.html", form.version.data,
+                             url_for("cases.review_closure", case_id=case_id), action_title="Review closure")
+        except Conflict as error:
+            return _illegal(case_id, error)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(message, "success")
+            return redirect(url_for("cases.show", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    return _page("cases/review_closure.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 partial="cases/_form_review.html", action_url=url_for("cases.review_closure", case_id=case_id),
+                 closure_reason=label(CLOSURE_REASONS, case.closure_reason) if case.closure_reason else None,
+                 outcomes=[(text, label(OUTCOME_ANSWERS, getattr(case, case_service.OUTCOME_COLUMNS[slug])))
+                           for slug, text in OUTCOME_QUESTIONS if getattr(case, case_service.OUTCOME_COLUMNS[slug])])

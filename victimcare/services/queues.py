@@ -1,52 +1,160 @@
 """Read-side lists of victim records: each is one query with joins and pagination, and one audit event a page."""
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import lazyload
+
+from ..domain.deadlines import london_date
 
 from ..domain.access import has_permission
 from ..extensions import db
-from ..models import Case, Person, Referral, User
+from ..models import Case, Person, Referral, Task, User
 from . import audit
 from .actors import Actor
 from .errors import PermissionDenied
 from .pagination import paginate
 
 
+OPEN_STATUSES = ("new", "accepted", "in-progress")
+
+
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str | None = None
+    """What an advocate narrows their service's queue by. Empty means every open case."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    borough: str | None = None
     overdue: bool = False
+    not_overdue: bool = False
+    due_today: bool = False
     assigned_to_me: bool = False
     unassigned: bool = False
+    assignee_id: int | None = None
+    closure_requested: bool = False
+    tasks: str | None = None  # "due" (due today or earlier, not done) or "overdue"
+    status: str | None = None  # one status (the API's ?status=); kept for callers that pass a single one
+
+    @property
+    def all_statuses(self) -> tuple[str, ...]:
+        return tuple(self.statuses) + ((self.status,) if self.status else ())
 
 
-def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
-    """The cases routed to the advocate's own service, most urgent first."""
+def _today() -> date:
+    return london_date(datetime.now(timezone.utc))
+
+
+def _open_task_exists(due_condition):
+    return exists(select(Task.id).where(Task.case_id == Case.id, Task.done_at.is_(None), due_condition))
+
+
+def filtered_cases(actor: Actor, filters: QueueFilters):
+    """The query behind the queue and the API list: the actor's own service only, filtered, due date first."""
     if not has_permission(actor.principal, "case.view") or actor.service_id is None:
         raise PermissionDenied("Only advocates of a service can see its cases")
+    today = _today()
     query = (
-        select(Case, Referral.reference, Person.given_name, Person.family_name, User.name.label("assignee"))
+        select(Case, Referral.reference, Referral.dash_level, Person.given_name, Person.family_name,
+               Person.may_phone, Person.may_leave_voicemail, User.name.label("assignee"))
         .join(Referral, Case.referral_id == Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(User, Case.assigned_to_id == User.id)
         .where(Case.service_id == actor.service_id)
+        .options(lazyload(Case.referral), lazyload(Case.assigned_to))
     )
-    if filters.status:
-        query = query.where(Case.status == filters.status)
-    else:
-        query = query.where(Case.status.in_(("new", "accepted", "in-progress")))
-    if filters.overdue:
-        query = query.where(Case.first_contacted_at.is_(None), Case.first_contact_due < date.today())
+    statuses = filters.all_statuses
+    query = query.where(Case.status.in_(statuses or OPEN_STATUSES))
+    if filters.priorities:
+        query = query.where(Case.priority.in_(filters.priorities))
+    if filters.borough:
+        query = query.where(Case.borough_code == filters.borough)
+    if filters.overdue or filters.due_today:
+        due = []
+        if filters.overdue:
+            due.append(Case.first_contact_due < today)
+        if filters.due_today:
+            due.append(Case.first_contact_due == today)
+        query = query.where(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_STATUSES), or_(*due))
+    if filters.not_overdue:
+        query = query.where(or_(Case.first_contacted_at.is_not(None), Case.first_contact_due >= today,
+                                Case.status.not_in(OPEN_STATUSES)))
     if filters.assigned_to_me:
         query = query.where(Case.assigned_to_id == actor.user_id)
     if filters.unassigned:
         query = query.where(Case.assigned_to_id.is_(None))
-    query = query.order_by(Case.first_contact_due, Case.id)
-    result = paginate(query, page, per_page)
-    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page, "rows": len(result.items)})
+    if filters.assignee_id:
+        query = query.where(Case.assigned_to_id == filters.assignee_id)
+    if filters.closure_requested:
+        query = query.where(Case.closure_requested_at.is_not(None))
+    if filters.tasks == "due":
+        query = query.where(_open_task_exists(Task.due_on == today))
+    elif filters.tasks == "overdue":
+        query = query.where(_open_task_exists(Task.due_on < today))
+    return query.order_by(Case.first_contact_due, Case.id)
+
+
+def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
+    """The cases routed to the advocate's own service, most urgent first: one query, one audit event a page."""
+    query = filtered_cases(actor, filters)
+    # The event is committed before the page is read: committing afterwards would expire the rows just loaded
+    # and reload each one (an N+1) when the template reads them.
+    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page})
     db.session.commit()
-    return result
+    return paginate(query, page, per_page)
+
+
+@dataclass
+class ActionCounts:
+    new: int = 0
+    due_today: int = 0
+    overdue: int = 0
+    tasks_due: int = 0
+    tasks_overdue: int = 0
+    closure_requested: int = 0
+    unassigned: int = 0
+    caseloads: list = field(default_factory=list)  # (user id, name, open cases), leads only
+
+
+def action_counts(actor: Actor) -> ActionCounts:
+    """What needs action in the advocate's service, for the home page: aggregates in SQL, a fixed few queries."""
+    if not has_permission(actor.principal, "case.view") or actor.service_id is None:
+        raise PermissionDenied("Only advocates of a service can see its cases")
+    today = _today()
+    open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_STATUSES))
+    not_contacted = and_(Case.first_contacted_at.is_(None))
+
+    def count_if(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(
+            count_if(Case.status == "new"),
+            count_if(and_(not_contacted, Case.first_contact_due == today)),
+            count_if(and_(not_contacted, Case.first_contact_due < today)),
+            count_if(Case.closure_requested_at.is_not(None)),
+            count_if(Case.assigned_to_id.is_(None)),
+        ).where(open_case)
+    ).one()
+    tasks = db.session.execute(
+        select(
+            count_if(Task.due_on == today),
+            count_if(Task.due_on < today),
+        ).join(Case, Task.case_id == Case.id).where(open_case, Task.done_at.is_(None))
+    ).one()
+    counts = ActionCounts(new=row[0], due_today=row[1], overdue=row[2], closure_requested=row[3],
+                          unassigned=row[4], tasks_due=tasks[0], tasks_overdue=tasks[1])
+    if actor.is_lead:
+        counts.caseloads = [tuple(r) for r in db.session.execute(
+            select(User.id, User.name, func.count(Case.id))
+            .outerjoin(Case, and_(Case.assigned_to_id == User.id, Case.status.in_(OPEN_STATUSES)))
+            .where(User.role == "advocate", User.service_id == actor.service_id, User.active.is_(True))
+            .group_by(User.id, User.name)
+            .order_by(User.name)
+        )]
+    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"summary": "action-counts"})
+    db.session.commit()
+    return counts
 
 
 def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):

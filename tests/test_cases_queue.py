@@ -1,0 +1,124 @@
+"""The service queue, the advocate's home counts, and query counts that do not grow with the rows shown."""
+from datetime import datetime, timedelta, timezone
+
+from victimcare.extensions import db
+from victimcare.models import Task
+
+from .factories import make_user
+from .helpers_cases import count_queries, post_case_form, recent_case
+
+
+def _london_today():
+    from victimcare.domain.deadlines import london_date
+
+    return london_date(datetime.now(timezone.utc))
+
+
+def test_filters_narrow_the_queue_and_badges_carry_text(client, auth, users):
+    today = _london_today()
+    overdue = recent_case(first_contact_due=today - timedelta(days=2), priority="high")
+    due_today = recent_case(first_contact_due=today, status="accepted", assigned_to_id=users["advocate"].id)
+    later = recent_case(first_contact_due=today + timedelta(days=5), borough_code="E09000001")
+    closed = recent_case(status="closed")
+    auth.login(users["advocate"])
+
+    page = client.get("/cases/").get_data(as_text=True)
+    refs = {c: c.referral.reference for c in (overdue, due_today, later, closed)}
+    assert refs[overdue] in page and refs[due_today] in page and refs[later] in page
+    assert refs[closed] not in page  # open cases by default
+    assert page.index(refs[overdue]) < page.index(refs[due_today]) < page.index(refs[later])  # due date order
+    assert ">Overdue<" in page and ">Due today<" in page and ">High priority<" in page
+
+    def shown(query):
+        text = client.get(f"/cases/?{query}").get_data(as_text=True)
+        return {c for c, r in refs.items() if r in text}
+
+    assert shown("due=overdue") == {overdue}
+    assert shown("due=today") == {due_today}
+    assert shown("due=overdue&due=today") == {overdue, due_today}
+    assert shown("status=closed") == {closed}
+    assert shown("priority=high") == {overdue}
+    assert shown("borough=E09000001") == {later}
+    assert shown("assigned=me") == {due_today}
+    assert shown("assigned=none") == {overdue, later}
+    assert shown("status=new&status=accepted") == {overdue, due_today, later}
+
+
+def test_pagination_keeps_the_filters(client, auth, users):
+    for _ in range(27):
+        recent_case(status="new")
+    auth.login(users["advocate"])
+    first = client.get("/cases/?status=new").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "status=new" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = client.get("/cases/?status=new&page=2").get_data(as_text=True)
+    assert "Showing 26 to 27 of 27" in second
+
+
+def test_queue_and_case_page_queries_do_not_grow_with_rows(client, auth, users):
+    auth.login(users["advocate"])
+    case = recent_case(status="accepted")
+    client.get("/cases/")
+    client.get(f"/cases/{case.id}")  # warm caches (bank holidays, templates) before counting
+    with count_queries() as few:
+        client.get("/cases/")
+    with count_queries() as few_page:
+        client.get(f"/cases/{case.id}")
+    for n in range(15):
+        recent_case(status="accepted", assigned_to_id=users["advocate"].id)
+        post_case_form(client, f"/cases/{case.id}/notes", case.id, {"body": f"Note {n}", "sensitive": "y" if n % 2 else ""})
+    with count_queries() as many:
+        client.get("/cases/")
+    with count_queries() as many_page:
+        client.get(f"/cases/{case.id}")
+    assert many.count == few.count
+    assert many_page.count == few_page.count
+
+
+def test_advocate_home_counts_link_to_filtered_lists(client, auth, users):
+    today = _london_today()
+    recent_case(status="new", first_contact_due=today)
+    overdue = recent_case(status="accepted", first_contact_due=today - timedelta(days=1))
+    db.session.add_all([Task(case_id=overdue.id, title="Call back", due_on=today - timedelta(days=1)),
+                        Task(case_id=overdue.id, title="Send leaflet", due_on=today)])
+    db.session.commit()
+    recent_case("hate-crime", status="new")  # another service's: never counted
+    auth.login(users["advocate"])
+    page = client.get("/home").get_data(as_text=True)
+
+    def count(card_id):
+        section = page[page.index(f'id="{card_id}"'):]
+        return int(section[section.index('vc-count__number">') + 18:].split("<", 1)[0])
+
+    assert count("count-new") == 1
+    assert count("count-due-today") == 1
+    assert count("count-overdue") == 1
+    assert count("count-tasks-due") == 1
+    assert count("count-tasks-overdue") == 1
+    assert count("count-closure") == 0
+    assert 'id="count-unassigned"' not in page  # leads only
+    assert "/cases/?tasks=overdue" in page and "/cases/?due=today" in page
+    assert overdue.referral.reference in client.get("/cases/?tasks=overdue").get_data(as_text=True)
+
+
+def test_lead_home_shows_unassigned_and_each_advocates_caseload(client, auth, users):
+    lead = make_user("advocate", service="domestic-abuse", is_lead=True)
+    recent_case(assigned_to_id=users["advocate"].id)
+    recent_case(assigned_to_id=users["advocate"].id)
+    recent_case()
+    recent_case(status="closed", assigned_to_id=users["advocate"].id)
+    auth.login(lead)
+    page = client.get("/home").get_data(as_text=True)
+    unassigned = page[page.index('id="count-unassigned"'):]
+    assert 'vc-count__number">1<' in unassigned
+    caseloads = page[page.index('id="caseloads"'):]
+    row = caseloads[caseloads.index(users["advocate"].name):]
+    assert ">2</td>" in row.split("</tr>")[0]
+    assert users["other_advocate"].name not in caseloads  # another service's advocate
+    assert f"assignee={users['advocate'].id}" in caseloads
+
+
+def test_queue_for_roles_without_cases(client, auth, users):
+    for role in ("caseworker", "commissioner", "admin"):
+        auth.login(users[role])
+        assert client.get("/cases/").status_code == 403
+        auth.logout()

@@ -1,0 +1,145 @@
+"""Forms for case work. Every form carries the case version it was opened at (no lost updates)."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+    SubmitField, TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from ..domain.vocab import (
+    CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, OUTCOME_ANSWERS, SERVICES, VICTIMS_CODE_NEEDS,
+)
+
+DATE_FORMAT = "%d %m %Y"
+
+
+class CaseForm(FlaskForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class GovDateField(DateField):
+    """A date in three boxes. A form posted without the boxes at all re-renders them empty, not broken."""
+
+    def process(self, formdata, data=None, **kwargs):
+        super().process(formdata, data, **kwargs) if data is not None else super().process(formdata, **kwargs)
+        if not self.raw_data:
+            self.raw_data = None
+
+
+def _date_field(label, required=True, message="Enter the date"):
+    validators = [InputRequired(message=message)] if required else [Optional()]
+    return GovDateField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=validators)
+
+
+class ContactForm(CaseForm):
+    at_date = _date_field("Date of the contact", message="Enter the date of the contact")
+    at_time = StringField(
+        "Time", widget=GovTextInput(), description="24-hour clock, for example 14:30",
+        validators=[InputRequired(message="Enter the time of the contact"),
+                    Regexp(r"^([01]?\d|2[0-3])[:.][0-5]\d$", message="Enter the time like 14:30")],
+    )
+    method = RadioField("How did you try to make contact?", widget=GovRadioInput(), choices=list(CONTACT_METHODS),
+                        validators=[InputRequired(message="Choose how you tried to make contact")])
+    outcome = RadioField("What happened?", widget=GovRadioInput(), choices=list(CONTACT_OUTCOMES),
+                         validators=[InputRequired(message="Choose what happened")])
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record contact attempt", widget=GovSubmitInput())
+
+
+class NoteForm(CaseForm):
+    body = TextAreaField("Note", widget=GovTextArea(), validators=[InputRequired(message="Enter the note")])
+    sensitive = BooleanField("Sensitive: hide the text from the timeline", widget=GovCheckboxInput())
+    submit = SubmitField("Add note", widget=GovSubmitInput())
+
+
+class TaskForm(CaseForm):
+    title = StringField("What needs doing", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter what needs doing"), Length(max=200)])
+    due_on = _date_field("Due date (optional)", required=False)
+    assigned_to = SelectField("Assigned to", widget=GovSelect(), choices=[], validators=[Optional()])
+    submit = SubmitField("Add task", widget=GovSubmitInput())
+
+
+class AssignForm(CaseForm):
+    assignee = SelectField("Assign the case to", widget=GovSelect(), choices=[], validators=[Optional()])
+    submit = SubmitField("Assign", widget=GovSubmitInput())
+
+
+class ConfirmForm(CaseForm):
+    """Accept or start work: nothing to fill in but the version."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class ReasonForm(CaseForm):
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(message="Give a reason")])
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TransferForm(CaseForm):
+    target_service = RadioField("Which service should the case go to?", widget=GovRadioInput(), choices=list(SERVICES),
+                                validators=[InputRequired(message="Choose the service the case is going to")])
+    reason = TextAreaField("Reason for the transfer", widget=GovTextArea(),
+                           validators=[InputRequired(message="Give a reason for transferring the case")])
+    submit = SubmitField("Transfer case", widget=GovSubmitInput())
+
+
+def _outcome(label):
+    return RadioField(label, widget=GovRadioInput(), choices=list(OUTCOME_ANSWERS),
+                      validators=[InputRequired(message=f"Choose an answer for \u2018{label.lower()}\u2019")])
+
+
+class ClosureRequestForm(CaseForm):
+    closure_reason = RadioField("Why is the case closing?", widget=GovRadioInput(), choices=list(CLOSURE_REASONS),
+                                validators=[InputRequired(message="Choose a reason for closing the case")])
+    feels_safer = _outcome("Feels safer")
+    better_able_to_cope = _outcome("Better able to cope")
+    better_informed = _outcome("Better informed about the criminal justice process")
+    submit = SubmitField("Ask a lead to approve closure", widget=GovSubmitInput())
+
+    def outcomes(self) -> dict:
+        return {"feels-safer": self.feels_safer.data, "better-able-to-cope": self.better_able_to_cope.data,
+                "better-informed": self.better_informed.data}
+
+
+class ClosureReviewForm(CaseForm):
+    decision = RadioField("Decision", widget=GovRadioInput(),
+                          choices=[("approve", "Approve closure"), ("send-back", "Send back to the advocate")],
+                          validators=[InputRequired(message="Choose whether to approve the closure")])
+    comment = TextAreaField("Comment (needed to send back)", widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def validate_comment(self, field):
+        if self.decision.data == "send-back" and not (field.data or "").strip():
+            raise ValidationError("Say why the case is not ready to close")
+
+
+class StepForm(CaseForm):
+    step = RadioField("Step", widget=GovRadioInput(), choices=[],
+                      validators=[InputRequired(message="Choose the step")])
+    occurred_on = _date_field("Date of the step", message="Enter the date of the step")
+    detail = TextAreaField("Detail (optional)", widget=GovTextArea(),
+                           description="For example the crime reference, the agency, or the actions agreed",
+                           validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record step", widget=GovSubmitInput())
+
+
+class NeedsForm(CaseForm):
+    needs = SelectMultipleField("Needs identified with the victim", widget=GovCheckboxesInput(),
+                                choices=list(VICTIMS_CODE_NEEDS), validators=[Optional()])
+    support_plan = TextAreaField("Support plan", widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Save needs and support plan", widget=GovSubmitInput())
+
+
+FILTER_STATUS_CHOICES = [("new", "New"), ("accepted", "Accepted"), ("in-progress", "In progress"),
+                         ("closed", "Closed"), ("declined", "Declined"), ("transferred", "Transferred")]

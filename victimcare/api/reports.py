@@ -1,2 +1,50 @@
-"""API v1: reports."""
-from . import bp  # noqa: F401
+"""API v1: oversight reports, for the Commissioner role. The same service call, filters and suppression as the
+report pages, so a figure hidden on screen is hidden here too."""
+from flask import g, request
+
+from ..domain.access import has_permission
+from ..domain.report_definitions import COMPLIANCE_MEASURES, LEVELS, SUPPRESSION_NOTE, parse_group_by
+from ..services import reports
+from ..services.errors import PermissionDenied, ValidationFailed
+from ..web import current_actor
+from . import bp
+
+API_GROUP_BYS = ("service", "borough", "bcu", "month")
+
+
+def _figures(row: dict, level: str) -> dict:
+    return {measure.key: row[f"{measure.key}_{level}"] for measure in COMPLIANCE_MEASURES}
+
+
+def _row(row: dict, levels) -> dict:
+    return {
+        "group": None if row["key"] is None else str(row["key"]),
+        "label": row["label"],
+        **{level: _figures(row, level) for level in levels},
+    }
+
+
+@bp.route("/reports/code-compliance")
+def code_compliance():
+    """Rows of figures per group; counts 1-4 are "fewer than 5", withheld rates and medians are null."""
+    actor = current_actor()
+    if not has_permission(actor.principal, "report.view"):
+        g.denied_permission = "report.view"
+        raise PermissionDenied("Only the Commissioner's office can run oversight reports")
+    options, filters, errors = reports.read_filters(actor, request.args)
+    group_by, group_errors = parse_group_by(request.args.get("group_by"), "service", API_GROUP_BYS)
+    if errors or group_errors:
+        raise ValidationFailed("Correct the report parameters", errors=errors + group_errors)
+    report = reports.code_compliance(actor, filters, group_by, options)
+    levels = report.levels
+    return {
+        "report": "code-compliance",
+        "group_by": group_by,
+        "filters": filters.as_audit(),
+        "overdue_as_of": report.today.isoformat(),
+        "levels": {level: LEVELS[level] for level in levels},
+        "definitions": {m.key: m.definition for m in COMPLIANCE_MEASURES},
+        "suppression": SUPPRESSION_NOTE,
+        "rows": [_row(row, levels) for row in report.rows if not row["is_total"]],
+        "total": _row(report.total, levels),
+    }

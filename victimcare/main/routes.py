@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain.suppression import suppress_counts
+from ..domain.report_definitions import COMPLIANCE_COLUMNS, MEASURES_BY_KEY, format_figure
 from ..services import queues, reports, users
 from ..web import current_actor
 
@@ -22,11 +22,10 @@ def home():
     if actor.role == "caseworker":
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if actor.role == "advocate":
-        return render_template("main/home_advocate.html", queue=queues.service_queue(actor, page=page))
+        return render_template("main/home_advocate.html", counts=queues.action_counts(actor))
     if actor.role == "commissioner":
-        rows = reports.compliance_by_service(actor)
-        return render_template(
-            "main/home_commissioner.html",
-            rows=suppress_counts(rows, ["received", "contacted", "in_time", "overdue"]),
-        )
+        options, filters, _ = reports.read_filters(actor, {})
+        report = reports.code_compliance(actor, filters, "service", options)
+        return render_template("main/home_commissioner.html", report=report, fmt=format_figure,
+                               measures=MEASURES_BY_KEY, columns=COMPLIANCE_COLUMNS)
     return render_template("main/home_admin.html", users=users.list_users(actor, page))

@@ -1,4 +1,197 @@
-"""The reports area (HTML pages)."""
-from flask import Blueprint
+"""Oversight report pages and their CSV and XLSX exports (the Commissioner role only)."""
+from flask import Blueprint, Response, render_template, request
+
+from ..domain.report_definitions import (
+    BREAKDOWN_REPORTS, COMPLIANCE_COLUMNS, GROUP_BYS, LEVELS, LOTTERY_COLUMNS, MEASURES_BY_KEY, NOT_SHOWN_BAND, RATE_BANDS,
+    SUPPRESSION_NOTE, bcu_label, format_figure, format_rate, parse_group_by,
+)
+from ..services import reports
+from ..services.errors import ValidationFailed
+from ..web import current_actor, permission_required
+from . import exports
 
 bp = Blueprint("reports", __name__)
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.route("/")
+@permission_required("report.view")
+def index():
+    return render_template("reports/index.html", reports=reports.REPORTS, suppression_note=SUPPRESSION_NOTE)
+
+
+def _read(default_group_by: str | None = None):
+    actor = current_actor()
+    options, filters, errors = reports.read_filters(actor, request.args)
+    group_by = None
+    if default_group_by:
+        group_by, group_errors = parse_group_by(request.args.get("group_by"), default_group_by)
+        errors += group_errors
+    return actor, options, filters, group_by, errors
+
+
+def _download(body: bytes, name: str, fmt: str) -> Response:
+    response = Response(body, mimetype=EXPORT_TYPES[fmt].split(";")[0])
+    response.headers["Content-Type"] = EXPORT_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _about(filters, options, extra=()) -> list[tuple[str, str]]:
+    services = {s["slug"]: s["name"] for s in options.services}
+    boroughs = {b["ons_code"]: b["name"] for b in options.boroughs}
+    return [
+        *extra,
+        ("Cases received from", filters.date_from.isoformat()),
+        ("Cases received to", filters.date_to.isoformat()),
+        ("Service", services.get(filters.service, "All services")),
+        ("Area", boroughs.get(filters.borough) or (bcu_label(filters.bcu) if filters.bcu else "All of London")),
+        ("Victims", LEVELS[filters.level] if filters.level else "Enhanced and standard, shown separately"),
+    ]
+
+
+def _page_context(options, filters, errors, **extra):
+    return dict(options=options, filters=filters, errors=errors, fmt=format_figure, measures=MEASURES_BY_KEY,
+                levels=LEVELS, group_bys=GROUP_BYS, suppression_note=SUPPRESSION_NOTE, **extra)
+
+
+@bp.route("/code-compliance")
+@permission_required("report.view")
+def code_compliance():
+    actor, options, filters, group_by, errors = _read("service")
+    report = reports.code_compliance(actor, filters, group_by, options)
+    return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
+                           group_by=group_by, **_page_context(options, filters, errors))
+
+
+@bp.route("/code-compliance.csv", defaults={"fmt": "csv"})
+@bp.route("/code-compliance.xlsx", defaults={"fmt": "xlsx"})
+@permission_required("report.view")
+def code_compliance_export(fmt):
+    actor, options, filters, group_by, errors = _read("service")
+    if errors:
+        raise ValidationFailed("Correct the report filters", errors=errors)
+    report = reports.code_compliance(actor, filters, group_by, options, export_format=fmt)
+    header, body = exports.table_rows(
+        report.rows, report.levels, COMPLIANCE_COLUMNS,
+        [(GROUP_BYS[group_by], lambda r: r["label"]), ("Code", lambda r: "" if r["key"] is None else r["key"])],
+    )
+    definitions = exports.definition_lines(
+        COMPLIANCE_COLUMNS, _about(filters, options, [("Report", "Victims' Code compliance"),
+                                                      ("Grouped by", GROUP_BYS[group_by]),
+                                                      ("Overdue as of", report.today.isoformat())]))
+    name = f"code-compliance-by-{group_by}-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    if fmt == "csv":
+        return _download(exports.to_csv(header, body, definitions), name, fmt)
+    return _download(exports.to_xlsx([("Code compliance", header, body)], definitions), name, fmt)
+
+
+def _lottery_measure() -> tuple[str, list[dict]]:
+    measure = request.args.get("measure") or "share_in_time"
+    if measure not in reports.LOTTERY_MEASURES:
+        return "share_in_time", [{"field": "measure", "message": "Choose a figure for the map from the list"}]
+    return measure, []
+
+
+@bp.route("/postcode-lottery")
+@permission_required("report.view")
+def postcode_lottery():
+    actor, options, filters, _, errors = _read()
+    measure, measure_errors = _lottery_measure()
+    report = reports.postcode_lottery(actor, filters, measure, options)
+    return render_template(
+        "reports/postcode_lottery.html", report=report, columns=LOTTERY_COLUMNS, bands=RATE_BANDS,
+        not_shown=NOT_SHOWN_BAND, lottery_measures=reports.LOTTERY_MEASURES, level=filters.level or "all",
+        lambda_rate=format_rate,
+        **_page_context(options, filters, errors + measure_errors),
+    )
+
+
+@bp.route("/postcode-lottery.csv", defaults={"fmt": "csv"})
+@bp.route("/postcode-lottery.xlsx", defaults={"fmt": "xlsx"})
+@permission_required("report.view")
+def postcode_lottery_export(fmt):
+    actor, options, filters, _, errors = _read()
+    measure, measure_errors = _lottery_measure()
+    if errors or measure_errors:
+        raise ValidationFailed("Correct the report filters", errors=errors + measure_errors)
+    report = reports.postcode_lottery(actor, filters, measure, options, export_format=fmt)
+    levels = filters.levels()
+    borough_header, borough_body = exports.table_rows(
+        report.ranked, levels, LOTTERY_COLUMNS,
+        [("Rank", lambda r: r["rank"] if r["rank"] is not None else "not ranked"), ("Borough", lambda r: r["label"]),
+         ("ONS code", lambda r: r["key"]), ("BCU", lambda r: bcu_label(r.get("met_bcu") if r["key"] != "E09000001" else 0))],
+    )
+    bcu_header, bcu_body = exports.table_rows(
+        report.bcus, levels, LOTTERY_COLUMNS, [("Basic command unit", lambda r: r["label"])])
+    gap = "not shown" if report.gap is None else f"{report.gap * 100:.1f} percentage points"
+    definitions = exports.definition_lines(LOTTERY_COLUMNS, _about(filters, options, [
+        ("Report", "The postcode lottery: boroughs ranked"),
+        ("Ranked on", reports.LOTTERY_MEASURES[measure]),
+        ("Gap between best and worst borough", gap),
+        ("Overdue as of", report.today.isoformat()),
+    ]))
+    name = f"postcode-lottery-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    if fmt == "csv":
+        # One file: boroughs, a blank line, then the BCU roll-up with its own header.
+        body = borough_body + [[]] + [bcu_header] + bcu_body
+        return _download(exports.to_csv(borough_header, body, definitions), name, fmt)
+    return _download(exports.to_xlsx([("Boroughs ranked", borough_header, borough_body),
+                                      ("BCU roll-up", bcu_header, bcu_body)], definitions), name, fmt)
+
+
+# --- Breakdown reports: one page and two exports each, registered from BREAKDOWN_REPORTS ---------------------
+
+def _breakdown_page(slug):
+    actor, options, filters, _, errors = _read()
+    report = reports.breakdown_report(actor, slug, filters, options)
+    return render_template("reports/breakdown.html", report=report, summary=BREAKDOWN_REPORTS[slug][1],
+                           endpoint=f"reports.{slug.replace('-', '_')}", **_page_context(options, filters, errors))
+
+
+def _breakdown_export(slug, fmt):
+    actor, options, filters, _, errors = _read()
+    if errors:
+        raise ValidationFailed("Correct the report filters", errors=errors)
+    report = reports.breakdown_report(actor, slug, filters, options, export_format=fmt)
+    tables = []
+    for section in report.sections:
+        header = [section.group_heading] + [c.heading + (" (%)" if c.kind == "rate" else "") for c in section.columns]
+        body = [[row["label"]] + [exports._export_value(row[c.key], c.kind) for c in section.columns]
+                for row in section.rows]
+        tables.append((section, header, body))
+    definitions = _about(filters, options, [("Report", report.title), ("Overdue as of", report.today.isoformat())])
+    seen = set()
+    for section, _, _ in tables:
+        for column in section.columns:
+            if (column.heading, column.definition) not in seen:
+                seen.add((column.heading, column.definition))
+                definitions.append((column.heading, column.definition))
+        if section.note:
+            definitions.append((section.title, section.note))
+    definitions.append(("Small numbers", SUPPRESSION_NOTE))
+    name = f"{slug}-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    if fmt == "csv":
+        lines = []
+        for section, header, body in tables:
+            lines += [[section.title], header, *body, []]
+        return _download(exports.to_csv(lines[0], lines[1:-1], definitions), name, fmt)
+    sheets = [(f"{i + 1} {section.title}"[:31], header, body) for i, (section, header, body) in enumerate(tables)]
+    return _download(exports.to_xlsx(sheets, definitions), name, fmt)
+
+
+def _register_breakdowns():
+    for slug in BREAKDOWN_REPORTS:
+        endpoint = slug.replace("-", "_")
+        page = permission_required("report.view")(lambda slug=slug: _breakdown_page(slug))
+        export = permission_required("report.view")(lambda fmt, slug=slug: _breakdown_export(slug, fmt))
+        bp.add_url_rule(f"/{slug}", endpoint=endpoint, view_func=page)
+        for fmt in EXPORT_TYPES:
+            bp.add_url_rule(f"/{slug}.{fmt}", endpoint=f"{endpoint}_export", view_func=export, defaults={"fmt": fmt})
+
+
+_register_breakdowns()

@@ -1,0 +1,106 @@
+"""Routing and flow, service measures, outcomes and equality: hand-counted figures and suppression."""
+from datetime import date, datetime, timezone
+
+from victimcare.extensions import db
+from victimcare.models import CaseMilestone, ReferralStrand
+
+from .helpers_reports import HACKNEY, LAMBETH, PERIOD, make_case, read_csv, read_xlsx
+
+JAN = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+SUPPRESSED = "fewer than 5"
+
+
+def _table(html, table_id):
+    import re
+
+    body = re.search(rf'<table class="govuk-table vc-report-table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
+    rows = {}
+    for label, cells in re.findall(r'<th scope="row" class="govuk-table__header">([^<]*)</th>(.*?)</tr>', body, re.S):
+        rows[label.replace("&#39;", "'")] = re.findall(r'numeric[^"]*">([^<]*)</td>', cells)
+    return rows
+
+
+def _get(client, auth, users, path):
+    auth.login(users["commissioner"])
+    response = client.get(path, query_string=PERIOD)
+    assert response.status_code == 200
+    return response
+
+
+def test_age_band_is_the_age_on_the_day_received(client, auth, users):
+    for dob, count in ((date(2008, 1, 6), 5), (date(2008, 1, 5), 6)):  # 17 the day before their birthday; 18 on it
+        for _ in range(count):
+            case = make_case("victim-support", JAN, borough=LAMBETH, days=1, in_time=True)
+            case.referral.person.date_of_birth = dob
+            db.session.commit()
+    html = _get(client, auth, users, "/reports/equality").get_data(as_text=True)
+    table = _table(html, "age-band")
+    assert table["0 to 17"][0] == "5" and table["18 to 24"][0] == "6"
+    assert table["0 to 17"][3] == "100.0%"
+    assert table["Total"][0] == "11"
+
+
+def test_equality_groups_hide_small_numbers(client, auth, users):
+    for sex, count in (("female", 7), ("male", 2)):
+        for _ in range(count):
+            case = make_case("victim-support", JAN, borough=HACKNEY, days=1, in_time=True)
+            case.referral.person.sex = sex
+            db.session.commit()
+    html = _get(client, auth, users, "/reports/equality").get_data(as_text=True)
+    table = _table(html, "sex")
+    assert table["Male"][0] == SUPPRESSED and table["Female"][0] == SUPPRESSED  # secondary, against the total 9
+    assert table["Male"][3] == "not shown"
+    assert table["Total"][0] == "9"
+
+
+def test_routing_and_flow_counts_declines_transfers_and_take_up(client, auth, users):
+    for status, accepted, closure in (("declined", False, None),) * 5 + (("transferred", False, None),) * 5 \
+            + (("closed", True, "support-completed"),) * 6 + (("closed", False, "declined-support"),) * 5:
+        case = make_case("hate-crime", JAN, borough=LAMBETH, status=status, accepted=accepted, days=1, in_time=True)
+        case.closure_reason = closure
+        db.session.commit()
+    html = _get(client, auth, users, "/reports/routing-and-flow").get_data(as_text=True)
+    decisions = _table(html, "decisions-by-service")["Hate crime advocacy"]
+    assert decisions == ["21", "6", "5", "5"]
+    take_up = _table(html, "take-up")["Hate crime advocacy"]
+    assert take_up == ["21", "21", "6", "5", "0", "28.6%"]
+    sources = _table(html, "referrals-by-source")
+    assert sources["Caseworker"][0] == "21"
+    assert "free text" in html  # reasons are counted, never shown
+
+
+def test_service_measures_count_strands_and_restorative_justice_steps(client, auth, users):
+    for strands in (["race"],) * 5 + (["race", "religion"],) * 5:
+        case = make_case("hate-crime", JAN, borough=LAMBETH)
+        db.session.add_all([ReferralStrand(referral_id=case.referral_id, strand=s) for s in strands])
+        db.session.commit()
+    for i in range(6):
+        case = make_case("restorative-justice", JAN, borough=LAMBETH)
+        steps = ["rj-victim-consent", "rj-offender-consent", "rj-direct-meeting"] if i < 5 else ["rj-victim-consent"]
+        db.session.add_all([CaseMilestone(case_id=case.id, step=step, occurred_on=date(2026, 1, 20)) for step in steps])
+        db.session.commit()
+    html = _get(client, auth, users, "/reports/service-measures").get_data(as_text=True)
+    strands = _table(html, "hate-crime-strands")
+    assert strands["Race"] == ["10"] and strands["Religion or belief"] == ["5"] and strands["Two or more strands"] == ["5"]
+    assert strands["Disability"] == ["0"]
+    rj = _table(html, "restorative-justice")
+    assert rj["Referrals received"] == ["6"] and rj["Both victim and offender consented"] == ["5"]
+    assert rj["Victim's written consent"] == ["6"] and rj["Meeting held (direct or indirect)"] == ["5"]
+
+
+def test_outcomes_by_service_and_exports_keep_suppression(client, auth, users):
+    for answer, count in (("improved", 6), ("worse", 2), ("same", 5)):
+        for _ in range(count):
+            case = make_case("victim-support", JAN, borough=LAMBETH, status="closed")
+            case.outcome_feels_safer = answer
+            db.session.commit()
+    response = _get(client, auth, users, "/reports/outcomes")
+    row = _table(response.get_data(as_text=True), "feels-safer-by-service")["Victim support"]
+    # worse (2) is hidden, and so is the smallest other answer (same, 5), or 13 - 6 would give worse away
+    assert row[:4] == ["13", "6", SUPPRESSED, SUPPRESSED]
+    lines = read_csv(client.get("/reports/outcomes.csv", query_string=PERIOD))
+    csv_row = next(line for line in lines if line and line[0] == "Victim support")
+    assert csv_row[:5] == ["Victim support", "13", "6", SUPPRESSED, SUPPRESSED]
+    sheet = read_xlsx(client.get("/reports/outcomes.xlsx", query_string=PERIOD))
+    xlsx_row = next(line for line in sheet if line[0] == "Victim support")
+    assert xlsx_row[:5] == ["Victim support", 13, 6, SUPPRESSED, SUPPRESSED]

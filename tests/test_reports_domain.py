@@ -1,0 +1,91 @@
+"""Pure report rules: filters, month keys, bands, publishing with suppression, ranking."""
+from datetime import date
+
+import pytest
+
+from victimcare.domain.report_definitions import (
+    NOT_SHOWN_BAND, format_figure, month_keys, parse_filters, parse_group_by, rate_band,
+)
+from victimcare.domain.report_suppression import publish_compliance, rank_rows
+from victimcare.domain.suppression import SUPPRESSED
+
+TODAY = date(2026, 11, 20)
+KNOWN = dict(service_slugs=frozenset({"hate-crime"}), borough_codes=frozenset({"E09000022"}), bcus=frozenset({7}))
+
+
+def test_default_period_is_the_last_365_days():
+    filters, errors = parse_filters({}, TODAY, **KNOWN)
+    assert errors == [] and filters.date_to == TODAY and filters.date_from == date(2025, 11, 21)
+    assert filters.levels() == ("enhanced", "standard", "all")
+
+
+@pytest.mark.parametrize("args, field", [
+    ({"from": "2026-02-30"}, "from"), ({"to": "26/11/2026"}, "to"), ({"from": "2026-05-01", "to": "2026-04-01"}, "from"),
+    ({"service": "x"}, "service"), ({"borough": "E09000099"}, "borough"), ({"bcu": "13"}, "bcu"),
+    ({"bcu": "seven"}, "bcu"), ({"level": "gold"}, "level"), ({"borough": "E09000022", "bcu": "7"}, "bcu"),
+])
+def test_wrong_filters_give_an_error_and_a_default(args, field):
+    filters, errors = parse_filters(args, TODAY, **KNOWN)
+    assert [e["field"] for e in errors] == [field]
+    assert filters.date_from <= filters.date_to
+
+
+def test_group_by_must_be_known():
+    assert parse_group_by("borough", "service") == ("borough", [])
+    assert parse_group_by("planet", "service")[0] == "service"
+    assert parse_group_by("", "month") == ("month", [])
+
+
+def test_month_keys_cross_a_year():
+    assert month_keys(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+@pytest.mark.parametrize("value, slug", [(None, NOT_SHOWN_BAND.slug), (0.95, "band-1"), (0.9, "band-1"),
+                                         (0.8999, "band-2"), (0.7, "band-3"), (0.2, "band-4"), (0.0, "band-4")])
+def test_rate_bands(value, slug):
+    assert rate_band(value).slug == slug
+
+
+def test_format_figure():
+    assert format_figure(12345, "count") == "12,345"
+    assert format_figure(SUPPRESSED, "count") == "fewer than 5"
+    assert format_figure(2 / 3, "rate") == "66.7%"
+    assert format_figure(None, "rate") == "not shown"
+    assert format_figure(2.5, "median") == "2.5" and format_figure(None, "median") == "not shown"
+
+
+def _raw(**figures):
+    base = dict(received=0, due=0, in_time=0, overdue=0, accepted=0, contacted=0, median_days=None)
+    base.update(figures)
+    return base
+
+
+def test_publish_hides_small_counts_and_their_rates():
+    raw = {
+        ("a", "all"): _raw(received=20, due=20, in_time=3, contacted=20, median_days=2),
+        ("b", "all"): _raw(received=30, due=30, in_time=25, contacted=4, median_days=1),
+        (None, "all"): _raw(received=50, due=50, in_time=28, contacted=24, median_days=1.5),
+    }
+    a, b, total = publish_compliance([("a", "A"), ("b", "B")], raw, ["all"])
+    assert a["in_time_all"] == SUPPRESSED and a["share_in_time_all"] is None
+    assert b["in_time_all"] == SUPPRESSED  # secondary: the total 28 would give a's 3 away
+    assert total["in_time_all"] == 28 and total["share_in_time_all"] == pytest.approx(28 / 50)
+    assert a["median_days_all"] == 2.0 and b["median_days_all"] is None  # only 4 contacted
+    assert total["is_total"] and total["label"] == "Total"
+
+
+def test_publish_protects_enhanced_plus_standard_equals_all():
+    raw = {
+        ("a", "enhanced"): _raw(received=2), ("a", "standard"): _raw(received=30), ("a", "all"): _raw(received=32),
+        (None, "enhanced"): _raw(received=2), (None, "standard"): _raw(received=30), (None, "all"): _raw(received=32),
+    }
+    a, total = publish_compliance([("a", "A")], raw, ["enhanced", "standard", "all"])
+    assert a["received_enhanced"] == SUPPRESSED and a["received_standard"] == SUPPRESSED
+
+
+def test_rank_rows_shares_ties_and_puts_withheld_last():
+    rows = [{"label": n, "is_total": False, "v": v} for n, v in (("A", 0.5), ("B", 0.9), ("C", None), ("D", 0.9))]
+    ranked, gap = rank_rows(rows + [{"label": "Total", "is_total": True, "v": 0.7}], "v")
+    assert [(r["label"], r["rank"]) for r in ranked] == [("B", 1), ("D", 1), ("A", 3), ("C", None)]
+    assert gap == pytest.approx(0.4)
+    assert rank_rows(rows[:1], "v")[1] is None

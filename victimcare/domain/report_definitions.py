@@ -1,0 +1,300 @@
+"""What the oversight reports mean: their filters, the figures they publish with a one-line definition each,
+and the bands the London tile map is shaded in. Pure rules, no Flask or SQLAlchemy.
+
+The definitions are shown under every figure on screen and written into every export, so a reader of a
+spreadsheet sees the same meaning as a reader of the page.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+GROUP_BYS: dict[str, str] = {
+    "service": "Service",
+    "borough": "Borough",
+    "bcu": "Police basic command unit (BCU)",
+    "month": "Month received",
+}
+
+LEVELS: dict[str, str] = {"enhanced": "Enhanced rights", "standard": "Standard rights", "all": "All victims"}
+
+# Labels for groups that are not a borough, BCU or service in the reference data.
+NOT_RECORDED = "Not recorded or outside London"
+CITY_FORCE = "City of London Police"
+TOTAL_LABEL = "Total"
+
+DEFAULT_PERIOD_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    heading: str
+    kind: str  # count | rate | median
+    definition: str
+
+
+COMPLIANCE_MEASURES: tuple[Measure, ...] = (
+    Measure("received", "Cases received", "count",
+            "Cases opened for a service from referrals received in the period; a referral sent to two services counts twice."),
+    Measure("due", "Due for first contact", "count",
+            "Cases already contacted, or whose first-contact due date has passed (declined and transferred cases never contacted are left out)."),
+    Measure("in_time", "Contacted within due date", "count",
+            "Cases whose first successful contact was on or before the due date the service sets for enhanced or standard victims."),
+    Measure("share_in_time", "Share contacted within due date", "rate",
+            "Contacted within due date divided by due for first contact; not shown over fewer than 5 cases or where either count is hidden."),
+    Measure("median_days", "Median working days to first contact", "median",
+            "The middle number of working days (Monday to Friday, bank holidays excluded) from receipt to first successful contact; not shown for fewer than 5 contacted cases."),
+    Measure("overdue", "Overdue now", "count",
+            "Open cases (new, accepted or in progress) with no successful contact whose due date has passed, as of today."),
+    Measure("accepted", "Accepted support", "count",
+            "Cases where the victim accepted support from the service."),
+    Measure("take_up", "Take-up", "rate",
+            "Accepted support divided by cases received; not shown over fewer than 5 cases or where either count is hidden."),
+)
+
+COUNT_KEYS = tuple(m.key for m in COMPLIANCE_MEASURES if m.kind == "count")
+# (rate key, numerator, denominator)
+RATES = (("share_in_time", "in_time", "due"), ("take_up", "accepted", "received"))
+MEASURES_BY_KEY = {m.key: m for m in COMPLIANCE_MEASURES}
+
+SUPPRESSION_NOTE = (
+    'Counts from 1 to 4 are shown as "fewer than 5". So that a total cannot give one away, a second count is '
+    "hidden the same way, even when it is larger. Rates and medians are not shown over fewer than 5 cases, or "
+    "where a count they are worked out from is hidden."
+)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    date_from: date
+    date_to: date
+    service: str | None = None
+    borough: str | None = None
+    bcu: int | None = None
+    level: str | None = None  # enhanced | standard | None (both, shown separately)
+
+    def levels(self) -> tuple[str, ...]:
+        return (self.level,) if self.level else ("enhanced", "standard", "all")
+
+    def as_audit(self) -> dict:
+        """The filters as plain values for an audit event (no personal data in them)."""
+        return {"from": self.date_from.isoformat(), "to": self.date_to.isoformat(), "service": self.service,
+                "borough": self.borough, "bcu": self.bcu, "level": self.level}
+
+    def as_args(self) -> dict:
+        """Query-string arguments that rebuild these filters (for export links)."""
+        args = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+        for name in ("service", "borough", "bcu", "level"):
+            if getattr(self, name) is not None:
+                args[name] = getattr(self, name)
+        return args
+
+
+@dataclass
+class FilterErrors:
+    errors: list[dict] = field(default_factory=list)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.append({"field": name, "message": message})
+
+
+def _parse_date(raw: str | None, name: str, label: str, errors: FilterErrors) -> date | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        errors.add(name, f"Enter the {label} as a real date in the form YYYY-MM-DD, for example 2026-01-31")
+        return None
+
+
+def parse_filters(
+    args: Mapping[str, str],
+    today: date,
+    service_slugs: frozenset[str],
+    borough_codes: frozenset[str],
+    bcus: frozenset[int],
+) -> tuple[ReportFilters, list[dict]]:
+    """Read report filters from query-string arguments. Returns the filters (defaults where a value is
+    missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong."""
+    errors = FilterErrors()
+    date_to = _parse_date(args.get("to"), "to", "end date", errors) or today
+    date_from = _parse_date(args.get("from"), "from", "start date", errors) or date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if date_from > date_to:
+        errors.add("from", "The start date must be the same as or before the end date")
+        date_from = date_to
+    service = (args.get("service") or "").strip() or None
+    if service is not None and service not in service_slugs:
+        errors.add("service", "Choose a service from the list")
+        service = None
+    borough = (args.get("borough") or "").strip() or None
+    if borough is not None and borough not in borough_codes:
+        errors.add("borough", "Choose a borough from the list")
+        borough = None
+    bcu_raw = (args.get("bcu") or "").strip()
+    bcu = None
+    if bcu_raw:
+        if bcu_raw.isdigit() and int(bcu_raw) in bcus:
+            bcu = int(bcu_raw)
+        else:
+            errors.add("bcu", "Choose a basic command unit from the list")
+    if borough is not None and bcu is not None:
+        errors.add("bcu", "Choose a borough or a basic command unit, not both")
+        bcu = None
+    level = (args.get("level") or "").strip() or None
+    if level is not None and level not in ("enhanced", "standard"):
+        errors.add("level", "Choose enhanced, standard or both")
+        level = None
+    return ReportFilters(date_from, date_to, service, borough, bcu, level), errors.errors
+
+
+def parse_group_by(raw: str | None, default: str, allowed=tuple(GROUP_BYS)) -> tuple[str, list[dict]]:
+    value = (raw or "").strip() or default
+    if value not in allowed:
+        return default, [{"field": "group_by", "message": f"Choose group_by from: {', '.join(allowed)}"}]
+    return value, []
+
+
+def month_keys(date_from: date, date_to: date) -> list[str]:
+    """Every YYYY-MM month from date_from's month to date_to's, in order."""
+    keys, year, month = [], date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def month_label(key: str) -> str:
+    return date.fromisoformat(key + "-01").strftime("%B %Y")
+
+
+def bcu_label(bcu: int | None) -> str:
+    if bcu is None:
+        return NOT_RECORDED
+    if bcu == 0:
+        return CITY_FORCE
+    return f"BCU {bcu}"
+
+
+# --- The tile map ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Band:
+    slug: str
+    label: str
+    floor: float | None  # lowest value in the band (a fraction); None for "not shown"
+
+
+# Fixed bands, so maps can be compared between periods. Highest first.
+RATE_BANDS: tuple[Band, ...] = (
+    Band("band-1", "90% or more", 0.90),
+    Band("band-2", "80% to 89.9%", 0.80),
+    Band("band-3", "70% to 79.9%", 0.70),
+    Band("band-4", "Below 70%", 0.0),
+)
+NOT_SHOWN_BAND = Band("not-shown", "Not shown: fewer than 5 cases, or no cases", None)
+
+
+def rate_band(value: float | None) -> Band:
+    if value is None:
+        return NOT_SHOWN_BAND
+    for band in RATE_BANDS:
+        if value >= band.floor:
+            return band
+    return RATE_BANDS[-1]
+
+
+def format_rate(value: float | None) -> str:
+    """A fraction as a percentage with one decimal place, or "not shown"."""
+    return "not shown" if value is None else f"{value * 100:.1f}%"
+
+
+def format_median(value: float | None) -> str:
+    if value is None:
+        return "not shown"
+    return f"{value:g}"
+
+
+# Short labels printed in each square of the tile map, by ONS code (the full name is in the table beside it).
+BOROUGH_ABBREVIATIONS: dict[str, str] = {
+    "E09000001": "CTY", "E09000002": "BDG", "E09000003": "BNT", "E09000004": "BXL", "E09000005": "BRT",
+    "E09000006": "BRM", "E09000007": "CMD", "E09000008": "CRD", "E09000009": "EAL", "E09000010": "ENF",
+    "E09000011": "GRN", "E09000012": "HCK", "E09000013": "HMS", "E09000014": "HGY", "E09000015": "HRW",
+    "E09000016": "HVG", "E09000017": "HDN", "E09000018": "HNS", "E09000019": "ISL", "E09000020": "KNS",
+    "E09000021": "KNG", "E09000022": "LBH", "E09000023": "LSH", "E09000024": "MRT", "E09000025": "NWM",
+    "E09000026": "RDB", "E09000027": "RCH", "E09000028": "SWK", "E09000029": "STN", "E09000030": "TWH",
+    "E09000031": "WFT", "E09000032": "WND", "E09000033": "WST",
+}
+
+
+def abbreviation(ons_code: str, name: str) -> str:
+    return BOROUGH_ABBREVIATIONS.get(ons_code, name[:3].upper())
+
+
+COMPLIANCE_COLUMNS = ("received", "due", "in_time", "share_in_time", "median_days", "overdue")
+LOTTERY_COLUMNS = ("received", "due", "in_time", "share_in_time", "median_days", "accepted", "take_up")
+
+
+def format_figure(value, kind: str) -> str:
+    """How a published figure reads on screen and in CSV: counts with thousands separators (or the
+    suppression marker), rates as percentages, medians as numbers; "not shown" where withheld."""
+    if kind == "rate":
+        return format_rate(value)
+    if kind == "median":
+        return format_median(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+# --- Breakdown reports (routing and flow, service measures, outcomes, equality) ----------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    kind: str  # count | rate | median
+    definition: str
+
+
+def count_column(key: str, heading: str, definition: str) -> Column:
+    return Column(key, heading, "count", definition)
+
+
+def rate_column(key: str, heading: str, definition: str) -> Column:
+    return Column(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
+
+
+CASES = count_column("cases", "Cases", "Cases opened for a service from referrals received in the period.")
+DUE_COLUMN = Column("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
+IN_TIME_COLUMN = Column("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
+ACCEPTED_SUPPORT = count_column("accepted", "Accepted support", "Cases where the victim accepted support.")
+SHARE_IN_TIME = rate_column("share_in_time", "Share contacted within due date",
+                            "Contacted within due date divided by due for first contact.")
+TAKE_UP = rate_column("take_up", "Take-up", "Accepted support divided by cases.")
+
+ROUTE_LABELS: dict[str, str] = {
+    "child-sexual-abuse": "Child sexual abuse: Child House",
+    "domestic-abuse": "Domestic abuse: domestic abuse advocacy",
+    "hate-crime": "Hate crime: hate crime advocacy",
+    "restorative-justice": "Restorative justice requested",
+    "code-complaint": "Complaint about the Victims' Code",
+    "general-support": "General support: victim support",
+}
+
+BREAKDOWN_REPORTS: dict[str, tuple[str, str]] = {
+    "routing-and-flow": ("Routing and flow",
+                         "Referrals by source, cases by route, declines, transfers and caseworker overrides, and "
+                         "take-up of support."),
+    "service-measures": ("Service measures",
+                         "Domestic abuse (DASH levels, MARAC, high-risk contact), Child House, hate crime by strand, "
+                         "restorative justice and Victims' Commissioner casework."),
+    "outcomes": ("Outcomes at closure", "What victims said when their case closed, by service and borough."),
+    "equality": ("Equality monitoring",
+                 "Cases, timeliness and take-up by age band, sex, ethnic group and disability, where recorded."),
+}
+
+NOT_RECORDED_CATEGORY = "Not recorded"
+# Free text (decline and override reasons, complaint agency names) never appears in reports: only counts.
+FREE_TEXT_NOTE = ("Reasons typed as free text (declines, overrides) are not published: they could identify a victim. "
+                  "Only their number is shown.")

@@ -1,0 +1,110 @@
+"""Turning raw report counts into published tables: small-number suppression, then rates and medians that
+respect it. Pure functions over plain dicts; the service layer feeds them SQL aggregates.
+
+Order matters: counts are suppressed first (primary, then secondary across each row's enhanced + standard = all
+and down each column to the total row); a rate is then shown only when both its counts are visible and its
+base is 5 or more, because a rate beside a visible base would let a reader work out a hidden numerator.
+"""
+from collections.abc import Mapping, Sequence
+
+from .report_definitions import COUNT_KEYS, RATES, TOTAL_LABEL
+from .suppression import SUPPRESSED, THRESHOLD, rate, suppress_counts
+
+
+def _visible_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def publish_compliance(
+    groups: Sequence[tuple[object, str]],
+    raw: Mapping[tuple[object, str], Mapping[str, object]],
+    levels: Sequence[str],
+) -> list[dict]:
+    """Build the published rows for a compliance table.
+
+    ``groups`` are (key, label) pairs in display order; the total row is added last with key None.
+    ``raw[(key, level)]`` holds the unsuppressed counts (COUNT_KEYS), ``contacted`` and ``median_days`` for a
+    group (key None: all groups) and level ("enhanced", "standard" or "all"). Missing entries count as zero.
+    Each output row has ``key``, ``label``, ``is_total`` and one ``<measure>_<level>`` entry per measure and
+    level: counts (int or SUPPRESSED), rates (fraction or None), medians (number or None).
+    """
+    keys = [key for key, _ in groups] + [None]
+    table: list[dict] = []
+    for key, label in list(groups) + [(None, TOTAL_LABEL)]:
+        row = {"key": key, "label": label, "is_total": key is None}
+        for level in levels:
+            figures = raw.get((key, level), {})
+            for measure in COUNT_KEYS:
+                row[f"{measure}_{level}"] = int(figures.get(measure) or 0)
+        table.append(row)
+
+    both_levels = "all" in levels and len(levels) == 3
+    for measure in COUNT_KEYS:
+        cells = [f"{measure}_{level}" for level in levels]
+        table = suppress_counts(table, cells, total_key=f"{measure}_all" if both_levels else None,
+                                total_row_index=-1)
+
+    for row, key in zip(table, keys):
+        for level in levels:
+            for rate_key, numerator, denominator in RATES:
+                top, base = row[f"{numerator}_{level}"], row[f"{denominator}_{level}"]
+                row[f"{rate_key}_{level}"] = (
+                    rate(top, base) if _visible_count(top) and _visible_count(base) and top <= base else None
+                )
+            figures = raw.get((key, level), {})
+            median = figures.get("median_days")
+            contacted = int(figures.get("contacted") or 0)
+            row[f"median_days_{level}"] = (
+                round(float(median), 1) if median is not None and contacted >= THRESHOLD else None
+            )
+    return table
+
+
+def is_hidden(value) -> bool:
+    return value == SUPPRESSED
+
+
+def rank_rows(rows: Sequence[dict], value_key: str) -> tuple[list[dict], float | None]:
+    """Rows (not the total) ranked by ``value_key`` highest first, ties sharing a rank; rows whose value is
+    not shown come last without a rank. Also returns the gap between the best and worst shown values
+    (a fraction), or None when fewer than two values are shown."""
+    shown = sorted((r for r in rows if not r["is_total"] and r.get(value_key) is not None),
+                   key=lambda r: (-r[value_key], r["label"]))
+    hidden = sorted((r for r in rows if not r["is_total"] and r.get(value_key) is None), key=lambda r: r["label"])
+    ranked, previous, rank = [], None, 0
+    for position, row in enumerate(shown, start=1):
+        if row[value_key] != previous:
+            rank, previous = position, row[value_key]
+        ranked.append({**row, "rank": rank})
+    ranked += [{**row, "rank": None} for row in hidden]
+    gap = shown[0][value_key] - shown[-1][value_key] if len(shown) >= 2 else None
+    return ranked, gap
+
+
+def publish_breakdown(
+    categories: Sequence[tuple[object, str]],
+    raw: Mapping[object, Mapping[str, int]],
+    count_keys: Sequence[str],
+    total_key: str | None = None,
+    rates: Sequence[tuple[str, str, str]] = (),
+    total_label: str = TOTAL_LABEL,
+) -> list[dict]:
+    """A one-level table: a row per category (in the order given, zero rows included), then any category found
+    in ``raw`` but not listed (label: its key), then a total row summed from the rows. Counts are suppressed
+    down each column (the total row) and, with ``total_key``, across each row; rates (key, numerator,
+    denominator) are shown only over visible counts with a base of 5 or more."""
+    listed = [key for key, _ in categories]
+    extra = [(key, str(key)) for key in raw if key not in listed]
+    table = []
+    for key, label in list(categories) + extra:
+        figures = raw.get(key, {})
+        table.append({"key": key, "label": label, "is_total": False,
+                      **{name: int(figures.get(name) or 0) for name in count_keys}})
+    table.append({"key": None, "label": total_label, "is_total": True,
+                  **{name: sum(row[name] for row in table) for name in count_keys}})
+    table = suppress_counts(table, list(count_keys), total_key=total_key, total_row_index=-1)
+    for row in table:
+        for rate_key, numerator, denominator in rates:
+            top, base = row[numerator], row[denominator]
+            row[rate_key] = rate(top, base) if _visible_count(top) and _visible_count(base) and top <= base else None
+    return table

@@ -1,0 +1,186 @@
+"""Bulk-load realistic, wholly fictional referrals and cases into a PostgreSQL database, fast, for benchmarks.
+
+    python -m benchmarks.bulk_seed postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports --cases 1000000
+
+or from code: ``seed(database_url, cases=1_000_000)``. The database is created if missing; its schema is built
+by the real migrations (``flask db upgrade`` through create_app), so benchmarks run against the production
+schema and indexes. Rows are made by ``INSERT ... SELECT FROM generate_series`` inside PostgreSQL: one person,
+one referral and one case per row, spread over the 33 London areas, the six services and the last two years,
+with enhanced flags, first-contact outcomes, closures with outcome answers and equality data. Some boroughs are
+deliberately slower to make first contact than others, so the postcode-lottery report has something to show.
+
+Every name is "Bench Person <n>"; there are no contact details or free text beyond fixed placeholders.
+"""
+import argparse
+import time
+
+from sqlalchemy import create_engine, make_url, text
+
+SETSEED = 0.42  # same data on every run
+
+# One statement per table; :n is the number of cases. Random draws happen once per row in the inner SELECT.
+PEOPLE_SQL = """
+INSERT INTO people (id, given_name, family_name, date_of_birth, borough_code, may_phone, may_leave_voicemail,
+                    may_write, may_email, sex, ethnicity, disability, version, created_at)
+SELECT i, 'Bench', 'Person ' || i,
+       DATE '1940-01-01' + (random() * 30000)::int,
+       CASE WHEN random() < 0.02 THEN NULL ELSE (SELECT array_agg(ons_code ORDER BY ons_code) FROM boroughs)[1 + (i % 33)] END,
+       random() < 0.8, random() < 0.4, random() < 0.5, random() < 0.5,
+       (ARRAY['female', 'male', 'prefer-not-to-say', NULL])[1 + floor(random() * 4)::int],
+       (ARRAY['white-british', 'white-other', 'black-african', 'black-caribbean', 'asian-indian',
+              'asian-bangladeshi', 'mixed-other', 'other-arab', 'prefer-not-to-say', NULL])[1 + floor(random() * 10)::int],
+       (ARRAY['yes', 'no', 'no', 'prefer-not-to-say', NULL])[1 + floor(random() * 5)::int],
+       1, now()
+FROM generate_series(1, :n) AS i
+"""
+
+REFERRALS_SQL = """
+INSERT INTO referrals (id, reference, person_id, status, source, received_at, offence_category, offence_borough_code,
+                       domestic_abuse, sexual_offence, weapon_involved, persistently_targeted, bereaved_relative,
+                       vulnerable_or_intimidated, most_serious_crime, rj_requested, rj_consent, code_complaint,
+                       enhanced, enhanced_reasons, dash_level, marac, consent_referral, version)
+SELECT p.id, 'VC-B' || lpad(p.id::text, 9, '0'), p.id, 'routed',
+       (ARRAY['caseworker', 'police-api', 'police-api', 'partner', 'self-referral'])[1 + floor(r.a * 5)::int],
+       now() - (r.b * interval '730 days'),
+       r.offence, p.borough_code,
+       r.offence = 'domestic-abuse', r.offence = 'sexual-offence', r.offence = 'weapon-offence',
+       r.offence = 'stalking-harassment', false, r.c < 0.1,
+       r.offence IN ('domestic-abuse', 'hate-crime', 'sexual-offence'), r.d < 0.05, r.d < 0.02, r.d > 0.98,
+       r.offence IN ('domestic-abuse', 'hate-crime', 'sexual-offence', 'stalking-harassment') OR r.c < 0.1,
+       '[]',
+       CASE WHEN r.offence = 'domestic-abuse' THEN (ARRAY['standard', 'medium', 'high'])[1 + floor(r.c * 3)::int] END,
+       r.offence = 'domestic-abuse' AND r.c > 0.67, true, 1
+FROM people p
+CROSS JOIN LATERAL (
+    SELECT random() + 0 * p.id AS a, random() AS b, random() AS c, random() AS d,
+           (ARRAY['violence-with-injury', 'robbery', 'burglary', 'criminal-damage', 'theft-from-the-person',
+                  'sexual-offence', 'domestic-abuse', 'domestic-abuse', 'hate-crime', 'stalking-harassment',
+                  'weapon-offence', 'fraud', 'other'])[1 + floor(random() * 13)::int] AS offence
+    OFFSET 0
+) r
+"""
+
+# First-contact lag in working days grows with a per-borough factor (0..6) so boroughs differ; calendar days
+# are approximated as working days * 7 / 5. Old cases are mostly closed; a few recent ones are still open.
+CASES_SQL = """
+INSERT INTO cases (id, referral_id, service_id, status, priority, rule, route_reason, received_at, borough_code,
+                   enhanced, marac, child_safeguarding, first_contact_due, first_contacted_at,
+                   first_contact_working_days, first_contact_in_time, accepted_at, closure_reason, closed_at,
+                   outcome_feels_safer, outcome_better_able_to_cope, outcome_better_informed,
+                   created_at, updated_at, version)
+SELECT x.id, x.id, x.service_id, x.status, CASE WHEN x.enhanced THEN 'high' ELSE 'normal' END, 'bench',
+       'Bench routing', x.received_at, x.borough_code, x.enhanced, x.marac, false, x.due,
+       CASE WHEN x.contacted THEN x.received_at + x.lag * interval '33 hours' END,
+       CASE WHEN x.contacted THEN x.lag END,
+       CASE WHEN x.contacted THEN x.received_at::date + x.lag * 7 / 5 <= x.due END,
+       CASE WHEN x.status IN ('accepted', 'in-progress', 'closed') THEN x.received_at + interval '3 days' END,
+       CASE WHEN x.status = 'closed' THEN (ARRAY['support-completed', 'support-completed', 'declined-support',
+                                                 'not-contactable'])[1 + floor(x.r3 * 4)::int] END,
+       CASE WHEN x.status = 'closed' THEN x.received_at + interval '60 days' END,
+       CASE WHEN x.status = 'closed' THEN (ARRAY['improved', 'improved', 'same', 'worse', 'not-asked'])[1 + floor(x.r4 * 5)::int] END,
+       CASE WHEN x.status = 'closed' THEN (ARRAY['improved', 'same', 'same', 'worse', 'not-asked'])[1 + floor(x.r3 * 5)::int] END,
+       CASE WHEN x.status = 'closed' THEN (ARRAY['improved', 'improved', 'improved', 'same', 'not-asked'])[1 + floor(x.r2 * 5)::int] END,
+       x.received_at, x.received_at, 1
+FROM (
+    SELECT r.id, r.received_at, r.offence_borough_code AS borough_code, r.enhanced, r.marac,
+           s.service_id,
+           (r.received_at AT TIME ZONE 'Europe/London')::date + CASE WHEN r.enhanced THEN 3 ELSE 7 END AS due,
+           q.r1 < 0.9 AND r.received_at < now() - interval '1 day' AS contacted,
+           floor(q.r2 * q.r2 * (4 + coalesce(ascii(right(r.offence_borough_code, 1)) % 7, 3)))::int AS lag,
+           CASE WHEN r.received_at < now() - interval '90 days' THEN
+                    (ARRAY['closed', 'closed', 'closed', 'declined', 'transferred', 'in-progress'])[1 + floor(q.r3 * 6)::int]
+                WHEN r.received_at < now() - interval '5 days' THEN
+                    (ARRAY['accepted', 'in-progress', 'in-progress', 'new'])[1 + floor(q.r3 * 4)::int]
+                ELSE 'new' END AS status,
+           q.r2, q.r3, q.r4
+    FROM referrals r
+    CROSS JOIN LATERAL (SELECT random() + 0 * r.id AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5 OFFSET 0) q
+    CROSS JOIN LATERAL (
+        SELECT id AS service_id FROM services
+        WHERE slug = CASE WHEN r.offence_category = 'domestic-abuse' THEN 'domestic-abuse'
+                          WHEN r.offence_category = 'hate-crime' THEN 'hate-crime'
+                          WHEN r.offence_category = 'sexual-offence' AND q.r5 < 0.3 THEN 'child-house'
+                          WHEN q.r5 < 0.05 THEN 'restorative-justice'
+                          WHEN q.r5 < 0.08 THEN 'victims-commissioner'
+                          ELSE 'victim-support' END
+    ) s
+) x
+"""
+
+STRANDS_SQL = """
+INSERT INTO referral_strands (referral_id, strand)
+SELECT id, (ARRAY['race', 'religion', 'sexual-orientation', 'disability', 'transgender-identity'])[1 + (id % 5)]
+FROM referrals WHERE offence_category = 'hate-crime'
+"""
+
+
+def _ensure_database(url) -> None:
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+def _build_schema(database_url: str) -> None:
+    """Empty the database and run the real migrations through the app factory."""
+    from flask_migrate import upgrade
+
+    from victimcare import create_app
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app("default", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-only"})
+    with app.app_context():
+        upgrade()
+        from victimcare.extensions import db
+
+        db.engine.dispose()
+
+
+def seed(database_url: str, cases: int = 1_000_000, echo=print) -> dict[str, float]:
+    """Rebuild the schema in ``database_url`` and load ``cases`` fictional cases. Returns seconds per step."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("postgresql"):
+        raise ValueError("bulk_seed needs PostgreSQL (generate_series)")
+    _ensure_database(url)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    _build_schema(database_url)
+    timings["schema"] = time.perf_counter() - started
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("SELECT setseed(:s)"), {"s": SETSEED})
+        for name, sql in (("people", PEOPLE_SQL), ("referrals", REFERRALS_SQL), ("cases", CASES_SQL),
+                          ("referral_strands", STRANDS_SQL)):
+            step = time.perf_counter()
+            connection.execute(text(sql), {"n": cases})
+            timings[name] = time.perf_counter() - step
+            echo(f"  {name:<17} {timings[name]:7.1f} s")
+        for table in ("people", "referrals", "cases"):
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    step = time.perf_counter()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    timings["vacuum_analyze"] = time.perf_counter() - step
+    engine.dispose()
+    timings["total"] = time.perf_counter() - started
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database_url", help="postgresql+psycopg://user@host:port/database (created if missing)")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(f"Seeding {args.cases:,} cases into {make_url(args.database_url).render_as_string(hide_password=True)}")
+    timings = seed(args.database_url, args.cases)
+    print(f"Done in {timings['total']:.1f} s (schema {timings['schema']:.1f} s, vacuum/analyze {timings['vacuum_analyze']:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

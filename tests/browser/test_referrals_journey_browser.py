@@ -5,10 +5,9 @@ message where no browser is installed, like the rest of the browser suite.
 """
 import pytest
 
-from .browser.conftest import browser, context, live_server, page  # noqa: F401  (the harness's fixtures)
-from .browser.helpers import assert_accessible, sign_in
-from .factories import TEST_PASSWORD, make_person
-from .helpers_referrals import referral_drafts_dir  # noqa: F401
+from ..factories import TEST_PASSWORD, make_person
+from ..helpers_referrals import referral_drafts_dir  # noqa: F401
+from .helpers import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ def _radio(page, group: str, option: str):
     page.get_by_role("group", name=group).get_by_label(option, exact=True).check()
 
 
-def test_caseworker_journey_is_axe_clean_on_every_page(page, users):  # noqa: F811
+def test_caseworker_journey_is_axe_clean_on_every_page(page, users):
     from datetime import date
 
     make_person(given_name="Maya", family_name="Okafor", date_of_birth=date(1991, 4, 12))
@@ -95,7 +94,7 @@ def test_caseworker_journey_is_axe_clean_on_every_page(page, users):  # noqa: F8
     assert_accessible(page, "referral page with override errors")
 
 
-def test_self_referral_and_triage_are_axe_clean(page, users):  # noqa: F811
+def test_self_referral_and_triage_are_axe_clean(page, users):
     page.goto("/self-referral")
     assert_accessible(page)
     exit_link = page.get_by_role("button", name="Emergency Exit this page")

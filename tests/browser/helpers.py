@@ -1,0 +1,209 @@
+"""Helpers for the browser tests: signing in through the form, axe-core checks, a same-site crawler, focus checks."""
+import os
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+SKIP_PATHS = ("/sign-out",)
+SKIP_PREFIXES = ("/static/", "/api/")
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".json", ".pdf", ".zip")  # fetched for their status, not opened as pages
+
+_axe = Axe()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in the way a person does: the real form, typing, then Enter."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_label("Password", exact=True).press("Enter")
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
+    return _axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+
+def describe_violations(where: str, violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{where}: {violation['id']} ({violation.get('impact')}) {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, where: str | None = None) -> None:
+    violations = axe_violations(page)
+    assert not violations, "axe-core found WCAG 2.2 A/AA violations:\n" + describe_violations(
+        where or urlsplit(page.url).path, violations
+    )
+
+
+def page_shape(path: str) -> str:
+    """Pages that differ only by record count as one page to check: a path segment with a digit is an id."""
+    segments = (path.rstrip("/") or "/").split("/")
+    return "/".join("{id}" if re.search(r"\d", segment) else segment for segment in segments)
+
+
+@dataclass
+class CrawlResult:
+    visited: list[tuple[str, int]] = field(default_factory=list)  # (path, HTTP status)
+    problems: list[str] = field(default_factory=list)
+    not_html: list[str] = field(default_factory=list)
+
+
+def _links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "a[href]", "els => els.filter(e => !e.hasAttribute('download')).map(e => e.href)"
+    )
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != origin:
+            continue
+        path = parts.path or "/"
+        if path in SKIP_PATHS or path.startswith(SKIP_PREFIXES):
+            continue
+        paths.append(path)
+    return paths
+
+
+def navigation_paths(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".govuk-service-navigation a[href]", "els => els.map(e => new URL(e.href).pathname)"
+    )
+
+
+def crawl(page, starts: list[str], max_depth: int = 2, cap: int = 40, label: str = "",
+          signed_in: bool = True) -> CrawlResult:
+    """Visit the `starts` pages and the same-site pages linked from them, to `max_depth` links away, running axe
+    on each. Pages that differ only by a record id count once (page_shape), so the cap goes on kinds of page.
+
+    Problems collected: axe violations, HTTP errors, and losing the session; the caller asserts there are none.
+    """
+    parts = urlsplit(page.url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    result = CrawlResult()
+    starts = list(dict.fromkeys(starts))
+    queue = deque((start, 0, None) for start in starts)
+    seen = {page_shape(start) for start in starts}
+    checked = set()  # shapes of the pages actually shown (after redirects)
+    while queue and len(result.visited) < cap:
+        path, depth, found_on = queue.popleft()
+        where = f"[{label}] {path}" + (f" (linked from {found_on})" if found_on else "")
+        if path.endswith(DOWNLOAD_SUFFIXES):
+            download = page.request.get(path)
+            result.not_html.append(f"{path} ({download.status})")
+            if download.status >= 400:
+                result.problems.append(f"{where}: HTTP {download.status}")
+            continue
+        response = page.goto(path)
+        status = response.status if response else 0
+        result.visited.append((path, status))
+        if status >= 400:
+            result.problems.append(f"{where}: HTTP {status}")
+        shown = urlsplit(page.url).path
+        if signed_in and shown == "/sign-in":
+            result.problems.append(f"{where}: sent back to the sign-in page (session lost)")
+            break
+        if "text/html" not in (response.headers.get("content-type", "") if response else ""):
+            result.not_html.append(path)
+            continue
+        if page_shape(shown) not in checked:  # a redirect may land on a page already checked
+            checked.add(page_shape(shown))
+            violations = axe_violations(page)
+            if violations:
+                result.problems.append(describe_violations(where, violations))
+        if depth >= max_depth:
+            continue
+        for link in _links(page, origin):
+            shape = page_shape(link)
+            if shape not in seen:
+                seen.add(shape)
+                queue.append((link, depth + 1, path))
+    return result
+
+
+# One round trip per tab stop: what is focused, and how it looks focused and unfocused (radios and checkboxes draw
+# their focus ring on the label's ::before).
+_TAB_STOP_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement || el === window.__vcFirstStop) {
+    return {done: true};
+  }
+  window.__vcFirstStop = window.__vcFirstStop || el;
+  const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+  const description = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.name ? '[name=' + el.name + ']' : ''} "${text}"`;
+  const radio = el.matches('input[type=radio], input[type=checkbox]') && el.labels && el.labels.length;
+  const [target, pseudo] = radio ? [el.labels[0], '::before'] : [el, null];
+  const snapshot = () => {
+    const s = getComputedStyle(target, pseudo);
+    return {outlineStyle: s.outlineStyle, outlineWidth: s.outlineWidth, outlineColor: s.outlineColor,
+            boxShadow: s.boxShadow, backgroundColor: s.backgroundColor, color: s.color,
+            textDecorationLine: s.textDecorationLine};
+  };
+  const focused = snapshot();
+  el.blur();
+  const unfocused = snapshot();
+  el.focus();
+  return {done: false, description, focused, unfocused};
+}
+"""
+
+
+def _transparent(colour: str) -> bool:
+    return colour == "transparent" or bool(re.search(r"rgba\([^)]*,\s*0\)$", colour))
+
+
+def focus_indicator_problem(focused: dict, unfocused: dict) -> str | None:
+    """None if the focused element shows an outline or box-shadow, and looks different from unfocused."""
+    outline = (focused["outlineStyle"] != "none" and float(focused["outlineWidth"].rstrip("px") or 0) > 0
+               and not _transparent(focused["outlineColor"]))
+    shadow = focused["boxShadow"] != "none"
+    if not (outline or shadow):
+        return f"no visible outline or box-shadow when focused ({focused})"
+    if focused == unfocused:
+        return f"looks the same focused and unfocused ({focused})"
+    return None
+
+
+def describe_focused(page) -> str:
+    return page.evaluate(
+        """() => { const e = document.activeElement; if (!e || e === document.body) return 'body';
+        const text = (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 40);
+        return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.name ? '[name=' + e.name + ']' : ''} "${text}"`; }"""
+    )
+
+
+def tab_stops(page, limit: int = 80):
+    """Press Tab from where focus is on a freshly loaded page until focus leaves the page or comes round again.
+
+    Yields (description, focus problem or None) for each stop, in order.
+    """
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_TAB_STOP_JS)
+        if stop["done"]:
+            return
+        yield stop["description"], focus_indicator_problem(stop["focused"], stop["unfocused"])
+    raise AssertionError(f"more than {limit} tab stops on {page.url}: is focus trapped?")
+
+
+def shoot(page, name: str) -> None:
+    """A full-page screenshot into $BROWSER_SCREENSHOT_DIR, when set (for looking at the pages by eye)."""
+    directory = os.environ.get("BROWSER_SCREENSHOT_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)

@@ -64,6 +64,12 @@ Index(
     "ix_cases_open_queue", Case.service_id, Case.first_contact_due, Case.id,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
 )
+# "Overdue" and "due today" read only open cases still awaiting their first contact.
+Index(
+    "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+    sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+)
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)
 # Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).

@@ -101,7 +101,9 @@ def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: in
     # and reload each one (an N+1) when the template reads them.
     audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page})
     db.session.commit()
-    return paginate(query, page, per_page)
+    # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
+    count_query = select(Case.id).where(query.whereclause)
+    return paginate(query, page, per_page, count_query=count_query)
 
 
 @dataclass

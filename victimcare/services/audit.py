@@ -40,7 +40,12 @@ def _json_default(value):
 
 
 def _timestamp(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is several times faster than strftime and gives the same bytes: 2026-11-27T00:01:02.000003Z
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+# One encoder for every event: building it per call costs seconds over a million events in `audit verify`.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 
 
 def canonical_content(event: AuditEvent | dict) -> str:
@@ -48,7 +53,7 @@ def canonical_content(event: AuditEvent | dict) -> str:
     get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
     content = {name: get(name) for name in CANONICAL_FIELDS}
     content["occurred_at"] = _timestamp(content["occurred_at"])
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(content)
 
 
 def chain_hash(prev_hash: str, canonical: str) -> str:
@@ -145,48 +150,51 @@ class VerificationResult:
 
 
 def verify_chain(batch_size: int = 5000) -> VerificationResult:
-    """Walk the whole chain in sequence order, streaming rows in batches, and report the first break.
+    """Walk the whole chain in sequence order, streaming rows, and report the first break.
 
-    A break is: a sequence gap or reordering, a prev_hash that is not the previous event's hash, or a hash that
-    does not match the event's content (an edited row).
+    A break is: a sequence gap or reordering, a prev_hash that is not the previous event's hash, a hash that
+    does not match the event's content (an edited row), or a chain head that disagrees with the last event
+    (the newest events deleted, or one appended behind the app's back).
     """
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    last_seq = 0
     columns = [getattr(AuditEvent, name) for name in CANONICAL_FIELDS] + [AuditEvent.prev_hash, AuditEvent.hash]
-    names = list(CANONICAL_FIELDS) + ["prev_hash", "hash"]
-    while True:
-        rows = db.session.execute(
-            select(*columns).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch_size)
-        ).all()
-        if not rows:
-            break
+    # Core rows streamed from one query (yield_per on the statement, not the connection, so later writes in
+    # this session are not affected): a million events verify in well under a minute on two cores.
+    rows = db.session.connection().execute(
+        select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    )
+    try:
         for row in rows:
-            event = dict(zip(names, row))
-            seq = event["seq"]
+            content = dict(zip(CANONICAL_FIELDS, row[:-2]))
+            prev_hash, digest = row[-2], row[-1]
+            seq = content["seq"]
             if seq != expected_seq:
                 problem = "missing" if seq > expected_seq else "out of order"
                 return VerificationResult(
                     False, checked, expected_seq, f"chain broken at event {expected_seq}: event {problem}"
                 )
-            if event["prev_hash"] != expected_prev:
+            if prev_hash != expected_prev:
                 return VerificationResult(
                     False, checked, seq, f"chain broken at event {seq}: it does not follow event {seq - 1}"
                 )
-            if chain_hash(event["prev_hash"], canonical_content(event)) != event["hash"]:
+            if chain_hash(prev_hash, canonical_content(content)) != digest:
                 return VerificationResult(
                     False, checked, seq, f"chain broken at event {seq}: its content does not match its hash"
                 )
-            expected_prev = event["hash"]
+            expected_prev = digest
             expected_seq += 1
             checked += 1
-            last_seq = seq
+    finally:
+        rows.close()
     head = db.session.get(AuditChainHead, 1)
     if head is not None and (head.seq != checked or head.last_hash != expected_prev):
-        return VerificationResult(
-            False, checked, checked + 1, f"chain broken after event {checked}: the chain head does not match"
-        )
+        if head.seq > checked:
+            broken, why = checked + 1, "the newest events are missing"
+        else:
+            broken, why = head.seq + 1, "it was appended without updating the chain head"
+        return VerificationResult(False, checked, broken, f"chain broken at event {broken}: {why}")
     return VerificationResult(True, checked, None, f"chain whole: {checked} events verified")
 
 

@@ -1,0 +1,375 @@
+"""Reading the audit trail: the admins' event search and CSV export, a service lead's per-case access log, and
+the Commissioner's monthly counts and chain verification. Reading the trail is itself recorded in the trail.
+
+Pages never show the values inside an event's `changes`, only the names of the fields that changed: admins
+must not see case content, and sensitive fields are already stored masked.
+"""
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from flask import g, has_request_context
+from sqlalchemy import and_, func, or_, select
+
+from ..domain.access import can_see_service_record, has_permission
+from ..extensions import db
+from ..models import AuditEvent, AuditVerification, Case, Service, User
+from . import audit
+from .actors import Actor
+from .errors import NotFound, PermissionDenied
+from .pagination import Page, paginate
+
+LONDON = ZoneInfo("Europe/London")
+EXPORT_BATCH_SIZE = 2000
+MAX_PAGE = 1_000_000  # beyond any real trail; keeps a crafted ?page= from overflowing the OFFSET
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a bigger number in a URL is simply not found
+SUMMARY_MONTHS = 12
+
+ACTION_LABELS = {
+    "view": "Viewed",
+    "list": "Listed",
+    "create": "Created",
+    "update": "Updated",
+    "delete": "Deleted",
+    "transition": "Status changed",
+    "export": "Exported",
+    "sign-in": "Signed in",
+    "sign-in-failed": "Sign-in failed",
+    "locked-out": "Locked out",
+    "sign-out": "Signed out",
+    "permission-denied": "Access refused",
+    "token-created": "API token created",
+    "token-revoked": "API token revoked",
+    "break-glass": "Break-glass access",
+    "report-run": "Report run",
+    "password-changed": "Password changed",
+    "audit-verified": "Audit chain verified",
+}
+
+CSV_COLUMNS = (
+    "seq", "occurred_at_utc", "actor", "actor_user_id", "actor_role", "api_token_id", "action", "object_type",
+    "object_id", "referral_id", "case_id", "service", "changed_fields", "request_id", "ip_address", "user_agent",
+)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What an admin searched for. Dates are London calendar days, both ends included."""
+
+    user_email: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_query_args(self) -> dict:
+        """The filters as URL query arguments (for pagination links and the CSV link); empty ones left out."""
+        args = {}
+        for name, value in asdict(self).items():
+            if value:
+                args[name] = value.isoformat() if isinstance(value, date) else value
+        return args
+
+    def as_audit_detail(self) -> dict:
+        return {name: value for name, value in self.as_query_args().items()}
+
+
+def _london_midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, LONDON).astimezone(timezone.utc)
+
+
+class EventRow(NamedTuple):
+    """One event as the audit pages show it (the columns of _event_columns, in order)."""
+
+    seq: int
+    occurred_at: datetime
+    actor_label: str | None
+    actor_user_id: int | None
+    actor_role: str | None
+    actor_token_id: int | None
+    actor_name: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    referral_id: int | None
+    case_id: int | None
+    service_id: int | None
+    service_name: str | None
+    changes: dict | None
+    request_id: str | None
+    ip_address: str | None
+    user_agent: str | None
+
+
+def _event_page(query, page: int, per_page: int) -> Page:
+    result = paginate(query, min(max(1, page or 1), MAX_PAGE), per_page)
+    result.items = [EventRow(*row) for row in result.items]
+    return result
+
+
+def _event_columns():
+    return (
+        AuditEvent.seq,
+        AuditEvent.occurred_at,
+        AuditEvent.actor_label,
+        AuditEvent.actor_user_id,
+        AuditEvent.actor_role,
+        AuditEvent.actor_token_id,
+        User.name.label("actor_name"),
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.referral_id,
+        AuditEvent.case_id,
+        AuditEvent.service_id,
+        Service.name.label("service_name"),
+        AuditEvent.changes,
+        AuditEvent.request_id,
+        AuditEvent.ip_address,
+        AuditEvent.user_agent,
+    )
+
+
+def _events_query(filters: EventFilters):
+    """One SELECT: events with the actor's current name and the service's name, newest first."""
+    query = (
+        select(*_event_columns())
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .outerjoin(Service, Service.id == AuditEvent.service_id)
+    )
+    if filters.user_email:
+        query = query.where(func.lower(AuditEvent.actor_label) == filters.user_email.strip().lower())
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type.strip())
+    if filters.object_id:
+        query = query.where(AuditEvent.object_id == filters.object_id.strip())
+    if filters.date_from:
+        query = query.where(AuditEvent.occurred_at >= _london_midnight_utc(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEvent.occurred_at < _london_midnight_utc(filters.date_to + timedelta(days=1)))
+    return query.order_by(AuditEvent.seq.desc())
+
+
+def changed_field_names(changes) -> list[str]:
+    """The names of the fields an event describes; never their values."""
+    if isinstance(changes, dict):
+        return sorted(str(name) for name in changes)
+    return []
+
+
+def _require(actor: Actor, permission: str, message: str) -> None:
+    if not has_permission(actor.principal, permission):
+        raise PermissionDenied(message)
+
+
+def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: int = 50) -> Page:
+    """A page of events matching the filters, newest first. Records one "list" event for the page."""
+    _require(actor, "audit.view", "You do not have permission to read the audit trail")
+    result = _event_page(_events_query(filters), page, per_page)
+    audit.record(actor, "list", "audit_events", None,
+                 changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items)})
+    db.session.commit()
+    return result
+
+
+def start_export(actor: Actor, filters: EventFilters) -> int:
+    """Record and commit the export before any row leaves; returns the last seq the export includes."""
+    _require(actor, "audit.export", "You do not have permission to export the audit trail")
+    event = audit.record(actor, "export", "audit_events", None,
+                         changes={"filters": filters.as_audit_detail(), "format": "csv"})
+    up_to_seq = event.seq
+    db.session.commit()
+    return up_to_seq
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; user agents and labels come from outside."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_rows(filters: EventFilters, up_to_seq: int):
+    """CSV text, a header then one line per event, newest first, read in keyset batches so memory stays flat."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    below = up_to_seq + 1
+    while True:
+        rows = db.session.execute(
+            _events_query(filters).where(AuditEvent.seq < below).limit(EXPORT_BATCH_SIZE)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            writer.writerow([
+                row.seq,
+                row.occurred_at.astimezone(timezone.utc).isoformat(),
+                _csv_safe(row.actor_label),
+                row.actor_user_id or "",
+                _csv_safe(row.actor_role),
+                row.actor_token_id or "",
+                row.action,
+                _csv_safe(row.object_type),
+                _csv_safe(row.object_id),
+                row.referral_id or "",
+                row.case_id or "",
+                _csv_safe(row.service_name),
+                _csv_safe(" ".join(changed_field_names(row.changes))),
+                _csv_safe(row.request_id),
+                _csv_safe(row.ip_address),
+                _csv_safe(row.user_agent),
+            ])
+        below = rows[-1].seq
+        yield flush()
+    db.session.rollback()  # end the read transaction; nothing was changed
+
+
+def _is_service_lead_for(actor: Actor, service_id: int) -> bool:
+    return actor.is_lead and can_see_service_record(actor.principal, service_id)
+
+
+@dataclass(frozen=True)
+class CaseHeading:
+    case_id: int
+    referral_reference: str
+    service_name: str
+
+
+def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 50) -> tuple[CaseHeading, Page]:
+    """Who has seen or changed a case: its own events and its referral's referral-level events, newest first.
+
+    Only the lead of the case's service may read it; anyone else gets a 404 (and the attempt is recorded), so
+    the case's existence is not revealed. Events of the same referral's cases in other services are left out:
+    they belong to those services.
+    """
+    case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
+    if case is None or not _is_service_lead_for(actor, case.service_id):
+        if has_request_context():
+            g.denied_object_type, g.denied_object_id = "case", str(case_id)
+        raise NotFound("Case not found")
+    query = (
+        select(*_event_columns())
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .outerjoin(Service, Service.id == AuditEvent.service_id)
+        .where(or_(
+            AuditEvent.case_id == case.id,
+            and_(AuditEvent.referral_id == case.referral_id, AuditEvent.case_id.is_(None)),
+        ))
+        .order_by(AuditEvent.seq.desc())
+    )
+    result = _event_page(query, page, per_page)
+    heading = CaseHeading(case.id, case.referral.reference, case.service.name)
+    audit.record(actor, "view", "case_access_log", case.id, referral_id=case.referral_id, case_id=case.id,
+                 service_id=case.service_id, changes={"page": result.page})
+    db.session.commit()
+    return heading, result
+
+
+# The Commissioner's summary -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MonthlyCount:
+    month: str  # "2026-11"
+    key: str  # an action slug or a service name
+    events: int
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    since: date
+    by_action: list[MonthlyCount]
+    by_service: list[MonthlyCount]
+    latest_verification: "VerificationRecord | None"
+
+
+@dataclass(frozen=True)
+class VerificationRecord:
+    ran_at: datetime
+    ok: bool
+    events_checked: int
+    first_broken_seq: int | None
+    message: str
+
+
+def _month_of(column):
+    """The UTC calendar month of a timestamp as "YYYY-MM", in SQL the database can GROUP BY."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)  # SQLite stores UTC timestamps as ISO text
+
+
+def _months_ago_start(months: int, today: date) -> date:
+    year, month = today.year, today.month - (months - 1)
+    while month < 1:
+        month += 12
+        year -= 1
+    return date(year, month, 1)
+
+
+def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None = None) -> AuditSummary:
+    """Counts of events per month by action and by service, and the latest chain verification. Aggregates
+    only: no names, no object ids, no free text. Recorded as a report run."""
+    _require(actor, "audit.summary", "You do not have permission to see the audit summary")
+    since = _months_ago_start(months, today or datetime.now(timezone.utc).date())
+    start = datetime.combine(since, time.min, timezone.utc)
+    month = _month_of(AuditEvent.occurred_at).label("month")
+    by_action = db.session.execute(
+        select(month, AuditEvent.action, func.count())
+        .where(AuditEvent.occurred_at >= start)
+        .group_by(month, AuditEvent.action)
+        .order_by(month.desc(), AuditEvent.action)
+    ).all()
+    service_name = func.coalesce(Service.name, "No service").label("service_name")
+    by_service = db.session.execute(
+        select(month, service_name, func.count())
+        .select_from(AuditEvent)
+        .outerjoin(Service, Service.id == AuditEvent.service_id)
+        .where(AuditEvent.occurred_at >= start)
+        .group_by(month, service_name)
+        .order_by(month.desc(), service_name)
+    ).all()
+    latest = db.session.execute(
+        select(AuditVerification.ran_at, AuditVerification.ok, AuditVerification.events_checked,
+               AuditVerification.first_broken_seq, AuditVerification.message)
+        .order_by(AuditVerification.ran_at.desc(), AuditVerification.id.desc())
+        .limit(1)
+    ).first()
+    audit.record(actor, "report-run", "audit_summary", None, changes={"since": since.isoformat()})
+    db.session.commit()
+    return AuditSummary(
+        since=since,
+        by_action=[MonthlyCount(m, action, count) for m, action, count in by_action],
+        by_service=[MonthlyCount(m, name, count) for m, name, count in by_service],
+        latest_verification=VerificationRecord(*latest) if latest else None,
+    )
+
+
+def verify_now(actor: Actor) -> audit.VerificationResult:
+    """Walk the chain now, keep the result for the summary page, and record who asked for it."""
+    _require(actor, "audit.summary", "You do not have permission to verify the audit trail")
+    db.session.rollback()  # the walk reads committed rows only
+    result = audit.verify_chain()
+    audit.store_verification(result)
+    audit.record(actor, "audit-verified", "audit_chain", None, changes={
+        "ok": result.ok, "events_checked": result.events_checked, "first_broken_seq": result.first_broken_seq,
+    })
+    db.session.commit()
+    return result

@@ -131,3 +131,13 @@ def test_transfer_through_the_api(client, users):
     assert response.status_code == 200
     new_id = response.get_json()["transferred_to_case_id"]
     assert client.get(f"/api/v1/cases/{new_id}", headers=_headers(users["other_advocate"])).status_code == 200
+
+
+def test_a_page_number_past_any_list_is_an_empty_page_not_an_error(client, users):
+    from victimcare.services.actors import SYSTEM
+    from victimcare.services.users import create_token
+
+    _, token = create_token(SYSTEM, users["advocate"].email)
+    response = client.get("/api/v1/cases?page=957458980046961246208", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.get_json()["items"] == []

@@ -11,6 +11,8 @@ from sqlalchemy import func, literal_column, select
 from ..extensions import db
 
 COUNT_CAP = 1_000
+# Past this no list has rows; a larger OFFSET would overflow SQLite's 64-bit integers (a 500, not an empty page).
+MAX_OFFSET = 10**12
 
 
 @dataclass
@@ -45,7 +47,8 @@ class Page:
 def paginate(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CAP, count_query=None) -> Page:
     """`count_query`, when given, counts the same rows more cheaply (e.g. without joins that only add columns)."""
     page = max(1, int(page or 1))
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    offset = (page - 1) * per_page
+    rows = db.session.execute(query.limit(per_page).offset(offset)).all() if offset <= MAX_OFFSET else []
     # Count rows, not columns: PostgreSQL can then skip the outer joins that only feed displayed columns.
     counted = count_query if count_query is not None else query
     capped = counted.with_only_columns(literal_column("1")).order_by(None).limit(count_cap + 1).subquery()

@@ -2,7 +2,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -11,6 +10,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..domain.vocab import ROLES, SERVICES
+from ..web.widgets import RadioInput
 
 
 class NewUserForm(FlaskForm):
@@ -20,7 +20,7 @@ class NewUserForm(FlaskForm):
     )
     role = RadioField(
         "Role",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=list(ROLES),
         validators=[InputRequired(message="Choose a role")],
     )

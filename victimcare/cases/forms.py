@@ -1,10 +1,7 @@
 """Forms for case work. Every form carries the case version it was opened at (no lost updates)."""
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -19,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from ..domain.vocab import (
     CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, OUTCOME_ANSWERS, SERVICES, VICTIMS_CODE_NEEDS,
 )
+from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 DATE_FORMAT = "%d %m %Y"
 
@@ -38,7 +36,7 @@ class GovDateField(DateField):
 
 def _date_field(label, required=True, message="Enter the date"):
     validators = [InputRequired(message=message)] if required else [Optional()]
-    return GovDateField(label, format=DATE_FORMAT, widget=GovDateInput(), validators=validators)
+    return GovDateField(label, format=DATE_FORMAT, widget=DateInput(), validators=validators)
 
 
 class ContactForm(CaseForm):
@@ -48,9 +46,9 @@ class ContactForm(CaseForm):
         validators=[InputRequired(message="Enter the time of the contact"),
                     Regexp(r"^([01]?\d|2[0-3])[:.][0-5]\d$", message="Enter the time like 14:30")],
     )
-    method = RadioField("How did you try to make contact?", widget=GovRadioInput(), choices=list(CONTACT_METHODS),
+    method = RadioField("How did you try to make contact?", widget=RadioInput(), choices=list(CONTACT_METHODS),
                         validators=[InputRequired(message="Choose how you tried to make contact")])
-    outcome = RadioField("What happened?", widget=GovRadioInput(), choices=list(CONTACT_OUTCOMES),
+    outcome = RadioField("What happened?", widget=RadioInput(), choices=list(CONTACT_OUTCOMES),
                          validators=[InputRequired(message="Choose what happened")])
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record contact attempt", widget=GovSubmitInput())
@@ -87,7 +85,7 @@ class ReasonForm(CaseForm):
 
 
 class TransferForm(CaseForm):
-    target_service = RadioField("Which service should the case go to?", widget=GovRadioInput(), choices=list(SERVICES),
+    target_service = RadioField("Which service should the case go to?", widget=RadioInput(), choices=list(SERVICES),
                                 validators=[InputRequired(message="Choose the service the case is going to")])
     reason = TextAreaField("Reason for the transfer", widget=GovTextArea(),
                            validators=[InputRequired(message="Give a reason for transferring the case")])
@@ -95,12 +93,12 @@ class TransferForm(CaseForm):
 
 
 def _outcome(label):
-    return RadioField(label, widget=GovRadioInput(), choices=list(OUTCOME_ANSWERS),
+    return RadioField(label, widget=RadioInput(), choices=list(OUTCOME_ANSWERS),
                       validators=[InputRequired(message=f"Choose an answer for \u2018{label.lower()}\u2019")])
 
 
 class ClosureRequestForm(CaseForm):
-    closure_reason = RadioField("Why is the case closing?", widget=GovRadioInput(), choices=list(CLOSURE_REASONS),
+    closure_reason = RadioField("Why is the case closing?", widget=RadioInput(), choices=list(CLOSURE_REASONS),
                                 validators=[InputRequired(message="Choose a reason for closing the case")])
     feels_safer = _outcome("Feels safer")
     better_able_to_cope = _outcome("Better able to cope")
@@ -113,7 +111,7 @@ class ClosureRequestForm(CaseForm):
 
 
 class ClosureReviewForm(CaseForm):
-    decision = RadioField("Decision", widget=GovRadioInput(),
+    decision = RadioField("Decision", widget=RadioInput(),
                           choices=[("approve", "Approve closure"), ("send-back", "Send back to the advocate")],
                           validators=[InputRequired(message="Choose whether to approve the closure")])
     comment = TextAreaField("Comment (needed to send back)", widget=GovTextArea(), validators=[Optional()])
@@ -125,7 +123,7 @@ class ClosureReviewForm(CaseForm):
 
 
 class StepForm(CaseForm):
-    step = RadioField("Step", widget=GovRadioInput(), choices=[],
+    step = RadioField("Step", widget=RadioInput(), choices=[],
                       validators=[InputRequired(message="Choose the step")])
     occurred_on = _date_field("Date of the step", message="Enter the date of the step")
     detail = TextAreaField("Detail (optional)", widget=GovTextArea(),
@@ -135,7 +133,7 @@ class StepForm(CaseForm):
 
 
 class NeedsForm(CaseForm):
-    needs = SelectMultipleField("Needs identified with the victim", widget=GovCheckboxesInput(),
+    needs = SelectMultipleField("Needs identified with the victim", widget=CheckboxesInput(),
                                 choices=list(VICTIMS_CODE_NEEDS), validators=[Optional()])
     support_plan = TextAreaField("Support plan", widget=GovTextArea(), validators=[Optional()])
     submit = SubmitField("Save needs and support plan", widget=GovSubmitInput())

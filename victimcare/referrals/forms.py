@@ -8,9 +8,6 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovDateInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -30,6 +27,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..domain import vocab
 from ..domain.dash import ANSWERS
+from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
 # A UK postcode, loosely: outward code, optional space, inward code. London ones all fit.
@@ -62,7 +60,7 @@ CONTACT_PERMISSIONS = (
 PREFER_NOT = vocab.PREFER_NOT_TO_SAY[0]
 
 
-class LinkedDateInput(GovDateInput):
+class LinkedDateInput(DateInput):
     """GOV.UK date input whose day box carries the field's id, so the error summary link lands on it."""
 
     def map_gov_params(self, field, **kwargs):
@@ -119,7 +117,7 @@ class FindPersonForm(FlaskForm):
 
 
 class ChoosePersonForm(FlaskForm):
-    person = RadioField("Is this the person?", widget=GovRadioInput(), choices=[],
+    person = RadioField("Is this the person?", widget=RadioInput(), choices=[],
                         validators=[InputRequired(message="Choose a person, or choose to add a new person")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -146,11 +144,11 @@ class OffenceForm(FlaskForm):
         validators=[Optional(), Regexp(CRIME_REFERENCE_PATTERN,
                                        message="Enter a crime reference of 6 to 20 letters, numbers, slashes or hyphens")],
     )
-    flags = SelectMultipleField("Does any of this apply?", widget=GovCheckboxesInput(), choices=list(OFFENCE_FLAGS),
+    flags = SelectMultipleField("Does any of this apply?", widget=CheckboxesInput(), choices=list(OFFENCE_FLAGS),
                                 description="Select all that apply.", validators=[Optional()])
     hate_strands = SelectMultipleField(
         "Does the victim, or anyone else, think it was motivated by hostility towards any of these?",
-        widget=GovCheckboxesInput(), choices=list(vocab.HATE_STRANDS),
+        widget=CheckboxesInput(), choices=list(vocab.HATE_STRANDS),
         description="The victim's perception decides. Select all that apply.", validators=[Optional()],
     )
     description = TextAreaField("What happened (optional)", widget=GovTextArea(),
@@ -166,7 +164,7 @@ class DashForm(FlaskForm):
     """The DASH checklist: one radio question per checklist item is added by ``dash_form_class``."""
 
     professional_judgement = RadioField(
-        "Does your professional judgement put the risk higher than the score shows?", widget=GovRadioInput(),
+        "Does your professional judgement put the risk higher than the score shows?", widget=RadioInput(),
         choices=YES_NO, validators=[InputRequired(message="Say whether professional judgement raises the risk")],
     )
     professional_judgement_reason = TextAreaField(
@@ -194,7 +192,7 @@ def dash_form_class(questions) -> type:
     if key not in _dash_classes:
         attrs = {
             f"dash_{q.id}": RadioField(
-                f"{n}. {q.text}", widget=GovRadioInput(), choices=[(a, DASH_ANSWER_LABELS[a]) for a in ANSWERS],
+                f"{n}. {q.text}", widget=RadioInput(), choices=[(a, DASH_ANSWER_LABELS[a]) for a in ANSWERS],
                 validators=[InputRequired(message=f"Answer question {n}: {q.text}")],
             )
             for n, q in enumerate(questions, start=1)
@@ -207,7 +205,7 @@ def dash_form_class(questions) -> type:
 
 
 def _optional_radio(label, choices):
-    return RadioField(label, widget=GovRadioInput(), choices=list(choices), validators=[Optional()])
+    return RadioField(label, widget=RadioInput(), choices=list(choices), validators=[Optional()])
 
 
 class AboutVictimForm(FlaskForm):
@@ -230,7 +228,7 @@ class AboutVictimForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=GovRadioInput(),
+    consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No, they do not agree"),
                                            ("not-asked", "Not asked yet")],
                                   validators=[InputRequired(message="Say whether the victim agreed to be referred")])
@@ -238,21 +236,21 @@ class ConsentForm(FlaskForm):
                                       description="For example, the victim, or their parent or guardian",
                                       validators=[Length(max=120)])
     # Asked only when consent was given, so checked in validate_consent_method, not by a blanket validator.
-    consent_method = RadioField("If yes, how was consent given?", widget=GovRadioInput(), choices=list(vocab.CONSENT_METHODS),
+    consent_method = RadioField("If yes, how was consent given?", widget=RadioInput(), choices=list(vocab.CONSENT_METHODS),
                                 validate_choice=False)
-    lawful_basis = RadioField("If not, is there a lawful basis to refer without consent?", widget=GovRadioInput(),
+    lawful_basis = RadioField("If not, is there a lawful basis to refer without consent?", widget=RadioInput(),
                               choices=list(vocab.LAWFUL_BASES) + [("none", "No: record the referral only")],
                               validators=[Optional()])
-    rj_requested = RadioField("Is the victim interested in restorative justice?", widget=GovRadioInput(),
+    rj_requested = RadioField("Is the victim interested in restorative justice?", widget=RadioInput(),
                               choices=YES_NO, validators=[InputRequired(message="Say whether the victim is interested in restorative justice")])
-    rj_consent = RadioField("If interested, has the victim given written consent to restorative justice?", widget=GovRadioInput(),
+    rj_consent = RadioField("If interested, has the victim given written consent to restorative justice?", widget=RadioInput(),
                             choices=YES_NO, validate_choice=False)
     phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
                            validators=[Optional(), Regexp(PHONE_PATTERN, message="Enter a phone number, like 07700 900 982")])
     email = NormalisedText("Email address (optional)", widget=GovTextInput(),
                            validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                                                                            message="Enter an email address, like name@example.com")])
-    contact_permissions = SelectMultipleField("Is it safe to:", widget=GovCheckboxesInput(),
+    contact_permissions = SelectMultipleField("Is it safe to:", widget=CheckboxesInput(),
                                               choices=list(CONTACT_PERMISSIONS), description="Select all that are safe.",
                                               validators=[Optional()])
     safe_contact_notes = TextAreaField("Anything else about contacting them safely (optional)", widget=GovTextArea(),
@@ -310,14 +308,14 @@ class TriageForm(FlaskForm):
                              validators=[Optional(), not_in_future])
     offence_borough = SelectField("Where it happened", widget=GovSelect(), choices=[], validators=[Optional()])
     crime_reference = OffenceForm.crime_reference
-    flags = SelectMultipleField("Does any of this apply?", widget=GovCheckboxesInput(),
+    flags = SelectMultipleField("Does any of this apply?", widget=CheckboxesInput(),
                                 choices=[f for f in OFFENCE_FLAGS if f[0] in (
                                     "domestic-abuse", "sexual-offence", "persistently-targeted", "bereaved-relative",
                                     "vulnerable-or-intimidated")],
                                 validators=[Optional()])
-    hate_strands = SelectMultipleField("Hate crime strands", widget=GovCheckboxesInput(),
+    hate_strands = SelectMultipleField("Hate crime strands", widget=CheckboxesInput(),
                                        choices=list(vocab.HATE_STRANDS), validators=[Optional()])
-    consent_referral = RadioField("Has the victim agreed to be referred?", widget=GovRadioInput(),
+    consent_referral = RadioField("Has the victim agreed to be referred?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No"), ("not-asked", "Not asked yet")],
                                   validators=[InputRequired(message="Say whether the victim agreed to be referred")])
     submit = SubmitField("Confirm routing", widget=GovSubmitInput())
@@ -347,10 +345,10 @@ SELF_CONTACT_WAYS = (
 
 
 class SelfReferralForm(FlaskForm):
-    what_happened = RadioField("What happened?", widget=GovRadioInput(), choices=list(SELF_REFERRAL_KINDS),
+    what_happened = RadioField("What happened?", widget=RadioInput(), choices=list(SELF_REFERRAL_KINDS),
                                validators=[InputRequired(message="Choose what happened")])
     hate_strands = SelectMultipleField(
-        "Do you think it happened because of any of these?", widget=GovCheckboxesInput(), choices=list(vocab.HATE_STRANDS),
+        "Do you think it happened because of any of these?", widget=CheckboxesInput(), choices=list(vocab.HATE_STRANDS),
         description="Select all that apply. It is what you think that matters.", validators=[Optional()],
     )
     description = TextAreaField("Tell us a little about it (optional)", widget=GovTextArea(),
@@ -366,12 +364,12 @@ class SelfReferralForm(FlaskForm):
     email = NormalisedText("Email address (optional)", widget=GovTextInput(),
                            validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                                                                            message="Enter an email address, like name@example.com")])
-    contact_ways = SelectMultipleField("How is it safe for us to contact you?", widget=GovCheckboxesInput(),
+    contact_ways = SelectMultipleField("How is it safe for us to contact you?", widget=CheckboxesInput(),
                                        choices=list(SELF_CONTACT_WAYS), description="Select all that are safe.")
     safe_times = TextAreaField("When is it safe to contact you? (optional)", widget=GovTextArea(),
                                description="For example, weekdays after 6pm, or never at weekends",
                                validators=[Optional(), Length(max=500)])
-    consent = RadioField("Do you agree to us passing your details to a support service?", widget=GovRadioInput(),
+    consent = RadioField("Do you agree to us passing your details to a support service?", widget=RadioInput(),
                          choices=YES_NO, validators=[InputRequired(message="Say whether you agree to us passing on your details")])
     # Honeypot: hidden from everyone by CSS (and from assistive technology); people leave it empty, bots fill it.
     website = StringField("Leave this empty")

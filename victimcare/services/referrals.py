@@ -16,7 +16,10 @@ from ..domain.deadlines import first_contact_due
 from ..domain.routing import DeadlinePolicy, ReferralFacts, route_referral
 from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ..extensions import db
-from ..models import PERSON_SENSITIVE_FIELDS, REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment, RoutingDecision, Service
+from ..models import (
+    PERSON_SENSITIVE_FIELDS, REFERRAL_SENSITIVE_FIELDS, Case, CaseMilestone, Person, Referral, ReferralStrand,
+    RiskAssessment, RoutingDecision, Service,
+)
 from . import audit
 from .actors import Actor
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -126,6 +129,27 @@ def deadline_policies() -> tuple[dict[str, DeadlinePolicy], dict[str, Service]]:
     return policies, services
 
 
+def last_marac_referral_on(person: Person | None, before: datetime) -> date | None:
+    """The person's most recent MARAC referral before this one: a routing that referred them to MARAC, or a
+    domestic-abuse case's recorded MARAC referral step. A new incident within 12 months of it is a repeat."""
+    if person is None or person.id is None:
+        return None
+    at_routing = db.session.scalar(
+        select(func.max(RiskAssessment.assessed_at))
+        .join(Referral, Referral.id == RiskAssessment.referral_id)
+        .where(Referral.person_id == person.id, RiskAssessment.marac.is_(True), RiskAssessment.assessed_at < before)
+    )
+    as_step = db.session.scalar(
+        select(func.max(CaseMilestone.occurred_on))
+        .join(Case, Case.id == CaseMilestone.case_id)
+        .join(Referral, Referral.id == Case.referral_id)
+        .where(Referral.person_id == person.id, CaseMilestone.step == "marac-referral",
+               CaseMilestone.occurred_on <= before.date())
+    )
+    dates = [d for d in (at_routing.date() if at_routing else None, as_step) if d is not None]
+    return max(dates) if dates else None
+
+
 def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     """Record a referral and route it. Self-referrals act as the public; everything else needs a caseworker."""
     if data.source == "self-referral":
@@ -146,6 +170,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
             professional_judgement=data.dash.professional_judgement,
             professional_judgement_reason=data.dash.professional_judgement_reason,
             incidents_last_12_months=data.dash.incidents_last_12_months,
+            last_marac_referral_on=last_marac_referral_on(person, before=received_at),
             assessed_on=received_at.date(),
             thresholds=dash_thresholds(),
         )

@@ -122,6 +122,12 @@ class ClosureReviewForm(CaseForm):
             raise ValidationError("Say why the case is not ready to close")
 
 
+class SafeguardingLeadForm(CaseForm):
+    name = StringField("Named safeguarding lead", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the safeguarding lead's name"), Length(max=120)])
+    submit = SubmitField("Save safeguarding lead", widget=GovSubmitInput())
+
+
 class StepForm(CaseForm):
     step = RadioField("Step", widget=RadioInput(), choices=[],
                       validators=[InputRequired(message="Choose the step")])

@@ -20,7 +20,7 @@ from ..web.forms import apply_service_errors
 from flask import Blueprint
 from .forms import (
     FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ConfirmForm, ContactForm, NeedsForm,
-    NoteForm, ReasonForm, StepForm, TaskForm, TransferForm,
+    NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm, TransferForm,
 )
 
 bp = Blueprint("cases", __name__)
@@ -257,8 +257,31 @@ def steps(case_id):
             flash("Step recorded.", "success")
             return redirect(url_for("cases.steps", case_id=case_id))
     recorded = case_service.list_steps(case)
+    lead_form = None
+    if case.service.slug == "child-house":
+        lead_form = SafeguardingLeadForm(formdata=None, name=case.safeguarding_lead)
+        lead_form.version.data = case.version
     return _page("cases/steps.html", case, 400 if form.errors else 200, form=_with_version(form, case),
-                 recorded=recorded, stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+                 lead_form=lead_form, recorded=recorded,
+                 stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+
+
+@bp.route("/<int:case_id>/safeguarding-lead", methods=["POST"], endpoint="safeguarding_lead")
+@permission_required("case.work")
+def safeguarding_lead(case_id):
+    form = SafeguardingLeadForm()
+    if form.validate_on_submit():
+        try:
+            case_service.set_safeguarding_lead(current_actor(), case_id, form.name.data, expected_version=form.version.data)
+        except case_service.StaleCase:
+            flash("Someone else changed this case after you opened it. Nothing was saved; check and try again.", "error")
+        except ValidationFailed as error:
+            flash("; ".join(item["message"] for item in error.errors), "error")
+        else:
+            flash("Safeguarding lead saved.", "success")
+    else:
+        flash("Enter the safeguarding lead's name (up to 120 characters).", "error")
+    return redirect(url_for("cases.steps", case_id=case_id))
 
 
 @bp.route("/<int:case_id>/needs", methods=["GET", "POST"], endpoint="needs")

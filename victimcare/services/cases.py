@@ -461,6 +461,23 @@ def save_needs(actor: Actor, case_id: int, needs: list[str], support_plan: str |
     return case
 
 
+def set_safeguarding_lead(actor: Actor, case_id: int, name: str, expected_version: int | None = None) -> Case:
+    """Name the safeguarding lead for a Child House case (a member of staff, so the name is not sensitive)."""
+    case = _load_case(actor, case_id, "case.work")
+    _check_version(case, expected_version)
+    if case.service.slug != "child-house":
+        raise ValidationFailed(errors=[{"field": "name", "message": "Only Child House cases have a named safeguarding lead"}])
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(errors=[{"field": "name", "message": "Enter the safeguarding lead's name (up to 120 characters)"}])
+    before = case.safeguarding_lead
+    case.safeguarding_lead = name
+    _save_case(case, expected_version)
+    _audit_case(actor, "update", "case", case.id, case, {"safeguarding_lead": {"before": before, "after": name}})
+    db.session.commit()
+    return case
+
+
 # --- the lifecycle --------------------------------------------------------------------------------------------
 
 def _reason_note(actor: Actor, case: Case, prefix: str, text: str | None) -> CaseNote | None:

@@ -11,7 +11,7 @@ from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..domain.vocab import (
     CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, OUTCOME_ANSWERS, SERVICES, VICTIMS_CODE_NEEDS,
@@ -120,6 +120,19 @@ class ClosureReviewForm(CaseForm):
     def validate_comment(self, field):
         if self.decision.data == "send-back" and not (field.data or "").strip():
             raise ValidationError("Say why the case is not ready to close")
+
+
+class DashReassessmentForm(CaseForm):
+    yes_count = IntegerField("How many DASH questions were answered yes?", widget=GovTextInput(),
+                             description="A number from 0 to 24",
+                             validators=[InputRequired(message="Enter how many questions were answered yes"),
+                                         NumberRange(min=0, max=24, message="Enter a number from 0 to 24")])
+    incidents = IntegerField("Incidents in the last 12 months (optional)", widget=GovTextInput(),
+                             validators=[Optional(), NumberRange(min=0, max=500, message="Enter a number of incidents")])
+    professional_judgement = BooleanField("Raise the level to high on professional judgement", widget=GovCheckboxInput())
+    professional_judgement_reason = TextAreaField("Reason for professional judgement", widget=GovTextArea(),
+                                                  validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record DASH reassessment", widget=GovSubmitInput())
 
 
 class SafeguardingLeadForm(CaseForm):

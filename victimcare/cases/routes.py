@@ -20,7 +20,7 @@ from ..web.forms import apply_service_errors
 from flask import Blueprint
 from .forms import (
     FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ConfirmForm, ContactForm, NeedsForm,
-    NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm, TransferForm,
+    DashReassessmentForm, NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm, TransferForm,
 )
 
 bp = Blueprint("cases", __name__)
@@ -261,9 +261,41 @@ def steps(case_id):
     if case.service.slug == "child-house":
         lead_form = SafeguardingLeadForm(formdata=None, name=case.safeguarding_lead)
         lead_form.version.data = case.version
+    dash_form, history = None, []
+    if case.service.slug == "domestic-abuse":
+        dash_form = DashReassessmentForm(formdata=None)
+        dash_form.version.data = case.version
+        history = case_service.dash_history(case)
     return _page("cases/steps.html", case, 400 if form.errors else 200, form=_with_version(form, case),
-                 lead_form=lead_form, recorded=recorded,
+                 lead_form=lead_form, dash_form=dash_form, dash_history=history, recorded=recorded,
                  stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+
+
+@bp.route("/<int:case_id>/dash", methods=["GET", "POST"], endpoint="dash_reassessment")
+@permission_required("case.view")
+def dash_reassessment(case_id):
+    actor = current_actor()
+    form = DashReassessmentForm()
+    if form.validate_on_submit():
+        try:
+            result = case_service.reassess_dash(
+                actor, case_id, form.yes_count.data, form.professional_judgement.data,
+                form.professional_judgement_reason.data, form.incidents.data, expected_version=form.version.data)
+        except case_service.StaleCase:
+            return _conflict(case_id, form, "cases/_form_dash.html", form.version.data,
+                             url_for("cases.dash_reassessment", case_id=case_id))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(f"DASH reassessment recorded: {result.level} risk"
+                  + (", MARAC referral required." if result.marac else "."), "success")
+            return redirect(url_for("cases.steps", case_id=case_id))
+    case = case_service.get_case(actor, case_id)
+    if case.service.slug != "domestic-abuse":
+        abort(404)
+    return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+                 partial="cases/_form_dash.html", action_title="Reassess DASH risk",
+                 action_url=url_for("cases.dash_reassessment", case_id=case_id))
 
 
 @bp.route("/<int:case_id>/safeguarding-lead", methods=["POST"], endpoint="safeguarding_lead")

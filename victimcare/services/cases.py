@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.access import can_see_service_record, has_permission
+from ..domain.dash import assess_dash
 from ..domain.case_lifecycle import IllegalTransition, allowed_targets, check_transition
 from ..domain.deadlines import first_contact_due, london_date, working_days_between
 from ..domain.service_steps import StepRefused, check_step, steps_for
@@ -24,7 +25,7 @@ from ..domain.vocab import (
 )
 from ..extensions import db
 from ..models import (
-    AuditEvent, Borough, Case, CaseMilestone, CaseNote, ContactAttempt, Service, Task, User,
+    AuditEvent, Borough, Case, CaseMilestone, CaseNote, ContactAttempt, RiskAssessment, Service, Task, User,
 )
 from ..models.types import utcnow
 from . import audit
@@ -459,6 +460,59 @@ def save_needs(actor: Actor, case_id: int, needs: list[str], support_plan: str |
     _audit_case(actor, "update", "case", case.id, case, changes)
     db.session.commit()
     return case
+
+
+def reassess_dash(actor: Actor, case_id: int, yes_count: int, professional_judgement: bool = False,
+                  professional_judgement_reason: str | None = None, incidents_last_12_months: int | None = None,
+                  expected_version: int | None = None) -> RiskAssessment:
+    """A new DASH assessment on a domestic-abuse case. It joins the case's risk history; a high level or a MARAC
+    decision raises the case to high priority and flags MARAC (a reassessment never lowers them: that is a
+    professional decision recorded by closing or re-routing, not by a lower score)."""
+    from .referrals import dash_thresholds, last_marac_referral_on
+
+    case = _load_case(actor, case_id, "case.work")
+    _check_version(case, expected_version)
+    if case.service.slug != "domestic-abuse":
+        raise ValidationFailed(errors=[{"field": "yes_count", "message": "Only domestic-abuse cases have DASH assessments"}])
+    now = datetime.now(timezone.utc)
+    try:
+        result = assess_dash(
+            yes_count, professional_judgement=professional_judgement,
+            professional_judgement_reason=professional_judgement_reason,
+            incidents_last_12_months=incidents_last_12_months,
+            last_marac_referral_on=last_marac_referral_on(case.referral.person, before=now),
+            assessed_on=london_date(now), thresholds=dash_thresholds(),
+        )
+    except ValueError as error:
+        field = "professional_judgement_reason" if "reason" in str(error) else "yes_count"
+        raise ValidationFailed(errors=[{"field": field, "message": str(error)}])
+    assessment = RiskAssessment(
+        referral_id=case.referral_id, case_id=case.id, yes_count=result.yes_count,
+        actuarial_level=result.actuarial_level, level=result.level, professional_judgement=result.professional_judgement,
+        professional_judgement_reason=(professional_judgement_reason or "").strip() or None,
+        incidents_last_12_months=incidents_last_12_months, marac=result.marac,
+        marac_reasons=list(result.marac_reasons), assessed_at=now, assessed_by_id=actor.user_id,
+    )
+    db.session.add(assessment)
+    before = {"priority": case.priority, "marac": case.marac}
+    if result.marac or result.level == "high":
+        case.priority = "high"
+    case.marac = case.marac or result.marac
+    _save_case(case, expected_version)
+    changes = {"dash_level": result.level, "yes_count": result.yes_count, "marac": result.marac}
+    changes.update(audit.describe_changes(before, {"priority": case.priority, "marac": case.marac}))
+    _audit_case(actor, "create", "risk_assessment", assessment.id, case, changes)
+    db.session.commit()
+    return assessment
+
+
+def dash_history(case: Case) -> list:
+    """Every DASH assessment of the case's referral, newest first, with who made it."""
+    return db.session.execute(
+        select(RiskAssessment, User.name).outerjoin(User, RiskAssessment.assessed_by_id == User.id)
+        .where(RiskAssessment.referral_id == case.referral_id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+    ).all()
 
 
 def set_safeguarding_lead(actor: Actor, case_id: int, name: str, expected_version: int | None = None) -> Case:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, bindparam, func, literal, literal_column, null, or_, select, text, true, union_all
+from sqlalchemy import Date, and_, bindparam, func, literal, literal_column, null, or_, select, text, true, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql
 
@@ -524,6 +524,30 @@ def _milestone_counts(service_slug: str, conditions: list, options: ReportOption
                       CaseMilestone.__table__.join(Case, Case.id == CaseMilestone.case_id))
 
 
+ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
+
+
+def _days_from_receipt(on_date):
+    """Calendar days from the day a case was received (London date) to `on_date`, in SQL on either database."""
+    if db.engine.dialect.name == "postgresql":
+        received = func.cast(func.timezone("Europe/London", Case.received_at), Date)
+        return on_date - received
+    return func.julianday(on_date) - func.julianday(func.date(Case.received_at))
+
+
+def _abe_interview_timing(conditions: list, child_house_id: int) -> Section:
+    """How long children waited from referral to their ABE (forensic) interview, in bands (PROMISE: no undue delay)."""
+    days = _days_from_receipt(CaseMilestone.occurred_on)
+    band = sql_case((days <= 7, "0-7"), (days <= 14, "8-14"), (days <= 28, "15-28"), else_="29+")
+    raw = _counts_by(band, {"cases": func.count(func.distinct(Case.id))},
+                     [*conditions, Case.service_id == child_house_id, CaseMilestone.step == "abe-interview"],
+                     CaseMilestone.__table__.join(Case, Case.id == CaseMilestone.case_id))
+    return _section("abe-interview-timing", "Child House: time from referral to ABE interview", "Time taken",
+                    ABE_BANDS, raw,
+                    [count_column("cases", "Cases", "Child House cases received in the period whose ABE interview is "
+                                                     "recorded, by calendar days from the referral to the interview.")])
+
+
 def _service_measures(filters, options, today) -> list[Section]:
     conditions = _conditions(filters, options)
     with_referral = Case.__table__.join(Referral, Referral.id == Case.referral_id)
@@ -552,6 +576,7 @@ def _service_measures(filters, options, today) -> list[Section]:
         return _section(slug, title, "Step", categories, raw, step_column, with_total=False)
 
     sections.append(steps_section("child-house", "Child House", "Referrals received"))
+    sections.append(_abe_interview_timing(conditions, service_id["child-house"]))
 
     strand_raw = _counts_by(ReferralStrand.strand, {"cases": func.count(func.distinct(Case.id))},
                             [*conditions, Case.service_id == service_id["hate-crime"]],

@@ -95,6 +95,24 @@ def _conflict(case_id: int, form, partial: str, their_version, action_url: str, 
     ), 409
 
 
+def _save_case_form(case_id: int, form, operation, *, endpoint: str, partial: str, done, redirect_to=None,
+                    field_map=None):
+    """Apply a validated case form through the service layer. Returns the redirect (with `done` flashed) when it
+    saved, the conflict page when the case changed since the form was opened, or None with the service's errors
+    shown on the form."""
+    try:
+        result = operation()
+    except case_service.StaleCase:
+        return _conflict(case_id, form, partial, form.version.data, url_for(endpoint, case_id=case_id))
+    except ValidationFailed as error:
+        if field_map:
+            error.errors = [dict(e, field=field_map.get(e["field"], e["field"])) for e in error.errors]
+        apply_service_errors(form, error)
+        return None
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(url_for(redirect_to or endpoint, case_id=case_id))
+
+
 def _illegal(case_id: int, error: Conflict):
     flash(error.message, "error")
     return redirect(url_for("cases.show", case_id=case_id))
@@ -131,21 +149,14 @@ def contacts(case_id):
     actor = current_actor()
     form = ContactForm()
     if form.validate_on_submit():
-        try:
-            case_service.record_contact(
+        response = _save_case_form(
+            case_id, form, lambda: case_service.record_contact(
                 actor, case_id, _london_datetime(form.at_date.data, form.at_time.data), form.method.data,
-                form.outcome.data, note=form.note.data or None, expected_version=form.version.data,
-            )
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_contact.html", form.version.data,
-                             url_for("cases.contacts", case_id=case_id))
-        except ValidationFailed as error:
-            if any(e["field"] == "at" for e in error.errors):
-                error.errors = [dict(e, field="at_date") if e["field"] == "at" else e for e in error.errors]
-            apply_service_errors(form, error)
-        else:
-            flash("Contact attempt recorded.", "success")
-            return redirect(url_for("cases.contacts", case_id=case_id))
+                form.outcome.data, note=form.note.data or None, expected_version=form.version.data),
+            endpoint="cases.contacts", partial="cases/_form_contact.html", done="Contact attempt recorded.",
+            field_map={"at": "at_date"})
+        if response:
+            return response
     case = case_service.get_case(actor, case_id)
     return _page("cases/contacts.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  contacts=case_service.list_contacts(case))
@@ -157,16 +168,12 @@ def notes(case_id):
     actor = current_actor()
     form = NoteForm()
     if form.validate_on_submit():
-        try:
-            case_service.add_note(actor, case_id, form.body.data, form.sensitive.data, expected_version=form.version.data)
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_note.html", form.version.data,
-                             url_for("cases.notes", case_id=case_id))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash("Note added.", "success")
-            return redirect(url_for("cases.notes", case_id=case_id))
+        response = _save_case_form(
+            case_id, form, lambda: case_service.add_note(
+                actor, case_id, form.body.data, form.sensitive.data, expected_version=form.version.data),
+            endpoint="cases.notes", partial="cases/_form_note.html", done="Note added.")
+        if response:
+            return response
     case = case_service.get_case(actor, case_id)
     return _page("cases/notes.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  notes=case_service.list_notes(case))
@@ -180,18 +187,13 @@ def tasks(case_id):
     form = TaskForm()
     form.assigned_to.choices = _advocate_choices(case, "Nobody yet")
     if form.validate_on_submit():
-        try:
-            case_service.add_task(actor, case_id, form.title.data, form.due_on.data,
-                                  int(form.assigned_to.data) if form.assigned_to.data else None,
-                                  expected_version=form.version.data)
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_task.html", form.version.data,
-                             url_for("cases.tasks", case_id=case_id))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash("Task added.", "success")
-            return redirect(url_for("cases.tasks", case_id=case_id))
+        response = _save_case_form(
+            case_id, form, lambda: case_service.add_task(
+                actor, case_id, form.title.data, form.due_on.data,
+                int(form.assigned_to.data) if form.assigned_to.data else None, expected_version=form.version.data),
+            endpoint="cases.tasks", partial="cases/_form_task.html", done="Task added.")
+        if response:
+            return response
     return _page("cases/tasks.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  tasks=case_service.list_tasks(case), done_form=_with_version(ConfirmForm(formdata=None), case))
 
@@ -245,17 +247,13 @@ def steps(case_id):
     form = StepForm()
     form.step.choices = list(steps_for(case.service.slug))
     if form.validate_on_submit():
-        try:
-            case_service.record_step(actor, case_id, form.step.data, form.occurred_on.data, form.detail.data,
-                                     expected_version=form.version.data)
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_step.html", form.version.data,
-                             url_for("cases.steps", case_id=case_id))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash("Step recorded.", "success")
-            return redirect(url_for("cases.steps", case_id=case_id))
+        response = _save_case_form(
+            case_id, form, lambda: case_service.record_step(
+                actor, case_id, form.step.data, form.occurred_on.data, form.detail.data,
+                expected_version=form.version.data),
+            endpoint="cases.steps", partial="cases/_form_step.html", done="Step recorded.")
+        if response:
+            return response
     recorded = case_service.list_steps(case)
     lead_form = None
     if case.service.slug == "child-house":
@@ -277,19 +275,15 @@ def dash_reassessment(case_id):
     actor = current_actor()
     form = DashReassessmentForm()
     if form.validate_on_submit():
-        try:
-            result = case_service.reassess_dash(
+        response = _save_case_form(
+            case_id, form, lambda: case_service.reassess_dash(
                 actor, case_id, form.yes_count.data, form.professional_judgement.data,
-                form.professional_judgement_reason.data, form.incidents.data, expected_version=form.version.data)
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_dash.html", form.version.data,
-                             url_for("cases.dash_reassessment", case_id=case_id))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(f"DASH reassessment recorded: {result.level} risk"
-                  + (", MARAC referral required." if result.marac else "."), "success")
-            return redirect(url_for("cases.steps", case_id=case_id))
+                form.professional_judgement_reason.data, form.incidents.data, expected_version=form.version.data),
+            endpoint="cases.dash_reassessment", partial="cases/_form_dash.html", redirect_to="cases.steps",
+            done=lambda result: f"DASH reassessment recorded: {result.level} risk"
+                                + (", MARAC referral required." if result.marac else "."))
+        if response:
+            return response
     case = case_service.get_case(actor, case_id)
     if case.service.slug != "domestic-abuse":
         abort(404)
@@ -322,17 +316,12 @@ def needs(case_id):
     actor = current_actor()
     form = NeedsForm()
     if form.validate_on_submit():
-        try:
-            case_service.save_needs(actor, case_id, form.needs.data or [], form.support_plan.data,
-                                    expected_version=form.version.data)
-        except case_service.StaleCase:
-            return _conflict(case_id, form, "cases/_form_needs.html", form.version.data,
-                             url_for("cases.needs", case_id=case_id))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash("Needs assessment and support plan saved.", "success")
-            return redirect(url_for("cases.needs", case_id=case_id))
+        response = _save_case_form(
+            case_id, form, lambda: case_service.save_needs(
+                actor, case_id, form.needs.data or [], form.support_plan.data, expected_version=form.version.data),
+            endpoint="cases.needs", partial="cases/_form_needs.html", done="Needs assessment and support plan saved.")
+        if response:
+            return response
     case = case_service.get_case(actor, case_id)
     if not form.is_submitted():
         form.needs.data = (case.needs or {}).get("identified", [])

@@ -28,6 +28,7 @@ victimcare/static/css/main.css: node_modules/.installed frontend/build.mjs $(wil
 	npm run --silent build
 
 install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
 assets: victimcare/static/css/main.css
 
 migrate: install

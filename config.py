@@ -50,6 +50,9 @@ class Config:
     DASH_MEDIUM_RISK_SCORE = _int_env("DASH_MEDIUM_RISK_SCORE", 10)
     MARAC_ESCALATION_INCIDENTS = _int_env("MARAC_ESCALATION_INCIDENTS", 3)
     DASH_QUESTIONS_FILE = os.environ.get("DASH_QUESTIONS_FILE")  # None: the bundled default labels
+    # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
+    # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
+    VC_RESPONSE_WORKING_DAYS = _int_env("VC_RESPONSE_WORKING_DAYS", 20)
 
     # Retention (benchmark from a national victim charity; see DOMAIN.md)
     RETENTION_CONTACTED_NO_SERVICE_DAYS = _int_env("RETENTION_CONTACTED_NO_SERVICE_DAYS", 42)

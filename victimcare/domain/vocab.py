@@ -122,6 +122,55 @@ VICTIMS_CODE_RIGHTS: Vocabulary = (
     ("make-a-complaint", "Make a complaint"),
 )
 
+# Why a service declined a new case. Published in the routing report by code; the free text stays on the case.
+DECLINE_REASONS: Vocabulary = (
+    ("not-eligible", "Does not meet the service's criteria"),
+    ("already-supported", "Already supported by this or another service"),
+    ("no-consent", "The victim did not consent, or withdrew consent"),
+    ("duplicate", "Duplicate referral"),
+    ("outside-area", "Outside the area the service covers"),
+    ("no-capacity", "The service has no capacity"),
+    ("route-removed", "Route removed by a caseworker"),
+    ("other", "Another reason"),
+)
+# "route-removed" is set by the app when a caseworker takes the route off; advocates are not offered it.
+DECLINE_REASONS_OFFERED: Vocabulary = tuple(item for item in DECLINE_REASONS if item[0] != "route-removed")
+
+# Why a case moved to another service.
+TRANSFER_REASONS: Vocabulary = (
+    ("better-fit", "Another service fits the victim's needs better"),
+    ("risk-changed", "Risk or circumstances changed"),
+    ("victim-request", "The victim asked to move"),
+    ("no-capacity", "This service has no capacity"),
+    ("other", "Another reason"),
+)
+
+# Why a caseworker added or removed a route the rules chose (or did not).
+OVERRIDE_REASONS: Vocabulary = (
+    ("need-not-captured", "A need the routing rules did not capture"),
+    ("victim-choice", "The victim's choice"),
+    ("already-supported", "Already supported by the service or elsewhere"),
+    ("no-consent", "No consent for this service"),
+    ("details-wrong", "The referral's details were wrong"),
+    ("professional-judgement", "Professional judgement"),
+    ("other", "Another reason"),
+)
+
+# The agencies a Victims' Code complaint can be about (Victims' Commissioner casework).
+COMPLAINT_AGENCIES: Vocabulary = (
+    ("met-police", "Metropolitan Police Service"),
+    ("city-police", "City of London Police"),
+    ("british-transport-police", "British Transport Police"),
+    ("cps", "Crown Prosecution Service"),
+    ("witness-care", "Witness Care Unit"),
+    ("hmcts", "HM Courts and Tribunals Service"),
+    ("probation", "Probation Service"),
+    ("youth-justice", "Youth justice service"),
+    ("cica", "Criminal Injuries Compensation Authority"),
+    ("victim-service", "A victim support service"),
+    ("other", "Another agency"),
+)
+
 VICTIMS_CODE_NEEDS: Vocabulary = (
     ("information", "Information"),
     ("safety", "Safety"),

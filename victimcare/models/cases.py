@@ -33,6 +33,10 @@ class Case(db.Model):
     first_contact_in_time: Mapped[bool | None] = mapped_column(Boolean)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # Coded reasons (domain/vocab.py DECLINE_REASONS, TRANSFER_REASONS) so reports can publish them; the free
+    # text beside them never leaves the case.
+    decline_reason_code: Mapped[str | None] = mapped_column(String(32))
+    transfer_reason_code: Mapped[str | None] = mapped_column(String(32))
     transferred_to_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     closure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -44,6 +48,13 @@ class Case(db.Model):
     needs: Mapped[dict | None] = mapped_column(JSON)
     support_plan: Mapped[str | None] = mapped_column(Text)
     safeguarding_lead: Mapped[str | None] = mapped_column(String(120))
+    # Victims' Commissioner casework: the complaint's agency and Code right (vocab slugs), and the agency's
+    # response. The due date is worked out once, in working days, when the request date is recorded.
+    complaint_agency: Mapped[str | None] = mapped_column(String(32))
+    complaint_code_right: Mapped[str | None] = mapped_column(String(40))
+    response_requested_on: Mapped[date | None] = mapped_column(Date)
+    response_due_on: Mapped[date | None] = mapped_column(Date)
+    response_received_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -46,8 +46,6 @@ class Referral(db.Model):
     rj_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     rj_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     code_complaint: Mapped[bool] = mapped_column(Boolean, default=False)
-    complaint_agency: Mapped[str | None] = mapped_column(String(120))
-    complaint_code_right: Mapped[str | None] = mapped_column(String(40))
 
     # Derived at routing time and kept, with reasons, so the decision can be explained later
     enhanced: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -96,6 +94,7 @@ class RoutingDecision(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # rule | override-add | override-remove
     rule: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32))  # overrides: domain/vocab.py OVERRIDE_REASONS
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     first_contact_due: Mapped[date | None] = mapped_column(Date)
     marac: Mapped[bool] = mapped_column(Boolean, default=False)

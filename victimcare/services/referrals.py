@@ -102,7 +102,6 @@ class ReferralInput:
     needs_triage: bool = False
     # Recorded when the victim did not consent (or was not asked) but a lawful basis allows the referral.
     lawful_basis: str | None = None
-    complaint_agency: str | None = None
 
 
 def _age_on(date_of_birth: date | None, on: date) -> int | None:
@@ -230,7 +229,6 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         marac=bool(dash_result and dash_result.marac),
         not_routed_reason=decision.not_routed_reason,
         lawful_basis=next((r.lawful_basis for r in decision.routes if r.lawful_basis), None) or data.lawful_basis,
-        complaint_agency=data.complaint_agency,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
         strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
     )

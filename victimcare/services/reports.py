@@ -612,7 +612,7 @@ def _service_measures(filters, options, today) -> list[Section]:
                    "meeting-held": {"cases": met}}))
     sections.append(steps_section("victims-commissioner", "Victims' Commissioner casework", "Complaints received"))
 
-    raw = _counts_by(Referral.complaint_code_right, {"cases": func.count(Case.id)},
+    raw = _counts_by(Case.complaint_code_right, {"cases": func.count(Case.id)},
                      [*conditions, Case.service_id == service_id["victims-commissioner"]], with_referral)
     sections.append(_section(
         "complaints-by-right", "Victims' Commissioner complaints by Code right", "Code right", VICTIMS_CODE_RIGHTS, raw,

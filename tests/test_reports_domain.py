@@ -7,7 +7,7 @@ from victimcare.domain.report_definitions import (
     NOT_SHOWN_BAND, format_figure, month_keys, parse_filters, parse_group_by, rate_band,
 )
 from victimcare.domain.report_suppression import publish_compliance, rank_rows
-from victimcare.domain.suppression import SUPPRESSED
+from victimcare.domain.suppression import SECONDARY_SUPPRESSED, SUPPRESSED
 
 TODAY = date(2026, 11, 20)
 KNOWN = dict(service_slugs=frozenset({"hate-crime"}), borough_codes=frozenset({"E09000022"}), bcus=frozenset({7}))
@@ -49,6 +49,7 @@ def test_rate_bands(value, slug):
 def test_format_figure():
     assert format_figure(12345, "count") == "12,345"
     assert format_figure(SUPPRESSED, "count") == "fewer than 5"
+    assert format_figure(SECONDARY_SUPPRESSED, "count") == "hidden"
     assert format_figure(2 / 3, "rate") == "66.7%"
     assert format_figure(None, "rate") == "not shown"
     assert format_figure(2.5, "median") == "2.5" and format_figure(None, "median") == "not shown"
@@ -68,7 +69,8 @@ def test_publish_hides_small_counts_and_their_rates():
     }
     a, b, total = publish_compliance([("a", "A"), ("b", "B")], raw, ["all"])
     assert a["in_time_all"] == SUPPRESSED and a["share_in_time_all"] is None
-    assert b["in_time_all"] == SUPPRESSED  # secondary: the total 28 would give a's 3 away
+    assert b["in_time_all"] == SECONDARY_SUPPRESSED  # 25, hidden: the total 28 would give a's 3 away
+    assert b["share_in_time_all"] is None  # never a rate over a hidden count
     assert total["in_time_all"] == 28 and total["share_in_time_all"] == pytest.approx(28 / 50)
     assert a["median_days_all"] == 2.0 and b["median_days_all"] is None  # only 4 contacted
     assert total["is_total"] and total["label"] == "Total"
@@ -80,7 +82,8 @@ def test_publish_protects_enhanced_plus_standard_equals_all():
         (None, "enhanced"): _raw(received=2), (None, "standard"): _raw(received=30), (None, "all"): _raw(received=32),
     }
     a, total = publish_compliance([("a", "A")], raw, ["enhanced", "standard", "all"])
-    assert a["received_enhanced"] == SUPPRESSED and a["received_standard"] == SUPPRESSED
+    assert a["received_enhanced"] == SUPPRESSED and a["received_standard"] == SECONDARY_SUPPRESSED
+    assert a["take_up_enhanced"] is None and a["take_up_standard"] is None
 
 
 def test_rank_rows_shares_ties_and_puts_withheld_last():

@@ -26,7 +26,8 @@ def _row(row: dict, levels) -> dict:
 
 @bp.route("/reports/code-compliance")
 def code_compliance():
-    """Rows of figures per group; counts 1-4 are "fewer than 5", withheld rates and medians are null."""
+    """Rows of figures per group; counts 1-4 are "fewer than 5", counts hidden only so that a total cannot give
+    one away are "hidden", withheld rates and medians are null."""
     actor = current_actor()
     if not has_permission(actor.principal, "report.view"):
         g.denied_permission = "report.view"

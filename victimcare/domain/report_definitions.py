@@ -58,8 +58,8 @@ RATES = (("share_in_time", "in_time", "due"), ("take_up", "accepted", "received"
 MEASURES_BY_KEY = {m.key: m for m in COMPLIANCE_MEASURES}
 
 SUPPRESSION_NOTE = (
-    'Counts from 1 to 4 are shown as "fewer than 5". So that a total cannot give one away, a second count is '
-    "hidden the same way, even when it is larger. Rates and medians are not shown over fewer than 5 cases, or "
+    '"fewer than 5" means a count from 1 to 4. "hidden" means a number hidden so that a total cannot give away '
+    "a smaller one; it is never from 1 to 4. Rates and medians are \"not shown\" over fewer than 5 cases, or "
     "where a count they are worked out from is hidden."
 )
 
@@ -236,8 +236,8 @@ LOTTERY_COLUMNS = ("received", "due", "in_time", "share_in_time", "median_days",
 
 
 def format_figure(value, kind: str) -> str:
-    """How a published figure reads on screen and in CSV: counts with thousands separators (or the
-    suppression marker), rates as percentages, medians as numbers; "not shown" where withheld."""
+    """How a published figure reads on screen and in CSV: counts with thousands separators (or a suppression
+    marker, "fewer than 5" or "hidden"), rates as percentages, medians as numbers; "not shown" where withheld."""
     if kind == "rate":
         return format_rate(value)
     if kind == "median":
@@ -295,6 +295,6 @@ BREAKDOWN_REPORTS: dict[str, tuple[str, str]] = {
 }
 
 NOT_RECORDED_CATEGORY = "Not recorded"
-# Free text (decline and override reasons, complaint agency names) never appears in reports: only counts.
-FREE_TEXT_NOTE = ("Reasons typed as free text (declines, overrides) are not published: they could identify a victim. "
-                  "Only their number is shown.")
+# Free text (the details typed beside a decline, transfer or override reason, complaint notes) never appears in
+# reports. Reasons, complaint agencies and Code rights are chosen from fixed lists, so they are published as
+# categories like any other, suppressed.

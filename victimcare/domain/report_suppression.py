@@ -3,12 +3,14 @@ respect it. Pure functions over plain dicts; the service layer feeds them SQL ag
 
 Order matters: counts are suppressed first (primary, then secondary across each row's enhanced + standard = all
 and down each column to the total row); a rate is then shown only when both its counts are visible and its
-base is 5 or more, because a rate beside a visible base would let a reader work out a hidden numerator.
+base is 5 or more, because a rate beside a visible base would let a reader work out a hidden numerator. A hidden
+count reads SUPPRESSED ("fewer than 5") when it is 1 to 4 and SECONDARY_SUPPRESSED ("hidden") otherwise; nothing
+is ever worked out from either marker.
 """
 from collections.abc import Mapping, Sequence
 
 from .report_definitions import COUNT_KEYS, RATES, TOTAL_LABEL
-from .suppression import SUPPRESSED, THRESHOLD, rate, suppress_counts
+from .suppression import THRESHOLD, is_suppressed, rate, suppress_counts
 
 
 def _visible_count(value) -> bool:
@@ -26,7 +28,7 @@ def publish_compliance(
     ``raw[(key, level)]`` holds the unsuppressed counts (COUNT_KEYS), ``contacted`` and ``median_days`` for a
     group (key None: all groups) and level ("enhanced", "standard" or "all"). Missing entries count as zero.
     Each output row has ``key``, ``label``, ``is_total`` and one ``<measure>_<level>`` entry per measure and
-    level: counts (int or SUPPRESSED), rates (fraction or None), medians (number or None).
+    level: counts (int, SUPPRESSED or SECONDARY_SUPPRESSED), rates (fraction or None), medians (number or None).
     """
     keys = [key for key, _ in groups] + [None]
     table: list[dict] = []
@@ -61,7 +63,8 @@ def publish_compliance(
 
 
 def is_hidden(value) -> bool:
-    return value == SUPPRESSED
+    """True for a count shown as either marker ("fewer than 5" or "hidden")."""
+    return is_suppressed(value)
 
 
 def rank_rows(rows: Sequence[dict], value_key: str) -> tuple[list[dict], float | None]:

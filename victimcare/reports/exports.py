@@ -1,8 +1,9 @@
 """CSV and XLSX files of published (already suppressed) report tables.
 
-Exports carry exactly what the screen shows: suppressed counts read "fewer than 5", withheld rates and
-medians "not shown", and a definitions block (CSV: trailing lines; XLSX: a second sheet) so a figure never
-travels without its meaning. Labels come from reference data (services, boroughs, months), never from free
+Exports carry exactly what the screen shows: counts from 1 to 4 read "fewer than 5", counts hidden only so that
+a total cannot give one away read "hidden", withheld rates and medians "not shown", and a definitions block
+(CSV: trailing lines; XLSX: a second sheet, with the key to both markers) so a figure never travels without its
+meaning. Labels come from reference data (services, boroughs, months), never from free
 text; cells that could start a formula are still prefixed, as any spreadsheet export should.
 """
 import csv

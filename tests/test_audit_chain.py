@@ -213,8 +213,10 @@ postgres_only = pytest.mark.skipif(
     "UPDATE audit_events SET action = 'list' WHERE seq = 1",
     "DELETE FROM audit_events WHERE seq = 1",
     "DELETE FROM audit_events",
+    "TRUNCATE audit_events",
+    "TRUNCATE audit_events CASCADE",
 ])
-def test_postgresql_refuses_update_and_delete_on_the_trail(statement):
+def test_postgresql_refuses_update_delete_and_truncate_on_the_trail(statement):
     assert on_postgresql()
     record_events(2)
     with pytest.raises(DBAPIError) as error:

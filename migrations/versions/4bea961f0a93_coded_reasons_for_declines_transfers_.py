@@ -16,7 +16,19 @@ branch_labels = None
 depends_on = None
 
 
+# PostgreSQL: the row trigger from the first migration stops UPDATE and DELETE, but TRUNCATE fires no row
+# triggers. A statement trigger calling the same function closes that gap for anyone who may truncate the table
+# (the owner can still disable it; docs/database-roles.md keeps the app's role from owning it).
+AUDIT_TRUNCATE_GUARD = """
+CREATE TRIGGER audit_events_no_truncate
+BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()
+"""
+
+
 def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(AUDIT_TRUNCATE_GUARD)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('decline_reason_code', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('transfer_reason_code', sa.String(length=32), nullable=True))
@@ -38,6 +50,8 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events")
     with op.batch_alter_table('routing_decisions', schema=None) as batch_op:
         batch_op.drop_column('reason_code')
 

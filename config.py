@@ -53,6 +53,8 @@ class Config:
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
     VC_RESPONSE_WORKING_DAYS = _int_env("VC_RESPONSE_WORKING_DAYS", 20)
+    # How long the referrals API remembers an Idempotency-Key (and its stored reply) for retries.
+    IDEMPOTENCY_KEY_HOURS = _int_env("IDEMPOTENCY_KEY_HOURS", 24)
 
     # Retention (benchmark from a national victim charity; see DOMAIN.md)
     RETENTION_CONTACTED_NO_SERVICE_DAYS = _int_env("RETENTION_CONTACTED_NO_SERVICE_DAYS", 42)

@@ -1,10 +1,10 @@
 """The referrals API as a partner system meets it: auth, roles, validation, routing, idempotency, atomicity."""
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from victimcare.api import referrals as referrals_api
 from victimcare.api import schemas
@@ -351,6 +351,19 @@ def test_same_key_with_a_different_body_is_422(client, tokens):
     assert response.status_code == 422
     assert "Idempotency-Key" in field_errors(response)
     assert row_counts() == before
+
+
+def test_a_key_is_forgotten_after_its_window_and_can_be_used_again(client, tokens, app):
+    first = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "old-key"})
+    hours = app.config["IDEMPOTENCY_KEY_HOURS"]
+    db.session.execute(update(IdempotencyRecord).values(
+        created_at=datetime.now(timezone.utc) - timedelta(hours=hours, minutes=1)))
+    db.session.commit()
+    again = post(client, tokens["caseworker"], body(**{"victim.given_name": "Other"}), **{"Idempotency-Key": "old-key"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.get_json()["reference"] != first.get_json()["reference"]
+    counts = row_counts()
+    assert counts["referrals"] == 2 and counts["idempotency_records"] == 1  # the expired record was purged
 
 
 def test_keys_are_per_user(client, tokens):

@@ -7,9 +7,10 @@ first one waits on the unique (user, key) index, fails it, and replays the store
 import hashlib
 import json
 import re
+from datetime import datetime, timedelta, timezone
 
 from flask import abort, current_app, g, request, url_for
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.access import has_permission
@@ -76,9 +77,15 @@ def request_hash(body) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+def _idempotency_cutoff() -> datetime:
+    """Keys are remembered for IDEMPOTENCY_KEY_HOURS; after that a retry is a new request."""
+    return datetime.now(timezone.utc) - timedelta(hours=current_app.config["IDEMPOTENCY_KEY_HOURS"])
+
+
 def find_idempotency_record(user_id: int, key: str) -> IdempotencyRecord | None:
     return db.session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key,
+                                        IdempotencyRecord.created_at >= _idempotency_cutoff())
     )
 
 
@@ -87,6 +94,9 @@ def _create(actor, data, key: str | None, digest: str) -> tuple[int, str, str]:
     session = db.session()
     record = None
     if key is not None:
+        # Forget this caller's expired keys in the same transaction, so an old key can be used again.
+        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == actor.user_id,
+                                                        IdempotencyRecord.created_at < _idempotency_cutoff()))
         record = IdempotencyRecord(user_id=actor.user_id, key=key, request_hash=digest, status_code=201,
                                    response_body="")
         session.add(record)

@@ -42,6 +42,9 @@ def test_only_the_domestic_abuse_service_reassesses(client, auth, users):
     assert client.get(f"/cases/{case.id}/dash").status_code == 404
     assert client.post(f"/cases/{case.id}/dash", data={"yes_count": "3", "version": 1}).status_code == 404
     assert client.get(f"/cases/{hate_case.id}/dash").status_code == 404
+    # Their own hate crime case has no DASH page; the refusal is on the audit trail like any other.
+    refused = db.session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "permission-denied")).all()
+    assert str(hate_case.id) in refused
     auth.logout()
     for role in ("caseworker", "commissioner", "admin"):
         auth.login(users[role])

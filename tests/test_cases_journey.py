@@ -109,12 +109,17 @@ def test_declining_needs_a_reason_and_sends_the_referral_back_to_triage(client, 
     case = recent_case(status="new")
     auth.login(users["advocate"])
     response = post_case_form(client, f"/cases/{case.id}/status/decline", case.id, {"reason": ""})
-    assert response.status_code == 400 and "Give a reason" in response.get_data(as_text=True)
-    post_case_form(client, f"/cases/{case.id}/status/decline", case.id, {"reason": "Lives outside London"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Give the details" in page
+    assert "Choose the main reason for declining the case" in page
+    post_case_form(client, f"/cases/{case.id}/status/decline", case.id,
+                   {"reason_code": "outside-area", "reason": "Lives outside London"})
     declined = fresh(case.id)
     assert declined.status == "declined" and declined.decline_reason == "Lives outside London"
+    assert declined.decline_reason_code == "outside-area"
     assert db.session.get(Referral, declined.referral_id).status == "triage"
-    assert "Lives outside London" in _timeline(client, case.id)
+    timeline = _timeline(client, case.id)
+    assert "Lives outside London" in timeline and "(outside the area the service covers)" in timeline
 
 
 def test_transfer_opens_the_other_services_case_which_keeps_the_history(client, auth, users):
@@ -122,10 +127,10 @@ def test_transfer_opens_the_other_services_case_which_keeps_the_history(client, 
     auth.login(users["advocate"])
     post_case_form(client, f"/cases/{case.id}/notes", case.id, {"body": "Prefers hate crime specialists."})
     response = post_case_form(client, f"/cases/{case.id}/status/transfer", case.id,
-                              {"target_service": "hate-crime", "reason": "Racially motivated"})
+                              {"target_service": "hate-crime", "reason_code": "better-fit", "reason": "Racially motivated"})
     assert response.status_code == 302
     old = fresh(case.id)
-    assert old.status == "transferred" and old.transferred_to_case_id
+    assert old.status == "transferred" and old.transferred_to_case_id and old.transfer_reason_code == "better-fit"
     new = db.session.get(Case, old.transferred_to_case_id)
     assert new.service_id == service("hate-crime").id and new.status == "new" and new.referral_id == old.referral_id
     auth.logout()

@@ -47,7 +47,8 @@ def test_stale_status_change_is_refused_and_not_applied(client, auth, users):
     stale = fresh(case.id).version
     auth.login(users["advocate"])
     post_case_form(client, f"/cases/{case.id}/notes", case.id, {"body": "First"})
-    response = post_case_form(client, f"/cases/{case.id}/status/decline", case.id, {"reason": "Out of area"}, version=stale)
+    response = post_case_form(client, f"/cases/{case.id}/status/decline", case.id, {"reason_code": "outside-area", "reason": "Out of area"},
+                              version=stale)
     assert response.status_code == 409
     assert "Out of area" in response.get_data(as_text=True)
     assert fresh(case.id).status == "new"

@@ -348,3 +348,16 @@ def test_facts_are_immutable_and_hashable():
     f = facts(hate_strands=["race"])
     assert f.hate_strands == ("race",)
     assert hash(f) == hash(replace(f))
+
+
+def test_a_closed_service_is_held_back_and_general_support_still_applies():
+    decision = route_referral(facts(hate_strands=("race",)), POLICIES, closed_services={"hate-crime"})
+    assert rules(decision) == ("general-support",)
+    assert decision.closed == ("hate-crime",)
+    assert any("Hate crime advocacy is not taking new referrals" in line for line in decision.withheld)
+
+
+def test_a_closed_service_beside_an_open_one_routes_only_the_open_one():
+    decision = route_referral(facts(domestic_abuse=True, hate_strands=("religion",)), POLICIES,
+                              closed_services={"domestic-abuse"})
+    assert rules(decision) == ("hate-crime",) and decision.closed == ("domestic-abuse",)

@@ -51,10 +51,24 @@ def _detail(case) -> dict:
         closed_at=case.closed_at.isoformat() if case.closed_at else None,
         outcomes={q: getattr(case, c) for q, c in case_service.OUTCOME_COLUMNS.items()},
         transferred_to_case_id=case.transferred_to_case_id,
+        decline_reason_code=case.decline_reason_code,
+        transfer_reason_code=case.transfer_reason_code,
         enhanced=case.enhanced,
         marac=case.marac,
         child_safeguarding=case.child_safeguarding,
+        complaint=_complaint(case),
     )
+    return body
+
+
+def _complaint(case) -> dict | None:
+    """The Victims' Code complaint and the agency's response, on Victims' Commissioner cases only."""
+    if case.service.slug != "victims-commissioner":
+        return None
+    body = {"agency": case.complaint_agency, "code_right": case.complaint_code_right}
+    for name in ("response_requested_on", "response_due_on", "response_received_on"):
+        value = getattr(case, name)
+        body[name] = value.isoformat() if value else None
     return body
 
 
@@ -167,13 +181,15 @@ def record_contact_api(case_id: int):
 
 @bp.post("/cases/<int:case_id>/transitions")
 def transition_api(case_id: int):
-    """{"to": status, "reason"?, "service"?, "outcomes"?}. To "closed": a closure request (the reason is the
-    closure reason slug); from a lead who may approve a pending request, the approval."""
+    """{"to": status, "reason"?, "reason_code"?, "service"?, "outcomes"?}. To "closed": a closure request (the
+    reason is the closure reason slug); from a lead who may approve a pending request, the approval.
+    ``reason_code`` (declining or transferring) is optional, for partners that send free text only."""
     actor = _require("case.work")
     body = _json_object()
     target = body.get("to")
     outcomes = body.get("outcomes")
     reason = body.get("reason")
+    reason_code = body.get("reason_code")
     errors = []
     if not isinstance(target, str):
         errors.append({"field": "to", "message": "to is required: the status to move the case to"})
@@ -181,6 +197,8 @@ def transition_api(case_id: int):
         errors.append({"field": "outcomes", "message": "outcomes must be an object of question: answer"})
     if reason is not None and not isinstance(reason, str):
         errors.append({"field": "reason", "message": "reason must be text"})
+    if reason_code is not None and not isinstance(reason_code, str):
+        errors.append({"field": "reason_code", "message": "reason_code must be text"})
     if errors:
         case_service.get_case(actor, case_id)
         raise ValidationFailed(errors=errors)
@@ -194,5 +212,5 @@ def transition_api(case_id: int):
                                        expected_version=expected)
     else:
         case = case_service.transition(actor, case_id, target, reason=reason, target_service=body.get("service"),
-                                       expected_version=expected)
+                                       reason_code=reason_code, expected_version=expected)
     return _with_etag(_detail(case), case.version)

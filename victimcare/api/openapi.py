@@ -7,9 +7,12 @@ that exists) are described in prose and answered with 422.
 from flask import jsonify
 
 from ..domain.routing import RULES
+from ..domain.suppression import MARKERS
 from ..domain.vocab import (
-    CASE_STATUSES, CONTACT_METHODS, CONTACT_OUTCOMES, HATE_STRANDS, OFFENCE_CATEGORIES, REFERRAL_SOURCES, SERVICES,
+    CASE_STATUSES, CONTACT_METHODS, CONTACT_OUTCOMES, DECLINE_REASONS_OFFERED, HATE_STRANDS, OFFENCE_CATEGORIES,
+    REFERRAL_SOURCES, SERVICES, TRANSFER_REASONS,
 )
+from ..domain.vocab import COMPLAINT_AGENCIES, VICTIMS_CODE_RIGHTS
 from . import bp
 
 PROBLEM = "application/problem+json"
@@ -263,9 +266,26 @@ def _schemas() -> dict:
                 "closed_at": _nullable({"type": "string", "format": "date-time"}),
                 "outcomes": {"type": "object", "additionalProperties": _nullable({"type": "string"})},
                 "transferred_to_case_id": _nullable({"type": "integer"}),
+                "decline_reason_code": _nullable({"type": "string"}),
+                "transfer_reason_code": _nullable({"type": "string"}),
                 "enhanced": {"type": "boolean"},
                 "marac": {"type": "boolean"},
                 "child_safeguarding": {"type": "boolean"},
+                "complaint": _nullable(_ref("Complaint")),
+            },
+        },
+        "Complaint": {
+            "type": "object",
+            "description": "A Victims' Code complaint on a Victims' Commissioner case (null on other services' "
+                           "cases). The response is due a set number of working days after it was requested; one "
+                           "received on the due date is on time.",
+            "required": ["agency", "code_right", "response_requested_on", "response_due_on", "response_received_on"],
+            "properties": {
+                "agency": _nullable({"type": "string", "enum": _slugs(COMPLAINT_AGENCIES)}),
+                "code_right": _nullable({"type": "string", "enum": _slugs(VICTIMS_CODE_RIGHTS)}),
+                "response_requested_on": _nullable(date),
+                "response_due_on": _nullable(date),
+                "response_received_on": _nullable(date),
             },
         },
         "CaseList": {
@@ -307,15 +327,20 @@ def _schemas() -> dict:
             "properties": {
                 "to": {"type": "string", "enum": _slugs(CASE_STATUSES)},
                 "reason": _nullable({"type": "string", "description": "Why; for \"closed\", the closure reason."}),
+                "reason_code": _nullable({
+                    "type": "string", "enum": sorted(set(_slugs(DECLINE_REASONS_OFFERED) + _slugs(TRANSFER_REASONS))),
+                    "description": "Optional, for \"declined\" (DECLINE_REASONS) or \"transferred\" "
+                                   "(TRANSFER_REASONS): the main reason, which reports publish by code."}),
                 "service": _nullable({"type": "string", "enum": _slugs(SERVICES),
                                       "description": "For \"transferred\": the receiving service."}),
                 "outcomes": _nullable({"type": "object", "description": "Outcome answers at closure, by question."}),
             },
         },
         "Figure": {
-            "description": "A count, rate or median; \"fewer than 5\" for a suppressed count; null where a rate "
-                           "or median is withheld.",
-            "anyOf": [{"type": "number"}, {"type": "string", "enum": ["fewer than 5"]}, {"type": "null"}],
+            "description": "A count, rate or median. A count from 1 to 4 is \"fewer than 5\"; any other count "
+                           "hidden so that a total cannot give a smaller one away is \"hidden\". null where a "
+                           "rate or median is withheld.",
+            "anyOf": [{"type": "number"}, {"type": "string", "enum": list(MARKERS)}, {"type": "null"}],
         },
         "ComplianceRow": {
             "type": "object",

@@ -14,8 +14,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..domain.vocab import (
-    CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, OUTCOME_ANSWERS, SERVICES, VICTIMS_CODE_NEEDS,
+    CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, DECLINE_REASONS_OFFERED, OUTCOME_ANSWERS, SERVICES,
+    TRANSFER_REASONS, VICTIMS_CODE_NEEDS,
 )
+from ..domain.vocab import COMPLAINT_AGENCIES, VICTIMS_CODE_RIGHTS
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 DATE_FORMAT = "%d %m %Y"
@@ -84,11 +86,30 @@ class ReasonForm(CaseForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
+def _coded_reason(label, choices, message):
+    """The main reason, from a fixed list, that reports count."""
+    return RadioField(label, widget=RadioInput(), choices=list(choices), validators=[InputRequired(message=message)])
+
+
+def _reason_details(label, message):
+    """The details beside a coded reason: kept on the case as a note, never published."""
+    return TextAreaField(label, widget=GovTextArea(), description="Kept on the case as a note; never published in reports.",
+                         validators=[InputRequired(message=message), Length(max=2000)])
+
+
+class DeclineForm(CaseForm):
+    reason_code = _coded_reason("What is the main reason for declining?", DECLINE_REASONS_OFFERED,
+                                "Choose the main reason for declining the case")
+    reason = _reason_details("Details", "Give the details of why the case is declined")
+    submit = SubmitField("Decline the case", widget=GovSubmitInput())
+
+
 class TransferForm(CaseForm):
     target_service = RadioField("Which service should the case go to?", widget=RadioInput(), choices=list(SERVICES),
                                 validators=[InputRequired(message="Choose the service the case is going to")])
-    reason = TextAreaField("Reason for the transfer", widget=GovTextArea(),
-                           validators=[InputRequired(message="Give a reason for transferring the case")])
+    reason_code = _coded_reason("What is the main reason for the transfer?", TRANSFER_REASONS,
+                                "Choose the main reason for transferring the case")
+    reason = _reason_details("Details of the transfer", "Give a reason for transferring the case")
     submit = SubmitField("Transfer case", widget=GovSubmitInput())
 
 
@@ -139,6 +160,19 @@ class SafeguardingLeadForm(CaseForm):
     name = StringField("Named safeguarding lead", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the safeguarding lead's name"), Length(max=120)])
     submit = SubmitField("Save safeguarding lead", widget=GovSubmitInput())
+
+
+class ComplaintForm(CaseForm):
+    """A Victims' Commissioner complaint: the agency, the Code right, and the agency's response dates."""
+
+    agency = RadioField("Which agency is the complaint about?", widget=RadioInput(), choices=list(COMPLAINT_AGENCIES),
+                        validators=[InputRequired(message="Choose the agency the complaint is about")])
+    code_right = SelectField("Which Victims' Code right is the complaint about?", widget=GovSelect(),
+                             choices=[("", "Choose a Code right")] + list(VICTIMS_CODE_RIGHTS),
+                             validators=[InputRequired(message="Choose the Victims' Code right the complaint is about")])
+    requested_on = _date_field("When was the agency asked to respond? (optional)", required=False)
+    received_on = _date_field("When did the agency respond? (optional)", required=False)
+    submit = SubmitField("Save complaint", widget=GovSubmitInput())
 
 
 class StepForm(CaseForm):

@@ -5,9 +5,11 @@ Routes stay thin: every read and change goes through services/cases.py and servi
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ..domain.complaints import RESPONSE_STATUSES, response_status
+from ..domain.deadlines import working_days_between
 from ..domain.service_steps import process_stopped, steps_for
 from ..domain.vocab import CLOSURE_REASONS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
 from ..extensions import db
@@ -19,8 +21,9 @@ from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from flask import Blueprint
 from .forms import (
-    FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ConfirmForm, ContactForm, NeedsForm,
-    DashReassessmentForm, NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm, TransferForm,
+    FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ComplaintForm, ConfirmForm, ContactForm,
+    DashReassessmentForm, DeclineForm, NeedsForm, NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm,
+    TransferForm,
 )
 
 bp = Blueprint("cases", __name__)
@@ -286,6 +289,7 @@ def dash_reassessment(case_id):
             return response
     case = case_service.get_case(actor, case_id)
     if case.service.slug != "domestic-abuse":
+        g.denied_object_type, g.denied_object_id = "case", str(case_id)  # the refusal is audited like any other
         abort(404)
     return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  partial="cases/_form_dash.html", action_title="Reassess DASH risk",
@@ -329,13 +333,47 @@ def needs(case_id):
     return _page("cases/needs.html", case, 400 if form.errors else 200, form=_with_version(form, case))
 
 
+@bp.route("/<int:case_id>/complaint", methods=["GET", "POST"], endpoint="complaint")
+@permission_required("case.view")
+def complaint(case_id):
+    """A Victims' Commissioner case's complaint: the agency, the Code right and the agency's response."""
+    actor = current_actor()
+    case = case_service.get_case(actor, case_id)
+    if case.service.slug != "victims-commissioner":
+        g.denied_object_type, g.denied_object_id = "case", str(case_id)  # the refusal is audited like any other
+        abort(404)
+    form = ComplaintForm()
+    if form.validate_on_submit():
+        response = _save_case_form(
+            case_id, form, lambda: case_service.record_complaint(
+                actor, case_id, agency=form.agency.data, code_right=form.code_right.data,
+                requested_on=form.requested_on.data, received_on=form.received_on.data,
+                expected_version=form.version.data),
+            endpoint="cases.complaint", partial="cases/_form_complaint.html", done="Complaint saved.")
+        if response:
+            return response
+    elif not form.is_submitted():
+        form.agency.data = case.complaint_agency
+        form.code_right.data = case.complaint_code_right or ""
+        form.requested_on.data = case.response_requested_on
+        form.received_on.data = case.response_received_on
+    requested, due = case.response_requested_on, case.response_due_on
+    status = response_status(requested, due, case.response_received_on, case_service.london_today())
+    return _page(
+        "cases/complaint.html", case, 400 if form.errors else 200, form=_with_version(form, case),
+        response_status=status, response_status_label=label(RESPONSE_STATUSES, status),
+        # The count the due date was worked out with (the setting may have changed since).
+        due_working_days=working_days_between(requested, due) if requested and due else None,
+    )
+
+
 # --- lifecycle actions ----------------------------------------------------------------------------------------
 
 # action -> (form class, target status, page title, form partial)
 ACTIONS = {
     "accept": (ConfirmForm, "accepted", "Accept the case", "cases/_form_confirm.html"),
     "start": (ConfirmForm, "in-progress", "Start work on the case", "cases/_form_confirm.html"),
-    "decline": (ReasonForm, "declined", "Decline the case", "cases/_form_reason.html"),
+    "decline": (DeclineForm, "declined", "Decline the case", "cases/_form_decline.html"),
     "transfer": (TransferForm, "transferred", "Transfer the case to another service", "cases/_form_transfer.html"),
     "close": (ClosureRequestForm, "closed", "Ask to close the case", "cases/_form_closure.html"),
     "reopen": (ReasonForm, "in-progress", "Reopen the case", "cases/_form_reason.html"),
@@ -353,7 +391,8 @@ def change_status(case_id, action):
                 target_service=getattr(form, "target_service", None) and form.target_service.data,
                 closure_reason=getattr(form, "closure_reason", None) and form.closure_reason.data,
                 outcomes=form.outcomes() if isinstance(form, ClosureRequestForm) else None,
-                expected_version=form.version.data, outcomes_required=True,
+                reason_code=getattr(form, "reason_code", None) and form.reason_code.data,
+                expected_version=form.version.data, outcomes_required=True, reason_code_required=True,
             )
         except case_service.StaleCase:
             return _conflict(case_id, form, partial, form.version.data,

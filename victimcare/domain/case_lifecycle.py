@@ -9,7 +9,9 @@ Allowed moves:
 Declined and transferred are final: the receiving service works a transferred case as its own new case.
 Closing needs a lead's approval, which the app enforces; this module only checks the transition itself.
 """
-from .vocab import CASE_STATUS_LABELS, CLOSURE_REASONS, SERVICE_LABELS, slugs
+from .vocab import (
+    CASE_STATUS_LABELS, CLOSURE_REASONS, DECLINE_REASONS_OFFERED, SERVICE_LABELS, TRANSFER_REASONS, Vocabulary, slugs,
+)
 
 # current status -> statuses it may move to, in the order a person would expect to see them offered.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -32,8 +34,25 @@ _VERBS = {
 }
 
 
+# Coded reasons, so reports can say why cases were declined or transferred without publishing free text.
+REASON_CODES: dict[str, Vocabulary] = {"declined": DECLINE_REASONS_OFFERED, "transferred": TRANSFER_REASONS}
+
+
 class IllegalTransition(ValueError):
     """A status change the case lifecycle does not allow; the message says what to do instead."""
+
+
+class MissingDetail(ValueError):
+    """A detail a legal transition needs is missing or unknown; ``field`` names it for forms and API errors."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def reason_codes(target: str) -> Vocabulary:
+    """The coded reasons offered for moving a case to ``target`` (empty when the move takes none)."""
+    return REASON_CODES.get(target, ())
 
 
 def _check_status(status: str) -> None:
@@ -89,12 +108,16 @@ def check_transition(
     reason: str | None = None,
     closure_reason: str | None = None,
     target_service: str | None = None,
+    reason_code: str | None = None,
+    reason_code_required: bool = False,
 ) -> None:
     """Check that a case may move from ``current`` to ``target`` with the details given.
 
-    Raises IllegalTransition when the lifecycle does not allow the move, and ValueError when a detail it needs
-    is missing or unknown: a reason to decline, transfer or reopen; a target service to transfer; a closure
-    reason to close. A blank reason counts as missing.
+    Raises IllegalTransition when the lifecycle does not allow the move, and MissingDetail (a ValueError) when a
+    detail it needs is missing or unknown: a reason to decline, transfer or reopen; a target service to
+    transfer; a closure reason to close; a coded reason to decline or transfer when ``reason_code_required``
+    (screens ask for one; the API takes it when given, for partners' systems that send free text only).
+    A blank reason counts as missing.
     """
     _check_status(current)
     _check_status(target)
@@ -104,14 +127,24 @@ def check_transition(
     needed = required_details(current, target)
     if "reason" in needed and not (reason or "").strip():
         action = "reopening" if current == "closed" else {"declined": "declining", "transferred": "transferring"}[target]
-        raise ValueError(f"Give a reason for {action} the case.")
+        raise MissingDetail("reason", f"Give a reason for {action} the case.")
+    codes = reason_codes(target)
+    if codes:
+        verb = "declining" if target == "declined" else "transferring"
+        if reason_code and reason_code not in slugs(codes):
+            raise MissingDetail("reason_code", f"Unknown reason code {reason_code!r}: choose one of "
+                                               f"{', '.join(slugs(codes))}.")
+        if reason_code_required and not reason_code:
+            raise MissingDetail("reason_code", f"Choose the main reason for {verb} the case.")
+    elif reason_code:
+        raise MissingDetail("reason_code", "A reason code is only taken when declining or transferring a case.")
     if "target_service" in needed:
         if not target_service:
-            raise ValueError("Choose the service the case is being transferred to.")
+            raise MissingDetail("target_service", "Choose the service the case is being transferred to.")
         if target_service not in SERVICE_LABELS:
-            raise ValueError(f"Unknown service {target_service!r}.")
+            raise MissingDetail("target_service", f"Unknown service {target_service!r}.")
     if "closure_reason" in needed:
         if not closure_reason:
-            raise ValueError("Choose a reason for closing the case.")
+            raise MissingDetail("closure_reason", "Choose a reason for closing the case.")
         if closure_reason not in slugs(CLOSURE_REASONS):
-            raise ValueError(f"Unknown closure reason {closure_reason!r}.")
+            raise MissingDetail("closure_reason", f"Unknown closure reason {closure_reason!r}.")

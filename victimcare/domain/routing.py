@@ -142,6 +142,8 @@ class RoutingDecision:
     enhanced_reasons: tuple[str, ...]
     not_routed_reason: str | None
     withheld: tuple[str, ...] = field(default=())
+    # Services a rule chose that are not taking new referrals: a caseworker must route the victim elsewhere.
+    closed: tuple[str, ...] = field(default=())
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -185,16 +187,24 @@ def enhanced_entitlement(facts: ReferralFacts) -> tuple[bool, tuple[str, ...]]:
     return bool(reasons), tuple(reasons)
 
 
+def closed_service_message(service: str) -> str:
+    return (f"{SERVICE_LABELS.get(service, service)} is not taking new referrals: "
+            "a caseworker must route the victim elsewhere.")
+
+
 def route_referral(
     facts: ReferralFacts,
     policies: Mapping[str, DeadlinePolicy],
     holidays: Collection[date] | None = None,
+    closed_services: Collection[str] = (),
 ) -> RoutingDecision:
     """Apply every routing rule to a referral.
 
     ``policies`` maps service slug to its first-contact policy (loaded per service by the app); each route's
     due date counts the enhanced or standard working days from the London date the referral was received.
-    ``holidays`` overrides the bundled bank holidays (for tests). Rules, in order:
+    ``holidays`` overrides the bundled bank holidays (for tests). A route to one of ``closed_services`` (not taking
+    new referrals) is not made: it is listed in ``withheld`` and ``closed`` so the referral can wait for a
+    caseworker, and general support still applies when nothing else was routed. Rules, in order:
 
     - child-sexual-abuse: under 18 at the offence and a sexual offence -> Child House, high priority, with or
       without consent (lawful basis child safeguarding);
@@ -211,9 +221,14 @@ def route_referral(
     routes: list[Route] = []
     withheld: list[str] = []
     held_for_consent: list[str] = []  # the subset of ``withheld`` held back only for lack of consent
+    closed: list[str] = []
 
     def add(service: str, rule: str, reason: str, priority: str = "normal", marac: bool = False,
             lawful_basis: str | None = None) -> None:
+        if service in closed_services:
+            closed.append(service)
+            withheld.append(closed_service_message(service))
+            return
         policy = policies.get(service)
         if policy is None:
             raise MissingDeadlinePolicy(
@@ -292,6 +307,7 @@ def route_referral(
         enhanced_reasons=enhanced_reasons,
         not_routed_reason=_not_routed_reason(facts, bool(routes)) if held_for_consent else None,
         withheld=tuple(withheld),
+        closed=tuple(closed),
     )
 
 

@@ -40,11 +40,8 @@ SERVICE_STEPS: dict[str, Vocabulary] = {
         ("not-reported-to-police", "Victim chose not to report to police"),
         ("advocacy-action", "Advocacy action"),
     ),
-    "victims-commissioner": (
-        ("agency-identified", "Agency and Code right identified"),
-        ("response-requested", "Response requested from the agency"),
-        ("response-received", "Response received from the agency"),
-    ),
+    # The complaint's agency, Code right and the agency's response are fields on the case (its Complaint page).
+    "victims-commissioner": (),
     "victim-support": (),
 }
 

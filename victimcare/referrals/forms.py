@@ -281,6 +281,8 @@ class SubmitReferralForm(FlaskForm):
 class AddRouteForm(FlaskForm):
     service = SelectField("Service to add", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to add")])
+    reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
+                              validators=[InputRequired(message="Choose the main reason for adding this service")])
     reason = TextAreaField("Why are you adding this service?", widget=GovTextArea(),
                            validators=[InputRequired(message="Enter why you are adding this service"), Length(max=2000)])
     submit = SubmitField("Add service", widget=GovSubmitInput())
@@ -289,6 +291,8 @@ class AddRouteForm(FlaskForm):
 class RemoveRouteForm(FlaskForm):
     service = SelectField("Service to remove", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to remove")])
+    reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
+                              validators=[InputRequired(message="Choose the main reason for removing this service")])
     reason = TextAreaField("Why are you removing this service?", widget=GovTextArea(),
                            validators=[InputRequired(message="Enter why you are removing this service"), Length(max=2000)])
     submit = SubmitField("Remove service", widget=GovSubmitInput())

@@ -355,7 +355,7 @@ def _route_change(reference, form, change):
     form.service.choices = [("", "")] + referral_service.active_services()
     if form.validate_on_submit():
         try:
-            change(current_actor(), reference, form.service.data, form.reason.data)
+            change(current_actor(), reference, form.service.data, form.reason.data, form.reason_code.data)
         except ValidationFailed as error:
             apply_service_errors(form, error)
         except Conflict as error:

@@ -10,18 +10,21 @@ passed the first check still cannot both win.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.access import can_see_service_record, has_permission
 from ..domain.dash import assess_dash
-from ..domain.case_lifecycle import IllegalTransition, allowed_targets, check_transition
-from ..domain.deadlines import first_contact_due, london_date, working_days_between
+from ..domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
+from ..domain.complaints import response_due
+from ..domain.deadlines import (
+    HolidayDataUnavailable, covered_years, first_contact_due, london_date, working_days_between,
+)
 from ..domain.service_steps import StepRefused, check_step, steps_for
 from ..domain.vocab import (
-    CASE_STATUSES, CONTACT_METHODS, CONTACT_OUTCOMES, OUTCOME_ANSWERS, OUTCOME_QUESTIONS,
-    SERVICES, VICTIMS_CODE_NEEDS, label, slugs,
+    CASE_STATUSES, COMPLAINT_AGENCIES, CONTACT_METHODS, CONTACT_OUTCOMES, DECLINE_REASONS, OUTCOME_ANSWERS,
+    OUTCOME_QUESTIONS, SERVICES, TRANSFER_REASONS, VICTIMS_CODE_NEEDS, VICTIMS_CODE_RIGHTS, label, slugs,
 )
 from ..extensions import db
 from ..models import (
@@ -44,6 +47,9 @@ OUTCOME_COLUMNS = {
     "better-able-to-cope": "outcome_better_able_to_cope",
     "better-informed": "outcome_better_informed",
 }
+# The Victims' Commissioner complaint on a case, and the agency's response to it.
+COMPLAINT_FIELDS = ("complaint_agency", "complaint_code_right", "response_requested_on", "response_due_on",
+                    "response_received_on")
 
 
 class StaleCase(Conflict):
@@ -230,11 +236,16 @@ def _describe_event(event: AuditEvent, notes: dict, contacts: dict, tasks: dict,
                 title = f"Transferred to {label(SERVICES, changes['to_service'])}"
             elif after == "in-progress" and changes["status"].get("before") == "closed":
                 title = "Reopened"
+            code = changes.get("reason_code")
+            if code and after in ("declined", "transferred"):
+                title += f" ({label(DECLINE_REASONS if after == 'declined' else TRANSFER_REASONS, code).lower()})"
             return title, reason
         if "assigned_to" in changes:
             return f"Assigned to {changes['assigned_to'].get('after_name') or 'nobody'}", None
         if "needs" in changes or "support_plan" in changes:
             return "Needs assessment and support plan updated", None
+        if any(name in changes for name in COMPLAINT_FIELDS):
+            return "Complaint and agency response updated", None
     readable = (event.object_type or "record").replace("_", " ")
     return f"{event.action.capitalize()} {readable}", None
 
@@ -532,6 +543,65 @@ def set_safeguarding_lead(actor: Actor, case_id: int, name: str, expected_versio
     return case
 
 
+def london_today() -> date:
+    return london_date(datetime.now(timezone.utc))
+
+
+def record_complaint(actor: Actor, case_id: int, *, agency: str | None, code_right: str | None,
+                     requested_on: date | None = None, received_on: date | None = None,
+                     expected_version: int | None = None) -> Case:
+    """The complaint on a Victims' Commissioner case: the agency it is about, the Victims' Code right, and when
+    the agency was asked to respond and answered.
+
+    The response is due VC_RESPONSE_WORKING_DAYS working days after the request. The due date is worked out when
+    the request date is recorded or changed, so a later change to the setting does not move existing deadlines;
+    clearing the request date clears it.
+    """
+    case = _load_case(actor, case_id, "case.work")
+    _check_version(case, expected_version)
+    if case.service.slug != "victims-commissioner":
+        raise ValidationFailed(errors=[{"field": "agency",
+                                        "message": "Only Victims' Commissioner cases record a complaint"}])
+    today = london_today()
+    errors = []
+    if agency not in slugs(COMPLAINT_AGENCIES):
+        errors.append({"field": "agency", "message": "Choose the agency the complaint is about"})
+    if code_right not in slugs(VICTIMS_CODE_RIGHTS):
+        errors.append({"field": "code_right", "message": "Choose the Victims' Code right the complaint is about"})
+    due_on = case.response_due_on if requested_on == case.response_requested_on else None
+    if requested_on is not None:
+        if requested_on > today:
+            errors.append({"field": "requested_on", "message": "The date the response was requested cannot be in the future"})
+        elif due_on is None:
+            try:
+                due_on = response_due(requested_on, current_app.config["VC_RESPONSE_WORKING_DAYS"])
+            except HolidayDataUnavailable:
+                errors.append({"field": "requested_on",
+                               "message": f"Enter a date the response was requested from {min(covered_years())} onwards"})
+    if received_on is not None:
+        if received_on > today:
+            errors.append({"field": "received_on", "message": "The date the response was received cannot be in the future"})
+        elif requested_on is None:
+            errors.append({"field": "received_on",
+                           "message": "Enter the date the response was requested as well as the date it was received"})
+        elif received_on < requested_on:
+            errors.append({"field": "received_on",
+                           "message": "The date the response was received cannot be before the date it was requested"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = {name: getattr(case, name) for name in COMPLAINT_FIELDS}
+    case.complaint_agency, case.complaint_code_right = agency, code_right
+    case.response_requested_on, case.response_received_on = requested_on, received_on
+    case.response_due_on = due_on if requested_on is not None else None
+    changes = audit.describe_changes(before, {name: getattr(case, name) for name in COMPLAINT_FIELDS})
+    if not changes:
+        return case  # saved as it was: no new version, nothing to audit
+    _save_case(case, expected_version)
+    _audit_case(actor, "update", "case", case.id, case, changes)
+    db.session.commit()
+    return case
+
+
 # --- the lifecycle --------------------------------------------------------------------------------------------
 
 def _reason_note(actor: Actor, case: Case, prefix: str, text: str | None) -> CaseNote | None:
@@ -562,7 +632,7 @@ def _outcome_errors(outcomes: dict | None, required: bool) -> list[dict]:
 def transition(
     actor: Actor, case_id: int, target: str, *, reason: str | None = None, target_service: str | None = None,
     closure_reason: str | None = None, outcomes: dict | None = None, expected_version: int | None = None,
-    outcomes_required: bool = False,
+    outcomes_required: bool = False, reason_code: str | None = None, reason_code_required: bool = False,
 ) -> Case:
     """Move a case through its lifecycle (domain/case_lifecycle.py decides what is legal).
 
@@ -576,13 +646,12 @@ def transition(
         raise ValidationFailed(errors=[{"field": "to", "message": f"Choose a status: {', '.join(slugs(CASE_STATUSES))}"}])
     try:
         check_transition(case.status, target, reason=reason, closure_reason=closure_reason,
-                         target_service=target_service)
+                         target_service=target_service, reason_code=reason_code or None,
+                         reason_code_required=reason_code_required)
     except IllegalTransition as illegal:
         raise Conflict(str(illegal)) from None
-    except ValueError as missing:
-        field_name = "target_service" if "service" in str(missing).lower() else (
-            "closure_reason" if "clos" in str(missing).lower() else "reason")
-        raise ValidationFailed(errors=[{"field": field_name, "message": str(missing)}]) from None
+    except MissingDetail as missing:
+        raise ValidationFailed(errors=[{"field": missing.field, "message": str(missing)}]) from None
     if target == "closed":
         return _request_closure(actor, case, closure_reason, outcomes, expected_version, outcomes_required)
     if closure_pending(case) and target != "transferred":
@@ -596,6 +665,8 @@ def transition(
         case.accepted_at = now
     elif target == "declined":
         case.decline_reason = reason.strip()
+        case.decline_reason_code = reason_code or None
+        changes["reason_code"] = case.decline_reason_code
         note = _reason_note(actor, case, "Declined", reason)
         # Back to triage, so a caseworker can route the victim elsewhere.
         case.referral.status = "triage"
@@ -603,6 +674,8 @@ def transition(
     elif target == "transferred":
         new_case = _open_transferred_case(actor, case, target_service, reason)
         case.transferred_to_case_id = new_case.id
+        case.transfer_reason_code = reason_code or None
+        changes["reason_code"] = case.transfer_reason_code
         case.closure_requested_at = case.closure_requested_by_id = None
         note = _reason_note(actor, case, f"Transferred to {label(SERVICES, target_service)}", reason)
         changes.update(to_service=target_service, transferred_to_case_id=new_case.id)

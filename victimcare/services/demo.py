@@ -6,14 +6,19 @@ deadlines and audit events. Names are made up from common first names and surnam
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import func, select
 
-from ..domain.vocab import HATE_STRANDS, slugs
+from ..domain.deadlines import add_working_days
+from ..domain.vocab import (
+    DECLINE_REASONS_OFFERED, HATE_STRANDS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, TRANSFER_REASONS, slugs,
+)
 from ..extensions import db
 from ..models import Borough, Case, Referral, User
 from . import referrals as referral_service
 from . import users as user_service
 from .actors import SYSTEM, Actor
+from . import cases as case_service
 from .cases import record_contact
 
 DEMO_PASSWORD = "demo-password-2026"  # fictional accounts on a local demo database; seed-demo refuses production
@@ -106,5 +111,88 @@ def seed_demo(referral_count: int = 300, today: date | None = None) -> dict | No
                     record_contact(advocate, case.id, at, "phone", "no-answer")
                 record_contact(advocate, case.id, at + timedelta(minutes=30), rng.choice(["phone", "email", "in-person"]),
                                "reached")
+    _work_some_cases(rng, today, caseworker, advocates)
+    _record_complaints(today, advocates["victims-commissioner"])
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
+
+
+DECLINE_DETAILS = {"not-eligible": "Offence outside the service's remit.", "already-supported": "Already has an advocate.",
+                   "no-consent": "Did not want this service when asked.", "duplicate": "Second referral for one incident.",
+                   "outside-area": "Has moved outside London.", "no-capacity": "Caseload full this week.",
+                   "other": "See the referral notes."}
+
+
+def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocates: dict[str, Actor]) -> None:
+    """Move some demo cases on, through the service layer, so every report has something to show: declines and
+    transfers with coded reasons, caseworker overrides, accepted support, and approved closures with outcomes."""
+    leads = {u.service.slug: Actor.from_user(u)
+             for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(True)))}
+    case_ids = list(db.session.scalars(select(Case.id).where(Case.status == "new").order_by(Case.id)))
+    for case_id in case_ids:
+        case = db.session.get(Case, case_id)
+        slug, contacted, received = case.service.slug, case.first_contacted_at is not None, case.received_at
+        advocate = advocates[slug]
+        roll = rng.random()
+        if roll < 0.06:
+            code = rng.choice(slugs(DECLINE_REASONS_OFFERED))
+            case_service.transition(advocate, case_id, "declined", reason=DECLINE_DETAILS[code], reason_code=code)
+        elif roll < 0.10 and slug != "victim-support":
+            case_service.transition(advocate, case_id, "transferred", target_service="victim-support",
+                                    reason="Needs general support more than specialist advocacy.",
+                                    reason_code=rng.choice(slugs(TRANSFER_REASONS)))
+        elif contacted and roll < 0.85:
+            case_service.transition(advocate, case_id, "accepted")
+            case_service.transition(advocate, case_id, "in-progress")
+            if (today - received.date()).days > 30 and rng.random() < 0.5:
+                answers = slugs(OUTCOME_ANSWERS)
+                case_service.transition(
+                    advocate, case_id, "closed", closure_reason=rng.choice(["support-completed"] * 4 + ["declined-support"]),
+                    outcomes={q: rng.choice(answers[:2] * 3 + answers[2:]) for q in slugs(OUTCOME_QUESTIONS)})
+                case_service.approve_closure(leads[slug], case_id)
+    # A few caseworker overrides: general support added where the rules did not choose it.
+    referrals = list(db.session.scalars(select(Referral).where(Referral.status == "routed").order_by(Referral.id)))
+    for referral in rng.sample(referrals, min(12, len(referrals))):
+        routed = {d.service.slug for d in referral.routing_decisions}
+        if "victim-support" not in routed:
+            referral_service.add_route(caseworker, referral.reference, "victim-support",
+                                       "The victim asked for practical help as well.",
+                                       rng.choice(["victim-choice", "need-not-captured", "professional-judgement"]))
+
+
+# What the demo's Victims' Code complaints are about, weighted (made-up proportions).
+COMPLAINT_AGENCY_WEIGHTS = {"met-police": 40, "city-police": 3, "british-transport-police": 5, "cps": 15,
+                            "witness-care": 10, "hmcts": 8, "probation": 6, "youth-justice": 2, "cica": 5,
+                            "victim-service": 4, "other": 2}
+COMPLAINT_RIGHT_WEIGHTS = {"information-about-investigation": 30, "information-when-reporting": 10,
+                           "crime-recorded": 10, "referral-to-support": 10, "understand-and-be-understood": 5,
+                           "information-about-compensation": 5, "victim-personal-statement": 8,
+                           "information-about-trial": 8, "outcome-and-appeals": 6, "expenses-and-property": 3,
+                           "information-about-offender": 3, "make-a-complaint": 2}
+
+
+def _record_complaints(today: date, advocate: Actor) -> None:
+    """Give the open Victims' Commissioner cases a complaint's agency and Code right, and most an agency response
+    request: in turn none yet, answered on time (twice), answered late, and not answered (overdue or awaiting,
+    by its date)."""
+    rng = random.Random(17)  # its own sequence, so the rest of the demo does not change with this
+    today = min(today, case_service.london_today())  # the service refuses dates in the future
+    working_days = current_app.config["VC_RESPONSE_WORKING_DAYS"]
+    case_ids = db.session.scalars(
+        select(Case.id).where(Case.service.has(slug="victims-commissioner"),
+                              Case.status.not_in(("declined", "transferred"))).order_by(Case.id)
+    ).all()
+    for n, case_id in enumerate(case_ids):
+        case = db.session.get(Case, case_id)
+        requested = case.received_at.date() + timedelta(days=rng.randint(1, 7))
+        if n % 5 == 0 or requested > today:
+            requested = None
+        received = None
+        if requested and n % 5 in (1, 2):
+            received = add_working_days(requested, rng.randint(3, working_days))
+        elif requested and n % 5 == 3:
+            received = add_working_days(requested, working_days + rng.randint(1, 12))
+        case_service.record_complaint(
+            advocate, case_id, agency=rng.choices(list(COMPLAINT_AGENCY_WEIGHTS), list(COMPLAINT_AGENCY_WEIGHTS.values()))[0],
+            code_right=rng.choices(list(COMPLAINT_RIGHT_WEIGHTS), list(COMPLAINT_RIGHT_WEIGHTS.values()))[0],
+            requested_on=requested, received_on=received if received and received <= today else None)

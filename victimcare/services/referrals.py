@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from ..domain.access import can_view_referral, has_permission
 from ..domain.dash import DashThresholds, assess_dash
 from ..domain.deadlines import first_contact_due
-from ..domain.routing import DeadlinePolicy, ReferralFacts, route_referral
-from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
+from ..domain.routing import DeadlinePolicy, ReferralFacts, closed_service_message, route_referral
+from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS, OVERRIDE_REASONS, slugs
 from ..extensions import db
 from ..models import (
     PERSON_SENSITIVE_FIELDS, REFERRAL_SENSITIVE_FIELDS, Case, CaseMilestone, Person, Referral, ReferralStrand,
@@ -120,12 +120,26 @@ def dash_thresholds() -> DashThresholds:
 
 
 def deadline_policies() -> tuple[dict[str, DeadlinePolicy], dict[str, Service]]:
-    services = {s.slug: s for s in db.session.scalars(select(Service).where(Service.active.is_(True)))}
+    """Every service's first-contact policy, and the services taking new referrals (the active ones)."""
+    every = list(db.session.scalars(select(Service)))
     policies = {
-        slug: DeadlinePolicy(enhanced_days=s.first_contact_days_enhanced, standard_days=s.first_contact_days_standard)
-        for slug, s in services.items()
+        s.slug: DeadlinePolicy(enhanced_days=s.first_contact_days_enhanced, standard_days=s.first_contact_days_standard)
+        for s in every
     }
-    return policies, services
+    return policies, {s.slug: s for s in every if s.active}
+
+
+def _not_routed_note(decision) -> str | None:
+    """Why a route was not made, for the referral page: no consent, and any service that is not taking referrals."""
+    parts = ([decision.not_routed_reason] if decision.not_routed_reason else []) + [
+        closed_service_message(service) for service in decision.closed]
+    return " ".join(parts) or None
+
+
+def _route(facts: ReferralFacts):
+    """Route with the services' current policies; a route to a service that is not taking referrals is held."""
+    policies, services = deadline_policies()
+    return route_referral(facts, policies, closed_services=frozenset(policies) - frozenset(services)), services
 
 
 def last_marac_referral_on(person: Person | None, before: datetime) -> date | None:
@@ -191,13 +205,13 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         dash=dash_result,
         most_serious_crime=data.most_serious_crime,
     )
-    policies, services = deadline_policies()
-    decision = route_referral(facts, policies)
+    decision, services = _route(facts)
 
     referral = Referral(
         reference=new_reference(),
         person_id=person.id if person else None,
-        status="triage" if data.needs_triage else ("routed" if decision.routes else "not-routed"),
+        # A route held because its service is closed waits for a caseworker: the victim is never dropped.
+        status="triage" if data.needs_triage or decision.closed else ("routed" if decision.routes else "not-routed"),
         source=data.source,
         referrer_name=data.referrer_name,
         referrer_organisation=data.referrer_organisation,
@@ -227,7 +241,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         enhanced_reasons=list(decision.enhanced_reasons),
         dash_level=dash_result.level if dash_result else None,
         marac=bool(dash_result and dash_result.marac),
-        not_routed_reason=decision.not_routed_reason,
+        not_routed_reason=_not_routed_note(decision),
         lawful_basis=next((r.lawful_basis for r in decision.routes if r.lawful_basis), None) or data.lawful_basis,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
         strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
@@ -419,11 +433,17 @@ def _service_by_slug(slug: str) -> Service:
     return service
 
 
-def _require_reason(reason: str | None) -> str:
+def _require_reason(reason: str | None, reason_code: str | None) -> tuple[str, str]:
+    """The free-text reason and the coded one (OVERRIDE_REASONS), both needed for a routing override."""
+    errors = []
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(errors=[{"field": "reason", "message": "Enter the reason for the change"}])
-    return reason
+        errors.append({"field": "reason", "message": "Enter the reason for the change"})
+    if reason_code not in slugs(OVERRIDE_REASONS):
+        errors.append({"field": "reason_code", "message": "Choose the main reason for the change"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return reason, reason_code
 
 
 def _settle_status(referral: Referral) -> None:
@@ -446,14 +466,14 @@ def _open_case(actor: Actor, referral: Referral, service: Service, decision: Rou
     return case
 
 
-def add_route(actor: Actor, reference: str, service_slug: str, reason: str) -> RoutingDecision:
+def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reason_code: str | None) -> RoutingDecision:
     """A caseworker routes the referral to one more service, for a stated reason, and opens its case.
 
     The added service receives the referral now, so its first-contact clock starts now (not when the referral
     first arrived): the deadline is that service's enhanced or standard working days from today.
     """
     referral = _load_for_change(actor, reference, "referral.triage")
-    reason = _require_reason(reason)
+    reason, reason_code = _require_reason(reason, reason_code)
     service = _service_by_slug(service_slug)
     if service.id in active_route_decisions(referral.routing_decisions):
         raise Conflict(f"This referral already goes to {service.name}.")
@@ -463,7 +483,7 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str) -> R
     marac = referral.marac and service.slug == "domestic-abuse"
     decision = RoutingDecision(
         referral_id=referral.id, service_id=service.id, kind="override-add", rule="caseworker-override",
-        reason=reason, priority="high" if marac else "normal", first_contact_due=due, marac=marac,
+        reason=reason, reason_code=reason_code, priority="high" if marac else "normal", first_contact_due=due, marac=marac,
         created_by_id=actor.user_id, created_at=now,
     )
     referral.routing_decisions.append(decision)
@@ -471,19 +491,19 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str) -> R
     _open_case(actor, referral, service, decision, now)
     _settle_status(referral)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
-                 changes={"routing": {"override": "add", "service": service.slug}})
+                 changes={"routing": {"override": "add", "service": service.slug, "reason_code": reason_code}})
     db.session.commit()
     return decision
 
 
-def remove_route(actor: Actor, reference: str, service_slug: str, reason: str) -> RoutingDecision:
+def remove_route(actor: Actor, reference: str, service_slug: str, reason: str, reason_code: str | None) -> RoutingDecision:
     """A caseworker takes a service off the referral, for a stated reason. The original decision stays on record.
 
     The service's case must still be new (no one has started work on it): it is then declined with the
     override's reason. Once a service has accepted the case, only that service can close or transfer it.
     """
     referral = _load_for_change(actor, reference, "referral.triage")
-    reason = _require_reason(reason)
+    reason, reason_code = _require_reason(reason, reason_code)
     service = _service_by_slug(service_slug)
     if service.id not in active_route_decisions(referral.routing_decisions):
         raise Conflict(f"This referral does not go to {service.name}.")
@@ -499,19 +519,20 @@ def remove_route(actor: Actor, reference: str, service_slug: str, reason: str) -
     now = datetime.now(timezone.utc)
     decision = RoutingDecision(
         referral_id=referral.id, service_id=service.id, kind="override-remove", rule="caseworker-override",
-        reason=reason, priority="normal", created_by_id=actor.user_id, created_at=now,
+        reason=reason, reason_code=reason_code, priority="normal", created_by_id=actor.user_id, created_at=now,
     )
     referral.routing_decisions.append(decision)
     if case is not None and case.status == "new":
         case.status = "declined"
         case.decline_reason = f"Route removed by a caseworker: {reason}"
+        case.decline_reason_code = "route-removed"
         db.session.flush()
         audit.record(actor, "transition", "case", case.id, referral_id=referral.id, case_id=case.id,
                      service_id=service.id, changes={"status": {"before": "new", "after": "declined"}})
     db.session.flush()
     _settle_status(referral)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
-                 changes={"routing": {"override": "remove", "service": service.slug}})
+                 changes={"routing": {"override": "remove", "service": service.slug, "reason_code": reason_code}})
     db.session.commit()
     return decision
 
@@ -665,14 +686,13 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     db.session.flush()
 
     details = _details(referral)
-    decision = route_referral(_facts_for(referral, details.risk), deadline_policies()[0])
+    decision, services = _route(_facts_for(referral, details.risk))
     referral.enhanced = decision.enhanced
     referral.enhanced_reasons = list(decision.enhanced_reasons)
-    referral.not_routed_reason = decision.not_routed_reason
+    referral.not_routed_reason = _not_routed_note(decision)
     if referral.lawful_basis is None:
         referral.lawful_basis = next((r.lawful_basis for r in decision.routes if r.lawful_basis), None)
 
-    _, services = deadline_policies()
     active = active_route_decisions(referral.routing_decisions)
     removed = {d.service_id for d in referral.routing_decisions if d.kind == "override-remove"}
     now = datetime.now(timezone.utc)

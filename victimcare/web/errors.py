@@ -1,5 +1,5 @@
 """One error handler per status: HTML pages for people, problem+json (RFC 9457) for the API."""
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 

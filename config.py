@@ -68,6 +68,10 @@ class Config:
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 
+    # How many reverse proxies (load balancers) stand in front of the app and set X-Forwarded-For/-Proto.
+    # 0: none, the headers are not trusted (anyone could forge them).
+    TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 

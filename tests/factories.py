@@ -78,3 +78,14 @@ def make_referral_with_case(service_slug: str = "domestic-abuse", status: str = 
     db.session.add(case)
     db.session.commit()
     return case
+
+
+def make_token(email: str) -> str:
+    """A new API token for the user, committed (as `flask token create` does), ready for a request."""
+    from victimcare.services.actors import SYSTEM
+    from victimcare.services.users import create_token
+    from victimcare.uow import unit_of_work
+
+    with unit_of_work():
+        _, token = create_token(SYSTEM, email)
+    return token

@@ -5,9 +5,16 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from victimcare.extensions import db
-from victimcare.models import AuditEvent, Case, IdempotencyRecord, Person, Referral, RoutingDecision
-from victimcare.services.actors import SYSTEM
-from victimcare.services.users import create_token
+from victimcare.models import (
+    AuditEvent,
+    Case,
+    IdempotencyRecord,
+    Person,
+    Referral,
+    RoutingDecision,
+)
+
+from .factories import make_token
 
 # A moment after 24 December 2026, so the examples are "in the past" whatever today's date is.
 CLOCK = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
@@ -56,7 +63,7 @@ def body(**changes) -> dict:
 
 
 def token_for(user) -> str:
-    _, token = create_token(SYSTEM, user.email)
+    token = make_token(user.email)
     return token
 
 

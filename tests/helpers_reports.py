@@ -20,10 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import load_workbook
 
-from victimcare.services.actors import SYSTEM
-from victimcare.services.users import create_token
-
-from .factories import make_referral_with_case
+from .factories import make_referral_with_case, make_token
 
 LAMBETH, HACKNEY = "E09000022", "E09000012"
 PERIOD = {"from": "2026-01-01", "to": "2026-03-31"}
@@ -65,7 +62,7 @@ def hand_count_fixture() -> None:
 
 
 def bearer_for(user) -> dict:
-    _, token = create_token(SYSTEM, user.email)
+    token = make_token(user.email)
     return {"Authorization": f"Bearer {token}"}
 
 

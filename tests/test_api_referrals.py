@@ -6,13 +6,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from victimcare.api import referrals as referrals_api
 from victimcare.api import schemas
 from victimcare.extensions import db
 from victimcare.models import AuditEvent, IdempotencyRecord, Referral
+from victimcare.services import idempotency
 from victimcare.services import referrals as referral_service
 from victimcare.services.actors import SYSTEM
 from victimcare.services.users import revoke_tokens
+from victimcare.uow import unit_of_work
 
 from .factories import make_user
 from .helpers_api import CLOCK, EXAMPLE_BODY, bearer, body, row_counts, token_for
@@ -275,7 +276,8 @@ def test_no_token_or_a_bad_one_is_401(client, headers):
 def test_revoked_token_is_401(client, users):
     token = token_for(users["caseworker"])
     assert post(client, token, body()).status_code == 201
-    revoke_tokens(SYSTEM, email=users["caseworker"].email)
+    with unit_of_work():
+        revoke_tokens(SYSTEM, email=users["caseworker"].email)
     assert post(client, token, body()).status_code == 401
     assert client.get(f"{URL}/VC-AAAA-2222", headers=bearer(token)).status_code == 401
 
@@ -400,14 +402,14 @@ def test_a_malformed_idempotency_key_is_422(client, tokens, key):
 def test_a_twin_that_loses_the_race_for_the_key_replays_the_winner(client, tokens, monkeypatch):
     """The twin looked before the winner committed, then hit the unique (user, key) index."""
     first = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "race"})
-    real_find = referrals_api.find_idempotency_record
+    real_find = idempotency.find_reply
     calls = []
 
-    def find_late(user_id, key):
+    def find_late(actor, key):
         calls.append(key)
-        return None if len(calls) == 1 else real_find(user_id, key)
+        return None if len(calls) == 1 else real_find(actor, key)
 
-    monkeypatch.setattr(referrals_api, "find_idempotency_record", find_late)
+    monkeypatch.setattr(idempotency, "find_reply", find_late)
     before = row_counts()
     second = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "race"})
     assert second.status_code == 201

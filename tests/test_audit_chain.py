@@ -10,12 +10,24 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from victimcare.extensions import db
-from victimcare.models import AuditChainHead, AuditEvent, AuditVerification, ContactAttempt, User
+from victimcare.models import (
+    AuditChainHead,
+    AuditEvent,
+    AuditVerification,
+    ContactAttempt,
+    User,
+)
 from victimcare.services import audit, cases
 from victimcare.services.actors import SYSTEM, Actor
 
 from .factories import make_referral_with_case, make_user
-from .helpers_audit import event_row, insert_raw_event, on_postgresql, record_events, tampering
+from .helpers_audit import (
+    event_row,
+    insert_raw_event,
+    on_postgresql,
+    record_events,
+    tampering,
+)
 
 
 def _head():

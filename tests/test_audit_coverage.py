@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from victimcare.demo import DEMO_PASSWORD, seed_demo
 from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, Referral, Service, User
-from victimcare.services.actors import SYSTEM
-from victimcare.services.demo import DEMO_PASSWORD, seed_demo
-from victimcare.services.users import create_token
+
+from .factories import make_token
 
 # Endpoints that show no victim data (forms, account pages, reference documents).
 NO_VICTIM_DATA = {
@@ -43,7 +43,7 @@ def world():
     case = db.session.scalar(select(Case).where(Case.service_id == da.id).order_by(Case.id))
     referral = db.session.get(Referral, case.referral_id)
     other_case = db.session.scalar(select(Case).where(Case.service_id != da.id).order_by(Case.id))
-    tokens = {name: create_token(SYSTEM, user.email)[1] for name, user in users.items()}
+    tokens = {name: make_token(user.email) for name, user in users.items()}
     return {
         "users": users,
         "tokens": tokens,

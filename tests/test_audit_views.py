@@ -317,10 +317,12 @@ def test_the_access_log_runs_the_same_number_of_queries_for_few_or_many_rows(cli
     auth.login(lead)
     advocate = _actor(users["advocate"])
     cases.get_case(advocate, case.id)
+    db.session.commit()
     with count_queries() as few:
         assert client.get(f"/audit/cases/{case.id}").status_code == 200
     for _ in range(70):
         cases.get_case(advocate, case.id)
+    db.session.commit()
     with count_queries() as many:
         assert client.get(f"/audit/cases/{case.id}").status_code == 200
     assert many.count == few.count, many.statements
@@ -375,6 +377,7 @@ def test_summary_shows_the_latest_verification(client, auth, users):
     record_events(4)
     audit.store_verification(audit.VerificationResult(False, 2, 3, "chain broken at event 3: old result"))
     audit.store_verification(audit.verify_chain())
+    db.session.commit()
     auth.login(users["commissioner"])
     page = client.get("/audit/summary").get_data(as_text=True)
     assert "Whole" in page and "chain whole: 4 events verified" in page

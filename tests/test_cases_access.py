@@ -1,9 +1,9 @@
 """Who may reach which case page: only advocates of the case's own service; everyone else 403 or 404."""
 import pytest
+from sqlalchemy import select
 
 from victimcare.extensions import db
 from victimcare.models import AuditEvent
-from sqlalchemy import select
 
 from .helpers_cases import post_case_form, recent_case
 

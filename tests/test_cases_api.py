@@ -3,15 +3,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from victimcare.services.actors import SYSTEM
-from victimcare.services.users import create_token
-
-from .factories import make_user
+from .factories import make_token, make_user
 from .helpers_cases import fresh, recent_case
 
 
 def _headers(user, **extra):
-    _, token = create_token(SYSTEM, user.email)
+    token = make_token(user.email)
     return {"Authorization": f"Bearer {token}", **extra}
 
 
@@ -134,10 +131,9 @@ def test_transfer_through_the_api(client, users):
 
 
 def test_a_page_number_past_any_list_is_an_empty_page_not_an_error(client, users):
-    from victimcare.services.actors import SYSTEM
-    from victimcare.services.users import create_token
+    from .factories import make_token
 
-    _, token = create_token(SYSTEM, users["advocate"].email)
+    token = make_token(users["advocate"].email)
     response = client.get("/api/v1/cases?page=957458980046961246208", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.get_json()["items"] == []

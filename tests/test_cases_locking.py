@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from victimcare.extensions import db
 from victimcare.models import Case, CaseNote, User
 from victimcare.services import cases as case_service
+from victimcare.uow import unit_of_work
 from victimcare.services.actors import Actor
 
 from .factories import make_user
@@ -80,7 +81,8 @@ def test_concurrent_saves_on_postgres_let_exactly_one_win(app, users):
         with app.app_context():
             barrier.wait()
             try:
-                case_service.add_note(actor, case_id, f"Note {n}", expected_version=version)
+                with unit_of_work():
+                    case_service.add_note(actor, case_id, f"Note {n}", expected_version=version)
                 results.append("saved")
             except case_service.StaleCase:
                 results.append("conflict")
@@ -119,7 +121,8 @@ def test_concurrent_saves_without_the_python_check_still_cannot_both_win(app, us
     def accept(actor, target):
         with app.app_context():
             try:
-                case_service.transition(actor, case_id, target, reason="Not for us", expected_version=1)
+                with unit_of_work():
+                    case_service.transition(actor, case_id, target, reason="Not for us", expected_version=1)
                 results.append(target)
             except case_service.StaleCase:
                 results.append("conflict")

@@ -1,18 +1,19 @@
 """Victims' Commissioner cases record the complaint's agency and Code right and the agency's response, with its due
 date in working days; the page is for the Commissioner's advocates only."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from victimcare.domain.clock import LONDON, london_today
 from victimcare.extensions import db
 from victimcare.models import AuditEvent
 from victimcare.services import cases as case_service
-from victimcare.services.actors import SYSTEM, Actor
+from victimcare.services.actors import Actor
 from victimcare.services.errors import ValidationFailed
-from victimcare.services.users import create_token
+from victimcare.uow import unit_of_work
 
-from .factories import make_referral_with_case, make_user
+from .factories import make_referral_with_case, make_token, make_user
 from .helpers_cases import date_parts, fresh, post_case_form, recent_case
 
 
@@ -27,10 +28,10 @@ def vc_case():
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Pin "today" (London) for the service and the page."""
+def today(time_machine):
+    """Pin "today" (London) for the service and the page: the clock moves to noon that day and runs on."""
     def pin(day: date) -> date:
-        monkeypatch.setattr(case_service, "london_today", lambda: day)
+        time_machine.move_to(datetime.combine(day, time(12, 0), tzinfo=LONDON), tick=True)
         return day
     return pin
 
@@ -45,8 +46,9 @@ def _form(agency="cps", code_right="information-about-investigation", requested=
 def _record(user, case, **values):
     values.setdefault("agency", "met-police")
     values.setdefault("code_right", "information-about-investigation")
-    return case_service.record_complaint(Actor.from_user(user), case.id, expected_version=fresh(case.id).version,
-                                         **values)
+    with unit_of_work():
+        return case_service.record_complaint(Actor.from_user(user), case.id,
+                                             expected_version=fresh(case.id).version, **values)
 
 
 def test_an_advocate_records_the_complaint_and_the_due_date_skips_the_christmas_bank_holidays(
@@ -151,7 +153,7 @@ def test_only_victims_commissioner_cases_have_a_complaint(users):
 
 def test_the_form_shows_errors_next_to_the_fields_and_in_the_summary(client, auth, vc_advocate, vc_case):
     auth.login(vc_advocate)
-    tomorrow = case_service.london_today() + timedelta(days=1)
+    tomorrow = london_today() + timedelta(days=1)
     response = post_case_form(client, f"/cases/{vc_case.id}/complaint", vc_case.id,
                               _form(agency="", code_right="", requested=tomorrow))
     assert response.status_code == 400
@@ -299,12 +301,12 @@ def test_the_api_case_carries_the_complaint_on_victims_commissioner_cases_only(c
     today(TODAY)
     _record(vc_advocate, vc_case, agency="cica", code_right="information-about-compensation",
             requested_on=date(2026, 11, 2), received_on=date(2026, 11, 20))
-    _, token = create_token(SYSTEM, vc_advocate.email)
+    token = make_token(vc_advocate.email)
     body = client.get(f"/api/v1/cases/{vc_case.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["complaint"] == {
         "agency": "cica", "code_right": "information-about-compensation", "response_requested_on": "2026-11-02",
         "response_due_on": "2026-11-30", "response_received_on": "2026-11-20"}
     other = recent_case("domestic-abuse")
-    _, token = create_token(SYSTEM, users["advocate"].email)
+    token = make_token(users["advocate"].email)
     body = client.get(f"/api/v1/cases/{other.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["complaint"] is None

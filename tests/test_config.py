@@ -35,3 +35,36 @@ def test_database_url_from_the_environment_is_honoured(monkeypatch):
 def test_unknown_configuration_name_is_a_clear_error():
     with pytest.raises(RuntimeError, match="Unknown configuration"):
         create_app("staging")
+
+
+def _audited_address(app, client, **headers):
+    from sqlalchemy import select
+
+    from victimcare.extensions import db
+    from victimcare.models import AuditEvent
+
+    client.post("/sign-in", data={"email": "nobody@example.org", "password": "wrong-password"}, headers=headers)
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent.ip_address).order_by(AuditEvent.seq.desc())).first()
+
+
+def test_forwarded_addresses_are_ignored_unless_proxies_are_trusted(app):
+    """By default X-Forwarded-For is anyone's to forge, so the audit trail records the connecting address."""
+    assert app.config["TRUSTED_PROXY_COUNT"] == 0
+    client = app.test_client()
+    assert _audited_address(app, client, **{"X-Forwarded-For": "203.0.113.9"}) == "127.0.0.1"
+
+
+def test_behind_a_trusted_load_balancer_the_audit_trail_records_the_client(app):
+    """With TRUSTED_PROXY_COUNT=1 the address the balancer saw is the one recorded (and rate-limited)."""
+    from victimcare import register_proxy
+
+    original = app.wsgi_app
+    app.config["TRUSTED_PROXY_COUNT"] = 1
+    register_proxy(app)
+    try:
+        client = app.test_client()
+        assert _audited_address(app, client, **{"X-Forwarded-For": "203.0.113.9"}) == "203.0.113.9"
+    finally:
+        app.wsgi_app = original
+        app.config["TRUSTED_PROXY_COUNT"] = 0

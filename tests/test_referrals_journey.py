@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 
 from victimcare.domain.deadlines import first_contact_due
 from victimcare.extensions import db
-from victimcare.models import AuditEvent, Case, Person, Referral, RiskAssessment, RoutingDecision
+from victimcare.models import (
+    AuditEvent,
+    Case,
+    Person,
+    Referral,
+    RiskAssessment,
+    RoutingDecision,
+)
 
 from .factories import make_person
 from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autouse fixture)

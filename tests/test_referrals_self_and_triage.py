@@ -7,7 +7,13 @@ from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, Person, Referral
 
 from .factories import make_person, service
-from .helpers_referrals import WESTMINSTER, date_fields, post, referral_drafts_dir, self_referral_data  # noqa: F401
+from .helpers_referrals import (  # noqa: F401
+    WESTMINSTER,
+    date_fields,
+    post,
+    referral_drafts_dir,
+    self_referral_data,
+)
 
 
 def test_self_referral_needs_no_sign_in_and_has_a_quick_exit(client):

@@ -6,7 +6,14 @@ from sqlalchemy import event, select
 from victimcare.extensions import db
 from victimcare.models import AuditEvent
 
-from .helpers_reports import HACKNEY, LAMBETH, PERIOD, bearer_for, hand_count_fixture, make_case
+from .helpers_reports import (
+    HACKNEY,
+    LAMBETH,
+    PERIOD,
+    bearer_for,
+    hand_count_fixture,
+    make_case,
+)
 
 REPORT_ROUTES = [
     "/reports/",

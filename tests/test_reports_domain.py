@@ -4,7 +4,12 @@ from datetime import date
 import pytest
 
 from victimcare.domain.report_definitions import (
-    NOT_SHOWN_BAND, format_figure, month_keys, parse_filters, parse_group_by, rate_band,
+    NOT_SHOWN_BAND,
+    format_figure,
+    month_keys,
+    parse_filters,
+    parse_group_by,
+    rate_band,
 )
 from victimcare.domain.report_suppression import publish_compliance, rank_rows
 from victimcare.domain.suppression import SECONDARY_SUPPRESSED, SUPPRESSED

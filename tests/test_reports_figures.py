@@ -7,7 +7,15 @@ import pytest
 from victimcare.services import cases as case_service
 from victimcare.services.actors import Actor
 
-from .helpers_reports import FAR_FUTURE, HACKNEY, LAMBETH, PERIOD, bearer_for, hand_count_fixture, make_case
+from .helpers_reports import (
+    FAR_FUTURE,
+    HACKNEY,
+    LAMBETH,
+    PERIOD,
+    bearer_for,
+    hand_count_fixture,
+    make_case,
+)
 
 SUPPRESSED = "fewer than 5"  # a count from 1 to 4
 HIDDEN = "hidden"  # hidden only so that a total cannot give a smaller count away

@@ -2,13 +2,14 @@
 import os
 import secrets
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, flash, g, request, session
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS
+
+from .domain.clock import utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     _ensure_secret_key(app)
+    register_proxy(app)
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -44,6 +46,16 @@ def _ensure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT load balancers, take the client's address and scheme from their X-Forwarded-*
+    headers (so audit events and rate limits see the person, not the balancer). 0 trusts no header."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
 
 def register_templates(app: Flask) -> None:
@@ -137,7 +149,7 @@ def register_request_hooks(app: Flask) -> None:
     def enforce_idle_timeout():
         if request.endpoint == "static" or request.blueprint == "api":
             return
-        now = datetime.now(timezone.utc).timestamp()
+        now = utc_now().timestamp()
         last_seen = session.get("last_seen")
         if current_user.is_authenticated:
             if last_seen and now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
@@ -148,6 +160,15 @@ def register_request_hooks(app: Flask) -> None:
                 return
             session.permanent = True
             session["last_seen"] = now
+
+    @app.after_request
+    def commit_unit_of_work(response):
+        """The request's one commit: what its service calls changed, with their audit events. Error handlers
+        have already rolled back a failed request's work, so this commits only what should stay."""
+        from . import uow
+
+        uow.commit()
+        return response
 
     @app.after_request
     def security_headers(response):

@@ -9,6 +9,7 @@ from .domain.vocab import ROLES, slugs
 from .services import audit, users
 from .services.actors import SYSTEM
 from .services.errors import NotFound, ValidationFailed
+from .uow import unit_of_work
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
@@ -30,7 +31,8 @@ def _fail(message: str, code: int = 2):
 def create_user_command(email, name, role, service_slug, lead, password):
     """Create a user who can sign in."""
     try:
-        user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead)
+        with unit_of_work():
+            user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead)
     except ValidationFailed as error:
         _fail("; ".join(item["message"] for item in error.errors))
     click.echo(f"Created {user.role} {user.email}" + (f" in {service_slug}" if service_slug else ""))
@@ -41,7 +43,8 @@ def create_user_command(email, name, role, service_slug, lead, password):
 def create_token_command(email):
     """Print a new API token for the user on the last line. It is shown once; only its hash is kept."""
     try:
-        row, token = users.create_token(SYSTEM, email)
+        with unit_of_work():
+            row, token = users.create_token(SYSTEM, email)
     except NotFound as error:
         _fail(error.message)
     click.echo(f"Token {row.prefix}… created for {email}. Store it now: it cannot be shown again.")
@@ -52,10 +55,11 @@ def create_token_command(email):
 @click.argument("email_or_token")
 def revoke_token_command(email_or_token):
     """Revoke every token of a user (give an email), or one token (give the token or its first 10 characters)."""
-    if "@" in email_or_token:
-        count = users.revoke_tokens(SYSTEM, email=email_or_token)
-    else:
-        count = users.revoke_tokens(SYSTEM, prefix=email_or_token)
+    with unit_of_work():
+        if "@" in email_or_token:
+            count = users.revoke_tokens(SYSTEM, email=email_or_token)
+        else:
+            count = users.revoke_tokens(SYSTEM, prefix=email_or_token)
     if not count:
         _fail("no active token matched")
     click.echo(f"Revoked {count} token{'s' if count != 1 else ''}.")
@@ -64,8 +68,9 @@ def revoke_token_command(email_or_token):
 @audit_cli.command("verify")
 def verify_command():
     """Walk the hash chain; exit 0 when it is whole, 1 and the first broken event otherwise."""
-    result = audit.verify_chain()
-    audit.store_verification(result)
+    with unit_of_work():
+        result = audit.verify_chain()
+        audit.store_verification(result)
     click.echo(result.message)
     sys.exit(0 if result.ok else 1)
 
@@ -76,7 +81,7 @@ def seed_demo_command(referrals):
     """Load fictional demo data: one user per role, an advocate per service, and referrals. Runs once."""
     if not current_app.config.get("SEED_DEMO_ALLOWED"):
         _fail("seed-demo refuses to run in the production configuration")
-    from .services.demo import seed_demo
+    from .demo import seed_demo
 
     created = seed_demo(referral_count=referrals)
     if created is None:

@@ -106,13 +106,13 @@ _hash_cache: dict[str, str] = {}
 
 @pytest.fixture
 def demo(app, monkeypatch):
-    """The demo data (victimcare.services.demo) with 20 referrals; returns its password.
+    """The demo data (victimcare.demo) with 20 referrals; returns its password.
 
     Seeding hashes one password per demo user; argon2 takes a quarter of a second each time by design, so the same
     password's hash is computed once per session and reused (the hashes still verify in the real sign-in).
     """
+    from victimcare.demo import DEMO_PASSWORD, seed_demo
     from victimcare.services import users as user_service
-    from victimcare.services.demo import DEMO_PASSWORD, seed_demo
 
     real_hash = user_service.hash_password
 

@@ -4,7 +4,7 @@ The crawler follows links rather than a fixed list, so pages added later are che
 """
 import pytest
 
-from victimcare.services.demo import DEMO_DOMAIN
+from victimcare.demo import DEMO_DOMAIN
 
 from ..factories import TEST_PASSWORD, make_user
 from .helpers import assert_accessible, crawl, navigation_paths, sign_in

@@ -1,7 +1,7 @@
 """Each role's first steps in a real browser, and the sign-in lockout as a person meets it."""
 import pytest
 
-from victimcare.services.demo import DEMO_DOMAIN
+from victimcare.demo import DEMO_DOMAIN
 
 from ..factories import TEST_PASSWORD, make_referral_with_case
 from .helpers import shoot, sign_in

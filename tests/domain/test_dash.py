@@ -4,7 +4,12 @@ from datetime import date
 
 import pytest
 
-from victimcare.domain.dash import DashThresholds, assess_dash, count_yes, load_dash_questions
+from victimcare.domain.dash import (
+    DashThresholds,
+    assess_dash,
+    count_yes,
+    load_dash_questions,
+)
 
 TODAY = date(2026, 11, 26)
 

@@ -3,7 +3,12 @@ import itertools
 
 import pytest
 
-from victimcare.domain.case_lifecycle import IllegalTransition, allowed_targets, check_transition, required_details
+from victimcare.domain.case_lifecycle import (
+    IllegalTransition,
+    allowed_targets,
+    check_transition,
+    required_details,
+)
 from victimcare.domain.vocab import CASE_STATUSES, slugs
 
 STATUSES = slugs(CASE_STATUSES)

@@ -4,7 +4,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from victimcare.domain.suppression import (
-    SECONDARY_SUPPRESSED, SUPPRESSED, is_small, is_suppressed, rate, suppress_counts, suppress_value,
+    SECONDARY_SUPPRESSED,
+    SUPPRESSED,
+    is_small,
+    is_suppressed,
+    rate,
+    suppress_counts,
+    suppress_value,
 )
 
 S = SUPPRESSED  # "fewer than 5": the cell holds 1 to 4

@@ -6,13 +6,13 @@ has changed since, the write is refused with 409 (writes without If-Match are ac
 import json
 from datetime import datetime
 
-from flask import abort, g, request, url_for
+from flask import abort, request, url_for
 
-from ..domain.access import has_permission
 from ..domain.vocab import CASE_STATUSES, slugs
 from ..services import cases as case_service
 from ..services import queues
-from ..services.errors import PermissionDenied, ValidationFailed
+from ..services.actors import require
+from ..services.errors import ValidationFailed
 from ..web import current_actor
 from . import bp
 
@@ -21,9 +21,7 @@ MAX_PER_PAGE = 100
 
 def _require(permission: str):
     actor = current_actor()
-    if not has_permission(actor.principal, permission):
-        g.denied_permission = permission
-        raise PermissionDenied("Your role cannot work on cases")
+    require(actor, permission, "Your role cannot work on cases")
     return actor
 
 

@@ -1,11 +1,16 @@
 """API v1: oversight reports, for the Commissioner role. The same service call, filters and suppression as the
 report pages, so a figure hidden on screen is hidden here too."""
-from flask import g, request
+from flask import request
 
-from ..domain.access import has_permission
-from ..domain.report_definitions import COMPLIANCE_MEASURES, LEVELS, SUPPRESSION_NOTE, parse_group_by
+from ..domain.report_definitions import (
+    COMPLIANCE_MEASURES,
+    LEVELS,
+    SUPPRESSION_NOTE,
+    parse_group_by,
+)
 from ..services import reports
-from ..services.errors import PermissionDenied, ValidationFailed
+from ..services.actors import require
+from ..services.errors import ValidationFailed
 from ..web import current_actor
 from . import bp
 
@@ -29,9 +34,7 @@ def code_compliance():
     """Rows of figures per group; counts 1-4 are "fewer than 5", counts hidden only so that a total cannot give
     one away are "hidden", withheld rates and medians are null."""
     actor = current_actor()
-    if not has_permission(actor.principal, "report.view"):
-        g.denied_permission = "report.view"
-        raise PermissionDenied("Only the Commissioner's office can run oversight reports")
+    require(actor, "report.view", "Only the Commissioner's office can run oversight reports")
     options, filters, errors = reports.read_filters(actor, request.args)
     group_by, group_errors = parse_group_by(request.args.get("group_by"), "service", API_GROUP_BYS)
     if errors or group_errors:

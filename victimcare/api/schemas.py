@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from ..domain.clock import utc_now
 from ..domain.deadlines import covered_years, london_date
 from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ..extensions import db
@@ -40,11 +41,6 @@ _PHONE = re.compile(r"\+?[0-9 ()-]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CRIME_REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9/-]{2,31}")
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
-
-
-def utc_now() -> datetime:
-    """The current time; one function so tests can move the clock."""
-    return datetime.now(timezone.utc)
 
 
 def _describe(value) -> str:

@@ -1,9 +1,18 @@
 """The audit area (HTML pages): admins search and export the trail, a service lead reads a case's access log,
 the Commissioner sees monthly counts and the chain's verification."""
-from datetime import datetime, timezone
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
+from ..domain.clock import utc_now
 from ..services import audit_queries
 from ..web import current_actor, permission_required
 from .forms import EventSearchForm
@@ -41,7 +50,7 @@ def events_csv():
         return render_template("audit/events.html", form=form, events=None, filters=None), 400
     filters = form.filters()
     up_to_seq = audit_queries.start_export(current_actor(), filters)
-    filename = f"audit-events-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.csv"
+    filename = f"audit-events-{utc_now():%Y%m%d-%H%M%S}.csv"
     return Response(
         stream_with_context(audit_queries.export_rows(filters, up_to_seq)),
         mimetype="text/csv",

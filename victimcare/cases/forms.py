@@ -8,16 +8,38 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..domain.vocab import (
-    CLOSURE_REASONS, CONTACT_METHODS, CONTACT_OUTCOMES, DECLINE_REASONS_OFFERED, OUTCOME_ANSWERS, SERVICES,
-    TRANSFER_REASONS, VICTIMS_CODE_NEEDS,
+    CLOSURE_REASONS,
+    COMPLAINT_AGENCIES,
+    CONTACT_METHODS,
+    CONTACT_OUTCOMES,
+    DECLINE_REASONS_OFFERED,
+    OUTCOME_ANSWERS,
+    SERVICES,
+    TRANSFER_REASONS,
+    VICTIMS_CODE_NEEDS,
+    VICTIMS_CODE_RIGHTS,
 )
-from ..domain.vocab import COMPLAINT_AGENCIES, VICTIMS_CODE_RIGHTS
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 DATE_FORMAT = "%d %m %Y"

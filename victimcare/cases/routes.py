@@ -3,11 +3,19 @@
 Routes stay thin: every read and change goes through services/cases.py and services/queues.py.
 """
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
+from ..domain.clock import LONDON
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
 from ..domain.service_steps import process_stopped, steps_for
@@ -16,19 +24,31 @@ from ..extensions import db
 from ..models import Borough
 from ..services import cases as case_service
 from ..services import queues
-from ..services.errors import Conflict, ValidationFailed
+from ..services.errors import Conflict, NotFound, ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
-from flask import Blueprint
 from .forms import (
-    FILTER_STATUS_CHOICES, AssignForm, ClosureRequestForm, ClosureReviewForm, ComplaintForm, ConfirmForm, ContactForm,
-    DashReassessmentForm, DeclineForm, NeedsForm, NoteForm, ReasonForm, SafeguardingLeadForm, StepForm, TaskForm,
+    FILTER_STATUS_CHOICES,
+    AssignForm,
+    ClosureRequestForm,
+    ClosureReviewForm,
+    ComplaintForm,
+    ConfirmForm,
+    ContactForm,
+    DashReassessmentForm,
+    DeclineForm,
+    NeedsForm,
+    NoteForm,
+    ReasonForm,
+    SafeguardingLeadForm,
+    StepForm,
+    TaskForm,
     TransferForm,
 )
 
 bp = Blueprint("cases", __name__)
 
-LONDON = ZoneInfo("Europe/London")
+
 PRIORITY_CHOICES = [("high", "High"), ("normal", "Normal")]
 
 
@@ -289,8 +309,7 @@ def dash_reassessment(case_id):
             return response
     case = case_service.get_case(actor, case_id)
     if case.service.slug != "domestic-abuse":
-        g.denied_object_type, g.denied_object_id = "case", str(case_id)  # the refusal is audited like any other
-        abort(404)
+        raise NotFound("Case not found", object_type="case", object_id=case_id)  # audited like any refusal
     return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  partial="cases/_form_dash.html", action_title="Reassess DASH risk",
                  action_url=url_for("cases.dash_reassessment", case_id=case_id))
@@ -340,8 +359,7 @@ def complaint(case_id):
     actor = current_actor()
     case = case_service.get_case(actor, case_id)
     if case.service.slug != "victims-commissioner":
-        g.denied_object_type, g.denied_object_id = "case", str(case_id)  # the refusal is audited like any other
-        abort(404)
+        raise NotFound("Case not found", object_type="case", object_id=case_id)  # audited like any refusal
     form = ComplaintForm()
     if form.validate_on_submit():
         response = _save_case_form(

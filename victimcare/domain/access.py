@@ -7,19 +7,15 @@ never case content.
 from dataclasses import dataclass
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "person.view"}),
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search"}),
     "advocate": frozenset({"case.view", "case.work", "referral.view"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export"}),
 }
-
-# What each role's home page is for; used to send people to the right place after sign-in.
-ROLE_HOME = {
-    "caseworker": "main.home",
-    "advocate": "main.home",
-    "commissioner": "main.home",
-    "admin": "main.home",
-}
+# Anyone, signed in or not, may refer themselves through the public form.
+PUBLIC_PERMISSIONS = frozenset({"referral.self-refer"})
+# The system actor (CLI commands, scheduled jobs) is run by whoever runs the server, who holds the database.
+ROLE_PERMISSIONS["system"] = frozenset().union(*ROLE_PERMISSIONS.values(), PUBLIC_PERMISSIONS)
 
 
 @dataclass(frozen=True)
@@ -33,7 +29,22 @@ class Principal:
 
 
 def has_permission(principal: Principal, permission: str) -> bool:
-    return permission in ROLE_PERMISSIONS.get(principal.role or "", frozenset())
+    if principal.role is None:
+        return permission in PUBLIC_PERMISSIONS
+    return permission in ROLE_PERMISSIONS.get(principal.role, frozenset())
+
+
+def referral_permission(principal: Principal, source: str) -> str:
+    """The permission a referral from this source needs: the public may refer themselves; staff who refer on
+    anyone's behalf (a self-referral typed in for a victim included) need referral.create."""
+    if source == "self-referral" and principal.role is None:
+        return "referral.self-refer"
+    return "referral.create"
+
+
+def may_change_routing(principal: Principal) -> bool:
+    """Caseworkers add and remove routes (with a reason); the page offers the forms only to them."""
+    return has_permission(principal, "referral.triage")
 
 
 def can_see_service_record(principal: Principal, service_id: int | None) -> bool:

@@ -10,7 +10,13 @@ Declined and transferred are final: the receiving service works a transferred ca
 Closing needs a lead's approval, which the app enforces; this module only checks the transition itself.
 """
 from .vocab import (
-    CASE_STATUS_LABELS, CLOSURE_REASONS, DECLINE_REASONS_OFFERED, SERVICE_LABELS, TRANSFER_REASONS, Vocabulary, slugs,
+    CASE_STATUS_LABELS,
+    CLOSURE_REASONS,
+    DECLINE_REASONS_OFFERED,
+    SERVICE_LABELS,
+    TRANSFER_REASONS,
+    Vocabulary,
+    slugs,
 )
 
 # current status -> statuses it may move to, in the order a person would expect to see them offered.

@@ -7,10 +7,10 @@ constants, so the app can load them per service.
 """
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
-from .deadlines import london_date
+from .clock import london_today
 
 QUESTION_COUNT = 24
 DEFAULT_QUESTIONS_PATH = Path(__file__).parent / "data" / "dash_questions.json"
@@ -140,7 +140,7 @@ def assess_dash(
     if incidents_last_12_months is not None and incidents_last_12_months < 0:
         raise ValueError(f"The number of incidents cannot be negative (got {incidents_last_12_months}).")
     if assessed_on is None:
-        assessed_on = london_date(datetime.now(timezone.utc))
+        assessed_on = london_today()
 
     scored = actuarial_level(yes_count, thresholds)
     level = "high" if professional_judgement else scored

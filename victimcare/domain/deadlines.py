@@ -10,25 +10,18 @@ raise ``HolidayDataUnavailable`` rather than silently treating every weekday as 
 (or pass your own ``holidays``) when that happens.
 """
 from collections.abc import Collection
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
-LONDON = ZoneInfo("Europe/London")
+from .clock import LONDON, london_date  # noqa: F401  (callers count deadlines on the London calendar)
+
 DEFAULT_DIVISION = BankHolidays.ENGLAND_AND_WALES
 
 
 class HolidayDataUnavailable(LookupError):
     """The bundled bank holiday data does not cover the year a calculation needs."""
-
-
-def london_date(dt: datetime) -> date:
-    """The Europe/London calendar date of a moment; a naive datetime is taken to be UTC."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(LONDON).date()
 
 
 @lru_cache(maxsize=None)

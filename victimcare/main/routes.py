@@ -2,7 +2,11 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain.report_definitions import COMPLIANCE_COLUMNS, MEASURES_BY_KEY, format_figure
+from ..domain.report_definitions import (
+    COMPLIANCE_COLUMNS,
+    MEASURES_BY_KEY,
+    format_figure,
+)
 from ..services import queues, reports, users
 from ..web import current_actor
 

@@ -3,6 +3,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 
+from ..domain.clock import utc_now
+
 
 class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC and always returned timezone-aware.
@@ -18,7 +20,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use datetime.now(timezone.utc)")
+            raise ValueError("naive datetime given to a UTC column; use utc_now()")
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -31,4 +33,4 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return utc_now()

@@ -23,9 +23,17 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..domain import vocab
+from ..domain.clock import london_today
 from ..domain.dash import ANSWERS
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
@@ -80,7 +88,7 @@ def _date_field(label, description="", required=True, message="Enter a date"):
 
 
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > london_today():
         raise ValidationError("The date must be today or in the past")
 
 

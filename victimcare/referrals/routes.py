@@ -3,11 +3,12 @@
 The journey's answers live in a server-side draft (see drafts.py) between pages; nothing is written to the
 database until the caseworker submits on the check-your-answers page.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..domain.clock import utc_now
 from ..domain.dash import assess_dash, load_dash_questions
 from ..extensions import limiter
 from ..services import people
@@ -448,4 +449,4 @@ def self_referral_sent():
     if reference is None:
         return redirect(url_for("referrals.self_referral"))
     return render_template("referrals/self_referral_sent.html", reference=reference,
-                           sent_at=datetime.now(timezone.utc))
+                           sent_at=utc_now())

@@ -2,13 +2,19 @@
 
 No Flask request handling here: plain functions over the draft dict, so the routes stay thin.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import url_for
 from markupsafe import Markup, escape
 
 from ..domain import vocab
-from ..services.referrals import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
+from ..domain.clock import utc_now
+from ..services.referrals import (
+    DashAnswers,
+    ReferralInput,
+    TriageCompletion,
+    VictimDetails,
+)
 from .forms import CONTACT_PERMISSIONS, DASH_ANSWER_LABELS, OFFENCE_FLAGS
 
 ABOUT_FIELDS = ("sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation",
@@ -204,7 +210,7 @@ def referral_input(draft: dict) -> ReferralInput:
         rj_requested=c["rj_requested"] == "yes",
         rj_consent=c["rj_requested"] == "yes" and c["rj_consent"] == "yes",
         dash=dash,
-        received_at=datetime.now(timezone.utc),
+        received_at=utc_now(),
     )
 
 
@@ -270,6 +276,6 @@ def self_referral_input(form) -> ReferralInput:
         consent_referral=True,
         consent_given_by="The victim, online",
         consent_method="online",
-        received_at=datetime.now(timezone.utc),
+        received_at=utc_now(),
         needs_triage=True,
     )

@@ -2,8 +2,19 @@
 from flask import Blueprint, Response, render_template, request
 
 from ..domain.report_definitions import (
-    BREAKDOWN_REPORTS, COMPLIANCE_COLUMNS, GROUP_BYS, LEVELS, LOTTERY_COLUMNS, MEASURES_BY_KEY, NOT_SHOWN_BAND, RATE_BANDS,
-    SUPPRESSION_NOTE, bcu_label, format_figure, format_rate, parse_group_by,
+    BREAKDOWN_REPORTS,
+    COMPLIANCE_COLUMNS,
+    GROUP_BYS,
+    LEVELS,
+    LOTTERY_COLUMNS,
+    MEASURES_BY_KEY,
+    NOT_SHOWN_BAND,
+    RATE_BANDS,
+    SUPPRESSION_NOTE,
+    bcu_label,
+    format_figure,
+    format_rate,
+    parse_group_by,
 )
 from ..services import reports
 from ..services.errors import ValidationFailed

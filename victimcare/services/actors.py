@@ -1,7 +1,7 @@
 """Who is acting: a signed-in user, a user through an API token, the public, or the system (CLI)."""
 from dataclasses import dataclass
 
-from ..domain.access import Principal
+from ..domain.access import Principal, has_permission
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,11 @@ class Actor:
 
 PUBLIC = Actor(user_id=None, role=None, label="public")
 SYSTEM = Actor(user_id=None, role="system", label="system")
+
+
+def require(actor: Actor, permission: str, message: str = "You do not have permission to do this") -> None:
+    """Refuse (403, audited with the permission's name) unless the actor's role holds the permission."""
+    from .errors import Forbidden
+
+    if not has_permission(actor.principal, permission):
+        raise Forbidden(message, permission=permission)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select, update
 
+from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import AuditChainHead, AuditEvent, AuditVerification
 from .actors import Actor
@@ -112,7 +113,7 @@ def record(
     ).one()
     content = {
         "seq": seq,
-        "occurred_at": datetime.now(timezone.utc),
+        "occurred_at": utc_now(),
         "actor_user_id": actor.user_id,
         "actor_role": actor.role,
         "actor_token_id": actor.token_id,
@@ -132,13 +133,6 @@ def record(
     session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=digest))
     session.flush([event])
     return event
-
-
-def record_committed(actor: Actor, action: str, object_type=None, object_id=None, **kwargs) -> None:
-    """Record an event that stands alone (a denied attempt, a failed sign-in) in its own transaction."""
-    db.session.rollback()
-    record(actor, action, object_type, object_id, **kwargs)
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -206,5 +200,5 @@ def store_verification(result: VerificationResult) -> AuditVerification:
         message=result.message,
     )
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row

@@ -9,20 +9,18 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from flask import g, has_request_context
 from sqlalchemy import and_, func, or_, select
 
-from ..domain.access import can_see_service_record, has_permission
+from ..domain.access import can_see_service_record
+from ..domain.clock import LONDON, utc_now
 from ..extensions import db
 from ..models import AuditEvent, AuditVerification, Case, Service, User
 from . import audit
-from .actors import Actor
-from .errors import NotFound, PermissionDenied
+from .actors import Actor, require
+from .errors import NotFound
 from .pagination import Page, paginate
 
-LONDON = ZoneInfo("Europe/London")
 EXPORT_BATCH_SIZE = 2000
 MAX_PAGE = 1_000_000  # beyond any real trail; keeps a crafted ?page= from overflowing the OFFSET
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a bigger number in a URL is simply not found
@@ -167,28 +165,21 @@ def changed_field_names(changes) -> list[str]:
     return []
 
 
-def _require(actor: Actor, permission: str, message: str) -> None:
-    if not has_permission(actor.principal, permission):
-        raise PermissionDenied(message)
-
-
 def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: int = 50) -> Page:
     """A page of events matching the filters, newest first. Records one "list" event for the page."""
-    _require(actor, "audit.view", "You do not have permission to read the audit trail")
+    require(actor, "audit.view", "You do not have permission to read the audit trail")
     result = _event_page(_events_query(filters), page, per_page)
     audit.record(actor, "list", "audit_events", None,
                  changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items)})
-    db.session.commit()
     return result
 
 
 def start_export(actor: Actor, filters: EventFilters) -> int:
     """Record and commit the export before any row leaves; returns the last seq the export includes."""
-    _require(actor, "audit.export", "You do not have permission to export the audit trail")
+    require(actor, "audit.export", "You do not have permission to export the audit trail")
     event = audit.record(actor, "export", "audit_events", None,
                          changes={"filters": filters.as_audit_detail(), "format": "csv"})
     up_to_seq = event.seq
-    db.session.commit()
     return up_to_seq
 
 
@@ -239,7 +230,6 @@ def export_rows(filters: EventFilters, up_to_seq: int):
             ])
         below = rows[-1].seq
         yield flush()
-    db.session.rollback()  # end the read transaction; nothing was changed
 
 
 def _is_service_lead_for(actor: Actor, service_id: int) -> bool:
@@ -262,9 +252,7 @@ def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 5
     """
     case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
     if case is None or not _is_service_lead_for(actor, case.service_id):
-        if has_request_context():
-            g.denied_object_type, g.denied_object_id = "case", str(case_id)
-        raise NotFound("Case not found")
+        raise NotFound("Case not found", object_type="case", object_id=case_id)
     query = (
         select(*_event_columns())
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
@@ -279,7 +267,6 @@ def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 5
     heading = CaseHeading(case.id, case.referral.reference, case.service.name)
     audit.record(actor, "view", "case_access_log", case.id, referral_id=case.referral_id, case_id=case.id,
                  service_id=case.service_id, changes={"page": result.page})
-    db.session.commit()
     return heading, result
 
 
@@ -327,8 +314,8 @@ def _months_ago_start(months: int, today: date) -> date:
 def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None = None) -> AuditSummary:
     """Counts of events per month by action and by service, and the latest chain verification. Aggregates
     only: no names, no object ids, no free text. Recorded as a report run."""
-    _require(actor, "audit.summary", "You do not have permission to see the audit summary")
-    since = _months_ago_start(months, today or datetime.now(timezone.utc).date())
+    require(actor, "audit.summary", "You do not have permission to see the audit summary")
+    since = _months_ago_start(months, today or utc_now().date())
     start = datetime.combine(since, time.min, timezone.utc)
     month = _month_of(AuditEvent.occurred_at).label("month")
     by_action = db.session.execute(
@@ -353,7 +340,6 @@ def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None
         .limit(1)
     ).first()
     audit.record(actor, "report-run", "audit_summary", None, changes={"since": since.isoformat()})
-    db.session.commit()
     return AuditSummary(
         since=since,
         by_action=[MonthlyCount(m, action, count) for m, action, count in by_action],
@@ -364,12 +350,10 @@ def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None
 
 def verify_now(actor: Actor) -> audit.VerificationResult:
     """Walk the chain now, keep the result for the summary page, and record who asked for it."""
-    _require(actor, "audit.summary", "You do not have permission to verify the audit trail")
-    db.session.rollback()  # the walk reads committed rows only
+    require(actor, "audit.summary", "You do not have permission to verify the audit trail")
     result = audit.verify_chain()
     audit.store_verification(result)
     audit.record(actor, "audit-verified", "audit_chain", None, changes={
         "ok": result.ok, "events_checked": result.events_checked, "first_broken_seq": result.first_broken_seq,
     })
-    db.session.commit()
     return result

@@ -8,32 +8,62 @@ silently overwriting. The version check runs twice: in Python against the form's
 passed the first check still cannot both win.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.access import can_see_service_record, has_permission
-from ..domain.dash import assess_dash
-from ..domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
+from ..domain.access import can_see_service_record
+from ..domain.case_lifecycle import (
+    IllegalTransition,
+    MissingDetail,
+    allowed_targets,
+    check_transition,
+)
+from ..domain.clock import london_today, utc_now
 from ..domain.complaints import response_due
+from ..domain.dash import assess_dash
 from ..domain.deadlines import (
-    HolidayDataUnavailable, covered_years, first_contact_due, london_date, working_days_between,
+    HolidayDataUnavailable,
+    covered_years,
+    first_contact_due,
+    london_date,
+    working_days_between,
 )
 from ..domain.service_steps import StepRefused, check_step, steps_for
 from ..domain.vocab import (
-    CASE_STATUSES, COMPLAINT_AGENCIES, CONTACT_METHODS, CONTACT_OUTCOMES, DECLINE_REASONS, OUTCOME_ANSWERS,
-    OUTCOME_QUESTIONS, SERVICES, TRANSFER_REASONS, VICTIMS_CODE_NEEDS, VICTIMS_CODE_RIGHTS, label, slugs,
+    CASE_STATUSES,
+    COMPLAINT_AGENCIES,
+    CONTACT_METHODS,
+    CONTACT_OUTCOMES,
+    DECLINE_REASONS,
+    OUTCOME_ANSWERS,
+    OUTCOME_QUESTIONS,
+    SERVICES,
+    TRANSFER_REASONS,
+    VICTIMS_CODE_NEEDS,
+    VICTIMS_CODE_RIGHTS,
+    label,
+    slugs,
 )
 from ..extensions import db
 from ..models import (
-    AuditEvent, Borough, Case, CaseMilestone, CaseNote, ContactAttempt, RiskAssessment, Service, Task, User,
+    AuditEvent,
+    Borough,
+    Case,
+    CaseMilestone,
+    CaseNote,
+    ContactAttempt,
+    RiskAssessment,
+    Service,
+    Task,
+    User,
 )
 from ..models.types import utcnow
 from . import audit
-from .actors import Actor
-from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from .actors import Actor, require
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 STALE_MESSAGE = (
     "Someone else changed this case after you opened it. Nothing of yours was saved; "
@@ -63,11 +93,8 @@ def _load_case(actor: Actor, case_id: int, permission: str) -> Case:
     # An id no integer column can hold is simply not found (a driver would otherwise fail on it).
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
     if case is None or not can_see_service_record(actor.principal, case.service_id):
-        if has_request_context():
-            g.denied_object_type, g.denied_object_id = "case", str(case_id)
-        raise NotFound("Case not found")
-    if not has_permission(actor.principal, permission):
-        raise PermissionDenied("You do not have permission to do this")
+        raise NotFound("Case not found", object_type="case", object_id=case_id)
+    require(actor, permission, "You do not have permission to do this")
     return case
 
 
@@ -82,10 +109,8 @@ def _save_case(case: Case, expected_version: int | None) -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(Case, case.id)
-        raise StaleCase(STALE_MESSAGE, current_version=current.version if current else None,
-                        your_version=expected_version) from None
+        # The session must be rolled back before it is used again: the boundary that catches this does so.
+        raise StaleCase(STALE_MESSAGE, your_version=expected_version) from None
 
 
 def _audit_case(actor: Actor, action: str, object_type: str, object_id, case: Case, changes: dict) -> None:
@@ -108,7 +133,6 @@ def _service_advocate(case: Case, user_id: int | None, field_name: str) -> User 
 def get_case(actor: Actor, case_id: int) -> Case:
     case = _load_case(actor, case_id, "case.view")
     audit.record(actor, "view", "case", case.id, referral_id=case.referral_id, case_id=case.id, service_id=case.service_id)
-    db.session.commit()
     return case
 
 
@@ -156,7 +180,7 @@ def identity(case: Case) -> CaseIdentity:
     return CaseIdentity(
         case=case,
         name=person.full_name if person else "Name not recorded",
-        age=age_on(person.date_of_birth, london_date(datetime.now(timezone.utc))) if person else None,
+        age=age_on(person.date_of_birth, london_today()) if person else None,
         borough=borough.name if borough else None,
         reference=referral.reference,
         risk_level=referral.dash_level,
@@ -340,7 +364,7 @@ def record_contact(
         errors.append({"field": "at", "message": "Enter the date and time of the contact, with a time zone"})
     elif at < case.received_at:
         errors.append({"field": "at", "message": "The contact cannot be before the referral was received"})
-    elif at > datetime.now(timezone.utc):
+    elif at > utc_now():
         errors.append({"field": "at", "message": "The contact cannot be in the future"})
     if errors:
         raise ValidationFailed(errors=errors)
@@ -356,7 +380,6 @@ def record_contact(
         changes["first_contact_in_time"] = case.first_contact_in_time
     _save_case(case, expected_version)
     _audit_case(actor, "create", "contact_attempt", attempt.id, case, changes)
-    db.session.commit()
     return attempt
 
 
@@ -371,7 +394,6 @@ def add_note(actor: Actor, case_id: int, body: str, sensitive: bool = False,
     db.session.add(note)
     _save_case(case, expected_version)
     _audit_case(actor, "create", "case_note", note.id, case, {"sensitive": note.sensitive})
-    db.session.commit()
     return note
 
 
@@ -387,7 +409,6 @@ def add_task(actor: Actor, case_id: int, title: str, due_on: date | None = None,
     db.session.add(task)
     _save_case(case, expected_version)
     _audit_case(actor, "create", "task", task.id, case, {"due_on": due_on, "assigned_to_id": assigned_to_id})
-    db.session.commit()
     return task
 
 
@@ -402,7 +423,6 @@ def complete_task(actor: Actor, case_id: int, task_id: int, expected_version: in
     task.done_at = utcnow()
     _save_case(case, expected_version)
     _audit_case(actor, "update", "task", task.id, case, {"done": True})
-    db.session.commit()
     return task
 
 
@@ -410,7 +430,7 @@ def assign_case(actor: Actor, case_id: int, assignee_id: int | None, expected_ve
     """A service lead gives the case to an advocate of the same service (or to nobody)."""
     case = _load_case(actor, case_id, "case.work")
     if not actor.is_lead:
-        raise PermissionDenied("Only a service lead can assign cases")
+        raise Forbidden("Only a service lead can assign cases")
     _check_version(case, expected_version)
     assignee = _service_advocate(case, assignee_id, "assignee")
     before = case.assigned_to_id
@@ -421,7 +441,6 @@ def assign_case(actor: Actor, case_id: int, assignee_id: int | None, expected_ve
     _audit_case(actor, "update", "case", case.id, case, {"assigned_to": {
         "before": before, "after": case.assigned_to_id, "before_name": before_name,
         "after_name": assignee.name if assignee else None}})
-    db.session.commit()
     return case
 
 
@@ -438,7 +457,7 @@ def record_step(actor: Actor, case_id: int, step: str, occurred_on: date | None,
         errors.append({"field": "step", "message": str(refused)})
     if occurred_on is None:
         errors.append({"field": "occurred_on", "message": "Enter the date of the step"})
-    elif occurred_on > london_date(datetime.now(timezone.utc)):
+    elif occurred_on > london_today():
         errors.append({"field": "occurred_on", "message": "The date cannot be in the future"})
     if errors:
         raise ValidationFailed(errors=errors)
@@ -448,7 +467,6 @@ def record_step(actor: Actor, case_id: int, step: str, occurred_on: date | None,
     _save_case(case, expected_version)
     _audit_case(actor, "create", "case_milestone", milestone.id, case,
                 {"step": step, "step_label": label(steps_for(case.service.slug), step), "occurred_on": occurred_on})
-    db.session.commit()
     return milestone
 
 
@@ -469,7 +487,6 @@ def save_needs(actor: Actor, case_id: int, needs: list[str], support_plan: str |
     if plan_changed:
         changes["support_plan"] = {"changed": True}  # free text stays out of the audit trail
     _audit_case(actor, "update", "case", case.id, case, changes)
-    db.session.commit()
     return case
 
 
@@ -485,7 +502,7 @@ def reassess_dash(actor: Actor, case_id: int, yes_count: int, professional_judge
     _check_version(case, expected_version)
     if case.service.slug != "domestic-abuse":
         raise ValidationFailed(errors=[{"field": "yes_count", "message": "Only domestic-abuse cases have DASH assessments"}])
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     try:
         result = assess_dash(
             yes_count, professional_judgement=professional_judgement,
@@ -513,7 +530,6 @@ def reassess_dash(actor: Actor, case_id: int, yes_count: int, professional_judge
     changes = {"dash_level": result.level, "yes_count": result.yes_count, "marac": result.marac}
     changes.update(audit.describe_changes(before, {"priority": case.priority, "marac": case.marac}))
     _audit_case(actor, "create", "risk_assessment", assessment.id, case, changes)
-    db.session.commit()
     return assessment
 
 
@@ -539,12 +555,7 @@ def set_safeguarding_lead(actor: Actor, case_id: int, name: str, expected_versio
     case.safeguarding_lead = name
     _save_case(case, expected_version)
     _audit_case(actor, "update", "case", case.id, case, {"safeguarding_lead": {"before": before, "after": name}})
-    db.session.commit()
     return case
-
-
-def london_today() -> date:
-    return london_date(datetime.now(timezone.utc))
 
 
 def record_complaint(actor: Actor, case_id: int, *, agency: str | None, code_right: str | None,
@@ -598,7 +609,6 @@ def record_complaint(actor: Actor, case_id: int, *, agency: str | None, code_rig
         return case  # saved as it was: no new version, nothing to audit
     _save_case(case, expected_version)
     _audit_case(actor, "update", "case", case.id, case, changes)
-    db.session.commit()
     return case
 
 
@@ -690,7 +700,6 @@ def transition(
     if note is not None:
         changes["note_id"] = note.id
     _audit_case(actor, "transition", "case", case.id, case, changes)
-    db.session.commit()
     return case
 
 
@@ -701,7 +710,7 @@ def _open_transferred_case(actor: Actor, case: Case, target_service: str, reason
     if service.id == case.service_id:
         raise ValidationFailed(errors=[{"field": "target_service",
                                         "message": "Choose a different service from this one"}])
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     days = service.first_contact_days_enhanced if case.enhanced else service.first_contact_days_standard
     new_case = Case(
         referral_id=case.referral_id, service_id=service.id, status="new", priority=case.priority,
@@ -734,7 +743,6 @@ def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: di
     _audit_case(actor, "transition", "case", case.id, case, {
         "closure": "requested", "closure_reason": closure_reason,
         "outcomes": {q: getattr(case, c) for q, c in OUTCOME_COLUMNS.items()}})
-    db.session.commit()
     return case
 
 
@@ -753,7 +761,7 @@ def may_approve_closure(actor: Actor, case: Case) -> bool:
 def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | None) -> Case:
     case = _load_case(actor, case_id, "case.work")
     if not actor.is_lead:
-        raise PermissionDenied("Only a service lead can approve or send back a closure")
+        raise Forbidden("Only a service lead can approve or send back a closure")
     _check_version(case, expected_version)
     if not closure_pending(case):
         raise Conflict("No closure is waiting for approval on this case.")
@@ -763,7 +771,7 @@ def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | No
 def approve_closure(actor: Actor, case_id: int, expected_version: int | None = None) -> Case:
     case = _load_pending_closure(actor, case_id, expected_version)
     if not may_approve_closure(actor, case):
-        raise PermissionDenied("You asked to close this case, so another lead must approve it.")
+        raise Forbidden("You asked to close this case, so another lead must approve it.")
     try:
         check_transition(case.status, "closed", closure_reason=case.closure_reason)
     except IllegalTransition as illegal:
@@ -774,7 +782,6 @@ def approve_closure(actor: Actor, case_id: int, expected_version: int | None = N
     _save_case(case, expected_version)
     _audit_case(actor, "transition", "case", case.id, case,
                 {"closure": "approved", "status": {"before": before, "after": "closed"}})
-    db.session.commit()
     return case
 
 
@@ -789,7 +796,6 @@ def send_back_closure(actor: Actor, case_id: int, comment: str, expected_version
         setattr(case, column, None)
     _save_case(case, expected_version)
     _audit_case(actor, "transition", "case", case.id, case, {"closure": "sent-back", "note_id": note.id})
-    db.session.commit()
     return case
 
 

@@ -1,4 +1,8 @@
-"""Errors the service layer raises; the web layer turns them into 403, 404, 409 and 422 responses."""
+"""Errors the service layer raises; the web layer turns them into 403, 404, 409 and 422 responses.
+
+A refusal (Forbidden, NotFound) carries what was refused: the kind of record and its id, or the permission the
+actor lacked. The error handlers audit the refusal from these, so nothing is passed around on ``g``.
+"""
 
 
 class ServiceError(Exception):
@@ -10,13 +14,24 @@ class ServiceError(Exception):
         self.details = details
 
 
-class PermissionDenied(ServiceError):
+class Refusal(ServiceError):
+    """The actor may not have what they asked for. Audited as a permission-denied event."""
+
+    def __init__(self, message: str = "", *, object_type: str | None = None, object_id=None,
+                 permission: str | None = None, **details):
+        super().__init__(message, **details)
+        self.object_type = object_type
+        self.object_id = None if object_id is None else str(object_id)
+        self.permission = permission
+
+
+class Forbidden(Refusal):
     """The actor is known but may not do this: 403."""
 
     status_code = 403
 
 
-class NotFound(ServiceError):
+class NotFound(Refusal):
     """The record does not exist, or the actor may not know that it does: 404."""
 
     status_code = 404

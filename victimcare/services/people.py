@@ -12,12 +12,11 @@ from difflib import SequenceMatcher
 
 from sqlalchemy import func, or_, select
 
-from ..domain.access import has_permission
 from ..extensions import db
 from ..models import Person
 from . import audit
-from .actors import Actor
-from .errors import PermissionDenied, ValidationFailed
+from .actors import Actor, require
+from .errors import ValidationFailed
 
 # How alike two names must be (0 to 1) to count as "similar". 0.8 catches one or two typing slips in a name.
 SIMILAR_NAME_RATIO = 0.8
@@ -66,8 +65,7 @@ def search_people(
     postcode: str | None = None,
 ) -> list[PersonMatch]:
     """People who may be the person described, likely matches first. Needs person.search."""
-    if not has_permission(actor.principal, "person.search"):
-        raise PermissionDenied("Only caseworkers can search for people")
+    require(actor, "person.search", "Only caseworkers can search for people")
     given_name, family_name = (given_name or "").strip(), (family_name or "").strip()
     if not family_name:
         raise ValidationFailed(errors=[{"field": "family_name", "message": "Enter the person's last name"}])
@@ -95,19 +93,16 @@ def search_people(
     criteria = ["given_name", "family_name"] + (["date_of_birth"] if date_of_birth else []) + (
         ["postcode"] if postcode else [])
     audit.record(actor, "list", "person", None, changes={"criteria": criteria, "rows": len(matches)})
-    db.session.commit()
     return matches
 
 
 def get_person(actor: Actor, person_id: int) -> Person:
     """One person, for linking a referral to them. Needs person.view; audited as a view."""
-    if not has_permission(actor.principal, "person.view"):
-        raise PermissionDenied("Only caseworkers can see people's records")
+    require(actor, "person.view", "Only caseworkers can see people's records")
     person = db.session.get(Person, person_id)
     if person is None:
         from .errors import NotFound
 
         raise NotFound("Person not found")
     audit.record(actor, "view", "person", person.id)
-    db.session.commit()
     return person

@@ -1,20 +1,17 @@
 """Read-side lists of victim records: each is one query with joins and pagination, and one audit event a page."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
-from ..domain.deadlines import london_date
-
-from ..domain.access import has_permission
+from ..domain.clock import london_today
 from ..extensions import db
 from ..models import Case, Person, Referral, Task, User
 from . import audit
-from .actors import Actor
-from .errors import PermissionDenied
+from .actors import Actor, require
+from .errors import Forbidden
 from .pagination import paginate
-
 
 OPEN_STATUSES = ("new", "accepted", "in-progress")
 
@@ -42,7 +39,7 @@ class QueueFilters:
 
 
 def _today() -> date:
-    return london_date(datetime.now(timezone.utc))
+    return london_today()
 
 
 def _open_task_exists(due_condition):
@@ -51,8 +48,9 @@ def _open_task_exists(due_condition):
 
 def filtered_cases(actor: Actor, filters: QueueFilters):
     """The query behind the queue and the API list: the actor's own service only, filtered, due date first."""
-    if not has_permission(actor.principal, "case.view") or actor.service_id is None:
-        raise PermissionDenied("Only advocates of a service can see its cases")
+    require(actor, "case.view", "Only advocates of a service can see its cases")
+    if actor.service_id is None:
+        raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
     query = (
         select(Case, Referral.reference, Referral.dash_level, Person.given_name, Person.family_name,
@@ -97,10 +95,7 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
 def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
     """The cases routed to the advocate's own service, most urgent first: one query, one audit event a page."""
     query = filtered_cases(actor, filters)
-    # The event is committed before the page is read: committing afterwards would expire the rows just loaded
-    # and reload each one (an N+1) when the template reads them.
     audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page})
-    db.session.commit()
     # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
     count_query = select(Case.id).where(query.whereclause)
     return paginate(query, page, per_page, count_query=count_query)
@@ -120,8 +115,9 @@ class ActionCounts:
 
 def action_counts(actor: Actor) -> ActionCounts:
     """What needs action in the advocate's service, for the home page: aggregates in SQL, a fixed few queries."""
-    if not has_permission(actor.principal, "case.view") or actor.service_id is None:
-        raise PermissionDenied("Only advocates of a service can see its cases")
+    require(actor, "case.view", "Only advocates of a service can see its cases")
+    if actor.service_id is None:
+        raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
     open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_STATUSES))
     not_contacted = and_(Case.first_contacted_at.is_(None))
@@ -155,14 +151,12 @@ def action_counts(actor: Actor) -> ActionCounts:
             .order_by(User.name)
         )]
     audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"summary": "action-counts"})
-    db.session.commit()
     return counts
 
 
 def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):
     """Referrals awaiting a caseworker's review, oldest first."""
-    if not has_permission(actor.principal, "referral.triage"):
-        raise PermissionDenied("Only caseworkers triage referrals")
+    require(actor, "referral.triage", "Only caseworkers triage referrals")
     query = (
         select(Referral, Person.given_name, Person.family_name)
         .outerjoin(Person, Referral.person_id == Person.id)
@@ -171,5 +165,4 @@ def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):
     )
     result = paginate(query, page, per_page)
     audit.record(actor, "list", "referral", None, changes={"page": page, "rows": len(result.items)})
-    db.session.commit()
     return result

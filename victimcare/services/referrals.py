@@ -4,25 +4,44 @@ Everything happens in one transaction with its audit events; a failure leaves no
 """
 import secrets
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import NamedTuple
-from datetime import date, datetime, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..domain.access import can_view_referral, has_permission
+from ..domain.access import can_view_referral, referral_permission
+from ..domain.clock import utc_now
 from ..domain.dash import DashThresholds, assess_dash
 from ..domain.deadlines import first_contact_due
-from ..domain.routing import DeadlinePolicy, ReferralFacts, closed_service_message, route_referral
-from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS, OVERRIDE_REASONS, slugs
+from ..domain.routing import (
+    DeadlinePolicy,
+    ReferralFacts,
+    closed_service_message,
+    route_referral,
+)
+from ..domain.vocab import (
+    HATE_STRAND_LABELS,
+    OFFENCE_CATEGORY_LABELS,
+    OVERRIDE_REASONS,
+    slugs,
+)
 from ..extensions import db
 from ..models import (
-    PERSON_SENSITIVE_FIELDS, REFERRAL_SENSITIVE_FIELDS, Case, CaseMilestone, Person, Referral, ReferralStrand,
-    RiskAssessment, RoutingDecision, Service,
+    PERSON_SENSITIVE_FIELDS,
+    REFERRAL_SENSITIVE_FIELDS,
+    Case,
+    CaseMilestone,
+    Person,
+    Referral,
+    ReferralStrand,
+    RiskAssessment,
+    RoutingDecision,
+    Service,
 )
 from . import audit
-from .actors import Actor
-from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from .actors import Actor, require
+from .errors import Conflict, NotFound, ValidationFailed
 from .pagination import paginate
 
 # No 0/O or 1/I/L: references are read out on the phone.
@@ -165,13 +184,9 @@ def last_marac_referral_on(person: Person | None, before: datetime) -> date | No
 
 def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     """Record a referral and route it. Self-referrals act as the public; everything else needs a caseworker."""
-    if data.source == "self-referral":
-        if actor.user_id is not None and not has_permission(actor.principal, "referral.create"):
-            raise PermissionDenied("You do not have permission to create referrals")
-    elif actor.role != "system" and not has_permission(actor.principal, "referral.create"):
-        raise PermissionDenied("Only caseworkers can create referrals")
+    require(actor, referral_permission(actor.principal, data.source), "Only caseworkers can create referrals")
 
-    received_at = data.received_at or datetime.now(timezone.utc)
+    received_at = data.received_at or utc_now()
     person = _find_or_create_person(actor, data)
     offence_day = data.offence_date or received_at.date()
     age = _age_on(person.date_of_birth, offence_day) if person else None
@@ -291,7 +306,6 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     for case in cases:
         audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id,
                      service_id=case.service_id, changes={"status": {"after": "new"}})
-    db.session.commit()
     return referral
 
 
@@ -346,18 +360,19 @@ def _update_known_person(actor: Actor, person: Person, victim: VictimDetails) ->
         audit.record(actor, "update", "person", person.id, changes=changes)
 
 
+def routing_decisions_of(referral: Referral) -> list[RoutingDecision]:
+    """Every routing decision of a referral, in the order they were made, read afresh."""
+    return list(db.session.scalars(
+        select(RoutingDecision).where(RoutingDecision.referral_id == referral.id).order_by(RoutingDecision.id)))
+
+
 def get_referral(actor: Actor, reference: str) -> Referral:
     """A referral for a caseworker, or for an advocate of a service it was routed to; 404 for anyone else."""
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     routed = {d.service_id for d in referral.routing_decisions} if referral else set()
     if referral is None or not can_view_referral(actor.principal, routed):
-        from flask import g, has_request_context
-
-        if has_request_context():
-            g.denied_object_type, g.denied_object_id = "referral", reference
-        raise NotFound("Referral not found")
+        raise NotFound("Referral not found", object_type="referral", object_id=reference)
     audit.record(actor, "view", "referral", referral.id, referral_id=referral.id)
-    db.session.commit()
     return referral
 
 
@@ -418,8 +433,7 @@ def get_referral_details(actor: Actor, reference: str) -> ReferralDetails:
 
 
 def _load_for_change(actor: Actor, reference: str, permission: str) -> Referral:
-    if not has_permission(actor.principal, permission):
-        raise PermissionDenied("Only caseworkers can change a referral's routing")
+    require(actor, permission, "Only caseworkers can change a referral's routing")
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     if referral is None:
         raise NotFound("Referral not found")
@@ -477,7 +491,7 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reas
     service = _service_by_slug(service_slug)
     if service.id in active_route_decisions(referral.routing_decisions):
         raise Conflict(f"This referral already goes to {service.name}.")
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     policies, _ = deadline_policies()
     due = first_contact_due(now, policies[service.slug].days(referral.enhanced))
     marac = referral.marac and service.slug == "domestic-abuse"
@@ -492,7 +506,6 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reas
     _settle_status(referral)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
                  changes={"routing": {"override": "add", "service": service.slug, "reason_code": reason_code}})
-    db.session.commit()
     return decision
 
 
@@ -516,7 +529,7 @@ def remove_route(actor: Actor, reference: str, service_slug: str, reason: str, r
             f"{service.name} has already started work on this case, so the route cannot be removed here. "
             "Ask the service to transfer or close the case."
         )
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     decision = RoutingDecision(
         referral_id=referral.id, service_id=service.id, kind="override-remove", rule="caseworker-override",
         reason=reason, reason_code=reason_code, priority="normal", created_by_id=actor.user_id, created_at=now,
@@ -533,7 +546,6 @@ def remove_route(actor: Actor, reference: str, service_slug: str, reason: str, r
     _settle_status(referral)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
                  changes={"routing": {"override": "remove", "service": service.slug, "reason_code": reason_code}})
-    db.session.commit()
     return decision
 
 
@@ -557,8 +569,7 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     columns, not ORM objects),
     so nothing is reloaded row by row after the audit event's commit.
     """
-    if not has_permission(actor.principal, "referral.triage"):
-        raise PermissionDenied("Only caseworkers triage referrals")
+    require(actor, "referral.triage", "Only caseworkers triage referrals")
     due = (
         select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"))
         .where(Case.status == "new")
@@ -576,7 +587,6 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     result = paginate(query, page, per_page)
     result.items = [TriageRow(*row) for row in result.items]
     audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
-    db.session.commit()
     return result
 
 
@@ -680,7 +690,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     if person is not None and person.borough_code is None and referral.offence_borough_code:
         person.borough_code = referral.offence_borough_code
     if completion.consent_referral and referral.consent_given_at is None:
-        referral.consent_given_at = datetime.now(timezone.utc)
+        referral.consent_given_at = utc_now()
     referral.age_at_offence = _age_on(person.date_of_birth if person else None,
                                       referral.offence_date or referral.received_at.date())
     db.session.flush()
@@ -695,7 +705,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
 
     active = active_route_decisions(referral.routing_decisions)
     removed = {d.service_id for d in referral.routing_decisions if d.kind == "override-remove"}
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     for route in decision.routes:
         service = services[route.service]
         if service.id in active or service.id in removed:
@@ -721,7 +731,6 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
             audit.record(actor, "update", "person", person.id, referral_id=referral.id, changes=person_changes)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
                  changes=audit.describe_changes(before, after, REFERRAL_SENSITIVE_FIELDS))
-    db.session.commit()
     return _details(referral)
 
 

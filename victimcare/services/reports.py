@@ -11,31 +11,80 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import (
-    Date, String, and_, bindparam, cast, func, literal, literal_column, null, or_, select, text, true, union_all,
+    Date,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
 )
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql
 
-from ..domain.access import has_permission
-from ..domain.deadlines import LONDON, london_date
+from ..domain.clock import london_today
+from ..domain.deadlines import LONDON
 from ..domain.report_definitions import (
-    ACCEPTED_SUPPORT, BREAKDOWN_REPORTS, CASES, COMPLIANCE_MEASURES, DUE_COLUMN, IN_TIME_COLUMN, NOT_RECORDED,
-    NOT_RECORDED_CATEGORY, ROUTE_LABELS, SHARE_IN_TIME, TAKE_UP, ReportFilters, abbreviation, bcu_label, count_column,
-    month_keys, month_label, parse_filters, rate_band, rate_column,
+    ACCEPTED_SUPPORT,
+    BREAKDOWN_REPORTS,
+    CASES,
+    COMPLIANCE_MEASURES,
+    DUE_COLUMN,
+    IN_TIME_COLUMN,
+    NOT_RECORDED,
+    NOT_RECORDED_CATEGORY,
+    ROUTE_LABELS,
+    SHARE_IN_TIME,
+    TAKE_UP,
+    ReportFilters,
+    abbreviation,
+    bcu_label,
+    count_column,
+    month_keys,
+    month_label,
+    parse_filters,
+    rate_band,
+    rate_column,
 )
 from ..domain.report_suppression import publish_breakdown, publish_compliance, rank_rows
 from ..domain.service_steps import steps_for
 from ..domain.suppression import suppress_counts
 from ..domain.vocab import (
-    AGE_BANDS, COMPLAINT_AGENCIES, DECLINE_REASONS, DISABILITY, ETHNICITY_HEADINGS, HATE_STRANDS, OUTCOME_ANSWERS,
-    OUTCOME_QUESTIONS, OVERRIDE_REASONS, REFERRAL_SOURCES, SEX, TRANSFER_REASONS, VICTIMS_CODE_RIGHTS,
+    AGE_BANDS,
+    COMPLAINT_AGENCIES,
+    DECLINE_REASONS,
+    DISABILITY,
+    ETHNICITY_HEADINGS,
+    HATE_STRANDS,
+    OUTCOME_ANSWERS,
+    OUTCOME_QUESTIONS,
+    OVERRIDE_REASONS,
+    REFERRAL_SOURCES,
+    SEX,
+    TRANSFER_REASONS,
+    VICTIMS_CODE_RIGHTS,
 )
 from ..extensions import db
-from ..models import Borough, Case, CaseMilestone, Person, Referral, ReferralStrand, RoutingDecision, Service
+from ..models import (
+    Borough,
+    Case,
+    CaseMilestone,
+    Person,
+    Referral,
+    ReferralStrand,
+    RoutingDecision,
+    Service,
+)
 from ..models.types import UTCDateTime
 from . import audit
-from .actors import Actor
-from .errors import PermissionDenied
+from .actors import Actor, require
 
 OPEN_STATUSES = ("new", "accepted", "in-progress")
 # A case the service declined or passed on, and never contacted, is not counted as due for contact.
@@ -112,8 +161,7 @@ class LotteryReport:
 
 
 def _require_reports(actor: Actor) -> None:
-    if not has_permission(actor.principal, "report.view"):
-        raise PermissionDenied("Only the Commissioner's office can run oversight reports")
+    require(actor, "report.view", "Only the Commissioner's office can run oversight reports")
 
 
 def report_options(actor: Actor) -> ReportOptions:
@@ -129,7 +177,7 @@ def report_options(actor: Actor) -> ReportOptions:
 def read_filters(actor: Actor, args: Mapping[str, str], today: date | None = None):
     """The options, the filters read from ``args`` and any errors in them ([{"field", "message"}])."""
     options = report_options(actor)
-    today = today or london_date(datetime.now(timezone.utc))
+    today = today or london_today()
     filters, errors = parse_filters(
         args, today,
         service_slugs=frozenset(s["slug"] for s in options.services),
@@ -359,7 +407,6 @@ def _audit_run(actor: Actor, report: str, changes: dict, export_format: str | No
         audit.record(actor, "export", "report", report, changes={**changes, "format": export_format})
     else:
         audit.record(actor, "report-run", "report", report, changes=changes)
-    db.session.commit()
 
 
 # --- Reports --------------------------------------------------------------------------------------------------
@@ -372,7 +419,7 @@ def code_compliance(
     suppressed for publication. Audited as a report run, or as an export when ``export_format`` is given."""
     _require_reports(actor)
     options = options or report_options(actor)
-    today = today or london_date(datetime.now(timezone.utc))
+    today = today or london_today()
     rows = _compliance_rows(group_by, filters, options, today)
     _audit_run(actor, "code-compliance", {"group_by": group_by, **filters.as_audit()}, export_format)
     return ComplianceReport(group_by, filters, rows, today)
@@ -389,7 +436,7 @@ def postcode_lottery(
     with the best-to-worst gap and the BCU roll-up. Boroughs are never filtered out here: the map needs all 33."""
     _require_reports(actor)
     options = options or report_options(actor)
-    today = today or london_date(datetime.now(timezone.utc))
+    today = today or london_today()
     filters = ReportFilters(filters.date_from, filters.date_to, filters.service, None, None, filters.level)
     level = filters.level or "all"
     tables = _raw_figures("lottery", filters, options, today)  # boroughs and BCUs from one scan of the cases
@@ -802,7 +849,7 @@ def breakdown_report(
     """One of the breakdown reports (BREAKDOWN_REPORTS), every section suppressed. Audited like the others."""
     _require_reports(actor)
     options = options or report_options(actor)
-    today = today or london_date(datetime.now(timezone.utc))
+    today = today or london_today()
     sections = BREAKDOWN_BUILDERS[slug](filters, options, today)
     _audit_run(actor, slug, filters.as_audit(), export_format)
     return BreakdownReport(slug, BREAKDOWN_REPORTS[slug][0], filters, sections, today)

@@ -3,21 +3,21 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..domain.access import has_permission
+from ..domain.clock import utc_now
 from ..domain.vocab import ROLES, slugs
 from ..extensions import db
 from ..models import ApiToken, Service, User
 from ..models.users import new_session_nonce
 from . import audit
-from .actors import SYSTEM, Actor
-from .errors import NotFound, PermissionDenied, ValidationFailed
+from .actors import Actor, require
+from .errors import Forbidden, NotFound, ValidationFailed
 from .pagination import paginate
 
 _hasher = PasswordHasher()
@@ -72,8 +72,7 @@ def create_user(
     actor: Actor, email: str, name: str, role: str, password: str, service_slug: str | None = None, is_lead=False
 ) -> User:
     """Create a staff account. The CLI acts as SYSTEM; in the app only admins may create users."""
-    if actor is not SYSTEM and not has_permission(actor.principal, "user.manage"):
-        raise PermissionDenied("You do not have permission to manage users")
+    require(actor, "user.manage", "You do not have permission to manage users")
     email = normalise_email(email)
     errors, service = validate_new_user(email, name, role, service_slug, password)
     if errors:
@@ -94,7 +93,6 @@ def create_user(
         changes={"email": {"after": email}, "role": {"after": role}, "service": {"after": service_slug},
                  "is_lead": {"after": user.is_lead}},
     )
-    db.session.commit()
     return user
 
 
@@ -109,16 +107,16 @@ def authenticate(email: str, password: str) -> SignInResult:
 
     The caller shows one message for every failure, so nobody can learn which emails have accounts.
     """
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     password_ok = _check_password(user, password)
     if user is None:
-        audit.record_committed(Actor(None, None, "unknown"), "sign-in-failed", "user", None)
+        audit.record(Actor(None, None, "unknown"), "sign-in-failed", "user", None)
         return SignInResult(None)
     actor = Actor.from_user(user)
     if user.locked_until and user.locked_until > now:
-        audit.record_committed(actor, "sign-in-failed", "user", user.id, changes={"reason": "locked"})
+        audit.record(actor, "sign-in-failed", "user", user.id, changes={"reason": "locked"})
         return SignInResult(None, locked=True)
     if not password_ok or not user.active:
         user.failed_login_count = (user.failed_login_count or 0) + 1
@@ -129,7 +127,6 @@ def authenticate(email: str, password: str) -> SignInResult:
             audit.record(actor, "locked-out", "user", user.id, changes={"locked_until": user.locked_until})
         else:
             audit.record(actor, "sign-in-failed", "user", user.id)
-        db.session.commit()
         return SignInResult(None, locked=user.locked_until is not None and user.locked_until > now)
     user.failed_login_count = 0
     user.locked_until = None
@@ -137,19 +134,17 @@ def authenticate(email: str, password: str) -> SignInResult:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(actor, "sign-in", "user", user.id)
-    db.session.commit()
     return SignInResult(user)
 
 
 def record_sign_out(user: User) -> None:
     audit.record(Actor.from_user(user), "sign-out", "user", user.id)
-    db.session.commit()
 
 
 def change_password(actor: Actor, user: User, current_password: str, new_password: str) -> None:
     """Change one's own password; a new session nonce ends every other session of this user."""
     if actor.user_id != user.id:
-        raise PermissionDenied("You can only change your own password")
+        raise Forbidden("You can only change your own password")
     errors = []
     if not _check_password(user, current_password):
         errors.append({"field": "current_password", "message": "Your current password is not correct"})
@@ -160,29 +155,25 @@ def change_password(actor: Actor, user: User, current_password: str, new_passwor
     user.password_hash = hash_password(new_password)
     user.session_nonce = new_session_nonce()
     audit.record(actor, "password-changed", "user", user.id, changes={"password": {"changed": True}})
-    db.session.commit()
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
-    if not has_permission(actor.principal, "user.manage"):
-        raise PermissionDenied("You do not have permission to manage users")
+    require(actor, "user.manage", "You do not have permission to manage users")
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound("No such user")
     if user.id == actor.user_id:
-        raise PermissionDenied("You cannot deactivate your own account")
+        raise Forbidden("You cannot deactivate your own account")
     before = user.active
     user.active = active
     if not active:
         user.session_nonce = new_session_nonce()
     audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
-    db.session.commit()
     return user
 
 
 def list_users(actor: Actor, page: int = 1, per_page: int = 50):
-    if not has_permission(actor.principal, "user.manage"):
-        raise PermissionDenied("You do not have permission to manage users")
+    require(actor, "user.manage", "You do not have permission to manage users")
     result = paginate(select(User).order_by(func.lower(User.name), User.id), page, per_page)
     result.items = [row[0] for row in result.items]
     return result
@@ -204,7 +195,6 @@ def create_token(actor: Actor, email: str) -> tuple[ApiToken, str]:
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "token-created", "api_token", row.id, changes={"user": {"after": user.email}})
-    db.session.commit()
     return row, token
 
 
@@ -218,11 +208,10 @@ def revoke_tokens(actor: Actor, email: str | None = None, prefix: str | None = N
     if not email and not prefix:
         raise ValidationFailed(errors=[{"field": "token", "message": "Name a user's email or a token prefix"}])
     rows = db.session.scalars(query).all()
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     for row in rows:
         row.revoked_at = now
         audit.record(actor, "token-revoked", "api_token", row.id)
-    db.session.commit()
     return len(rows)
 
 

@@ -1,11 +1,12 @@
 """Helpers shared by the HTML blueprints: the current actor, permission checks, errors, template globals."""
 from functools import wraps
 
-from flask import abort, g
+from flask import g
 from flask_login import current_user, login_required
 
 from ..domain.access import has_permission
 from ..services.actors import PUBLIC, Actor
+from ..services.errors import Forbidden
 
 
 def current_actor() -> Actor:
@@ -25,8 +26,7 @@ def permission_required(permission: str):
         @login_required
         def wrapped(*args, **kwargs):
             if not has_permission(current_actor().principal, permission):
-                g.denied_permission = permission
-                abort(403)
+                raise Forbidden("You do not have permission to do this", permission=permission)
             return view(*args, **kwargs)
 
         return wrapped

@@ -1,11 +1,11 @@
 """One error handler per status: HTML pages for people, problem+json (RFC 9457) for the API."""
-from flask import flash, g, jsonify, redirect, render_template, request
+from flask import flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from .. import uow
 from ..services import audit
-from ..services.errors import ServiceError
+from ..services.errors import Refusal, ServiceError
 
 TITLES = {
     400: "Bad request",
@@ -39,40 +39,46 @@ def problem(status: int, detail: str = "", errors=None, **extra):
     return response
 
 
-def _audit_denial(status: int, detail: str) -> None:
-    """Denied attempts are part of the trail: who tried to reach what, and was refused."""
+def _audit_denial(status: int, refusal: Refusal | None = None) -> None:
+    """Denied attempts are part of the trail: who tried to reach what, and was refused.
+
+    The work of the refused request is rolled back and the refusal is committed in a transaction of its own,
+    so it survives whatever else the request did.
+    """
     from . import current_actor
 
     actor = current_actor()
+    uow.rollback()
     if actor.user_id is None and actor.label == "public":
         return  # anonymous 404s (mistyped URLs, probes) would drown the trail
-    try:
-        audit.record_committed(
+    object_type = refusal.object_type if refusal else None
+    object_id = refusal.object_id if refusal else None
+    with uow.transaction_of_its_own():
+        audit.record(
             actor,
             "permission-denied",
-            g.get("denied_object_type") or "route",
-            g.get("denied_object_id") or request.path[:64],
-            changes={"status": status, "method": request.method, "permission": g.get("denied_permission")},
+            object_type or "route",
+            object_id or request.path[:64],
+            changes={"status": status, "method": request.method,
+                     "permission": refusal.permission if refusal else None},
         )
-    except Exception:  # the response must still go out; the failure is logged by Flask
-        db.session.rollback()
-        raise
 
 
 def register(app):
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         status = error.status_code
-        if status in (403, 404):
-            _audit_denial(status, error.message)
+        if isinstance(error, Refusal):
+            _audit_denial(status, error)
         else:
-            db.session.rollback()
+            uow.rollback()
         if wants_problem_json():
             return problem(status, error.message, errors=getattr(error, "errors", None))
         return render_template(f"errors/{_template_for(status)}.html", message=error.message, status=status), status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        uow.rollback()
         if wants_problem_json():
             return problem(400, "CSRF token missing or invalid")
         flash("The form you were using has expired. Please try again.", "error")
@@ -81,8 +87,10 @@ def register(app):
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        if status == 403 or (status == 404 and g.get("denied_object_type")):
-            _audit_denial(status, error.description or "")
+        if status == 403:
+            _audit_denial(status)
+        else:
+            uow.rollback()
         if wants_problem_json():
             return problem(status, error.description if status != 404 else "Not found")
         return render_template(f"errors/{_template_for(status)}.html", status=status), status
@@ -90,7 +98,7 @@ def register(app):
     @app.errorhandler(Exception)
     def unexpected(error):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        uow.rollback()
         if wants_problem_json():
             return problem(500, "Internal server error")
         return render_template("errors/500.html", status=500), 500

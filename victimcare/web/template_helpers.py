@@ -1,14 +1,12 @@
 """Template globals and filters: formatting only, no decisions about data."""
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app, request, url_for
 from flask_login import current_user
 
 from ..domain.access import has_permission
+from ..domain.clock import LONDON, utc_now
 from ..domain.vocab import ROLES, SERVICES, label
-
-LONDON = ZoneInfo("Europe/London")
 
 # (permission needed, endpoint, text): the service navigation a role sees
 NAVIGATION = (
@@ -73,7 +71,7 @@ def vocab_label(vocabulary_name: str, slug):
 def register(app):
     app.add_template_global(url_for_safe)
     app.add_template_global(vocab_label)
-    app.add_template_global(lambda: datetime.now(timezone.utc), "now_utc")
+    app.add_template_global(lambda: utc_now(), "now_utc")
     app.add_template_global(navigation_items)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

@@ -4,7 +4,11 @@ govuk-frontend-wtf only uses the field's label as the fieldset legend when the t
 params at all; passing just a legend class (to size it) silently drops the legend text, leaving a group of
 radios or checkboxes with no question. These subclasses fill the text in whenever it is missing.
 """
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+)
 
 
 class _LegendDefault:

@@ -9,17 +9,24 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..domain.deadlines import add_working_days
-from ..domain.vocab import (
-    DECLINE_REASONS_OFFERED, HATE_STRANDS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, TRANSFER_REASONS, slugs,
+from .domain.clock import london_today, utc_now
+from .domain.deadlines import add_working_days
+from .domain.vocab import (
+    DECLINE_REASONS_OFFERED,
+    HATE_STRANDS,
+    OUTCOME_ANSWERS,
+    OUTCOME_QUESTIONS,
+    TRANSFER_REASONS,
+    slugs,
 )
-from ..extensions import db
-from ..models import Borough, Case, Referral, User
-from . import referrals as referral_service
-from . import users as user_service
-from .actors import SYSTEM, Actor
-from . import cases as case_service
-from .cases import record_contact
+from .extensions import db
+from .models import Borough, Case, Referral, User
+from .services import cases as case_service
+from .services import referrals as referral_service
+from .services import users as user_service
+from .services.actors import SYSTEM, Actor
+from .services.cases import record_contact
+from .uow import unit_of_work
 
 DEMO_PASSWORD = "demo-password-2026"  # fictional accounts on a local demo database; seed-demo refuses production
 DEMO_DOMAIN = "demo.victimcare.test"
@@ -48,6 +55,13 @@ def _demo_users() -> list[tuple[str, str, str | None, bool, str]]:
 
 
 def seed_demo(referral_count: int = 300, today: date | None = None) -> dict | None:
+    """Load the demo once, in one transaction (a failure leaves nothing). Returns what was created, or None when
+    demo data (or any referral) exists."""
+    with unit_of_work():
+        return _seed(referral_count, today)
+
+
+def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     """Load the demo once. Returns what was created, or None when demo data (or any referral) exists."""
     if db.session.scalar(select(func.count()).select_from(Referral)) or db.session.scalar(
         select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
@@ -59,7 +73,7 @@ def seed_demo(referral_count: int = 300, today: date | None = None) -> dict | No
         created_users.append((email, f"{role}{' – ' + service if service else ''}{' (lead)' if lead else ''}"))
 
     rng = random.Random(2026)
-    today = today or date.today()
+    today = today or london_today()
     caseworker = Actor.from_user(db.session.scalar(select(User).where(User.role == "caseworker")))
     advocates = {
         u.service.slug: Actor.from_user(u)
@@ -106,7 +120,7 @@ def seed_demo(referral_count: int = 300, today: date | None = None) -> dict | No
             advocate = advocates[case.service.slug]
             if rng.random() < 0.75 and received.date() < today:
                 delay = timedelta(days=rng.choice([0, 1, 1, 2, 3, 4, 6, 9]), hours=rng.randint(0, 5))
-                at = min(received + delay, datetime.now(timezone.utc) - timedelta(hours=1))
+                at = min(received + delay, utc_now() - timedelta(hours=1))
                 if rng.random() < 0.3:
                     record_contact(advocate, case.id, at, "phone", "no-answer")
                 record_contact(advocate, case.id, at + timedelta(minutes=30), rng.choice(["phone", "email", "in-person"]),

@@ -1,0 +1,101 @@
+"""The layers keep to their jobs: services never commit, the domain never touches Flask or the database, and the
+boundary's one commit makes two service calls one transaction."""
+import ast
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from victimcare.extensions import db
+from victimcare.models import AuditEvent, CaseNote
+from victimcare.services import cases as case_service
+from victimcare.services.actors import Actor
+from victimcare.services.errors import NotFound
+from victimcare.uow import after_commit, unit_of_work
+
+from .helpers_cases import fresh, recent_case
+
+PACKAGE = Path(__file__).resolve().parent.parent / "victimcare"
+
+
+def _modules(folder: str):
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def _calls(tree: ast.AST, name: str):
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name]
+
+
+@pytest.mark.parametrize("path", _modules("services"), ids=lambda p: p.name)
+def test_no_service_commits_or_rolls_back(path):
+    """Only the boundary (request, CLI command, job) ends a transaction, so service calls compose."""
+    tree = ast.parse(path.read_text())
+    offenders = [f"{path.name}:{call.lineno} {call.func.attr}()" for name in ("commit", "rollback")
+                 for call in _calls(tree, name)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("path", _modules("domain"), ids=lambda p: p.name)
+def test_the_domain_imports_neither_flask_nor_sqlalchemy(path):
+    tree = ast.parse(path.read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"flask", "flask_sqlalchemy", "flask_login", "sqlalchemy", "werkzeug"}
+
+
+def test_two_service_calls_in_one_unit_of_work_are_one_transaction(users):
+    """A failure in the second call leaves nothing of the first: no note, no audit event, no new version."""
+    case = recent_case(status="in-progress")
+    advocate = Actor.from_user(users["advocate"])
+    version, events = fresh(case.id).version, db.session.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(NotFound):
+        with unit_of_work():
+            case_service.add_note(advocate, case.id, "First, kept only if both succeed",
+                                  expected_version=version)
+            case_service.add_note(advocate, case.id + 999, "Second: no such case")
+    assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert fresh(case.id).version == version
+
+
+def test_both_calls_commit_together_when_both_succeed(users):
+    case = recent_case(status="in-progress")
+    advocate = Actor.from_user(users["advocate"])
+    with unit_of_work():
+        case_service.add_note(advocate, case.id, "One", expected_version=fresh(case.id).version)
+        case_service.add_note(advocate, case.id, "Two")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 2
+
+
+def test_work_waiting_for_the_commit_runs_after_it_and_never_after_a_rollback(users):
+    ran = []
+    with unit_of_work():
+        after_commit(lambda: ran.append("committed"))
+        assert ran == []
+    assert ran == ["committed"]
+    with pytest.raises(RuntimeError):
+        with unit_of_work():
+            after_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError("the change failed")
+    with unit_of_work():
+        pass
+    assert ran == ["committed"]
+
+
+def test_a_refused_request_keeps_its_refusal_and_nothing_else(client, auth, users):
+    """A refused request leaves its audited refusal and no change."""
+    case = recent_case("hate-crime", status="in-progress")
+    auth.login(users["advocate"])  # domestic abuse: the hate-crime case is not theirs
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    response = client.post(f"/cases/{case.id}/notes", data={"body": "Not mine", "version": "1"})
+    assert response.status_code == 404
+    db.session.expire_all()
+    refusals = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()
+    assert [(e.action, e.object_type, e.object_id) for e in refusals] == [("permission-denied", "case", str(case.id))]
+    assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 0

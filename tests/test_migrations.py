@@ -38,3 +38,22 @@ def test_downgrade_to_empty_and_upgrade_again(tmp_path):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
+
+
+def test_case_steps_keep_their_rows_through_the_rename(tmp_path):
+    """b7e2c4a91d05 rebuilds case_milestones as case_steps: recorded steps survive, ids and all."""
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'steps.db'}"})
+    with scratch.app_context():
+        upgrade(revision="4bea961f0a93")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO case_milestones (id, case_id, step, occurred_on, detail, created_at) "
+                "VALUES (7, 1, 'marac-referral', '2026-11-02', 'Referred to the Camden MARAC', '2026-11-02 10:00:00')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, step, detail FROM case_steps")).all()
+        assert rows == [(7, "marac-referral", "Referred to the Camden MARAC")]
+        downgrade(revision="4bea961f0a93")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT id, step FROM case_milestones")).all() == [(7, "marac-referral")]
+        db.engine.dispose()

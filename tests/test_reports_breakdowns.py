@@ -2,7 +2,7 @@
 from datetime import date, datetime, timezone
 
 from victimcare.extensions import db
-from victimcare.models import CaseMilestone, ReferralStrand
+from victimcare.models import CaseStep, ReferralStrand
 
 from .helpers_reports import HACKNEY, LAMBETH, PERIOD, make_case, read_csv, read_xlsx
 
@@ -79,7 +79,7 @@ def test_service_measures_count_strands_and_restorative_justice_steps(client, au
     for i in range(6):
         case = make_case("restorative-justice", JAN, borough=LAMBETH)
         steps = ["rj-victim-consent", "rj-offender-consent", "rj-direct-meeting"] if i < 5 else ["rj-victim-consent"]
-        db.session.add_all([CaseMilestone(case_id=case.id, step=step, occurred_on=date(2026, 1, 20)) for step in steps])
+        db.session.add_all([CaseStep(case_id=case.id, step=step, occurred_on=date(2026, 1, 20)) for step in steps])
         db.session.commit()
     html = _get(client, auth, users, "/reports/service-measures").get_data(as_text=True)
     strands = _table(html, "hate-crime-strands")
@@ -117,7 +117,7 @@ def test_child_house_time_to_abe_interview_is_banded_by_days_from_referral(clien
     offsets = [3, 6, 7, 7, 7] + [8, 14, 14, 14, 14, 14] + [40]
     for days in offsets:
         case = make_case("child-house", JAN, borough=LAMBETH)
-        db.session.add(CaseMilestone(case_id=case.id, step="abe-interview",
+        db.session.add(CaseStep(case_id=case.id, step="abe-interview",
                                      occurred_on=JAN.date() + __import__("datetime").timedelta(days=days)))
         db.session.commit()
     html = _get(client, auth, users, "/reports/service-measures").get_data(as_text=True)

@@ -10,7 +10,7 @@ is ever worked out from either marker.
 from collections.abc import Mapping, Sequence
 
 from .report_definitions import COUNT_KEYS, RATES, TOTAL_LABEL
-from .suppression import THRESHOLD, is_suppressed, rate, suppress_counts
+from .suppression import THRESHOLD, rate, suppress_counts
 
 
 def _visible_count(value) -> bool:
@@ -60,11 +60,6 @@ def publish_compliance(
                 round(float(median), 1) if median is not None and contacted >= THRESHOLD else None
             )
     return table
-
-
-def is_hidden(value) -> bool:
-    """True for a count shown as either marker ("fewer than 5" or "hidden")."""
-    return is_suppressed(value)
 
 
 def rank_rows(rows: Sequence[dict], value_key: str) -> tuple[list[dict], float | None]:

@@ -35,6 +35,11 @@ RULES = (
 )
 
 
+def is_child_safeguarding(rule: str) -> bool:
+    """A case opened by this rule is a child-safeguarding case (flagged in queues, held on a lawful basis)."""
+    return rule == RULE_CHILD_SEXUAL_ABUSE
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReferralFacts:
     """What routing needs to know about a referral.

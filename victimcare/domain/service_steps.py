@@ -1,4 +1,4 @@
-"""Service-specific steps an advocate records on a case (stored as CaseMilestone rows, one table for all).
+"""Service-specific steps an advocate records on a case (stored as CaseStep rows, one table for all).
 
 Each service has its own ordered list of (slug, label) steps. Slugs are stored: never rename one, add a new one.
 Restorative justice is special: either party may withdraw consent at any stage, and that stops the process.

@@ -61,6 +61,8 @@ CASE_STATUSES: Vocabulary = (
     ("in-progress", "In progress"),
     ("closed", "Closed"),
 )
+# Open cases: still the service's to work (queues, "overdue", caseloads, the partial indexes).
+OPEN_CASE_STATUSES = ("new", "accepted", "in-progress")
 
 CONTACT_METHODS: Vocabulary = (
     ("phone", "Phone call"),
@@ -348,5 +350,4 @@ def label(vocabulary: Iterable[tuple[str, str]], slug: str) -> str:
 OFFENCE_CATEGORY_LABELS = labels(OFFENCE_CATEGORIES)
 HATE_STRAND_LABELS = labels(HATE_STRANDS)
 SERVICE_LABELS = labels(SERVICES)
-ROLE_LABELS = labels(ROLES)
 CASE_STATUS_LABELS = labels(CASE_STATUSES)

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .audit import AuditChainHead, AuditEvent, AuditVerification
-from .cases import Case, CaseMilestone, CaseNote, ContactAttempt, Task
+from .cases import Case, CaseStep, CaseNote, ContactAttempt, Task
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
@@ -15,7 +15,7 @@ from .types import utcnow
 from .users import ApiToken, User
 
 __all__ = [
-    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseMilestone", "CaseNote",
+    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
     "ContactAttempt", "IdempotencyRecord", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "Task", "User", "utcnow",
 ]

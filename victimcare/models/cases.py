@@ -4,6 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
@@ -66,7 +67,6 @@ class Case(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-OPEN_CASE_STATUSES = ("new", "accepted", "in-progress")
 
 # The queue: a service's cases by status, in due-date order. Reports: by received date and borough.
 Index("ix_cases_queue", Case.service_id, Case.status, Case.first_contact_due)
@@ -131,13 +131,13 @@ class Task(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class CaseMilestone(db.Model):
+class CaseStep(db.Model):
     """A service-specific step (MARAC referral, ABE interview, RJ consent, agency response...) with its date.
 
     One table for every service so reports can count steps in SQL; the domain layer defines each service's steps.
     """
 
-    __tablename__ = "case_milestones"
+    __tablename__ = "case_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -148,4 +148,4 @@ class CaseMilestone(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-Index("ix_case_milestones_step", CaseMilestone.step, CaseMilestone.case_id)
+Index("ix_case_steps_step", CaseStep.step, CaseStep.case_id)

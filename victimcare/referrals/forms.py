@@ -65,7 +65,6 @@ CONTACT_PERMISSIONS = (
     ("may-email", "Email them"),
 )
 
-PREFER_NOT = vocab.PREFER_NOT_TO_SAY[0]
 
 
 class LinkedDateInput(DateInput):

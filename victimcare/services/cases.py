@@ -31,6 +31,7 @@ from ..domain.deadlines import (
     london_date,
     working_days_between,
 )
+from ..domain.people import age_on
 from ..domain.service_steps import StepRefused, check_step, steps_for
 from ..domain.vocab import (
     CASE_STATUSES,
@@ -52,7 +53,7 @@ from ..models import (
     AuditEvent,
     Borough,
     Case,
-    CaseMilestone,
+    CaseStep,
     CaseNote,
     ContactAttempt,
     RiskAssessment,
@@ -63,6 +64,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit
 from .actors import Actor, require
+from .case_opening import open_case
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 STALE_MESSAGE = (
@@ -152,12 +154,6 @@ def safe_contact_instructions(person) -> list[str]:
     return lines
 
 
-def age_on(date_of_birth: date | None, on: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
 @dataclass
 class CaseIdentity:
     """What the identity bar shows: who the victim is and how (not) to contact them."""
@@ -212,7 +208,7 @@ def _case_chain_ids(case: Case) -> list[int]:
     return ids
 
 
-def _describe_event(event: AuditEvent, notes: dict, contacts: dict, tasks: dict, milestones: dict,
+def _describe_event(event: AuditEvent, notes: dict, tasks: dict, steps: dict,
                     services_by_id: dict) -> tuple[str, str | None]:
     changes = event.changes or {}
     kind = (event.action, event.object_type)
@@ -243,8 +239,8 @@ def _describe_event(event: AuditEvent, notes: dict, contacts: dict, tasks: dict,
     if kind == ("update", "task"):
         task = tasks.get(oid)
         return "Task done", task.title if task else None
-    if kind == ("create", "case_milestone"):
-        step = milestones.get(oid)
+    if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
+        step = steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
     if event.object_type == "case" and event.action in ("transition", "update"):
         note = notes.get(changes.get("note_id"))
@@ -294,11 +290,11 @@ def timeline(case: Case) -> list[TimelineEntry]:
     ).all()
     notes = {n.id: n for n in db.session.scalars(select(CaseNote).where(CaseNote.case_id.in_(chain)))}
     tasks = {t.id: t for t in db.session.scalars(select(Task).where(Task.case_id.in_(chain)))}
-    milestones = {m.id: m for m in db.session.scalars(select(CaseMilestone).where(CaseMilestone.case_id.in_(chain)))}
+    steps = {m.id: m for m in db.session.scalars(select(CaseStep).where(CaseStep.case_id.in_(chain)))}
     services_by_id = {s.id: s for s in db.session.scalars(select(Service))}
     entries = []
     for event, name in events:
-        title, detail = _describe_event(event, notes, {}, tasks, milestones, services_by_id)
+        title, detail = _describe_event(event, notes, tasks, steps, services_by_id)
         who = name or ("System" if event.actor_role == "system" else event.actor_label or "Unknown")
         entries.append(TimelineEntry(at=event.occurred_at, title=title, who=who, detail=detail,
                                      version=(event.changes or {}).get("version")))
@@ -329,8 +325,8 @@ def list_tasks(case: Case) -> list:
 
 def list_steps(case: Case) -> list:
     return db.session.execute(
-        select(CaseMilestone, User.name).outerjoin(User, CaseMilestone.created_by_id == User.id)
-        .where(CaseMilestone.case_id == case.id).order_by(CaseMilestone.occurred_on.desc(), CaseMilestone.id.desc())
+        select(CaseStep, User.name).outerjoin(User, CaseStep.created_by_id == User.id)
+        .where(CaseStep.case_id == case.id).order_by(CaseStep.occurred_on.desc(), CaseStep.id.desc())
     ).all()
 
 
@@ -445,11 +441,11 @@ def assign_case(actor: Actor, case_id: int, assignee_id: int | None, expected_ve
 
 
 def record_step(actor: Actor, case_id: int, step: str, occurred_on: date | None, detail: str | None = None,
-                expected_version: int | None = None) -> CaseMilestone:
+                expected_version: int | None = None) -> CaseStep:
     """A service-specific step (MARAC referral, ABE interview, RJ consent...) with its date."""
     case = _load_case(actor, case_id, "case.work")
     _check_version(case, expected_version)
-    recorded = set(db.session.scalars(select(CaseMilestone.step).where(CaseMilestone.case_id == case.id)))
+    recorded = set(db.session.scalars(select(CaseStep.step).where(CaseStep.case_id == case.id)))
     errors = []
     try:
         check_step(case.service.slug, step, recorded)
@@ -461,13 +457,13 @@ def record_step(actor: Actor, case_id: int, step: str, occurred_on: date | None,
         errors.append({"field": "occurred_on", "message": "The date cannot be in the future"})
     if errors:
         raise ValidationFailed(errors=errors)
-    milestone = CaseMilestone(case_id=case.id, step=step, occurred_on=occurred_on,
+    recorded_step = CaseStep(case_id=case.id, step=step, occurred_on=occurred_on,
                               detail=(detail or "").strip() or None, created_by_id=actor.user_id)
-    db.session.add(milestone)
+    db.session.add(recorded_step)
     _save_case(case, expected_version)
-    _audit_case(actor, "create", "case_milestone", milestone.id, case,
+    _audit_case(actor, "create", "case_step", recorded_step.id, case,
                 {"step": step, "step_label": label(steps_for(case.service.slug), step), "occurred_on": occurred_on})
-    return milestone
+    return recorded_step
 
 
 def save_needs(actor: Actor, case_id: int, needs: list[str], support_plan: str | None,
@@ -712,19 +708,13 @@ def _open_transferred_case(actor: Actor, case: Case, target_service: str, reason
                                         "message": "Choose a different service from this one"}])
     now = utc_now()
     days = service.first_contact_days_enhanced if case.enhanced else service.first_contact_days_standard
-    new_case = Case(
-        referral_id=case.referral_id, service_id=service.id, status="new", priority=case.priority,
-        rule="transfer", route_reason=f"Transferred from {case.service.name}: {reason.strip()}",
-        received_at=now, borough_code=case.borough_code, enhanced=case.enhanced, marac=case.marac,
-        child_safeguarding=case.child_safeguarding, first_contact_due=first_contact_due(now, days),
-        needs=case.needs, support_plan=case.support_plan,
+    return open_case(
+        actor, case.referral, service, rule="transfer", reason=f"Transferred from {case.service.name}: {reason.strip()}",
+        priority=case.priority, marac=case.marac, first_contact_due=first_contact_due(now, days), received_at=now,
+        enhanced=case.enhanced, child_safeguarding=case.child_safeguarding, needs=case.needs,
+        support_plan=case.support_plan,
+        audit_changes={"transferred_from_case_id": case.id, "version": 1},
     )
-    db.session.add(new_case)
-    db.session.flush()  # nothing else is pending yet: the old case is changed after this
-    audit.record(actor, "create", "case", new_case.id, referral_id=case.referral_id, case_id=new_case.id,
-                 service_id=service.id, changes={"status": {"after": "new"}, "transferred_from_case_id": case.id,
-                                                 "version": new_case.version})
-    return new_case
 
 
 def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: dict | None,

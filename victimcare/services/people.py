@@ -94,15 +94,3 @@ def search_people(
         ["postcode"] if postcode else [])
     audit.record(actor, "list", "person", None, changes={"criteria": criteria, "rows": len(matches)})
     return matches
-
-
-def get_person(actor: Actor, person_id: int) -> Person:
-    """One person, for linking a referral to them. Needs person.view; audited as a view."""
-    require(actor, "person.view", "Only caseworkers can see people's records")
-    person = db.session.get(Person, person_id)
-    if person is None:
-        from .errors import NotFound
-
-        raise NotFound("Person not found")
-    audit.record(actor, "view", "person", person.id)
-    return person

@@ -6,14 +6,13 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..domain.clock import london_today
+from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
 from ..models import Case, Person, Referral, Task, User
 from . import audit
 from .actors import Actor, require
 from .errors import Forbidden
 from .pagination import paginate
-
-OPEN_STATUSES = ("new", "accepted", "in-progress")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
         .options(lazyload(Case.referral), lazyload(Case.assigned_to))
     )
     statuses = filters.all_statuses
-    query = query.where(Case.status.in_(statuses or OPEN_STATUSES))
+    query = query.where(Case.status.in_(statuses or OPEN_CASE_STATUSES))
     if filters.priorities:
         query = query.where(Case.priority.in_(filters.priorities))
     if filters.borough:
@@ -73,10 +72,10 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
             due.append(Case.first_contact_due < today)
         if filters.due_today:
             due.append(Case.first_contact_due == today)
-        query = query.where(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_STATUSES), or_(*due))
+        query = query.where(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES), or_(*due))
     if filters.not_overdue:
         query = query.where(or_(Case.first_contacted_at.is_not(None), Case.first_contact_due >= today,
-                                Case.status.not_in(OPEN_STATUSES)))
+                                Case.status.not_in(OPEN_CASE_STATUSES)))
     if filters.assigned_to_me:
         query = query.where(Case.assigned_to_id == actor.user_id)
     if filters.unassigned:
@@ -119,7 +118,7 @@ def action_counts(actor: Actor) -> ActionCounts:
     if actor.service_id is None:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
-    open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_STATUSES))
+    open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES))
     not_contacted = and_(Case.first_contacted_at.is_(None))
 
     def count_if(condition):
@@ -145,7 +144,7 @@ def action_counts(actor: Actor) -> ActionCounts:
     if actor.is_lead:
         counts.caseloads = [tuple(r) for r in db.session.execute(
             select(User.id, User.name, func.count(Case.id))
-            .outerjoin(Case, and_(Case.assigned_to_id == User.id, Case.status.in_(OPEN_STATUSES)))
+            .outerjoin(Case, and_(Case.assigned_to_id == User.id, Case.status.in_(OPEN_CASE_STATUSES)))
             .where(User.role == "advocate", User.service_id == actor.service_id, User.active.is_(True))
             .group_by(User.id, User.name)
             .order_by(User.name)

@@ -14,6 +14,7 @@ from ..domain.access import can_view_referral, referral_permission
 from ..domain.clock import utc_now
 from ..domain.dash import DashThresholds, assess_dash
 from ..domain.deadlines import first_contact_due
+from ..domain.people import age_on
 from ..domain.routing import (
     DeadlinePolicy,
     ReferralFacts,
@@ -31,7 +32,7 @@ from ..models import (
     PERSON_SENSITIVE_FIELDS,
     REFERRAL_SENSITIVE_FIELDS,
     Case,
-    CaseMilestone,
+    CaseStep,
     Person,
     Referral,
     ReferralStrand,
@@ -41,6 +42,7 @@ from ..models import (
 )
 from . import audit
 from .actors import Actor, require
+from .case_opening import open_case
 from .errors import Conflict, NotFound, ValidationFailed
 from .pagination import paginate
 
@@ -123,12 +125,6 @@ class ReferralInput:
     lawful_basis: str | None = None
 
 
-def _age_on(date_of_birth: date | None, on: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
 def dash_thresholds() -> DashThresholds:
     config = current_app.config
     return DashThresholds(
@@ -172,11 +168,11 @@ def last_marac_referral_on(person: Person | None, before: datetime) -> date | No
         .where(Referral.person_id == person.id, RiskAssessment.marac.is_(True), RiskAssessment.assessed_at < before)
     )
     as_step = db.session.scalar(
-        select(func.max(CaseMilestone.occurred_on))
-        .join(Case, Case.id == CaseMilestone.case_id)
+        select(func.max(CaseStep.occurred_on))
+        .join(Case, Case.id == CaseStep.case_id)
         .join(Referral, Referral.id == Case.referral_id)
-        .where(Referral.person_id == person.id, CaseMilestone.step == "marac-referral",
-               CaseMilestone.occurred_on <= before.date())
+        .where(Referral.person_id == person.id, CaseStep.step == "marac-referral",
+               CaseStep.occurred_on <= before.date())
     )
     dates = [d for d in (at_routing.date() if at_routing else None, as_step) if d is not None]
     return max(dates) if dates else None
@@ -189,7 +185,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     received_at = data.received_at or utc_now()
     person = _find_or_create_person(actor, data)
     offence_day = data.offence_date or received_at.date()
-    age = _age_on(person.date_of_birth, offence_day) if person else None
+    age = age_on(person.date_of_birth, offence_day) if person else None
 
     dash_result = None
     if data.dash is not None:
@@ -280,7 +276,10 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
                 assessed_by_id=actor.user_id,
             )
         )
-    cases = []
+    audit.record(
+        actor, "create", "referral", referral.id, referral_id=referral.id,
+        changes={"source": data.source, "routes": [r.service for r in decision.routes], "enhanced": decision.enhanced},
+    )
     for route in decision.routes:
         service = services[route.service]
         db.session.add(
@@ -290,22 +289,8 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
                 lawful_basis=route.lawful_basis, created_by_id=actor.user_id, created_at=received_at,
             )
         )
-        case = Case(
-            referral_id=referral.id, service_id=service.id, status="new", priority=route.priority, rule=route.rule,
-            route_reason=route.reason, received_at=received_at, borough_code=referral.offence_borough_code,
-            enhanced=decision.enhanced, marac=route.marac, child_safeguarding=route.rule == "child-sexual-abuse",
-            first_contact_due=route.first_contact_due, created_at=received_at,
-        )
-        db.session.add(case)
-        cases.append(case)
-    db.session.flush()
-    audit.record(
-        actor, "create", "referral", referral.id, referral_id=referral.id,
-        changes={"source": data.source, "routes": [r.service for r in decision.routes], "enhanced": decision.enhanced},
-    )
-    for case in cases:
-        audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id,
-                     service_id=case.service_id, changes={"status": {"after": "new"}})
+        open_case(actor, referral, service, rule=route.rule, reason=route.reason, priority=route.priority,
+                  marac=route.marac, first_contact_due=route.first_contact_due, received_at=received_at)
     return referral
 
 
@@ -467,17 +452,9 @@ def _settle_status(referral: Referral) -> None:
 
 
 def _open_case(actor: Actor, referral: Referral, service: Service, decision: RoutingDecision, at: datetime) -> Case:
-    case = Case(
-        referral_id=referral.id, service_id=service.id, status="new", priority=decision.priority, rule=decision.rule,
-        route_reason=decision.reason, received_at=at, borough_code=referral.offence_borough_code,
-        enhanced=referral.enhanced, marac=decision.marac, child_safeguarding=decision.rule == "child-sexual-abuse",
-        first_contact_due=decision.first_contact_due, created_at=at,
-    )
-    db.session.add(case)
-    db.session.flush()
-    audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id, service_id=service.id,
-                 changes={"status": {"after": "new"}, "rule": decision.rule})
-    return case
+    return open_case(actor, referral, service, rule=decision.rule, reason=decision.reason,
+                     priority=decision.priority, marac=decision.marac, first_contact_due=decision.first_contact_due,
+                     received_at=at)
 
 
 def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reason_code: str | None) -> RoutingDecision:
@@ -691,7 +668,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
         person.borough_code = referral.offence_borough_code
     if completion.consent_referral and referral.consent_given_at is None:
         referral.consent_given_at = utc_now()
-    referral.age_at_offence = _age_on(person.date_of_birth if person else None,
+    referral.age_at_offence = age_on(person.date_of_birth if person else None,
                                       referral.offence_date or referral.received_at.date())
     db.session.flush()
 

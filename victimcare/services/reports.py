@@ -63,6 +63,7 @@ from ..domain.vocab import (
     DISABILITY,
     ETHNICITY_HEADINGS,
     HATE_STRANDS,
+    OPEN_CASE_STATUSES,
     OUTCOME_ANSWERS,
     OUTCOME_QUESTIONS,
     OVERRIDE_REASONS,
@@ -75,7 +76,7 @@ from ..extensions import db
 from ..models import (
     Borough,
     Case,
-    CaseMilestone,
+    CaseStep,
     Person,
     Referral,
     ReferralStrand,
@@ -86,7 +87,6 @@ from ..models.types import UTCDateTime
 from . import audit
 from .actors import Actor, require
 
-OPEN_STATUSES = ("new", "accepted", "in-progress")
 # A case the service declined or passed on, and never contacted, is not counted as due for contact.
 NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
 UNKNOWN_KEY = "unknown"
@@ -247,7 +247,7 @@ COUNT_NAMES = ("received", "due", "in_time", "overdue", "accepted", "contacted")
 def _count_columns(today: date) -> list:
     contacted = Case.first_contact_working_days.is_not(None)
     due = or_(contacted, and_(Case.first_contact_due < today, Case.status.not_in(NOT_DUE_UNLESS_CONTACTED)))
-    overdue = and_(Case.first_contacted_at.is_(None), Case.first_contact_due < today, Case.status.in_(OPEN_STATUSES))
+    overdue = and_(Case.first_contacted_at.is_(None), Case.first_contact_due < today, Case.status.in_(OPEN_CASE_STATUSES))
     return [
         func.count().label("received"),
         func.count(sql_case((due, 1))).label("due"),
@@ -456,7 +456,7 @@ def postcode_lottery(
 
 
 # --- Breakdown reports ----------------------------------------------------------------------------------------
-# Each section is one GROUP BY statement over cases (joined to referrals, people or milestones where needed),
+# Each section is one GROUP BY statement over cases (joined to referrals, people or steps where needed),
 # published through publish_breakdown: rows in vocabulary order, a total row, suppression, then rates.
 
 @dataclass
@@ -627,12 +627,12 @@ def _by_service_slug(raw: dict, options: ReportOptions) -> dict:
     return {services[k]["slug"]: v for k, v in raw.items()}
 
 
-def _milestone_counts(service_slug: str, conditions: list, options: ReportOptions) -> dict:
+def _step_counts(service_slug: str, conditions: list, options: ReportOptions) -> dict:
     """{step: number of cases of the service with that step recorded} in one statement."""
     service_id = next(s["id"] for s in options.services if s["slug"] == service_slug)
-    return _counts_by(CaseMilestone.step, {"cases": func.count(func.distinct(CaseMilestone.case_id))},
+    return _counts_by(CaseStep.step, {"cases": func.count(func.distinct(CaseStep.case_id))},
                       [*conditions, Case.service_id == service_id],
-                      CaseMilestone.__table__.join(Case, Case.id == CaseMilestone.case_id))
+                      CaseStep.__table__.join(Case, Case.id == CaseStep.case_id))
 
 
 ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
@@ -648,11 +648,11 @@ def _days_from_receipt(on_date):
 
 def _abe_interview_timing(conditions: list, child_house_id: int) -> Section:
     """How long children waited from referral to their ABE (forensic) interview, in bands (PROMISE: no undue delay)."""
-    days = _days_from_receipt(CaseMilestone.occurred_on)
+    days = _days_from_receipt(CaseStep.occurred_on)
     band = sql_case((days <= 7, "0-7"), (days <= 14, "8-14"), (days <= 28, "15-28"), else_="29+")
     raw = _counts_by(band, {"cases": func.count(func.distinct(Case.id))},
-                     [*conditions, Case.service_id == child_house_id, CaseMilestone.step == "abe-interview"],
-                     CaseMilestone.__table__.join(Case, Case.id == CaseMilestone.case_id))
+                     [*conditions, Case.service_id == child_house_id, CaseStep.step == "abe-interview"],
+                     CaseStep.__table__.join(Case, Case.id == CaseStep.case_id))
     return _section("abe-interview-timing", "Child House: time from referral to ABE interview", "Time taken",
                     ABE_BANDS, raw,
                     [count_column("cases", "Cases", "Child House cases received in the period whose ABE interview is "
@@ -721,7 +721,7 @@ def _service_measures(filters, options, today) -> list[Section]:
     step_column = [count_column("cases", "Cases", "Cases received in the period that reached this step, each counted once.")]
 
     def steps_section(slug: str, title: str, first_row_label: str, extra=(), extra_raw=None) -> Section:
-        raw = _milestone_counts(slug, conditions, options)
+        raw = _step_counts(slug, conditions, options)
         received = _counts_by(Case.service_id, {"cases": func.count(Case.id)},
                               [*conditions, Case.service_id == service_id[slug]], Case.__table__)
         raw["received"] = received.get(service_id[slug], {"cases": 0})
@@ -749,10 +749,10 @@ def _service_measures(filters, options, today) -> list[Section]:
     rj = [*conditions, Case.service_id == service_id["restorative-justice"]]
     requested = db.session.execute(select(func.count(Case.id)).select_from(with_referral)
                                    .where(*rj, Referral.rj_requested.is_(True))).scalar()
-    both = (select(CaseMilestone.case_id)
-            .where(CaseMilestone.step.in_(("rj-victim-consent", "rj-offender-consent")))
-            .group_by(CaseMilestone.case_id).having(func.count(func.distinct(CaseMilestone.step)) == 2).subquery())
-    meeting = (select(CaseMilestone.case_id).where(CaseMilestone.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
+    both = (select(CaseStep.case_id)
+            .where(CaseStep.step.in_(("rj-victim-consent", "rj-offender-consent")))
+            .group_by(CaseStep.case_id).having(func.count(func.distinct(CaseStep.step)) == 2).subquery())
+    meeting = (select(CaseStep.case_id).where(CaseStep.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
                .distinct().subquery())
     consented = db.session.execute(select(func.count(Case.id)).select_from(
         Case.__table__.join(both, both.c.case_id == Case.id)).where(*rj)).scalar()

@@ -1,0 +1,32 @@
+"""Opening a case: one per service a referral is routed to, added by a caseworker, or transferred in.
+
+The one place a Case is built, so every case copies the same facts from its referral (received, borough,
+enhanced) and carries the same flags for the same rule.
+"""
+from datetime import date, datetime
+
+from ..domain.routing import is_child_safeguarding
+from ..extensions import db
+from ..models import Case, Referral, Service
+from . import audit
+from .actors import Actor
+
+
+def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, reason: str, priority: str,
+              marac: bool, first_contact_due: date, received_at: datetime, enhanced: bool | None = None, child_safeguarding: bool | None = None,
+              audit_changes: dict | None = None, **carried) -> Case:
+    """Open a new case for ``service`` and record it. ``carried`` are values a transfer brings with it (the needs
+    assessment and support plan). ``enhanced`` defaults to the referral's, ``child_safeguarding`` to what the rule
+    says; a transfer keeps the case's own."""
+    case = Case(
+        referral_id=referral.id, service_id=service.id, status="new", priority=priority, rule=rule,
+        route_reason=reason, received_at=received_at, borough_code=referral.offence_borough_code,
+        enhanced=referral.enhanced if enhanced is None else enhanced, marac=marac,
+        child_safeguarding=is_child_safeguarding(rule) if child_safeguarding is None else child_safeguarding,
+        first_contact_due=first_contact_due, created_at=received_at, **carried,
+    )
+    db.session.add(case)
+    db.session.flush()
+    audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id, service_id=service.id,
+                 changes={"status": {"after": "new"}, "rule": rule, **(audit_changes or {})})
+    return case

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from victimcare.extensions import db
 from victimcare.models import Case, CaseNote, User
 from victimcare.services import cases as case_service
-from victimcare.uow import unit_of_work
 from victimcare.services.actors import Actor
+from victimcare.uow import unit_of_work
 
 from .factories import make_user
 from .helpers_cases import fresh, post_case_form, recent_case

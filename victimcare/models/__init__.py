@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .audit import AuditChainHead, AuditEvent, AuditVerification
-from .cases import Case, CaseStep, CaseNote, ContactAttempt, Task
+from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
+from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
@@ -16,6 +17,6 @@ from .users import ApiToken, User
 
 __all__ = [
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
-    "ContactAttempt", "IdempotencyRecord", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "IdempotencyRecord", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "Task", "User", "utcnow",
 ]

@@ -14,14 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..domain.report_definitions import LEVELS, MEASURES_BY_KEY, SUPPRESSION_NOTE
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from ..domain.spreadsheet import spreadsheet_safe
 
 
 def _export_value(value, kind: str):
@@ -62,10 +55,10 @@ def to_csv(header, body, definitions) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for line in body:
-        writer.writerow([_safe_text(v) for v in line])
+        writer.writerow([spreadsheet_safe(v) for v in line])
     writer.writerow([])
     for name, text in definitions:
-        writer.writerow([_safe_text(name), _safe_text(text)])
+        writer.writerow([spreadsheet_safe(name), spreadsheet_safe(text)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM so spreadsheet programs read UTF-8
 
 
@@ -80,7 +73,7 @@ def to_xlsx(sheets: list[tuple[str, list, list]], definitions) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         for line in body:
-            sheet.append([_safe_text(v) for v in line])
+            sheet.append([spreadsheet_safe(v) for v in line])
         sheet.freeze_panes = "A2"
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
@@ -90,7 +83,7 @@ def to_xlsx(sheets: list[tuple[str, list, list]], definitions) -> bytes:
     for cell in notes[1]:
         cell.font = bold
     for name, text in definitions:
-        notes.append([_safe_text(name), _safe_text(text)])
+        notes.append([spreadsheet_safe(name), spreadsheet_safe(text)])
     notes.column_dimensions["A"].width = 36
     notes.column_dimensions["B"].width = 120
     out = io.BytesIO()

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..domain.access import can_see_service_record
 from ..domain.clock import LONDON, utc_now
+from ..domain.spreadsheet import spreadsheet_text
 from ..extensions import db
 from ..models import AuditEvent, AuditVerification, Case, Service, User
 from . import audit
@@ -183,12 +184,6 @@ def start_export(actor: Actor, filters: EventFilters) -> int:
     return up_to_seq
 
 
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; user agents and labels come from outside."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_rows(filters: EventFilters, up_to_seq: int):
     """CSV text, a header then one line per event, newest first, read in keyset batches so memory stays flat."""
     buffer = io.StringIO()
@@ -213,20 +208,20 @@ def export_rows(filters: EventFilters, up_to_seq: int):
             writer.writerow([
                 row.seq,
                 row.occurred_at.astimezone(timezone.utc).isoformat(),
-                _csv_safe(row.actor_label),
+                spreadsheet_text(row.actor_label),
                 row.actor_user_id or "",
-                _csv_safe(row.actor_role),
+                spreadsheet_text(row.actor_role),
                 row.actor_token_id or "",
                 row.action,
-                _csv_safe(row.object_type),
-                _csv_safe(row.object_id),
+                spreadsheet_text(row.object_type),
+                spreadsheet_text(row.object_id),
                 row.referral_id or "",
                 row.case_id or "",
-                _csv_safe(row.service_name),
-                _csv_safe(" ".join(changed_field_names(row.changes))),
-                _csv_safe(row.request_id),
-                _csv_safe(row.ip_address),
-                _csv_safe(row.user_agent),
+                spreadsheet_text(row.service_name),
+                spreadsheet_text(" ".join(changed_field_names(row.changes))),
+                spreadsheet_text(row.request_id),
+                spreadsheet_text(row.ip_address),
+                spreadsheet_text(row.user_agent),
             ])
         below = rows[-1].seq
         yield flush()

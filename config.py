@@ -17,6 +17,28 @@ def _int_env(name, default):
     return int(value) if value else default
 
 
+def _bool_env(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise RuntimeError(f"{name} must be true or false, not {value!r}")
+
+
+def _seconds_list_env(name, default):
+    value = os.environ.get(name) or default
+    try:
+        seconds = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise RuntimeError(f"{name} must be whole seconds separated by commas, e.g. {default}") from None
+    if not seconds or any(s <= 0 for s in seconds):
+        raise RuntimeError(f"{name} must list at least one positive number of seconds, e.g. {default}")
+    return seconds
+
+
 class Config:
     """The default: needs nothing. SQLite under instance/ unless DATABASE_URL is set."""
 
@@ -72,6 +94,44 @@ class Config:
     # 0: none, the headers are not trusted (anyone could forge them).
     TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
 
+    # Background work. With CELERY_BROKER_URL set, jobs go to Celery workers through the broker (Redis), and
+    # `celery -A wsgi.celery beat` runs the schedules; unset, a dispatcher thread in the app runs them.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None  # default: the broker
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "victimcare")
+    JOBS_RELAY_SECONDS = _int_env("JOBS_RELAY_SECONDS", 15)  # how often due or retried jobs are (re)dispatched
+    JOBS_EAGER = False  # tests: run each job in the committing thread, right after the commit
+
+    # Staff email. Without MAIL_SERVER, messages are written to MAIL_DIR as .eml files (and listed in development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int_env("MAIL_PORT", 587)
+    MAIL_USE_TLS = _bool_env("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "victimcare <no-reply@victimcare.invalid>")
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    DIGEST_TIME = os.environ.get("DIGEST_TIME", "08:00")  # London time of the daily staff digest
+
+    # Webhooks to partners (Standard Webhooks): retry delays in seconds, about a day in all.
+    WEBHOOK_RETRY_SECONDS = _seconds_list_env("WEBHOOK_RETRY_SECONDS", "30,120,600,3600,21600,43200")
+    WEBHOOK_TIMEOUT_SECONDS = _int_env("WEBHOOK_TIMEOUT_SECONDS", 5)  # connect and read, each
+    WEBHOOK_DISABLE_AFTER_HOURS = _int_env("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+
+    # Messages to victims through GOV.UK Notify. Templates live in Notify; their ids are set here.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    NOTIFY_DIR = os.environ.get("NOTIFY_DIR") or str(BASE_DIR / "instance" / "notify")
+    NOTIFY_TEMPLATES = {
+        (template, channel): os.environ.get(f"NOTIFY_TEMPLATE_{template.upper().replace('-', '_')}_{channel.upper()}")
+        for template in ("appointment-reminder", "appointment-update") for channel in ("sms", "email", "letter")
+    }
+
+    # Files built by background jobs (report exports, subject access exports)
+    EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(BASE_DIR / "instance" / "exports")
+    EXPORT_FILE_MINUTES = _int_env("EXPORT_FILE_MINUTES", 60)
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 
@@ -97,6 +157,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False
+    JOBS_EAGER = True
+    CELERY_BROKER_URL = None  # the Redis integration test sets its own
 
 
 CONFIGS = {

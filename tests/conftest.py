@@ -5,17 +5,19 @@ per session by running the real migrations (so every test also exercises them); 
 tables, keeping the reference data (boroughs, services) that the migrations load.
 """
 import os
+import re
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from victimcare import create_app
 from victimcare.extensions import db as _db
 from victimcare.extensions import limiter
 
 from .factories import TEST_PASSWORD, make_user
+from .mailbox import Mailbox, text_of
 
 REFERENCE_TABLES = {"boroughs", "services", "alembic_version"}
 GENESIS = "0" * 64
@@ -52,10 +54,25 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def mailbox():
+    """The in-process SMTP server every email of the suite goes to."""
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, mailbox):
     url = _database_url(tmp_path_factory)
     _reset_schema(url)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    files = tmp_path_factory.mktemp("instance")
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.controller.port, "MAIL_USE_TLS": False,
+        "MAIL_DIR": str(files / "mail"), "EXPORT_DIR": str(files / "exports"), "NOTIFY_DIR": str(files / "notify"),
+        "APP_BASE_URL": "https://victimcare.example",
+    })
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
@@ -100,6 +117,43 @@ def _app_context(app):
         yield
         _db.session.rollback()
         _db.session.remove()
+
+
+def victim_identifiers() -> list[str]:
+    """What would identify a victim of the test's data: full names, family names no member of staff shares,
+    dates of birth in the usual spellings, phone numbers, email addresses and postcodes."""
+    from victimcare.models import Person, User
+
+    staff_words = {word for (name,) in _db.session.execute(select(User.name)) for word in name.split()}
+    found = []
+    for person in _db.session.scalars(select(Person)):
+        found.append(f"{person.given_name} {person.family_name}")
+        if person.family_name not in staff_words:
+            found.append(person.family_name)
+        if person.date_of_birth:
+            dob = person.date_of_birth
+            found += [dob.isoformat(), dob.strftime("%d/%m/%Y"), f"{dob.day} {dob:%B %Y}"]
+        if person.phone:
+            found.append("".join(ch for ch in person.phone if ch.isdigit())[-9:])
+        found += [value for value in (person.email, person.postcode) if value]
+    return [value for value in found if value and len(value) >= 4]
+
+
+@pytest.fixture(autouse=True)
+def _no_victim_data_in_email(_app_context, mailbox):
+    """Every email sent during any test is scanned for the victims' names, dates of birth and contact details."""
+    before = len(mailbox.messages)
+    yield
+    sent = mailbox.since(before)
+    if not sent:
+        return
+    _db.session.rollback()
+    identifiers = victim_identifiers()
+    for message in sent:
+        text = text_of(message)
+        joined = re.sub(r"(?<=\d)[\s().-]+(?=\d)", "", text)  # "07700 900 123" reads as 07700900123
+        leaked = [value for value in identifiers if value in text or (value.isdigit() and value in joined)]
+        assert not leaked, f"an email to {message['To']} ({message['Subject']!r}) holds victim data: {leaked}"
 
 
 @pytest.fixture

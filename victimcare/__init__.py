@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_errorhandlers(app)
     register_request_hooks(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -112,6 +113,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .account.routes import bp as account_bp
     from .admin.routes import bp as admin_bp
     from .api import bp as api_bp
     from .audit.routes import bp as audit_bp
@@ -123,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
@@ -183,6 +186,12 @@ def register_request_hooks(app: Flask) -> None:
         if app.config.get("HSTS"):
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         return response
+
+
+def register_jobs(app: Flask) -> None:
+    from .jobs import register
+
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -10,7 +10,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search"}),
     "advocate": frozenset({"case.view", "case.work", "referral.view"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
-    "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export"}),
+    "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
+                        "jobs.view"}),
 }
 # Anyone, signed in or not, may refer themselves through the public form.
 PUBLIC_PERMISSIONS = frozenset({"referral.self-refer"})

@@ -1,6 +1,8 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .audit import AuditChainHead, AuditEvent, AuditVerification
 from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
+from .jobs import ExportFile, SweepRun
+from .notifications import NotificationOptOut, VictimMessage
 from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
@@ -14,9 +16,11 @@ from .referrals import (
 )
 from .types import utcnow
 from .users import ApiToken, User
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
-    "ContactAttempt", "IdempotencyRecord", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
-    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "Task", "User", "utcnow",
+    "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "SweepRun", "Task", "User", "VictimMessage",
+    "WebhookDelivery", "WebhookEndpoint", "utcnow",
 ]

@@ -1,7 +1,7 @@
 """Victims. Contact details and equality data are personal and, for the latter, special-category data."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -33,6 +33,10 @@ class Person(db.Model):
     may_leave_voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
     may_write: Mapped[bool] = mapped_column(Boolean, default=False)
     may_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # London wall-clock hours when a message may arrive (both empty: any time). Checked again at send time.
+    safe_contact_from: Mapped[time | None] = mapped_column(Time)
+    safe_contact_until: Mapped[time | None] = mapped_column(Time)
     safe_contact_notes: Mapped[str | None] = mapped_column(Text)
     # Equality monitoring (optional; "prefer-not-to-say" is a value, NULL means not asked)
     sex: Mapped[str | None] = mapped_column(String(32))

@@ -30,3 +30,5 @@ class Service(db.Model):
     first_contact_days_standard: Mapped[int] = mapped_column(Integer, default=5)
     allow_self_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Who is emailed when a new case arrives: "advocates" (everyone in the service) or "leads" (leads only).
+    new_case_notify: Mapped[str] = mapped_column(String(16), default="advocates", server_default="advocates")

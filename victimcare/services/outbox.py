@@ -5,10 +5,19 @@ job row commits with the change that caused it or not at all. Whatever dispatche
 dispatcher, or Celery through the broker) registers itself with ``register_dispatcher`` and is woken after each
 commit that recorded a job.
 
-Job kinds and their payloads (ids and coded values only, never personal data):
-- ``staff-email``: {"template": NAME, "user_ids": [...], "context": {...}}: templates/email/NAME.txt renders
-  the message (its first line is the subject); context values are counts, service names, links, never a
-  victim's details.
+Job kinds and their payloads (ids and coded values only, never personal data). Each kind's handler is in
+``victimcare/jobs/`` (``@job_kind``); a new kind is a handler there and a line here.
+- ``staff-email``: {"template": NAME, "user_ids": [...], "context": {...}, "notification": KIND (optional)}.
+  ``templates/email/NAME.txt`` renders the message for each user (first line = subject; the rest is the body;
+  ``user``, ``context`` values and ``link(endpoint, **values)`` for absolute links under APP_BASE_URL are
+  available). Several users fan out into one job each, so a retry never emails anyone twice. With
+  ``notification`` set to a non-essential kind of ``domain/notifications.py``, users who turned that kind off
+  are skipped; without it the email is always sent (invitations, password resets). Context values are counts,
+  service names, ids for links; never a victim's details. ``services/notifications.email_users`` wraps this.
+- ``sweep``: {"sweep": NAME}: runs a registered sweep (``jobs/sweeps.py``) and records a SweepRun.
+- ``webhook-delivery``: {"delivery_id": ID}: one signed POST of one event to one partner endpoint.
+- ``victim-message``: {"message_id": ID}: checks the safe-contact rules again and sends through GOV.UK Notify.
+- ``export``: {"export_id": ID}: builds a file for its requester (report exports, subject access exports).
 """
 from collections.abc import Callable
 from datetime import datetime
@@ -51,5 +60,10 @@ def enqueue(kind: str, payload: dict | None = None, *, dedupe_key: str | None = 
 
 
 def _wake_dispatchers(job_ids: list[int]) -> None:
+    from flask import current_app, has_app_context
+
     for dispatch in list(_dispatchers):
         dispatch(job_ids)
+    dispatcher = current_app.extensions.get("victimcare.jobs") if has_app_context() else None
+    if dispatcher is not None:
+        dispatcher(job_ids)

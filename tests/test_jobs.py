@@ -1,0 +1,178 @@
+"""Background jobs: the outbox runs through the same task functions eagerly (tests), in a thread (no broker), or
+through Celery; a rolled-back change sends nothing, a broker that is down loses nothing, a job runs once."""
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from victimcare.extensions import db
+from victimcare.jobs import dispatch, runner, schedule
+from victimcare.models import NotificationOptOut, OutboxJob
+from victimcare.services import notifications, outbox
+from victimcare.uow import unit_of_work
+
+from .factories import make_user
+from .mailbox import text_of
+
+
+def _email(user_ids, **context):
+    return outbox.enqueue("staff-email", {"template": "test", "user_ids": user_ids, "context": context})
+
+
+def test_a_committed_email_arrives_over_smtp_with_a_link_under_the_base_url(app, mailbox):
+    user = make_user("advocate", service="domestic-abuse")
+    before = len(mailbox.messages)
+    with unit_of_work():
+        _email([user.id], note="hello")
+    [message] = mailbox.since(before)
+    assert message["Subject"] == "A test email from victimcare"
+    assert user.email in message["To"]
+    assert "This is a test message: hello." in text_of(message)
+    assert "https://victimcare.example/account/notifications" not in text_of(message)  # essential: no opt-out link
+    job = db.session.scalar(select(OutboxJob))
+    assert job.done_at is not None and job.attempts == 1
+    assert "context" not in job.payload  # a sent email's context (it may hold a one-time link) is not kept
+
+
+def test_a_rolled_back_change_sends_no_email(app, mailbox):
+    user = make_user("advocate", service="domestic-abuse")
+    before = len(mailbox.messages)
+    with pytest.raises(RuntimeError):
+        with unit_of_work():
+            _email([user.id])
+            raise RuntimeError("the change failed")
+    assert mailbox.since(before) == []
+    assert db.session.scalar(select(func.count()).select_from(OutboxJob)) == 0
+
+
+def test_the_same_job_processed_twice_sends_one_email(app, mailbox):
+    user = make_user("advocate", service="domestic-abuse")
+    dispatcher = app.extensions["victimcare.jobs"]
+    app.extensions["victimcare.jobs"] = None  # record only
+    try:
+        with unit_of_work():
+            job_id = _email([user.id]).id
+    finally:
+        app.extensions["victimcare.jobs"] = dispatcher
+    before = len(mailbox.messages)
+    assert runner.run_job(job_id) == "done"
+    assert runner.run_job(job_id) == "skipped"
+    assert len(mailbox.since(before)) == 1
+
+
+def test_several_recipients_fan_out_so_a_retry_never_emails_anyone_twice(app, mailbox):
+    users = [make_user("advocate", service="hate-crime") for _ in range(3)]
+    before = len(mailbox.messages)
+    mailbox.refuse_next(1)  # the first recipient's email meets a busy server
+    with unit_of_work():
+        _email([u.id for u in users])
+    assert len(mailbox.since(before)) == 2
+    waiting = db.session.scalar(select(OutboxJob).where(OutboxJob.done_at.is_(None)))
+    assert waiting.attempts == 1 and "SMTP 451" in waiting.last_error
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(seconds=61)):
+        assert runner.run_due() == 1
+    received = sorted(str(m["To"]) for m in mailbox.since(before))
+    assert len(received) == 3 and all(any(u.email in to for to in received) for u in users)
+
+
+def test_a_job_that_keeps_failing_is_given_up_and_kept_with_its_error(app, mailbox):
+    user = make_user("advocate", service="hate-crime")
+    with unit_of_work():
+        job_id = outbox.enqueue("staff-email", {"template": "no-such-template", "user_ids": [user.id]}).id
+    moment = datetime.now(timezone.utc)
+    for _ in range(4):
+        moment += timedelta(hours=3)
+        with time_machine.travel(moment):
+            runner.run_due()
+    job = db.session.get(OutboxJob, job_id)
+    assert job.failed_at is not None and job.attempts == 5
+    assert "no-such-template" in job.last_error and "could not be rendered" in job.last_error
+
+
+def test_people_who_turned_a_kind_off_do_not_get_it_but_essential_ones_always_arrive(app, mailbox):
+    wants, declines = make_user("advocate", service="hate-crime"), make_user("advocate", service="hate-crime")
+    db.session.add(NotificationOptOut(user_id=declines.id, kind="task-assigned"))
+    db.session.add(NotificationOptOut(user_id=declines.id, kind="urgent-referral"))  # cannot be turned off
+    db.session.commit()
+    before = len(mailbox.messages)
+    with unit_of_work():
+        notifications.email_users("task-assigned", "test", [wants.id, declines.id])
+        notifications.email_users("urgent-referral", "test", [wants.id, declines.id])
+    received = [str(m["To"]) for m in mailbox.since(before)]
+    assert sum(wants.email in to for to in received) == 2
+    assert sum(declines.email in to for to in received) == 1
+    optional = [m for m in mailbox.since(before) if wants.email in str(m["To"])]
+    assert any("https://victimcare.example/account/notifications" in text_of(m) for m in optional)
+
+
+def test_a_broker_that_is_down_loses_nothing(app, mailbox):
+    """The job is committed with the change; publishing fails quietly; the relay (or a worker) sends it later."""
+    from celery import Celery
+
+    user = make_user("advocate", service="hate-crime")
+    down = Celery("down", broker="redis://127.0.0.1:1/0")
+    down.conf.update(broker_connection_timeout=1, broker_connection_retry=False,
+                     broker_transport_options={"socket_connect_timeout": 1})
+    eager = app.extensions["victimcare.jobs"]
+    app.extensions["victimcare.jobs"] = dispatch.CeleryDispatcher(app, down)
+    before = len(mailbox.messages)
+    try:
+        with unit_of_work():
+            job_id = _email([user.id]).id
+        assert app.extensions["victimcare.jobs"].relay(grace_seconds=0) == 0  # still down: nothing sent, nothing lost
+    finally:
+        app.extensions["victimcare.jobs"] = eager
+    job = db.session.get(OutboxJob, job_id)
+    assert job.done_at is None and job.dispatched_at is None and mailbox.since(before) == []
+    assert runner.run_due() == 1  # the broker is back: a worker runs it
+    assert len(mailbox.since(before)) == 1
+
+
+def test_the_in_process_dispatcher_thread_sends_after_the_commit(app, mailbox):
+    user = make_user("advocate", service="hate-crime")
+    eager = app.extensions["victimcare.jobs"]
+    thread = dispatch.ThreadDispatcher(app)
+    app.extensions["victimcare.jobs"] = thread
+    thread.start()
+    before = len(mailbox.messages)
+    try:
+        with unit_of_work():
+            _email([user.id])
+        deadline = time.monotonic() + 10
+        while not mailbox.since(before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        thread.stop()
+        app.extensions["victimcare.jobs"] = eager
+    assert len(mailbox.since(before)) == 1
+
+
+def test_the_thread_dispatcher_is_not_started_by_cli_commands_or_before_the_first_request(app):
+    thread = dispatch.ThreadDispatcher(app)
+    thread([1])  # a commit in a CLI command wakes nobody: its jobs wait for a serving process or a worker
+    assert not thread.running
+
+
+def test_a_daily_schedule_fires_once_per_day_from_its_london_time(app):
+    digest = schedule.SCHEDULES["sweep:staff-digest"]
+    winter_morning = datetime(2026, 12, 7, 7, 59, tzinfo=timezone.utc)  # 07:59 in London (GMT)
+    assert schedule.occurrence(digest, winter_morning) is None
+    assert schedule.occurrence(digest, winter_morning + timedelta(minutes=1)) == "2026-12-07"
+    summer_morning = datetime(2026, 6, 8, 7, 0, tzinfo=timezone.utc)  # 08:00 in London (BST)
+    assert schedule.occurrence(digest, summer_morning) == "2026-06-08"
+    with unit_of_work():
+        assert schedule.fire("sweep:staff-digest", winter_morning + timedelta(hours=2))
+        assert not schedule.fire("sweep:staff-digest", winter_morning + timedelta(hours=3))
+    keys = list(db.session.scalars(select(OutboxJob.dedupe_key).where(OutboxJob.kind == "sweep")))
+    assert keys == ["schedule:sweep:staff-digest:2026-12-07"]
+
+
+def test_celery_beat_runs_the_same_schedules_in_london_time_and_relays_due_jobs(app):
+    celery = app.extensions["celery"]
+    beat = celery.conf.beat_schedule
+    assert celery.conf.timezone == "Europe/London"
+    assert beat["sweep:staff-digest"]["schedule"].hour == {8} and beat["sweep:staff-digest"]["schedule"].minute == {0}
+    assert beat["relay-due-jobs"]["task"] == "victimcare.relay"
+    assert {"victimcare.run_job", "victimcare.relay", "victimcare.fire_schedule"} <= set(celery.tasks)

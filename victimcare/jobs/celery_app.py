@@ -1,0 +1,57 @@
+"""The Celery app (``wsgi.celery``): ``celery -A wsgi.celery worker`` and ``celery -A wsgi.celery beat``.
+
+Tasks are thin: each runs in the Flask app's context and calls the same functions the in-process dispatcher calls.
+The outbox stays the record of what must happen; the broker only carries job ids.
+"""
+from celery import Celery, Task
+
+from .. import uow
+
+
+def init_celery(app) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                try:
+                    return self.run(*args, **kwargs)
+                finally:
+                    uow.rollback()
+                    from ..extensions import db
+
+                    db.session.remove()
+
+    broker = app.config.get("CELERY_BROKER_URL")
+    celery = Celery("victimcare", task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker or "memory://",
+        result_backend=app.config.get("CELERY_RESULT_BACKEND") or broker,
+        task_ignore_result=True,
+        task_default_queue=app.config["CELERY_QUEUE"],
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        timezone="Europe/London",
+        enable_utc=True,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        broker_transport_options={"socket_connect_timeout": 3, "socket_timeout": 10},
+        worker_hijack_root_logger=False,
+    )
+
+    @celery.task(name="victimcare.run_job")
+    def run_job(job_id: int) -> str:
+        from .runner import run_job as run
+
+        return run(int(job_id))
+
+    @celery.task(name="victimcare.relay")
+    def relay() -> int:
+        return app.extensions["victimcare.jobs"].relay()
+
+    @celery.task(name="victimcare.fire_schedule")
+    def fire_schedule(name: str) -> bool:
+        from .schedule import fire
+
+        with uow.unit_of_work():
+            return fire(name)
+
+    return celery

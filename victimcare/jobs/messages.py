@@ -1,0 +1,1 @@
+"""The ``victim-message`` job kind (messages to victims through GOV.UK Notify)."""

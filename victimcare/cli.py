@@ -14,6 +14,8 @@ from .uow import unit_of_work
 user_cli = AppGroup("user", help="Manage staff accounts.")
 token_cli = AppGroup("token", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
+webhook_cli = AppGroup("webhook", help="Manage partner webhook endpoints.")
+jobs_cli = AppGroup("jobs", help="Background jobs and scheduled sweeps.")
 
 
 def _fail(message: str, code: int = 2):
@@ -93,7 +95,103 @@ def seed_demo_command(referrals):
         click.echo(f"  {email:<48} {description}")
 
 
+@webhook_cli.command("add")
+@click.option("--url", required=True, help="The partner's endpoint (https:// in production).")
+@click.option("--events", required=True, help="Comma-separated events, e.g. referral.received,case.accepted.")
+@click.option("--secret-file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A file holding the agreed signing secret: whsec_ followed by base64.")
+@click.option("--description", default=None, help="Who the partner is, for the admin pages.")
+def webhook_add_command(url, events, secret_file, description):
+    """Register a partner endpoint for the given events."""
+    from pathlib import Path
+
+    from .services import webhooks
+
+    secret = Path(secret_file).read_text().strip()
+    try:
+        with unit_of_work():
+            endpoint = webhooks.add_endpoint(SYSTEM, url, events.split(","), secret, description)
+    except ValidationFailed as error:
+        _fail("; ".join(item["message"] for item in error.errors))
+    click.echo(f"Added webhook endpoint {endpoint.id}: {endpoint.url} ({', '.join(endpoint.events)})")
+
+
+@webhook_cli.command("list")
+def webhook_list_command():
+    """List endpoints: id, state, URL and events."""
+    from .services import webhooks
+
+    with unit_of_work():
+        endpoints = webhooks.list_endpoints(SYSTEM)
+        rows = [(e.id, "active" if e.active else "disabled", e.url, ",".join(e.events)) for e in endpoints]
+    if not rows:
+        click.echo("No webhook endpoints.")
+    for endpoint_id, state, url, events in rows:
+        click.echo(f"{endpoint_id}\t{state}\t{url}\t{events}")
+
+
+@webhook_cli.command("disable")
+@click.argument("endpoint_id", type=int)
+def webhook_disable_command(endpoint_id):
+    """Stop sending to an endpoint (its deliveries wait until it is enabled again)."""
+    _set_webhook_active(endpoint_id, False)
+
+
+@webhook_cli.command("enable")
+@click.argument("endpoint_id", type=int)
+def webhook_enable_command(endpoint_id):
+    """Send to an endpoint again; deliveries that waited go at once, in order."""
+    _set_webhook_active(endpoint_id, True)
+
+
+def _set_webhook_active(endpoint_id, active):
+    from .services import webhooks
+
+    try:
+        with unit_of_work():
+            endpoint = webhooks.set_active(SYSTEM, endpoint_id, active, reason="Disabled from the command line")
+            url = endpoint.url
+    except NotFound as error:
+        _fail(error.message, 1)
+    click.echo(f"Webhook endpoint {endpoint_id} ({url}) is now {'active' if active else 'disabled'}.")
+
+
+@jobs_cli.command("run")
+def jobs_run_command():
+    """Run every due background job now, in this process (without a broker, or to drain a backlog)."""
+    from .jobs import runner, schedule
+
+    with unit_of_work():
+        schedule.fire_due()
+    ran = runner.run_due()
+    click.echo(f"Ran {ran} job{'s' if ran != 1 else ''}.")
+
+
+@jobs_cli.command("sweep")
+@click.argument("name")
+def jobs_sweep_command(name):
+    """Run one scheduled sweep now (recorded like a scheduled run); exit 1 if it fails."""
+    from .jobs import runner
+    from .jobs.sweeps import SWEEPS
+    from .services import outbox
+
+    if name not in SWEEPS:
+        _fail(f"unknown sweep {name!r}: one of {', '.join(SWEEPS)}", 1)
+    dispatcher = current_app.extensions.get("victimcare.jobs")
+    current_app.extensions["victimcare.jobs"] = None  # run it here, now, whatever the configuration
+    try:
+        with unit_of_work():
+            job_id = outbox.enqueue("sweep", {"sweep": name}).id
+    finally:
+        current_app.extensions["victimcare.jobs"] = dispatcher
+    outcome = runner.run_job(job_id)
+    click.echo(f"Sweep {name}: {outcome}")
+    sys.exit(0 if outcome == "done" else 1)
+
+
 def register(app):
+    app.cli.add_command(webhook_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(audit_cli)

@@ -12,13 +12,15 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput
 
 from ..domain.vocab import ROLES, SERVICES
-from ..web.widgets import RadioInput
+from ..web.widgets import CheckboxesInput, RadioInput
 
 
 class NewUserForm(FlaskForm):
@@ -46,3 +48,13 @@ class NewUserForm(FlaskForm):
         validators=[InputRequired(message="Enter an initial password"), Length(min=12, message="Password must be at least 12 characters")],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class WebhookForm(FlaskForm):
+    url = StringField("Endpoint address", widget=GovTextInput(),
+                      validators=[InputRequired(message="Enter the partner's endpoint address")])
+    description = StringField("Partner (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    events = SelectMultipleField("Events to send", widget=CheckboxesInput(), option_widget=CheckboxInput(),
+                                 validators=[InputRequired(message="Choose at least one event")])
+    secret = StringField("Signing secret (optional)", widget=GovTextInput(), validators=[Optional()])
+    submit = SubmitField("Add endpoint", widget=GovSubmitInput())

@@ -42,3 +42,6 @@ def set_active(user_id):
     user = users.set_active(current_actor(), user_id, active)
     flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
     return redirect(url_for("admin.users"))
+
+
+from . import background  # noqa: E402,F401  (webhooks, sweeps and failed jobs pages on this blueprint)

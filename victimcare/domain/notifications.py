@@ -44,3 +44,9 @@ NOTIFICATION_KINDS: dict[str, NotificationKind] = {
 def may_opt_out(slug: str) -> bool:
     kind = NOTIFICATION_KINDS.get(slug)
     return kind is not None and not kind.essential
+
+
+def is_urgent_case(*, priority: str | None, child_safeguarding: bool, dash_level: str | None) -> bool:
+    """A case its service is told about at once: high priority (MARAC, child sexual abuse), child safeguarding, or
+    a referral assessed as high risk."""
+    return priority == "high" or bool(child_safeguarding) or dash_level == "high"

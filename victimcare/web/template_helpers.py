@@ -16,9 +16,20 @@ NAVIGATION = (
     ("case.view", "cases.queue", "Cases"),
     ("report.view", "reports.index", "Reports"),
     ("user.manage", "admin.users", "Users"),
+    ("webhook.manage", "admin.webhooks", "Webhooks"),
+    ("jobs.view", "admin.sweeps", "Background work"),
     ("audit.view", "audit.events", "Audit trail"),
     ("audit.summary", "audit.summary", "Audit trail"),
 )
+
+
+# Pages of a blueprint shared by several menu items, and the item each belongs to. A page of such a blueprint
+# that is not listed belongs to the blueprint's first item.
+NAV_SECTIONS = {
+    "admin.new_webhook": "admin.webhooks", "admin.webhook": "admin.webhooks",
+    "admin.webhook_active": "admin.webhooks", "admin.webhook_retry": "admin.webhooks",
+    "admin.retry_job": "admin.sweeps",
+}
 
 
 def navigation_items():
@@ -27,16 +38,19 @@ def navigation_items():
     from . import current_actor
 
     principal = current_actor().principal
+    visible = [(endpoint, text) for permission, endpoint, text in NAVIGATION
+               if not permission or has_permission(principal, permission)]
+    current = request.endpoint or ""
+    blueprint = current.split(".")[0]
+    same_blueprint = [endpoint for endpoint, _ in visible if endpoint.split(".")[0] == blueprint]
+    section = NAV_SECTIONS.get(current) or (current if current in same_blueprint else
+                                            (same_blueprint[0] if same_blueprint else None))
     items = []
-    for permission, endpoint, text in NAVIGATION:
-        if permission and not has_permission(principal, permission):
-            continue
+    for endpoint, text in visible:
         href = url_for_safe(endpoint)
         if href is None:
             continue
-        active = request.endpoint == endpoint or (
-            endpoint != "main.home" and request.endpoint and request.endpoint.split(".")[0] == endpoint.split(".")[0]
-        )
+        active = endpoint == section and endpoint != "main.home" or current == endpoint
         items.append({"href": href, "text": text, "active": bool(active)})
     return items
 

@@ -1,0 +1,137 @@
+"""What happened, told to whoever must know: staff by email, partners by webhook. One call per change.
+
+Each function here is called once, explicitly, by the service function that makes the change, inside its
+transaction: the emails and webhook deliveries it records are sent after the commit, or never. Payloads carry
+references, ids, services, coded statuses and times; never a name, a contact detail or free text.
+
+``muted()`` stops everything here for a block (loading the fictional demo data tells nobody).
+"""
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from ..domain.notifications import is_urgent_case
+from ..extensions import db
+from ..models import Case, Referral, Service, Task
+from . import notifications, webhooks
+from .actors import Actor
+
+_MUTED = "victimcare.events_muted"
+
+
+@contextmanager
+def muted():
+    db.session.info[_MUTED] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_MUTED, None)
+
+
+def _is_muted() -> bool:
+    return bool(db.session.info.get(_MUTED))
+
+
+def _time(value):
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _referral_data(referral: Referral) -> dict:
+    return {"reference": referral.reference, "status": referral.status, "source": referral.source,
+            "received_at": _time(referral.received_at)}
+
+
+def _service_slug(case: Case) -> str:
+    service = case.service or db.session.get(Service, case.service_id)
+    return service.slug
+
+
+def _case_data(case: Case) -> dict:
+    return {
+        "id": case.id, "service": _service_slug(case), "status": case.status,
+        "received_at": _time(case.received_at), "first_contact_due": _time(case.first_contact_due),
+        "first_contacted_at": _time(case.first_contacted_at), "accepted_at": _time(case.accepted_at),
+        "closed_at": _time(case.closed_at), "decline_reason": case.decline_reason_code,
+        "closure_reason": case.closure_reason,
+    }
+
+
+def _case_event(event_type: str, case: Case) -> None:
+    referral = case.referral or db.session.get(Referral, case.referral_id)
+    webhooks.publish(event_type, {"referral": {"reference": referral.reference}, "case": _case_data(case)},
+                     ordering_key=referral.reference)
+
+
+# --- Referrals ---------------------------------------------------------------------------------------------
+
+def referral_received(referral: Referral) -> None:
+    if _is_muted():
+        return
+    webhooks.publish("referral.received", {"referral": _referral_data(referral)}, ordering_key=referral.reference,
+                     occurred_at=referral.received_at)
+
+
+def referral_routed(referral: Referral, cases: list[Case]) -> None:
+    """Cases were opened for a referral (at intake, at triage, or a route added): partners hear which services."""
+    if _is_muted() or not cases:
+        return
+    webhooks.publish("referral.routed", {"referral": _referral_data(referral),
+                                         "cases": [_case_data(case) for case in cases]},
+                     ordering_key=referral.reference)
+    for case in cases:
+        _tell_service_about_new_case(case, referral)
+
+
+def _tell_service_about_new_case(case: Case, referral: Referral) -> None:
+    service = case.service or db.session.get(Service, case.service_id)
+    if is_urgent_case(priority=case.priority, child_safeguarding=case.child_safeguarding,
+                      dash_level=referral.dash_level):
+        why = "child-safeguarding" if case.child_safeguarding else "high-risk"
+        notifications.email_users("urgent-referral", "urgent_case", notifications.service_staff(service.id),
+                                  {"service_name": service.name, "why": why, "case_id": case.id})
+        return
+    staff = notifications.service_staff(service.id, leads_only=service.new_case_notify == "leads")
+    notifications.email_users("new-case", "new_case", staff, {"service_name": service.name, "case_id": case.id})
+
+
+# --- Cases ------------------------------------------------------------------------------------------------------
+
+def case_accepted(case: Case) -> None:
+    if not _is_muted():
+        _case_event("case.accepted", case)
+
+
+def case_declined(case: Case) -> None:
+    if not _is_muted():
+        _case_event("case.declined", case)
+
+
+def first_contact(case: Case) -> None:
+    if not _is_muted():
+        _case_event("case.first-contact", case)
+
+
+def case_closed(case: Case) -> None:
+    if not _is_muted():
+        _case_event("case.closed", case)
+
+
+def closure_requested(actor: Actor, case: Case) -> None:
+    """The service's leads (other than the one asking) are asked to approve."""
+    if _is_muted():
+        return
+    service = case.service or db.session.get(Service, case.service_id)
+    notifications.email_users("closure-approval", "closure_approval",
+                              notifications.service_staff(service.id, leads_only=True),
+                              {"service_name": service.name, "case_id": case.id}, exclude=[actor.user_id])
+
+
+def task_assigned(actor: Actor, task: Task) -> None:
+    """Someone gave a task to someone else."""
+    if _is_muted() or task.assigned_to_id is None or task.assigned_to_id == actor.user_id:
+        return
+    notifications.email_users("task-assigned", "task_assigned", [task.assigned_to_id],
+                              {"case_id": task.case_id, "due_on": _time(task.due_on)})

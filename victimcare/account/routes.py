@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import login_required
 
 from .. import mail
-from ..domain.notifications import NOTIFICATION_KINDS
+from ..domain.notifications import NOTIFICATION_KINDS, kinds_for
 from ..services import notifications
 from ..web import current_actor
 from .forms import NotificationsForm
@@ -20,14 +20,18 @@ def notifications_page():
     actor = current_actor()
     form = NotificationsForm()
     if form.validate_on_submit():
-        notifications.set_preferences(actor, form.wanted.data or [])
+        # Kinds this role cannot get keep their current setting (a later change of role finds them as they were).
+        hidden = [k.slug for k in NOTIFICATION_KINDS.values() if k not in kinds_for(actor.role)]
+        current = notifications.preferences(actor)
+        notifications.set_preferences(actor, list(form.wanted.data or []) + [s for s in hidden if current[s]])
         flash("Your email choices are saved.", "success")
         return redirect(url_for("account.notifications"))
     current = notifications.preferences(actor)
     if not form.is_submitted():
         form.wanted.data = [slug for slug, on in current.items() if on and not NOTIFICATION_KINDS[slug].essential]
-    optional = [k for k in NOTIFICATION_KINDS.values() if not k.essential]
-    essential = [k for k in NOTIFICATION_KINDS.values() if k.essential]
+    mine = kinds_for(actor.role)
+    optional = [k for k in mine if not k.essential]
+    essential = [k for k in mine if k.essential]
     return render_template("account/notifications.html", form=form, optional=optional, essential=essential,
                            mail_configured=bool(current_app.config.get("MAIL_SERVER"))), 400 if form.errors else 200
 
@@ -41,8 +45,9 @@ def _dev_mail_only():
 def _read(path):
     message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     body = message.get_body(preferencelist=("plain",))
+    sent = message["Date"].datetime if message["Date"] is not None else None
     return {"name": path.name, "to": str(message["To"] or ""), "subject": str(message["Subject"] or ""),
-            "date": str(message["Date"] or ""), "body": body.get_content() if body is not None else ""}
+            "date": sent, "body": body.get_content() if body is not None else ""}
 
 
 @bp.route("/dev/mail")

@@ -20,7 +20,7 @@ def webhooks_list():
 @permission_required("webhook.manage")
 def new_webhook():
     form = WebhookForm()
-    form.events.choices = [(event, f"{event}: {label}") for event, label in webhooks.EVENT_LABELS.items()]
+    form.events.choices = [(event, f"{label} ({event})") for event, label in webhooks.EVENT_LABELS.items()]
     if form.validate_on_submit():
         generated = not (form.secret.data or "").strip()
         secret = webhooks.new_secret() if generated else form.secret.data
@@ -69,8 +69,14 @@ def webhook_retry(endpoint_id, delivery_id):
 @permission_required("jobs.view")
 def sweeps():
     actor = current_actor()
-    return render_template("admin/sweeps.html", sweeps=job_status.sweep_statuses(actor),
-                           runs=job_status.recent_runs(actor), queue=job_status.queue_summary(actor))
+    statuses = job_status.sweep_statuses(actor)
+    return render_template("admin/sweeps.html", sweeps=statuses, runs=job_status.recent_runs(actor),
+                           queue=job_status.queue_summary(actor), job_labels=JOB_LABELS,
+                           sweep_labels={s.name: s.label for s in statuses})
+
+
+JOB_LABELS = {"staff-email": "Email to staff", "sweep": "Scheduled sweep", "webhook-delivery": "Partner webhook",
+              "victim-message": "Message to a victim", "export": "Export file"}
 
 
 @bp.route("/background-work/jobs/<int:job_id>/retry", methods=["POST"], endpoint="retry_job")

@@ -120,12 +120,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .main.routes import bp as main_bp
+    from .messages.routes import bp as messages_bp
     from .referrals.routes import bp as referrals_bp
     from .reports.routes import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..models import ExportFile
 from . import audit, outbox
 from .actors import Actor, require
-from .errors import NotFound
+from .errors import NotFound, ServiceError
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def register_builder(kind: str, build, permission: str) -> None:
     KINDS[kind] = ExportKind(kind, build, permission)
 
 
-class ExportGone(NotFound):
+class ExportGone(ServiceError):
     """The file existed but has expired (or was never made): 410 on the download."""
 
     status_code = 410
@@ -85,7 +85,7 @@ def open_download(actor: Actor, export_id: int) -> tuple[ExportFile, Path]:
     export = get_export(actor, export_id)
     path = export_dir() / export.storage_name if export.storage_name else None
     if export.status != "ready" or path is None or not path.exists():
-        raise ExportGone("This file has expired or is not ready", object_type="export_file", object_id=export_id)
+        raise ExportGone("This file has expired or is not ready: make the export again from its page")
     export.downloaded_at = utc_now()
     audit.record(actor, "export", "export_file", export.id,
                  changes={"downloaded": True, "kind": export.kind, "sha256": export.sha256})

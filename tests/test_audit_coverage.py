@@ -26,6 +26,15 @@ NO_VICTIM_DATA = {
     "api.openapi": "the API description",
     "api.openapi_document": "the API description",
     "reports.index": "the list of report names",
+    "account.notifications": "own email choices",
+    "account.dev_mail": "development only (404 here); emails hold no victim data",
+    "account.dev_mail_message": "development only (404 here); emails hold no victim data",
+    "admin.webhooks": "partner endpoints, no case content",
+    "admin.new_webhook": "partner endpoint form",
+    "admin.webhook": "an endpoint's deliveries: event names, ids and statuses, never the bodies",
+    "admin.sweeps": "sweep runs and job counts",
+    "exports.show": "an export's progress (the requester's own; the download is audited)",
+    "exports.status": "an export's progress as JSON",
 }
 # Pages that show victim data to some roles but not to these (the admin's home lists staff accounts).
 NO_VICTIM_DATA_FOR_ROLE = {("main.home", "admin"): "staff accounts only"}
@@ -51,7 +60,7 @@ def world():
             "case_id": case.id, "id": case.id, "reference": referral.reference, "referral_id": referral.id,
             "user_id": users["caseworker"].id, "person_id": referral.person_id, "service": "domestic-abuse",
             "slug": "domestic-abuse", "report": "code-compliance", "name": "code-compliance", "fmt": "csv",
-            "format": "csv",
+            "format": "csv", "export_id": 1, "endpoint_id": 1,
         },
         "other_case_id": other_case.id,
     }

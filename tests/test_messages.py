@@ -194,3 +194,51 @@ def test_only_the_cases_own_service_can_message_its_victim(app, notify, case):
         actor = Actor.from_user(make_user(role, service=service))
         with pytest.raises(NotFound):
             _request(actor, case)
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_an_advocate_sends_a_reminder_from_the_case_messages_page(app, client, auth, notify, case):
+    user = make_user("advocate", service="domestic-abuse")
+    auth.login(user)
+    page = client.get(f"/cases/{case.id}/messages")
+    assert page.status_code == 200
+    text = " ".join(page.get_data(as_text=True).split())
+    assert "<strong>Text message:</strong> allowed" in text and "<strong>Letter:</strong> allowed" in text
+    form = {"message-template": "appointment-reminder", "message-channel": "sms",
+            "message-appointment_on": ["10", "12", "2026"], "message-appointment_time": "14:30",
+            "message-place": "our office", "message-submit": "Send message"}
+    response = client.post(f"/cases/{case.id}/messages", data=form)
+    assert response.status_code == 302
+    assert len(notify.sent) == 1
+    listing = client.get(f"/cases/{case.id}/messages").get_data(as_text=True)
+    assert "Appointment reminder by text message" in listing and "Sending" in listing
+    refused = client.post(f"/cases/{case.id}/messages", data={**form, "message-send_on": ["8", "12", "2026"],
+                                                              "message-send_time": "19:00"})
+    assert refused.status_code == 400
+    assert "The victim asked for messages only between 10:00 and 16:00" in refused.get_data(as_text=True)
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_the_safe_contact_rules_are_changed_on_the_messages_page_and_audited_without_the_hours(
+        app, client, auth, notify, case):
+    auth.login(make_user("advocate", service="domestic-abuse"))
+    response = client.post(f"/cases/{case.id}/messages", data={
+        "rules-channels": ["may_email"], "rules-safe_from": "09:00", "rules-safe_until": "12:00",
+        "rules-save": "Save"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    person = case.referral.person
+    assert (person.may_text, person.may_email, person.may_write) == (False, True, False)
+    assert person.safe_contact_from == time(9) and person.safe_contact_until == time(12)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "person"))
+    assert event.changes["safe_contact_from"] == {"changed": True} and "09:00" not in str(event.changes)
+    bad = client.post(f"/cases/{case.id}/messages", data={"rules-channels": ["may_email"], "rules-safe_from": "09:00",
+                                                          "rules-save": "Save"})
+    assert bad.status_code == 400 and "Give both times" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, service, status", [
+    ("advocate", "hate-crime", 404), ("caseworker", None, 403), ("commissioner", None, 403), ("admin", None, 403)])
+def test_the_messages_page_is_only_for_the_cases_own_service(app, client, auth, case, role, service, status):
+    auth.login(make_user(role, service=service))
+    assert client.get(f"/cases/{case.id}/messages").status_code == status

@@ -9,6 +9,8 @@ references, ids, services, coded statuses and times; never a name, a contact det
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from ..domain.notifications import is_urgent_case
 from ..extensions import db
 from ..models import Case, Referral, Service, Task
@@ -67,25 +69,39 @@ def _case_event(event_type: str, case: Case) -> None:
 
 # --- Referrals ---------------------------------------------------------------------------------------------
 
+def _cases_of(referral: Referral) -> list[Case]:
+    return list(db.session.scalars(select(Case).where(Case.referral_id == referral.id).order_by(Case.id)))
+
+
+def _publish_routed(referral: Referral) -> None:
+    cases = _cases_of(referral)
+    if cases:
+        webhooks.publish("referral.routed", {"referral": _referral_data(referral),
+                                             "cases": [_case_data(case) for case in cases]},
+                         ordering_key=referral.reference)
+
+
 def referral_received(referral: Referral) -> None:
+    """A new referral (any source): partners hear it was received, and where it was routed if it was."""
     if _is_muted():
         return
     webhooks.publish("referral.received", {"referral": _referral_data(referral)}, ordering_key=referral.reference,
                      occurred_at=referral.received_at)
+    if referral.status == "routed":
+        _publish_routed(referral)
 
 
-def referral_routed(referral: Referral, cases: list[Case]) -> None:
-    """Cases were opened for a referral (at intake, at triage, or a route added): partners hear which services."""
-    if _is_muted() or not cases:
+def referral_routed(referral: Referral) -> None:
+    """A referral's routes changed (triage confirmed, a route added): partners hear its cases now."""
+    if not _is_muted():
+        _publish_routed(referral)
+
+
+def case_opened(case: Case) -> None:
+    """A case was opened for a service (routing, a route added, a transfer): its staff are told."""
+    if _is_muted():
         return
-    webhooks.publish("referral.routed", {"referral": _referral_data(referral),
-                                         "cases": [_case_data(case) for case in cases]},
-                     ordering_key=referral.reference)
-    for case in cases:
-        _tell_service_about_new_case(case, referral)
-
-
-def _tell_service_about_new_case(case: Case, referral: Referral) -> None:
+    referral = case.referral or db.session.get(Referral, case.referral_id)
     service = case.service or db.session.get(Service, case.service_id)
     if is_urgent_case(priority=case.priority, child_safeguarding=case.child_safeguarding,
                       dash_level=referral.dash_level):
@@ -99,17 +115,23 @@ def _tell_service_about_new_case(case: Case, referral: Referral) -> None:
 
 # --- Cases ------------------------------------------------------------------------------------------------------
 
-def case_accepted(case: Case) -> None:
-    if not _is_muted():
+def case_status_changed(actor: Actor, case: Case, before: str) -> None:
+    """A lifecycle move (domain/case_lifecycle.py): accepted and declined reach partners; a transfer routes the
+    referral to another service."""
+    if _is_muted() or case.status == before:
+        return
+    if case.status == "accepted":
         _case_event("case.accepted", case)
-
-
-def case_declined(case: Case) -> None:
-    if not _is_muted():
+    elif case.status == "declined":
         _case_event("case.declined", case)
+    elif case.status == "transferred":
+        _publish_routed(case.referral or db.session.get(Referral, case.referral_id))
+    elif case.status == "closed":
+        _case_event("case.closed", case)
 
 
 def first_contact(case: Case) -> None:
+    """The first successful contact with the victim stopped the case's first-contact clock."""
     if not _is_muted():
         _case_event("case.first-contact", case)
 

@@ -295,3 +295,29 @@ def record_status(notify_id: str, status: str, at: datetime | None = None) -> bo
     if message.status != status:
         _set_status(message, status)
     return True
+
+
+def update_contact_rules(actor: Actor, case_id: int, *, may_text: bool, may_email: bool, may_write: bool,
+                         safe_from, safe_until) -> Person:
+    """Record what the victim has agreed to be sent and the hours that are safe (both or neither)."""
+    case = _load_case(actor, case_id, "case.work")
+    person = case.referral.person
+    if person is None:
+        raise ValidationFailed(errors=[{"field": "channels", "message": "The victim's details are not recorded yet"}])
+    if (safe_from is None) != (safe_until is None) or (safe_from is not None and safe_from == safe_until):
+        raise ValidationFailed(errors=[{"field": "safe_from", "message":
+                                        "Give both times of the safe hours, and different ones, or neither"}])
+    values = {"may_text": may_text, "may_email": may_email, "may_write": may_write,
+              "safe_contact_from": safe_from, "safe_contact_until": safe_until}
+    changes = {}
+    for field, value in values.items():
+        if getattr(person, field) != value:
+            # A victim's safe hours describe their routine: the trail records that they changed, not what to.
+            changes[field] = {"changed": True} if field.startswith("safe_") else {
+                "before": getattr(person, field), "after": value}
+            setattr(person, field, value)
+    db.session.flush()
+    if changes:
+        audit.record(actor, "update", "person", person.id, referral_id=case.referral_id, case_id=case.id,
+                     service_id=case.service_id, changes=changes)
+    return person

@@ -176,3 +176,75 @@ def test_celery_beat_runs_the_same_schedules_in_london_time_and_relays_due_jobs(
     assert beat["sweep:staff-digest"]["schedule"].hour == {8} and beat["sweep:staff-digest"]["schedule"].minute == {0}
     assert beat["relay-due-jobs"]["task"] == "victimcare.relay"
     assert {"victimcare.run_job", "victimcare.relay", "victimcare.fire_schedule"} <= set(celery.tasks)
+
+
+def test_a_service_chooses_whether_all_advocates_or_only_leads_hear_of_new_cases(runner):
+    from victimcare.models import AuditEvent, Service
+
+    result = runner.invoke(args=["jobs", "new-case-emails", "hate-crime", "leads"])
+    assert result.exit_code == 0 and "emailed to its leads" in result.output
+    assert db.session.scalar(select(Service.new_case_notify).where(Service.slug == "hate-crime")) == "leads"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "service")) is not None
+    assert runner.invoke(args=["jobs", "new-case-emails", "no-such-service", "leads"]).exit_code == 1
+
+
+def test_a_sweep_that_fails_is_recorded_retried_and_reported_to_administrators(app, mailbox):
+    from victimcare.jobs import sweeps
+    from victimcare.models import SweepRun
+
+    admin = make_user("admin")
+
+    def broken():
+        raise RuntimeError("the disk is full")
+
+    sweeps.SWEEPS["broken"] = sweeps.Sweep("broken", "A broken sweep", "For a test", broken)
+    try:
+        with unit_of_work():
+            outbox.enqueue("sweep", {"sweep": "broken"})
+        moment = datetime.now(timezone.utc)
+        for _ in range(4):
+            moment += timedelta(hours=3)
+            with time_machine.travel(moment):
+                runner.run_due()
+    finally:
+        del sweeps.SWEEPS["broken"]
+    runs = list(db.session.scalars(select(SweepRun).order_by(SweepRun.id)))
+    assert [r.status for r in runs] == ["failed"] * 4 + ["gave-up"]
+    assert runs[0].error == "RuntimeError (details in the application log)"
+    [alert] = mailbox.to(admin.email)
+    assert alert["Subject"] == "A scheduled sweep failed: A broken sweep"
+
+
+def test_the_digest_tells_each_advocate_their_due_work_and_each_lead_the_service(app, mailbox):
+    from victimcare.domain.clock import london_today
+    from victimcare.jobs.sweeps import SWEEPS
+    from victimcare.models import Task
+
+    from .factories import make_referral_with_case
+
+    today = london_today()
+    advocate = make_user("advocate", service="domestic-abuse")
+    lead = make_user("advocate", service="domestic-abuse", is_lead=True)
+    idle = make_user("advocate", service="domestic-abuse")
+    overdue = make_referral_with_case("domestic-abuse", assigned_to_id=advocate.id,
+                                      first_contact_due=today - timedelta(days=2))
+    make_referral_with_case("domestic-abuse", assigned_to_id=advocate.id, first_contact_due=today)
+    make_referral_with_case("domestic-abuse", first_contact_due=today + timedelta(days=3))  # new, unassigned
+    db.session.add(Task(case_id=overdue.id, title="Ring back", due_on=today, assigned_to_id=advocate.id))
+    db.session.commit()
+    before = len(mailbox.messages)
+    with unit_of_work():
+        counts = SWEEPS["staff-digest"].run()
+    assert counts == {"emails": 2, "advocates": 1, "leads": 1}
+    sent = {str(m["To"]): m for m in mailbox.since(before)}
+    mine = next(m for to, m in sent.items() if advocate.email in to)
+    body = text_of(mine)
+    assert mine["Subject"] == "Your victimcare digest: 3 things due today or overdue"
+    assert "First contacts due today: 1" in body and "First contacts overdue: 1" in body
+    assert "Tasks due today: 1" in body
+    summary = text_of(next(m for to, m in sent.items() if lead.email in to))
+    assert "New cases not yet assigned: 1" in summary and "First contacts overdue: 1" in summary
+    assert not any(idle.email in to for to in sent)
+    with unit_of_work():  # a retried sweep sends nobody a second digest
+        SWEEPS["staff-digest"].run()
+    assert len(mailbox.since(before)) == 2

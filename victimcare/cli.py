@@ -156,6 +156,21 @@ def _set_webhook_active(endpoint_id, active):
     click.echo(f"Webhook endpoint {endpoint_id} ({url}) is now {'active' if active else 'disabled'}.")
 
 
+@jobs_cli.command("new-case-emails")
+@click.argument("service_slug")
+@click.argument("recipients", type=click.Choice(["advocates", "leads"]))
+def new_case_emails_command(service_slug, recipients):
+    """Choose who hears of a service's new cases by email: all its advocates, or its leads only."""
+    from .services import notifications
+
+    try:
+        with unit_of_work():
+            notifications.set_new_case_recipients(SYSTEM, service_slug, recipients)
+    except NotFound as error:
+        _fail(error.message, 1)
+    click.echo(f"New cases for {service_slug} are emailed to its {recipients}.")
+
+
 @jobs_cli.command("run")
 def jobs_run_command():
     """Run every due background job now, in this process (without a broker, or to drain a backlog)."""

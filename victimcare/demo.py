@@ -57,7 +57,9 @@ def _demo_users() -> list[tuple[str, str, str | None, bool, str]]:
 def seed_demo(referral_count: int = 300, today: date | None = None) -> dict | None:
     """Load the demo once, in one transaction (a failure leaves nothing). Returns what was created, or None when
     demo data (or any referral) exists."""
-    with unit_of_work():
+    from .services import events
+
+    with unit_of_work(), events.muted():  # fictional history: nobody is emailed, no partner is told
         return _seed(referral_count, today)
 
 

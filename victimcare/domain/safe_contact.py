@@ -90,7 +90,8 @@ def decide_contact(channel: str, facts: ContactFacts, at: datetime) -> ContactDe
     agreed = {"sms": facts.may_text, "email": facts.may_email, "letter": facts.may_write}[channel]
     if not agreed:
         rule = {"sms": "no-texts", "email": "no-email", "letter": "no-letters"}[channel]
-        return ContactDecision(False, rule, f"The victim has not agreed to be sent a {name}.")
+        article = "an" if name[0] in "aeiou" else "a"
+        return ContactDecision(False, rule, f"The victim has not agreed to be sent {article} {name}.")
     present = {"sms": facts.has_mobile, "email": facts.has_email, "letter": facts.has_address}[channel]
     if not present:
         missing = {"sms": "UK mobile number", "email": "email address",

@@ -70,3 +70,22 @@ def set_preferences(actor: Actor, wanted: Iterable[str]) -> list[str]:
     if changes:
         audit.record(actor, "update", "notification_preferences", actor.user_id, changes=changes)
     return off
+
+
+def set_new_case_recipients(actor: Actor, service_slug: str, recipients: str) -> None:
+    """A service's setting: new cases are emailed to all its advocates ("advocates") or its leads ("leads")."""
+    from ..models import Service
+    from .actors import require
+    from .errors import NotFound
+
+    require(actor, "service.manage")
+    if recipients not in ("advocates", "leads"):
+        raise ValidationFailed(errors=[{"field": "recipients", "message": "Choose advocates or leads"}])
+    service = db.session.scalar(select(Service).where(Service.slug == service_slug))
+    if service is None:
+        raise NotFound(f"No service {service_slug!r}", object_type="service", object_id=service_slug)
+    if service.new_case_notify != recipients:
+        audit.record(actor, "update", "service", service.id, service_id=service.id,
+                     changes={"new_case_notify": {"before": service.new_case_notify, "after": recipients}})
+        service.new_case_notify = recipients
+        db.session.flush()

@@ -131,6 +131,8 @@ class Config:
     # Files built by background jobs (report exports, subject access exports)
     EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(BASE_DIR / "instance" / "exports")
     EXPORT_FILE_MINUTES = _int_env("EXPORT_FILE_MINUTES", 60)
+    # Report exports over periods longer than this many days are built in the background, with a progress page.
+    EXPORT_BACKGROUND_DAYS = _int_env("EXPORT_BACKGROUND_DAYS", 366)
 
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True

@@ -124,3 +124,30 @@ def test_only_roles_that_may_run_the_report_may_export_it():
 
     with pytest.raises(Forbidden):
         _start(make_user("caseworker"))
+
+
+def test_a_report_export_over_a_long_period_is_built_in_the_background(client, auth, commissioner):
+    auth.login(commissioner)
+    period = {"from": "2022-01-01", "to": "2025-12-31", "group_by": "service"}
+    response = client.get("/reports/code-compliance.csv", query_string=period)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/exports/")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Victims&#39; Code compliance, 1 January 2022 to 31 December 2025 (CSV)" in page
+    assert "Ready to download" in page and 'href="/reports/code-compliance?' in page
+    background = client.get(response.headers["Location"] + "/download")
+    assert background.status_code == 200
+    assert 'filename=code-compliance-by-service-2022-01-01-to-2025-12-31.csv' in \
+        background.headers["Content-Disposition"]
+    client.application.config["EXPORT_BACKGROUND_DAYS"] = 5000
+    try:
+        direct = client.get("/reports/code-compliance.csv", query_string=period)
+    finally:
+        client.application.config["EXPORT_BACKGROUND_DAYS"] = 366
+    assert direct.status_code == 200 and direct.data == background.data  # the same file either way
+
+
+def test_a_short_report_export_still_downloads_at_once(client, auth, commissioner):
+    auth.login(commissioner)
+    response = client.get("/reports/postcode-lottery.xlsx", query_string={"from": "2025-01-01", "to": "2025-06-30"})
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    assert db.session.scalar(select(ExportFile)) is None

@@ -1,5 +1,6 @@
 """Oversight report pages and their CSV and XLSX exports (the Commissioner role only)."""
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from ..domain.report_definitions import (
     BREAKDOWN_REPORTS,
@@ -16,6 +17,7 @@ from ..domain.report_definitions import (
     format_rate,
     parse_group_by,
 )
+from ..services import exports as export_files
 from ..services import reports
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
@@ -35,12 +37,14 @@ def index():
     return render_template("reports/index.html", reports=reports.REPORTS, suppression_note=SUPPRESSION_NOTE)
 
 
-def _read(default_group_by: str | None = None):
-    actor = current_actor()
-    options, filters, errors = reports.read_filters(actor, request.args)
+def _read(default_group_by: str | None = None, args=None, actor=None):
+    """The report's filters from the query string (or, in a background export, from the arguments it kept)."""
+    args = request.args if args is None else args
+    actor = actor or current_actor()
+    options, filters, errors = reports.read_filters(actor, args)
     group_by = None
     if default_group_by:
-        group_by, group_errors = parse_group_by(request.args.get("group_by"), default_group_by)
+        group_by, group_errors = parse_group_by(args.get("group_by"), default_group_by)
         errors += group_errors
     return actor, options, filters, group_by, errors
 
@@ -83,7 +87,11 @@ def code_compliance():
 @bp.route("/code-compliance.xlsx", defaults={"fmt": "xlsx"})
 @permission_required("report.view")
 def code_compliance_export(fmt):
-    actor, options, filters, group_by, errors = _read("service")
+    return _export("code-compliance", fmt)
+
+
+def _code_compliance_file(args, fmt, actor, progress):
+    actor, options, filters, group_by, errors = _read("service", args, actor)
     if errors:
         raise ValidationFailed("Correct the report filters", errors=errors)
     report = reports.code_compliance(actor, filters, group_by, options, export_format=fmt)
@@ -96,13 +104,14 @@ def code_compliance_export(fmt):
                                                       ("Grouped by", GROUP_BYS[group_by]),
                                                       ("Overdue as of", report.today.isoformat())]))
     name = f"code-compliance-by-{group_by}-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    progress(1, 2, "writing the file")
     if fmt == "csv":
-        return _download(exports.to_csv(header, body, definitions), name, fmt)
-    return _download(exports.to_xlsx([("Code compliance", header, body)], definitions), name, fmt)
+        return exports.to_csv(header, body, definitions), name
+    return exports.to_xlsx([("Code compliance", header, body)], definitions), name
 
 
-def _lottery_measure() -> tuple[str, list[dict]]:
-    measure = request.args.get("measure") or "share_in_time"
+def _lottery_measure(args=None) -> tuple[str, list[dict]]:
+    measure = (request.args if args is None else args).get("measure") or "share_in_time"
     if measure not in reports.LOTTERY_MEASURES:
         return "share_in_time", [{"field": "measure", "message": "Choose a figure for the map from the list"}]
     return measure, []
@@ -126,8 +135,12 @@ def postcode_lottery():
 @bp.route("/postcode-lottery.xlsx", defaults={"fmt": "xlsx"})
 @permission_required("report.view")
 def postcode_lottery_export(fmt):
-    actor, options, filters, _, errors = _read()
-    measure, measure_errors = _lottery_measure()
+    return _export("postcode-lottery", fmt)
+
+
+def _postcode_lottery_file(args, fmt, actor, progress):
+    actor, options, filters, _, errors = _read(None, args, actor)
+    measure, measure_errors = _lottery_measure(args)
     if errors or measure_errors:
         raise ValidationFailed("Correct the report filters", errors=errors + measure_errors)
     report = reports.postcode_lottery(actor, filters, measure, options, export_format=fmt)
@@ -147,12 +160,13 @@ def postcode_lottery_export(fmt):
         ("Overdue as of", report.today.isoformat()),
     ]))
     name = f"postcode-lottery-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    progress(1, 2, "writing the file")
     if fmt == "csv":
         # One file: boroughs, a blank line, then the BCU roll-up with its own header.
         body = borough_body + [[]] + [bcu_header] + bcu_body
-        return _download(exports.to_csv(borough_header, body, definitions), name, fmt)
-    return _download(exports.to_xlsx([("Boroughs ranked", borough_header, borough_body),
-                                      ("BCU roll-up", bcu_header, bcu_body)], definitions), name, fmt)
+        return exports.to_csv(borough_header, body, definitions), name
+    return exports.to_xlsx([("Boroughs ranked", borough_header, borough_body),
+                            ("BCU roll-up", bcu_header, bcu_body)], definitions), name
 
 
 # --- Breakdown reports: one page and two exports each, registered from BREAKDOWN_REPORTS ---------------------
@@ -165,7 +179,11 @@ def _breakdown_page(slug):
 
 
 def _breakdown_export(slug, fmt):
-    actor, options, filters, _, errors = _read()
+    return _export(slug, fmt)
+
+
+def _breakdown_file(slug, args, fmt, actor, progress):
+    actor, options, filters, _, errors = _read(None, args, actor)
     if errors:
         raise ValidationFailed("Correct the report filters", errors=errors)
     report = reports.breakdown_report(actor, slug, filters, options, export_format=fmt)
@@ -186,13 +204,55 @@ def _breakdown_export(slug, fmt):
             definitions.append((section.title, section.note))
     definitions.append(("Small numbers", SUPPRESSION_NOTE))
     name = f"{slug}-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    progress(1, 2, "writing the file")
     if fmt == "csv":
         lines = []
         for section, header, body in tables:
             lines += [[section.title], header, *body, []]
-        return _download(exports.to_csv(lines[0], lines[1:-1], definitions), name, fmt)
+        return exports.to_csv(lines[0], lines[1:-1], definitions), name
     sheets = [(f"{i + 1} {section.title}"[:31], header, body) for i, (section, header, body) in enumerate(tables)]
-    return _download(exports.to_xlsx(sheets, definitions), name, fmt)
+    return exports.to_xlsx(sheets, definitions), name
+
+
+# --- Exports: a download at once, or a background job with a progress page over long periods --------------
+
+def _report_file(report: str):
+    if report == "code-compliance":
+        return _code_compliance_file
+    if report == "postcode-lottery":
+        return _postcode_lottery_file
+    return lambda args, fmt, actor, progress: _breakdown_file(report, args, fmt, actor, progress)
+
+
+def _export(report: str, fmt: str):
+    """Periods longer than EXPORT_BACKGROUND_DAYS are built by a job (the request would otherwise be held open);
+    shorter ones download at once."""
+    actor, _, filters, _, errors = _read()
+    if errors:
+        raise ValidationFailed("Correct the report filters", errors=errors)
+    if (filters.date_to - filters.date_from).days + 1 > current_app.config["EXPORT_BACKGROUND_DAYS"]:
+        args = {key: request.args.getlist(key) for key in request.args}
+        back = url_for(request.endpoint.removesuffix("_export"), **request.args.to_dict())
+        title = (f"{REPORT_TITLES.get(report, report.replace('-', ' ').capitalize())}, "
+                 f"{filters.date_from:%-d %B %Y} to {filters.date_to:%-d %B %Y} ({fmt.upper()})")
+        export = export_files.start_export(actor, "report", title, {"report": report, "fmt": fmt, "args": args,
+                                                                    "back": back})
+        return redirect(url_for("exports.show", export_id=export.id))
+    body, name = _report_file(report)(request.args, fmt, actor, lambda *a: None)
+    return _download(body, name, fmt)
+
+
+def _build_report_export(export, actor, progress):
+    """The ``report`` export kind: the same file as the direct download, built by the job as its requester."""
+    params = export.params
+    progress(0, 2, "counting the cases")
+    body, name = _report_file(params["report"])(MultiDict(params["args"]), params["fmt"], actor, progress)
+    return export_files.BuiltFile(f"{name}.{params['fmt']}", EXPORT_TYPES[params["fmt"]], body)
+
+
+REPORT_TITLES = {"code-compliance": "Victims' Code compliance", "postcode-lottery": "The postcode lottery",
+                 **{slug: spec[0] for slug, spec in BREAKDOWN_REPORTS.items()}}
+export_files.register_builder("report", _build_report_export, "report.view")
 
 
 def _register_breakdowns():

@@ -12,6 +12,15 @@ from datetime import datetime, time, timedelta
 
 CHANNELS = ("sms", "email", "letter")
 CHANNEL_NAMES = {"sms": "text message", "email": "email", "letter": "letter"}
+# The rules in words, for the case timeline (other areas' stops add theirs).
+RULE_LABELS = {
+    "perpetrator-details": "the destination is also the perpetrator's",
+    "no-texts": "the victim has not agreed to texts", "no-email": "the victim has not agreed to emails",
+    "no-letters": "the victim has not agreed to letters", "no-mobile": "no UK mobile number is recorded",
+    "no-email-address": "no email address is recorded", "no-letter-address": "no postal address is recorded",
+    "outside-safe-hours": "outside the victim's safe hours", "consent-withdrawn": "the victim withdrew consent",
+    "restricted": "the record is restricted",
+}
 _UK_MOBILE = re.compile(r"^(?:\+44|0044|0)7\d{9}$")
 
 

@@ -37,17 +37,17 @@ def init_celery(app) -> Celery:
         worker_hijack_root_logger=False,
     )
 
-    @celery.task(name="victimcare.run_job")
+    @celery.task(name="victimcare.run_job", shared=False)
     def run_job(job_id: int) -> str:
         from .runner import run_job as run
 
         return run(int(job_id))
 
-    @celery.task(name="victimcare.relay")
+    @celery.task(name="victimcare.relay", shared=False)
     def relay() -> int:
         return app.extensions["victimcare.jobs"].relay()
 
-    @celery.task(name="victimcare.fire_schedule")
+    @celery.task(name="victimcare.fire_schedule", shared=False)
     def fire_schedule(name: str) -> bool:
         from .schedule import fire
 

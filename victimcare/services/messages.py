@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..domain.access import can_see_service_record
 from ..domain.clock import LONDON, utc_now
-from ..domain.safe_contact import CHANNELS, ContactDecision, ContactFacts, ContactStop, decide_contact, is_uk_mobile
+from ..domain.safe_contact import CHANNELS, RULE_LABELS, ContactDecision, ContactFacts, ContactStop, decide_contact, is_uk_mobile
 from ..extensions import db
 from ..models import Case, Person, Referral, VictimMessage
 from . import audit, outbox
@@ -198,7 +198,26 @@ def _set_status(message: VictimMessage, status: str, **changes) -> None:
     message.status_at = utc_now()
     case = db.session.get(Case, message.case_id)
     audit.record(SYSTEM, "update", "victim_message", message.id, referral_id=case.referral_id, case_id=case.id,
-                 service_id=case.service_id, changes={"status": {"before": before, "after": status}, **changes})
+                 service_id=case.service_id, changes={"status": {"before": before, "after": status},
+                                                      "channel": message.channel, "template": message.template,
+                                                      **changes})
+
+
+def describe_event(action: str, changes: dict) -> tuple[str, str | None]:
+    """The case timeline's title and detail for a message's audit event: channel, template and status."""
+    channel = CHANNEL_LABELS.get(changes.get("channel"), "Message")
+    template = TEMPLATES.get(changes.get("template"), "message").lower()
+    if action == "create":
+        when = changes.get("send_at")
+        try:
+            when = datetime.fromisoformat(when).astimezone(LONDON).strftime("%-d %B %Y at %H:%M") if when else None
+        except (TypeError, ValueError):
+            when = None
+        return f"{channel} asked for: {template}", (f"To be sent {when}" if when else None)
+    status = (changes.get("status") or {}).get("after")
+    rule = changes.get("rule")
+    detail = f"The rule: {RULE_LABELS.get(rule, 'a do-not-contact rule on the record')}" if rule else None
+    return f"{channel} ({template}): {STATUS_LABELS.get(status, status or 'updated').lower()}", detail
 
 
 def _personalisation(message: VictimMessage, person: Person) -> dict:

@@ -242,3 +242,17 @@ def test_the_safe_contact_rules_are_changed_on_the_messages_page_and_audited_wit
 def test_the_messages_page_is_only_for_the_cases_own_service(app, client, auth, case, role, service, status):
     auth.login(make_user(role, service=service))
     assert client.get(f"/cases/{case.id}/messages").status_code == status
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_every_message_is_on_the_case_timeline_with_channel_template_time_and_status(app, client, auth, notify, case):
+    advocate = make_user("advocate", service="domestic-abuse")
+    message_id = _request(Actor.from_user(advocate), case)
+    notify_id = db.session.get(VictimMessage, message_id).notify_id
+    client.post("/notify/status", json={"id": notify_id, "status": "delivered"},
+                headers={"Authorization": "Bearer callback-token-for-tests"})
+    auth.login(advocate)
+    page = " ".join(client.get(f"/cases/{case.id}").get_data(as_text=True).split())
+    assert "Text message asked for: appointment reminder" in page
+    assert "Text message (appointment reminder): sending" in page
+    assert "Text message (appointment reminder): delivered" in page

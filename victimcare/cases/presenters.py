@@ -125,6 +125,10 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if event.object_type == "victim_message":
+        from ..services.messages import describe_event
+
+        return describe_event(event.action, changes)
     if event.object_type == "case" and event.action in ("transition", "update"):
         described = _describe_case_change(changes, history)
         if described:

@@ -12,7 +12,7 @@ def age_on(date_of_birth: date | None, on: date) -> int | None:
 def safe_contact_instructions(person) -> list[str]:
     """What an advocate must (not) do when contacting the victim, in plain words, most dangerous first.
 
-    ``person`` is anything with the four may_* contact permissions (None: no contact details recorded)."""
+    ``person`` is anything with the may_* contact permissions (None: no contact details recorded)."""
     if person is None:
         return ["No contact details recorded"]
     lines = []
@@ -24,4 +24,6 @@ def safe_contact_instructions(person) -> list[str]:
         lines.append("Do not send letters")
     if not person.may_email:
         lines.append("Do not email")
+    if not getattr(person, "may_text", False):
+        lines.append("Do not text")
     return lines

@@ -37,9 +37,9 @@ def notify_status():
 # --- The case's Messages page ----------------------------------------------------------------------------------
 
 def _case_identity(case):
-    from ..services import cases as case_service
+    from ..cases import presenters
 
-    return case_service.identity(case)
+    return presenters.identity(case)
 
 
 def _london(day, at_time):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from .. import events
 from ...domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
 from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
@@ -128,6 +129,7 @@ def transition(
     if note is not None:
         changes["note_id"] = note.id
     audit_case(actor, "transition", "case", case.id, case, changes)
+    events.case_status_changed(actor, case, changes["status"]["before"])
     return case
 
 
@@ -193,6 +195,7 @@ def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: di
     audit_case(actor, "transition", "case", case.id, case, {
         "closure": "requested", "closure_reason": closure_reason,
         "outcomes": {q: getattr(case, c) for q, c in OUTCOME_COLUMNS.items()}})
+    events.closure_requested(actor, case)
     return case
 
 
@@ -220,6 +223,7 @@ def approve_closure(actor: Actor, case_id: int, expected_version: int | None = N
     locking.save_case(case, expected_version)
     audit_case(actor, "transition", "case", case.id, case,
                {"closure": "approved", "status": {"before": before, "after": "closed"}})
+    events.case_closed(case)
     return case
 
 

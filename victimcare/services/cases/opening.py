@@ -5,6 +5,7 @@ enhanced) and carries the same flags for the same rule.
 """
 from datetime import date, datetime
 
+from .. import events
 from ...domain.routing import is_child_safeguarding
 from ...extensions import db
 from ...models import Case, Referral, Service
@@ -29,4 +30,5 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
     db.session.flush()
     audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id, service_id=service.id,
                  changes={"status": {"after": "new"}, "rule": rule, **(audit_changes or {})})
+    events.case_opened(case)
     return case

@@ -2,6 +2,7 @@
 Each change checks the actor's service and the case's version, saves, and writes its audit event."""
 from datetime import date, datetime
 
+from .. import events
 from ...domain.clock import utc_now
 from ...domain.deadlines import london_date, working_days_between
 from ...domain.vocab import CONTACT_METHODS, CONTACT_OUTCOMES, VICTIMS_CODE_NEEDS, slugs
@@ -43,6 +44,7 @@ def record_contact(
                              created_by_id=actor.user_id)
     db.session.add(attempt)
     changes = {"method": method, "outcome": outcome}
+    first_contact_now = outcome == "reached" and case.first_contacted_at is None
     if outcome == "reached" and (case.first_contacted_at is None or at < case.first_contacted_at):
         contacted_on = london_date(at)
         case.first_contacted_at = at
@@ -51,6 +53,8 @@ def record_contact(
         changes["first_contact_in_time"] = case.first_contact_in_time
     locking.save_case(case, expected_version)
     audit_case(actor, "create", "contact_attempt", attempt.id, case, changes)
+    if first_contact_now:
+        events.first_contact(case)
     return attempt
 
 
@@ -91,6 +95,7 @@ def add_task(actor: Actor, case_id: int, title: str, due_on: date | None = None,
     db.session.add(task)
     locking.save_case(case, expected_version)
     audit_case(actor, "create", "task", task.id, case, {"due_on": due_on, "assigned_to_id": assigned_to_id})
+    events.task_assigned(actor, task)
     return task
 
 

@@ -5,6 +5,7 @@ Everything happens in the caller's transaction with its audit events; a failure 
 import secrets
 from datetime import datetime
 
+from .. import events
 from ...domain.access import referral_permission
 from ...domain.clock import utc_now
 from ...domain.dash import DashResult, assess_dash
@@ -57,6 +58,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
         changes={"source": data.source, "routes": [r.service for r in decision.routes], "enhanced": decision.enhanced},
     )
     _open_routes(actor, referral, decision, services)
+    events.referral_received(referral)
     return referral
 
 

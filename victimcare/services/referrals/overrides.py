@@ -2,6 +2,7 @@
 The rules' own decisions stay on record; an override is one more decision after them."""
 from sqlalchemy import select
 
+from .. import events
 from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
 from ...domain.routing import active_routes
@@ -75,6 +76,7 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reas
     _settle_status(referral)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id, service_id=service.id,
                  changes={"routing": {"override": "add", "service": service.slug, "reason_code": reason_code}})
+    events.referral_routed(referral)
     return decision
 
 

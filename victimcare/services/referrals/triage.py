@@ -4,6 +4,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
+from .. import events
 from ...domain.clock import utc_now
 from ...domain.dash import DashResult
 from ...domain.people import age_on
@@ -93,6 +94,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
             audit.record(actor, "update", "person", person.id, referral_id=referral.id, changes=person_changes)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
                  changes=audit.describe_changes(before, _triage_snapshot(referral), REFERRAL_SENSITIVE_FIELDS))
+    events.referral_routed(referral)
     return details(referral)
 
 

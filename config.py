@@ -72,6 +72,10 @@ class Config:
     # 0: none, the headers are not trusted (anyone could forge them).
     TRUSTED_PROXY_COUNT = _int_env("TRUSTED_PROXY_COUNT", 0)
 
+    # The phone number the public self-referral confirmation gives victims for the service; none is shown unless set
+    # (a number nobody answers is worse than none).
+    SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 

@@ -8,17 +8,23 @@ from ..domain.access import has_permission
 from ..domain.clock import LONDON, utc_now
 from ..domain.vocab import ROLES, SERVICES, label
 
-# (permission needed, endpoint, text): the service navigation a role sees
+# (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
+# item whose prefix matches the page's path longest is marked current, so a journey under /referrals/new is "New
+# referral" only, never "New referral" and "Triage" at once.
 NAVIGATION = (
-    (None, "main.home", "Home"),
-    ("referral.create", "referrals.new", "New referral"),
-    ("referral.triage", "referrals.triage", "Triage"),
-    ("case.view", "cases.queue", "Cases"),
-    ("report.view", "reports.index", "Reports"),
-    ("user.manage", "admin.users", "Users"),
-    ("audit.view", "audit.events", "Audit trail"),
-    ("audit.summary", "audit.summary", "Audit trail"),
+    (None, "main.home", "Home", ("/home",)),
+    ("referral.create", "referrals.new", "New referral", ("/referrals/new",)),
+    ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
+    ("case.view", "cases.queue", "Cases", ("/cases",)),
+    ("report.view", "reports.index", "Reports", ("/reports",)),
+    ("user.manage", "admin.users", "Users", ("/admin",)),
+    ("audit.view", "audit.events", "Audit trail", ("/audit",)),
+    ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
 )
+
+
+def _matching_length(path: str, prefixes: tuple[str, ...]) -> int:
+    return max((len(p) for p in prefixes if path == p or path.startswith(p.rstrip("/") + "/")), default=0)
 
 
 def navigation_items():
@@ -28,16 +34,17 @@ def navigation_items():
 
     principal = current_actor().principal
     items = []
-    for permission, endpoint, text in NAVIGATION:
+    for permission, endpoint, text, prefixes in NAVIGATION:
         if permission and not has_permission(principal, permission):
             continue
         href = url_for_safe(endpoint)
         if href is None:
             continue
-        active = request.endpoint == endpoint or (
-            endpoint != "main.home" and request.endpoint and request.endpoint.split(".")[0] == endpoint.split(".")[0]
-        )
-        items.append({"href": href, "text": text, "active": bool(active)})
+        items.append({"href": href, "text": text, "active": False, "_match": _matching_length(request.path, prefixes)})
+    best = max((item["_match"] for item in items), default=0)
+    for item in items:
+        match = item.pop("_match")
+        item["active"] = best > 0 and match == best
     return items
 
 

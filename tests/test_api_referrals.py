@@ -9,8 +9,7 @@ from sqlalchemy import select, update
 from victimcare.api import schemas
 from victimcare.extensions import db
 from victimcare.models import AuditEvent, IdempotencyRecord, Referral
-from victimcare.services import idempotency
-from victimcare.services import referrals as referral_service
+from victimcare.services import audit, idempotency
 from victimcare.services.actors import SYSTEM
 from victimcare.services.users import revoke_tokens
 from victimcare.uow import unit_of_work
@@ -443,20 +442,20 @@ def test_concurrent_twins_create_one_referral(app, tokens):
 # --- Nothing half-written ----------------------------------------------------------------------------------------
 
 def test_a_failure_midway_leaves_no_rows_and_no_idempotency_record(client, tokens, monkeypatch):
-    real_record = referral_service.audit.record
+    real_record = audit.record
 
     def fail_on_case_event(actor, action, object_type, *args, **kwargs):
         if object_type == "case":
             raise RuntimeError("simulated failure after the referral and its cases were flushed")
         return real_record(actor, action, object_type, *args, **kwargs)
 
-    monkeypatch.setattr(referral_service.audit, "record", fail_on_case_event)
+    monkeypatch.setattr(audit, "record", fail_on_case_event)
     before = row_counts()
     response = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "fails-once"})
     assert response.status_code == 500
     assert response.mimetype == PROBLEM
     assert row_counts() == before
-    monkeypatch.setattr(referral_service.audit, "record", real_record)
+    monkeypatch.setattr(audit, "record", real_record)
     retry = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "fails-once"})
     assert retry.status_code == 201
     assert db.session.scalar(select(IdempotencyRecord.location)) == retry.headers["Location"]

@@ -99,3 +99,20 @@ def test_a_refused_request_keeps_its_refusal_and_nothing_else(client, auth, user
     refusals = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()
     assert [(e.action, e.object_type, e.object_id) for e in refusals] == [("permission-denied", "case", str(case.id))]
     assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 0
+
+
+def _function_lengths(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node.name, node.lineno, node.end_lineno - node.lineno + 1
+
+
+@pytest.mark.parametrize("path", _modules("services"), ids=lambda p: str(p.relative_to(PACKAGE / "services")))
+def test_service_modules_and_functions_stay_small_enough_to_read(path):
+    """A service module does one job (about 400 lines at most; split a package by job when it grows), and a
+    function reads as named steps (about 60 lines at most)."""
+    source = path.read_text()
+    assert len(source.splitlines()) <= 420, "split this module by job (see docs/architecture.md)"
+    long_functions = [f"{name} (line {line}): {length} lines"
+                      for name, line, length in _function_lengths(ast.parse(source)) if length > 60]
+    assert long_functions == []

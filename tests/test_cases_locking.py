@@ -9,6 +9,7 @@ from victimcare.extensions import db
 from victimcare.models import Case, CaseNote, User
 from victimcare.services import cases as case_service
 from victimcare.services.actors import Actor
+from victimcare.services.cases import locking as case_locking
 from victimcare.uow import unit_of_work
 
 from .factories import make_user
@@ -107,16 +108,16 @@ def test_concurrent_saves_without_the_python_check_still_cannot_both_win(app, us
     case_id = case.id
     actor_one = Actor.from_user(users["advocate"])
     actor_two = Actor.from_user(make_user("advocate", service="domestic-abuse"))
-    monkeypatch.setattr(case_service, "_check_version", lambda case, expected: None)
+    monkeypatch.setattr(case_locking, "check_version", lambda case, expected: None)
     barrier = threading.Barrier(2)
     results = []
-    original_save = case_service._save_case
+    original_save = case_locking.save_case
 
     def slow_save(case, expected):
         barrier.wait()  # both have read the same version before either writes
         original_save(case, expected)
 
-    monkeypatch.setattr(case_service, "_save_case", slow_save)
+    monkeypatch.setattr(case_locking, "save_case", slow_save)
 
     def accept(actor, target):
         with app.app_context():

@@ -17,8 +17,8 @@ Outside the period: one Metropolitan Police complaint received in December 2025,
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from victimcare.domain.clock import london_today
 from victimcare.extensions import db
-from victimcare.services.cases import london_today
 
 from .helpers_cases import count_queries
 from .helpers_reports import LAMBETH, PERIOD, make_case, read_csv

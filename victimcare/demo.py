@@ -190,7 +190,7 @@ def _record_complaints(today: date, advocate: Actor) -> None:
     request: in turn none yet, answered on time (twice), answered late, and not answered (overdue or awaiting,
     by its date)."""
     rng = random.Random(17)  # its own sequence, so the rest of the demo does not change with this
-    today = min(today, case_service.london_today())  # the service refuses dates in the future
+    today = min(today, london_today())  # the service refuses dates in the future
     working_days = current_app.config["VC_RESPONSE_WORKING_DAYS"]
     case_ids = db.session.scalars(
         select(Case.id).where(Case.service.has(slug="victims-commissioner"),

@@ -1,6 +1,7 @@
 """Case work pages: the queue, the case page with its sub pages, and the lifecycle actions.
 
-Routes stay thin: every read and change goes through services/cases.py and services/queues.py.
+Routes stay thin: every read and change goes through services/cases/ and services/queues.py; presenters.py
+shapes what the pages show.
 """
 from datetime import datetime, time
 
@@ -13,20 +14,18 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
-from ..domain.clock import LONDON
+from ..domain.clock import LONDON, london_today
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
 from ..domain.service_steps import process_stopped, steps_for
 from ..domain.vocab import CLOSURE_REASONS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
-from ..extensions import db
-from ..models import Borough
 from ..services import cases as case_service
-from ..services import queues
+from ..services import queues, reference
 from ..services.errors import Conflict, NotFound, ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
+from . import presenters
 from .forms import (
     FILTER_STATUS_CHOICES,
     AssignForm,
@@ -82,7 +81,7 @@ def _queue_filters_from_request() -> tuple[queues.QueueFilters, dict]:
 def queue():
     filters, chosen = _queue_filters_from_request()
     page = queues.service_queue(current_actor(), filters, page=request.args.get("page", 1, type=int))
-    boroughs = db.session.scalars(select(Borough).order_by(Borough.name)).all()
+    boroughs = reference.london_areas()
     return render_template(
         "cases/queue.html", queue=page, chosen=chosen, status_choices=FILTER_STATUS_CHOICES,
         priority_choices=PRIORITY_CHOICES, boroughs=boroughs,
@@ -96,7 +95,7 @@ def queue():
 def _page(template: str, case, status: int = 200, **context):
     actor = current_actor()
     return render_template(
-        template, case=case, who=case_service.identity(case), steps=case_service.next_steps(actor, case),
+        template, case=case, who=presenters.identity(case), steps=case_service.next_steps(actor, case),
         service_steps=steps_for(case.service.slug), **context,
     ), status
 
@@ -111,9 +110,9 @@ def _conflict(case_id: int, form, partial: str, their_version, action_url: str, 
     """The stale-save page: what changed since they opened the case, current values, and their input kept."""
     case = case_service.get_case(current_actor(), case_id)
     form.version.data = case.version  # resubmitting their input now applies it on top of the current case
-    changed = case_service.changes_since(case, their_version) if their_version else []
+    changed = presenters.changes_since(case, their_version) if their_version else []
     return render_template(
-        "cases/conflict.html", case=case, who=case_service.identity(case), form=form, partial=partial,
+        "cases/conflict.html", case=case, who=presenters.identity(case), form=form, partial=partial,
         changed=changed, action_url=action_url, their_version=their_version, **extra,
     ), 409
 
@@ -152,7 +151,7 @@ def show(case_id):
         assign_form.assignee.choices = _advocate_choices(case, "Nobody (unassigned)")
         assign_form.assignee.data = str(case.assigned_to_id or "")
     return _page(
-        "cases/show.html", case, timeline=case_service.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
+        "cases/show.html", case, timeline=presenters.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
         assign_form=assign_form,
     )
 
@@ -376,7 +375,7 @@ def complaint(case_id):
         form.requested_on.data = case.response_requested_on
         form.received_on.data = case.response_received_on
     requested, due = case.response_requested_on, case.response_due_on
-    status = response_status(requested, due, case.response_received_on, case_service.london_today())
+    status = response_status(requested, due, case.response_received_on, london_today())
     return _page(
         "cases/complaint.html", case, 400 if form.errors else 200, form=_with_version(form, case),
         response_status=status, response_status_label=label(RESPONSE_STATUSES, status),

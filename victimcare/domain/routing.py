@@ -155,6 +155,19 @@ class RoutingDecision:
         return tuple(route.service for route in self.routes)
 
 
+def active_routes(decisions) -> dict:
+    """service id -> the recorded decision that routes the referral there now: the decisions replayed in the
+    order they were made (by id), a caseworker's removal taking away what came before it. ``decisions`` are
+    anything with ``id``, ``kind`` ("rule", "override-add" or "override-remove") and ``service_id``."""
+    active: dict = {}
+    for decision in sorted(decisions, key=lambda d: d.id):
+        if decision.kind == "override-remove":
+            active.pop(decision.service_id, None)
+        else:
+            active[decision.service_id] = decision
+    return active
+
+
 class MissingDeadlinePolicy(LookupError):
     """Routing needs a first-contact policy for a service that has none configured."""
 

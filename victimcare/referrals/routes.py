@@ -12,7 +12,8 @@ from ..domain.clock import utc_now
 from ..domain.dash import assess_dash, load_dash_questions
 from ..domain.deadlines import first_contact_due
 from ..extensions import limiter
-from ..services import people
+from ..services import people, risk
+from ..services import reference as reference_data
 from ..services import referrals as referral_service
 from ..services.actors import PUBLIC
 from ..services.errors import Conflict, ValidationFailed
@@ -184,7 +185,7 @@ def offence():
     saved = draft.get("offence") or {}
     form = OffenceForm(data={**saved, "offence_date": _parse(saved.get("offence_date"))}
                        if request.method == "GET" and saved else None)
-    form.offence_borough.choices = [("", "Choose an area")] + referral_service.london_areas()
+    form.offence_borough.choices = [("", "Choose an area")] + reference_data.london_areas()
     if form.validate_on_submit():
         draft["offence"] = {
             "offence_category": form.offence_category.data, "offence_date": _iso(form.offence_date.data),
@@ -208,7 +209,7 @@ def _dash_result(values: dict):
         summary.dash_yes_count(values), professional_judgement=values["professional_judgement"] == "yes",
         professional_judgement_reason=values.get("professional_judgement_reason"),
         incidents_last_12_months=values.get("incidents_last_12_months"),
-        thresholds=referral_service.dash_thresholds(),
+        thresholds=risk.dash_thresholds(),
     )
 
 
@@ -315,7 +316,7 @@ def check():
             return redirect(url_for("referrals.confirmation", reference=referral.reference))
     questions = dash_questions()
     dash_result = _dash_result(draft["dash"]) if "dash" in draft else None
-    sections = summary.check_sections(draft, questions, dict(referral_service.london_areas()), dash_result)
+    sections = summary.check_sections(draft, questions, dict(reference_data.london_areas()), dash_result)
     return render_template("referrals/check.html", form=form, sections=sections, dash_result=dash_result,
                            back=url_for(_steps_for(draft)[-1][1])), 400 if form.errors else 200
 
@@ -339,7 +340,7 @@ def _show(reference, add_form=None, remove_form=None, status=200):
     active_ids = {r.decision.service_id for r in details.active_routes}
     active_slugs = {r.decision.service.slug for r in details.active_routes}
     add_form.service.choices = [("", "Choose a service")] + [
-        (slug, name) for slug, name in referral_service.active_services() if slug not in active_slugs]
+        (slug, name) for slug, name in reference_data.active_services() if slug not in active_slugs]
     remove_form.service.choices = [("", "Choose a service")] + [
         (r.decision.service.slug, r.decision.service.name) for r in details.active_routes]
     form = add_form if add_form.errors else (remove_form if remove_form.errors else None)
@@ -354,7 +355,7 @@ def show(reference):
 
 
 def _route_change(reference, form, change):
-    form.service.choices = [("", "")] + referral_service.active_services()
+    form.service.choices = [("", "")] + reference_data.active_services()
     if form.validate_on_submit():
         try:
             change(current_actor(), reference, form.service.data, form.reason.data, form.reason_code.data)
@@ -402,7 +403,7 @@ def triage_review(reference):
     if referral.status != "triage":
         return redirect(url_for("referrals.show", reference=reference))
     form = TriageForm(data=summary.triage_defaults(referral) if request.method == "GET" else None)
-    form.offence_borough.choices = [("", "Not known")] + referral_service.london_areas()
+    form.offence_borough.choices = [("", "Not known")] + reference_data.london_areas()
     if form.validate_on_submit():
         try:
             referral_service.confirm_triage(actor, reference, summary.triage_completion(form))
@@ -444,7 +445,7 @@ def _contact_by(referral) -> date:
 @limiter.limit(_self_referral_limit, methods=["POST"])
 def self_referral():
     form = SelfReferralForm()
-    form.borough.choices = [("", "Choose an area")] + referral_service.london_areas() + [
+    form.borough.choices = [("", "Choose an area")] + reference_data.london_areas() + [
         ("not-sure", "I'm not sure, or it was outside London")]
     if form.validate_on_submit():
         if form.website.data:

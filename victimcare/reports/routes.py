@@ -20,6 +20,7 @@ from ..services import reports
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from . import exports
+from .catalogue import REPORTS
 
 bp = Blueprint("reports", __name__)
 
@@ -32,7 +33,7 @@ EXPORT_TYPES = {
 @bp.route("/")
 @permission_required("report.view")
 def index():
-    return render_template("reports/index.html", reports=reports.REPORTS, suppression_note=SUPPRESSION_NOTE)
+    return render_template("reports/index.html", reports=REPORTS, suppression_note=SUPPRESSION_NOTE)
 
 
 def _read(default_group_by: str | None = None):

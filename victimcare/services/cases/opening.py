@@ -5,11 +5,11 @@ enhanced) and carries the same flags for the same rule.
 """
 from datetime import date, datetime
 
-from ..domain.routing import is_child_safeguarding
-from ..extensions import db
-from ..models import Case, Referral, Service
-from . import audit
-from .actors import Actor
+from ...domain.routing import is_child_safeguarding
+from ...extensions import db
+from ...models import Case, Referral, Service
+from .. import audit
+from ..actors import Actor
 
 
 def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, reason: str, priority: str,

@@ -1,0 +1,150 @@
+"""Page view-models for the case pages: the identity bar and the timeline. They shape what services return into
+what templates show (text only, no decisions in templates), and never read or change data themselves."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.clock import london_today
+from ..domain.people import age_on, safe_contact_instructions
+from ..domain.vocab import (
+    CASE_STATUSES,
+    CONTACT_METHODS,
+    CONTACT_OUTCOMES,
+    DECLINE_REASONS,
+    SERVICES,
+    TRANSFER_REASONS,
+    label,
+)
+from ..models import AuditEvent, Case
+from ..services import cases as case_service
+
+
+@dataclass
+class CaseIdentity:
+    """What the identity bar shows: who the victim is and how (not) to contact them."""
+
+    case: Case
+    name: str
+    age: int | None
+    borough: str | None
+    reference: str
+    risk_level: str | None
+    safe_contact: list[str]
+    safe_contact_notes: list[str]
+
+
+def identity(case: Case) -> CaseIdentity:
+    referral = case.referral
+    person = referral.person
+    notes = [n for n in ((person.safe_contact_notes if person else None), referral.safe_contact_notes) if n]
+    return CaseIdentity(
+        case=case,
+        name=person.full_name if person else "Name not recorded",
+        age=age_on(person.date_of_birth, london_today()) if person else None,
+        borough=case_service.borough_name(case),
+        reference=referral.reference,
+        risk_level=referral.dash_level,
+        safe_contact=safe_contact_instructions(person),
+        safe_contact_notes=notes,
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    who: str
+    detail: str | None = None
+    version: int | None = None
+
+
+_CLOSURE_TITLES = {"requested": "Closure requested", "approved": "Closure approved: case closed",
+                   "sent-back": "Closure sent back"}
+
+
+def _status_title(changes: dict) -> str:
+    after = changes["status"].get("after")
+    title = f"Status changed to {label(CASE_STATUSES, after).lower()}"
+    if after == "transferred" and changes.get("to_service"):
+        title = f"Transferred to {label(SERVICES, changes['to_service'])}"
+    elif after == "in-progress" and changes["status"].get("before") == "closed":
+        title = "Reopened"
+    code = changes.get("reason_code")
+    if code and after in ("declined", "transferred"):
+        title += f" ({label(DECLINE_REASONS if after == 'declined' else TRANSFER_REASONS, code).lower()})"
+    return title
+
+
+def _describe_case_change(changes: dict, history: case_service.CaseHistory) -> tuple[str, str | None] | None:
+    note = history.notes.get(changes.get("note_id"))
+    reason = note.body if note else None
+    if "closure" in changes:
+        return _CLOSURE_TITLES.get(changes["closure"], "Closure"), reason
+    if "status" in changes:
+        return _status_title(changes), reason
+    if "assigned_to" in changes:
+        return f"Assigned to {changes['assigned_to'].get('after_name') or 'nobody'}", None
+    if "needs" in changes or "support_plan" in changes:
+        return "Needs assessment and support plan updated", None
+    if any(name in changes for name in case_service.COMPLAINT_FIELDS):
+        return "Complaint and agency response updated", None
+    return None
+
+
+def _describe_contact(changes: dict) -> tuple[str, str | None]:
+    title = (f"Contact attempt: {label(CONTACT_METHODS, changes.get('method'))}, "
+             f"{label(CONTACT_OUTCOMES, changes.get('outcome')).lower()}")
+    detail = None
+    if "first_contact_in_time" in changes:
+        detail = ("First contact made, within the due date" if changes["first_contact_in_time"]
+                  else "First contact made, after the due date")
+    return title, detail
+
+
+def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
+    """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
+    changes = event.changes or {}
+    kind = (event.action, event.object_type)
+    oid = int(event.object_id) if event.object_id and event.object_id.isdigit() else None
+    if kind == ("create", "referral"):
+        return "Referral received", None
+    if kind == ("create", "case"):
+        service = history.services_by_id.get(event.service_id)
+        origin = " (transferred in)" if changes.get("transferred_from_case_id") else ""
+        return f"Case opened for {service.name if service else 'a service'}{origin}", None
+    if kind == ("create", "contact_attempt"):
+        return _describe_contact(changes)
+    if kind == ("create", "case_note"):
+        note = history.notes.get(oid)
+        if note is None:
+            return "Note added", None
+        return ("Sensitive note added", "Text hidden: open the notes to read it") if note.sensitive \
+            else ("Note added", note.body)
+    if kind in (("create", "task"), ("update", "task")):
+        task = history.tasks.get(oid)
+        return "Task added" if event.action == "create" else "Task done", task.title if task else None
+    if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
+        step = history.steps.get(oid)
+        return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if event.object_type == "case" and event.action in ("transition", "update"):
+        described = _describe_case_change(changes, history)
+        if described:
+            return described
+    readable = (event.object_type or "record").replace("_", " ")
+    return f"{event.action.capitalize()} {readable}", None
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Everything that happened to the case and its referral, newest first (see case_service.case_history)."""
+    history = case_service.case_history(case)
+    entries = []
+    for event, name in history.events:
+        title, detail = _describe_event(event, history)
+        who = name or ("System" if event.actor_role == "system" else event.actor_label or "Unknown")
+        entries.append(TimelineEntry(at=event.occurred_at, title=title, who=who, detail=detail,
+                                     version=(event.changes or {}).get("version")))
+    return entries
+
+
+def changes_since(case: Case, version: int) -> list[TimelineEntry]:
+    """Timeline entries written after the version a stale form was opened at: what the other person did."""
+    return [entry for entry in timeline(case) if entry.version is not None and entry.version > version]

@@ -1,0 +1,234 @@
+"""A case's lifecycle: accept, decline, transfer, reopen, and closure (an advocate asks, a lead approves or sends
+it back). domain/case_lifecycle.py decides which moves are legal; this module makes them and records them."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ...domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
+from ...domain.clock import utc_now
+from ...domain.deadlines import first_contact_due
+from ...domain.vocab import CASE_STATUSES, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, SERVICES, label, slugs
+from ...extensions import db
+from ...models import Case, CaseNote, Service
+from ...models.types import utcnow
+from ..actors import Actor
+from ..errors import Conflict, Forbidden, ValidationFailed
+from . import locking
+from .locking import audit_case, load_case
+from .opening import open_case
+
+# Outcome question slug -> Case column
+OUTCOME_COLUMNS = {
+    "feels-safer": "outcome_feels_safer",
+    "better-able-to-cope": "outcome_better_able_to_cope",
+    "better-informed": "outcome_better_informed",
+}
+
+
+def closure_pending(case: Case) -> bool:
+    """A closure was asked for and not yet approved or sent back (the request time is kept once closed)."""
+    return case.closure_requested_at is not None and case.status in ("accepted", "in-progress")
+
+
+def may_approve_closure(actor: Actor, case: Case) -> bool:
+    """A lead approves closures; their own request needs another lead unless the service allows self-approval."""
+    if not actor.is_lead or not closure_pending(case):
+        return False
+    return case.closure_requested_by_id != actor.user_id or bool(case.service.allow_self_approval)
+
+
+@dataclass
+class NextSteps:
+    """The lifecycle actions the page offers this actor now (the domain decides; templates only show them)."""
+
+    targets: tuple[str, ...]
+    closure_pending: bool
+    may_review_closure: bool
+    needs_other_lead: bool
+    extra: dict = field(default_factory=dict)
+
+
+def next_steps(actor: Actor, case: Case) -> NextSteps:
+    pending = closure_pending(case)
+    targets = allowed_targets(case.status)
+    if pending:
+        targets = tuple(t for t in targets if t == "transferred")
+    return NextSteps(
+        targets=targets,
+        closure_pending=pending,
+        may_review_closure=may_approve_closure(actor, case),
+        needs_other_lead=pending and actor.is_lead and not may_approve_closure(actor, case),
+    )
+
+
+def _reason_note(actor: Actor, case: Case, prefix: str, text: str | None) -> CaseNote | None:
+    """Reasons and comments are kept as case notes, so the audit trail carries only a pointer to them."""
+    if not (text or "").strip():
+        return None
+    note = CaseNote(case_id=case.id, body=f"{prefix}: {text.strip()}", sensitive=False, created_by_id=actor.user_id)
+    db.session.add(note)
+    return note  # flushed with the case by save_case; its id goes into the audit event after that
+
+
+def _clear_closure(case: Case) -> None:
+    case.closure_requested_at = case.closure_requested_by_id = None
+    case.closure_reason = None
+    for column in OUTCOME_COLUMNS.values():
+        setattr(case, column, None)
+
+
+def _outcome_errors(outcomes: dict | None, required: bool) -> list[dict]:
+    errors = []
+    outcomes = outcomes or {}
+    for question, _ in OUTCOME_QUESTIONS:
+        answer = outcomes.get(question)
+        if answer is None and not required:
+            continue
+        if answer not in slugs(OUTCOME_ANSWERS):
+            errors.append({"field": OUTCOME_COLUMNS[question].removeprefix("outcome_"),
+                           "message": f"Choose an answer for \u2018{label(OUTCOME_QUESTIONS, question).lower()}\u2019"})
+    unknown = set(outcomes) - set(OUTCOME_COLUMNS)
+    if unknown:
+        errors.append({"field": "outcomes", "message": f"Unknown outcome questions: {', '.join(sorted(unknown))}"})
+    return errors
+
+
+def transition(
+    actor: Actor, case_id: int, target: str, *, reason: str | None = None, target_service: str | None = None,
+    closure_reason: str | None = None, outcomes: dict | None = None, expected_version: int | None = None,
+    outcomes_required: bool = False, reason_code: str | None = None, reason_code_required: bool = False,
+) -> Case:
+    """Move a case through its lifecycle (domain/case_lifecycle.py decides what is legal).
+
+    ``closed`` from an advocate is a closure request; a lead approves it with approve_closure. Declining sends
+    the referral back to triage; transferring opens the new service's case and keeps this one, marked
+    transferred, pointing at it.
+    """
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    if target not in slugs(CASE_STATUSES):
+        raise ValidationFailed(errors=[{"field": "to", "message": f"Choose a status: {', '.join(slugs(CASE_STATUSES))}"}])
+    try:
+        check_transition(case.status, target, reason=reason, closure_reason=closure_reason,
+                         target_service=target_service, reason_code=reason_code or None,
+                         reason_code_required=reason_code_required)
+    except IllegalTransition as illegal:
+        raise Conflict(str(illegal)) from None
+    except MissingDetail as missing:
+        raise ValidationFailed(errors=[{"field": missing.field, "message": str(missing)}]) from None
+    if target == "closed":
+        return _request_closure(actor, case, closure_reason, outcomes, expected_version, outcomes_required)
+    if closure_pending(case) and target != "transferred":
+        raise Conflict("Closure has been requested for this case: a lead must approve it or send it back first.")
+
+    changes: dict = {"status": {"before": case.status, "after": target}}
+    note = _enter(actor, case, target, changes, reason=reason, reason_code=reason_code, target_service=target_service)
+    case.status = target
+    locking.save_case(case, expected_version)
+    if note is not None:
+        changes["note_id"] = note.id
+    audit_case(actor, "transition", "case", case.id, case, changes)
+    return case
+
+
+def _enter(actor: Actor, case: Case, target: str, changes: dict, *, reason: str | None, reason_code: str | None,
+           target_service: str | None) -> CaseNote | None:
+    """What entering ``target`` does besides the status (adding to ``changes``); returns the reason's note."""
+    if target == "accepted":
+        case.accepted_at = utcnow()
+    elif target == "declined":
+        case.decline_reason = reason.strip()
+        case.decline_reason_code = reason_code or None
+        changes["reason_code"] = case.decline_reason_code
+        # Back to triage, so a caseworker can route the victim elsewhere.
+        case.referral.status = "triage"
+        changes["referral_status"] = {"after": "triage"}
+        return _reason_note(actor, case, "Declined", reason)
+    elif target == "transferred":
+        new_case = _open_transferred_case(actor, case, target_service, reason)
+        case.transferred_to_case_id = new_case.id
+        case.transfer_reason_code = reason_code or None
+        changes["reason_code"] = case.transfer_reason_code
+        case.closure_requested_at = case.closure_requested_by_id = None
+        changes.update(to_service=target_service, transferred_to_case_id=new_case.id)
+        return _reason_note(actor, case, f"Transferred to {label(SERVICES, target_service)}", reason)
+    elif target == "in-progress" and case.status == "closed":
+        case.closed_at = None
+        _clear_closure(case)
+        return _reason_note(actor, case, "Reopened", reason)
+    return None
+
+
+def _open_transferred_case(actor: Actor, case: Case, target_service: str, reason: str) -> Case:
+    service = db.session.scalar(select(Service).where(Service.slug == target_service))
+    if service is None or not service.active:
+        raise ValidationFailed(errors=[{"field": "target_service", "message": "Choose a service that is open"}])
+    if service.id == case.service_id:
+        raise ValidationFailed(errors=[{"field": "target_service",
+                                        "message": "Choose a different service from this one"}])
+    now = utc_now()
+    days = service.first_contact_days_enhanced if case.enhanced else service.first_contact_days_standard
+    return open_case(
+        actor, case.referral, service, rule="transfer", reason=f"Transferred from {case.service.name}: {reason.strip()}",
+        priority=case.priority, marac=case.marac, first_contact_due=first_contact_due(now, days), received_at=now,
+        enhanced=case.enhanced, child_safeguarding=case.child_safeguarding, needs=case.needs,
+        support_plan=case.support_plan,
+        audit_changes={"transferred_from_case_id": case.id, "version": 1},
+    )
+
+
+def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: dict | None,
+                     expected_version: int | None, outcomes_required: bool) -> Case:
+    if closure_pending(case):
+        raise Conflict("Closure has already been requested for this case.")
+    errors = _outcome_errors(outcomes, outcomes_required)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    case.closure_reason = closure_reason
+    case.closure_requested_at = utcnow()
+    case.closure_requested_by_id = actor.user_id
+    for question, column in OUTCOME_COLUMNS.items():
+        setattr(case, column, (outcomes or {}).get(question, "not-asked"))
+    locking.save_case(case, expected_version)
+    audit_case(actor, "transition", "case", case.id, case, {
+        "closure": "requested", "closure_reason": closure_reason,
+        "outcomes": {q: getattr(case, c) for q, c in OUTCOME_COLUMNS.items()}})
+    return case
+
+
+def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | None) -> Case:
+    case = load_case(actor, case_id, "case.work")
+    if not actor.is_lead:
+        raise Forbidden("Only a service lead can approve or send back a closure")
+    locking.check_version(case, expected_version)
+    if not closure_pending(case):
+        raise Conflict("No closure is waiting for approval on this case.")
+    return case
+
+
+def approve_closure(actor: Actor, case_id: int, expected_version: int | None = None) -> Case:
+    case = _load_pending_closure(actor, case_id, expected_version)
+    if not may_approve_closure(actor, case):
+        raise Forbidden("You asked to close this case, so another lead must approve it.")
+    try:
+        check_transition(case.status, "closed", closure_reason=case.closure_reason)
+    except IllegalTransition as illegal:
+        raise Conflict(str(illegal)) from None
+    before = case.status
+    case.status = "closed"
+    case.closed_at = utcnow()
+    locking.save_case(case, expected_version)
+    audit_case(actor, "transition", "case", case.id, case,
+               {"closure": "approved", "status": {"before": before, "after": "closed"}})
+    return case
+
+
+def send_back_closure(actor: Actor, case_id: int, comment: str, expected_version: int | None = None) -> Case:
+    case = _load_pending_closure(actor, case_id, expected_version)
+    if not (comment or "").strip():
+        raise ValidationFailed(errors=[{"field": "comment", "message": "Say why the case is not ready to close"}])
+    note = _reason_note(actor, case, "Closure sent back", comment)
+    _clear_closure(case)
+    locking.save_case(case, expected_version)
+    audit_case(actor, "transition", "case", case.id, case, {"closure": "sent-back", "note_id": note.id})
+    return case

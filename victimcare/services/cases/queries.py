@@ -1,0 +1,123 @@
+"""Reading a case and what is recorded on it. get_case is the audited read; the list_* readers take a case the
+caller has already loaded through get_case (or a write), so they need no second check."""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+
+from ...extensions import db
+from ...models import AuditEvent, Borough, Case, CaseNote, CaseStep, ContactAttempt, RiskAssessment, Service, Task, User
+from .. import audit
+from ..actors import Actor
+from .locking import load_case
+
+# Audit actions that describe reading, not changing: left out of the timeline.
+_NOT_ON_TIMELINE = ("view", "list", "export", "report-run", "permission-denied")
+
+
+def get_case(actor: Actor, case_id: int) -> Case:
+    """The case, for an advocate of its service (404 for anyone else), with its "view" audit event."""
+    case = load_case(actor, case_id, "case.view")
+    audit.record(actor, "view", "case", case.id, referral_id=case.referral_id, case_id=case.id, service_id=case.service_id)
+    return case
+
+
+def borough_name(case: Case) -> str | None:
+    borough = db.session.get(Borough, case.borough_code) if case.borough_code else None
+    return borough.name if borough else None
+
+
+def list_contacts(case: Case) -> list:
+    return db.session.execute(
+        select(ContactAttempt, User.name).outerjoin(User, ContactAttempt.created_by_id == User.id)
+        .where(ContactAttempt.case_id == case.id).order_by(ContactAttempt.at.desc(), ContactAttempt.id.desc())
+    ).all()
+
+
+def list_notes(case: Case) -> list:
+    return db.session.execute(
+        select(CaseNote, User.name).outerjoin(User, CaseNote.created_by_id == User.id)
+        .where(CaseNote.case_id == case.id).order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+    ).all()
+
+
+def list_tasks(case: Case) -> list:
+    return db.session.execute(
+        select(Task, User.name).outerjoin(User, Task.assigned_to_id == User.id)
+        .where(Task.case_id == case.id)
+        .order_by(Task.done_at.is_not(None), Task.due_on.is_(None), Task.due_on, Task.id)
+    ).all()
+
+
+def list_steps(case: Case) -> list:
+    return db.session.execute(
+        select(CaseStep, User.name).outerjoin(User, CaseStep.created_by_id == User.id)
+        .where(CaseStep.case_id == case.id).order_by(CaseStep.occurred_on.desc(), CaseStep.id.desc())
+    ).all()
+
+
+def dash_history(case: Case) -> list:
+    """Every DASH assessment of the case's referral, newest first, with who made it."""
+    return db.session.execute(
+        select(RiskAssessment, User.name).outerjoin(User, RiskAssessment.assessed_by_id == User.id)
+        .where(RiskAssessment.referral_id == case.referral_id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+    ).all()
+
+
+def service_advocates(service_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role == "advocate", User.service_id == service_id, User.active.is_(True))
+        .order_by(User.name)
+    ))
+
+
+@dataclass
+class CaseHistory:
+    """The audit events of a case (with who did each) and the records they point at, for its timeline."""
+
+    events: list  # (AuditEvent, actor's name or None), newest first
+    notes: dict
+    tasks: dict
+    steps: dict
+    services_by_id: dict
+
+
+def _case_chain_ids(case: Case) -> list[int]:
+    """This case and the cases it was transferred from (history travels with a transfer)."""
+    ids = [case.id]
+    if case.rule != "transfer":
+        return ids  # only a case opened by a transfer has a predecessor (and the column has no index)
+    frontier = [case.id]
+    for _ in range(10):  # transfers are rare; a bound keeps a data error from looping
+        frontier = list(db.session.scalars(select(Case.id).where(Case.transferred_to_case_id.in_(frontier))))
+        if not frontier:
+            break
+        ids.extend(frontier)
+    return ids
+
+
+def case_history(case: Case) -> CaseHistory:
+    """Everything that happened to the case and its referral, newest first, from the audit trail.
+
+    Events of other services' cases on the same referral are left out; those of a case this one was transferred
+    from are kept. A fixed number of queries, whatever the number of events.
+    """
+    chain = _case_chain_ids(case)
+    events = db.session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, AuditEvent.actor_user_id == User.id)
+        .where(
+            or_(AuditEvent.case_id.in_(chain),
+                and_(AuditEvent.referral_id == case.referral_id, AuditEvent.case_id.is_(None),
+                     AuditEvent.object_type == "referral")),
+            AuditEvent.action.not_in(_NOT_ON_TIMELINE),
+        )
+        .order_by(AuditEvent.seq.desc())
+    ).all()
+    return CaseHistory(
+        events=events,
+        notes={n.id: n for n in db.session.scalars(select(CaseNote).where(CaseNote.case_id.in_(chain)))},
+        tasks={t.id: t for t in db.session.scalars(select(Task).where(Task.case_id.in_(chain)))},
+        steps={m.id: m for m in db.session.scalars(select(CaseStep).where(CaseStep.case_id.in_(chain)))},
+        services_by_id={s.id: s for s in db.session.scalars(select(Service))},
+    )

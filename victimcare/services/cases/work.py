@@ -1,0 +1,146 @@
+"""Recording an advocate's everyday work on a case: contacts, notes, tasks, assignment and the needs assessment.
+Each change checks the actor's service and the case's version, saves, and writes its audit event."""
+from datetime import date, datetime
+
+from ...domain.clock import utc_now
+from ...domain.deadlines import london_date, working_days_between
+from ...domain.vocab import CONTACT_METHODS, CONTACT_OUTCOMES, VICTIMS_CODE_NEEDS, slugs
+from ...extensions import db
+from ...models import Case, CaseNote, ContactAttempt, Task, User
+from ...models.types import utcnow
+from ..actors import Actor
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from . import locking
+from .locking import audit_case, load_case
+
+
+def _contact_errors(case: Case, at: datetime | None, method: str, outcome: str) -> list[dict]:
+    errors = []
+    if method not in slugs(CONTACT_METHODS):
+        errors.append({"field": "method", "message": f"Choose a contact method: {', '.join(slugs(CONTACT_METHODS))}"})
+    if outcome not in slugs(CONTACT_OUTCOMES):
+        errors.append({"field": "outcome", "message": f"Choose an outcome: {', '.join(slugs(CONTACT_OUTCOMES))}"})
+    if at is None or at.tzinfo is None:
+        errors.append({"field": "at", "message": "Enter the date and time of the contact, with a time zone"})
+    elif at < case.received_at:
+        errors.append({"field": "at", "message": "The contact cannot be before the referral was received"})
+    elif at > utc_now():
+        errors.append({"field": "at", "message": "The contact cannot be in the future"})
+    return errors
+
+
+def record_contact(
+    actor: Actor, case_id: int, at: datetime, method: str, outcome: str, note: str | None = None,
+    expected_version: int | None = None,
+) -> ContactAttempt:
+    """Record a contact attempt. The first successful one stops the first-contact clock."""
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    errors = _contact_errors(case, at, method, outcome)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    attempt = ContactAttempt(case_id=case.id, at=at, method=method, outcome=outcome, note=note,
+                             created_by_id=actor.user_id)
+    db.session.add(attempt)
+    changes = {"method": method, "outcome": outcome}
+    if outcome == "reached" and (case.first_contacted_at is None or at < case.first_contacted_at):
+        contacted_on = london_date(at)
+        case.first_contacted_at = at
+        case.first_contact_working_days = working_days_between(london_date(case.received_at), contacted_on)
+        case.first_contact_in_time = contacted_on <= case.first_contact_due
+        changes["first_contact_in_time"] = case.first_contact_in_time
+    locking.save_case(case, expected_version)
+    audit_case(actor, "create", "contact_attempt", attempt.id, case, changes)
+    return attempt
+
+
+def add_note(actor: Actor, case_id: int, body: str, sensitive: bool = False,
+             expected_version: int | None = None) -> CaseNote:
+    """A case note. A sensitive note's text is never shown in the timeline summary (nor, ever, in the audit)."""
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    if not (body or "").strip():
+        raise ValidationFailed(errors=[{"field": "body", "message": "Enter the note"}])
+    note = CaseNote(case_id=case.id, body=body.strip(), sensitive=bool(sensitive), created_by_id=actor.user_id)
+    db.session.add(note)
+    locking.save_case(case, expected_version)
+    audit_case(actor, "create", "case_note", note.id, case, {"sensitive": note.sensitive})
+    return note
+
+
+def _service_advocate(case: Case, user_id: int | None, field_name: str) -> User | None:
+    """The active advocate of the case's service with this id (None for nobody); anyone else is refused."""
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.role != "advocate" or user.service_id != case.service_id or not user.active:
+        raise ValidationFailed(errors=[{"field": field_name,
+                                        "message": "Choose an advocate of this case's service"}])
+    return user
+
+
+def add_task(actor: Actor, case_id: int, title: str, due_on: date | None = None, assigned_to_id: int | None = None,
+             expected_version: int | None = None) -> Task:
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    if not (title or "").strip():
+        raise ValidationFailed(errors=[{"field": "title", "message": "Enter what needs doing"}])
+    _service_advocate(case, assigned_to_id, "assigned_to")
+    task = Task(case_id=case.id, title=title.strip()[:200], due_on=due_on, assigned_to_id=assigned_to_id,
+                created_by_id=actor.user_id)
+    db.session.add(task)
+    locking.save_case(case, expected_version)
+    audit_case(actor, "create", "task", task.id, case, {"due_on": due_on, "assigned_to_id": assigned_to_id})
+    return task
+
+
+def complete_task(actor: Actor, case_id: int, task_id: int, expected_version: int | None = None) -> Task:
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    task = db.session.get(Task, task_id)
+    if task is None or task.case_id != case.id:
+        raise NotFound("Task not found")
+    if task.done_at is not None:
+        raise Conflict("This task is already done.")
+    task.done_at = utcnow()
+    locking.save_case(case, expected_version)
+    audit_case(actor, "update", "task", task.id, case, {"done": True})
+    return task
+
+
+def assign_case(actor: Actor, case_id: int, assignee_id: int | None, expected_version: int | None = None) -> Case:
+    """A service lead gives the case to an advocate of the same service (or to nobody)."""
+    case = load_case(actor, case_id, "case.work")
+    if not actor.is_lead:
+        raise Forbidden("Only a service lead can assign cases")
+    locking.check_version(case, expected_version)
+    assignee = _service_advocate(case, assignee_id, "assignee")
+    before = case.assigned_to_id
+    before_name = case.assigned_to.name if case.assigned_to else None
+    case.assigned_to_id = assignee.id if assignee else None
+    case.assigned_to = assignee
+    locking.save_case(case, expected_version)
+    audit_case(actor, "update", "case", case.id, case, {"assigned_to": {
+        "before": before, "after": case.assigned_to_id, "before_name": before_name,
+        "after_name": assignee.name if assignee else None}})
+    return case
+
+
+def save_needs(actor: Actor, case_id: int, needs: list[str], support_plan: str | None,
+               expected_version: int | None = None) -> Case:
+    """The needs assessment (the Victims' Code needs identified) and the support plan."""
+    case = load_case(actor, case_id, "case.work")
+    locking.check_version(case, expected_version)
+    unknown = [n for n in needs if n not in slugs(VICTIMS_CODE_NEEDS)]
+    if unknown:
+        raise ValidationFailed(errors=[{"field": "needs", "message": "Choose needs from the list"}])
+    before = sorted((case.needs or {}).get("identified", []))
+    case.needs = {"identified": [n for n in slugs(VICTIMS_CODE_NEEDS) if n in needs]}
+    plan_changed = (case.support_plan or "") != (support_plan or "").strip()
+    case.support_plan = (support_plan or "").strip() or None
+    locking.save_case(case, expected_version)
+    changes = {"needs": {"before": before, "after": case.needs["identified"]}}
+    if plan_changed:
+        changes["support_plan"] = {"changed": True}  # free text stays out of the audit trail
+    audit_case(actor, "update", "case", case.id, case, changes)
+    return case

@@ -1,0 +1,24 @@
+"""Referrals: creating them, reading them with their routing, a caseworker's overrides, and triage.
+
+The package's public API is what this module names below: callers write
+``from victimcare.services import referrals as referral_service`` and ``referral_service.create_referral(...)``,
+and never import from the modules inside, which are split by job:
+
+- ``inputs``: the plain data the operations take (ReferralInput, VictimDetails, DashAnswers, TriageCompletion);
+- ``create``: recording a referral (person, DASH, routing, one case per route) in one transaction;
+- ``reading``: the audited read of a referral and its details (routes in force, latest risk, cases);
+- ``overrides``: a caseworker adds or removes a service, with a reason;
+- ``triage``: the triage list, and confirming a referral out of triage;
+- ``routing``: routing with the policies in force and recording a route with its case (shared by the others).
+"""
+from .create import create_referral, new_reference
+from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
+from .overrides import add_route, remove_route
+from .reading import ActiveRoute, ReferralDetails, get_referral, get_referral_details, routing_decisions_of
+from .triage import TriageRow, confirm_triage, triage_list
+
+__all__ = [
+    "ActiveRoute", "DashAnswers", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
+    "VictimDetails", "add_route", "confirm_triage", "create_referral", "get_referral", "get_referral_details",
+    "new_reference", "remove_route", "routing_decisions_of", "triage_list",
+]

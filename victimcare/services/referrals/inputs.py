@@ -1,0 +1,94 @@
+"""What the referral operations take: a referral from a form, the API or the demo seeder, and the details a
+caseworker completes at triage. Plain data; the operations check it."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class VictimDetails:
+    given_name: str
+    family_name: str
+    date_of_birth: date | None = None
+    borough_code: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    may_phone: bool = False
+    may_leave_voicemail: bool = False
+    may_write: bool = False
+    may_email: bool = False
+    safe_contact_notes: str | None = None
+    # Equality monitoring (special-category data): None = not asked; "prefer-not-to-say" is an answer.
+    sex: str | None = None
+    gender_identity: str | None = None
+    ethnicity: str | None = None
+    disability: str | None = None
+    religion: str | None = None
+    sexual_orientation: str | None = None
+    first_language: str | None = None
+    interpreter_needed: bool | None = None
+
+
+@dataclass
+class DashAnswers:
+    yes_count: int
+    professional_judgement: bool = False
+    professional_judgement_reason: str | None = None
+    incidents_last_12_months: int | None = None
+    answers: dict | None = None
+
+
+@dataclass
+class ReferralInput:
+    """A validated referral, from a form, the API or the demo seeder."""
+
+    source: str
+    offence_category: str
+    victim: VictimDetails | None = None
+    person_id: int | None = None
+    offence_date: date | None = None
+    offence_borough_code: str | None = None
+    crime_reference: str | None = None
+    description: str | None = None
+    domestic_abuse: bool = False
+    sexual_offence: bool = False
+    hate_strands: list[str] = field(default_factory=list)
+    weapon_involved: bool = False
+    persistently_targeted: bool = False
+    bereaved_relative: bool = False
+    vulnerable_or_intimidated: bool = False
+    most_serious_crime: bool = False
+    consent_referral: bool | None = None
+    consent_given_by: str | None = None
+    consent_method: str | None = None
+    rj_requested: bool = False
+    rj_consent: bool = False
+    code_complaint: bool = False
+    dash: DashAnswers | None = None
+    received_at: datetime | None = None
+    referrer_name: str | None = None
+    referrer_organisation: str | None = None
+    needs_triage: bool = False
+    # Recorded when the victim did not consent (or was not asked) but a lawful basis allows the referral.
+    lawful_basis: str | None = None
+
+
+@dataclass
+class TriageCompletion:
+    """What a caseworker fills in or corrects when confirming a triage referral. None leaves a value unchanged."""
+
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: date | None = None
+    postcode: str | None = None
+    offence_category: str | None = None
+    offence_date: date | None = None
+    offence_borough_code: str | None = None
+    crime_reference: str | None = None
+    domestic_abuse: bool = False
+    sexual_offence: bool = False
+    hate_strands: list[str] = field(default_factory=list)
+    persistently_targeted: bool = False
+    vulnerable_or_intimidated: bool = False
+    bereaved_relative: bool = False
+    consent_referral: bool | None = None

@@ -1,0 +1,197 @@
+"""Triage: the referrals waiting for a caseworker, and confirming one (complete its details, route it again)."""
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from ...domain.clock import utc_now
+from ...domain.dash import DashResult
+from ...domain.people import age_on
+from ...domain.routing import ReferralFacts, active_routes
+from ...domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
+from ...extensions import db
+from ...models import REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment
+from .. import audit
+from ..actors import Actor, require
+from ..errors import Conflict, ValidationFailed
+from ..pagination import paginate
+from .inputs import TriageCompletion
+from .overrides import load_for_change
+from .reading import ReferralDetails, details, latest_risk
+from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision
+
+_TRIAGE_REFERRAL_FIELDS = (
+    "offence_category", "offence_date", "offence_borough_code", "crime_reference", "domestic_abuse",
+    "sexual_offence", "persistently_targeted", "vulnerable_or_intimidated", "bereaved_relative", "consent_referral",
+)
+_TRIAGE_PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode")
+
+
+class TriageRow(NamedTuple):
+    reference: str
+    received_at: datetime
+    source: str
+    offence_category: str
+    given_name: str | None
+    family_name: str | None
+    earliest_due: date | None
+
+
+def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
+    """Referrals awaiting a caseworker's review, oldest first, each with its earliest first-contact due date.
+
+    One query: the due date comes from a grouped subquery over the referral's cases. Rows are TriageRow (plain
+    columns, not ORM objects), so nothing is reloaded row by row after the audit event's commit.
+    """
+    require(actor, "referral.triage", "Only caseworkers triage referrals")
+    due = (
+        select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"))
+        .where(Case.status == "new")
+        .group_by(Case.referral_id)
+        .subquery()
+    )
+    query = (
+        select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
+               Person.given_name, Person.family_name, due.c.earliest_due)
+        .outerjoin(Person, Referral.person_id == Person.id)
+        .outerjoin(due, due.c.referral_id == Referral.id)
+        .where(Referral.status == "triage")
+        .order_by(Referral.received_at, Referral.id)
+    )
+    result = paginate(query, page, per_page)
+    result.items = [TriageRow(*row) for row in result.items]
+    audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
+    return result
+
+
+def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -> ReferralDetails:
+    """Complete a triage referral's missing details, re-apply the routing rules and take it out of triage.
+
+    Routes the rules now make are added (with their cases, due from the day the referral was received); routes
+    already made stay, since a service may be working them (a caseworker removes one with an override); a route
+    a caseworker removed is not brought back. The referral becomes routed, or not-routed when nothing is active.
+    """
+    referral = load_for_change(actor, reference, "referral.triage")
+    if referral.status != "triage":
+        raise Conflict("This referral has already been triaged.")
+    _check_completion(completion)
+    person = _complete_person(referral, completion)
+    person_before = {name: getattr(person, name) for name in _TRIAGE_PERSON_FIELDS} if person else {}
+    if person is not None:
+        _apply_person_fields(person, completion)
+    before = _triage_snapshot(referral)
+    _apply_referral_fields(referral, person, completion)
+    db.session.flush()
+
+    _route_again(actor, referral)
+    referral.status = "routed" if active_routes(referral.routing_decisions) else "not-routed"
+    db.session.flush()
+    if person is not None:
+        person_after = {name: getattr(person, name) for name in person_before}
+        person_changes = audit.describe_changes(person_before, person_after, frozenset({"postcode"}))
+        if person_changes:
+            audit.record(actor, "update", "person", person.id, referral_id=referral.id, changes=person_changes)
+    audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
+                 changes=audit.describe_changes(before, _triage_snapshot(referral), REFERRAL_SENSITIVE_FIELDS))
+    return details(referral)
+
+
+def _check_completion(completion: TriageCompletion) -> None:
+    errors = []
+    if completion.offence_category and completion.offence_category not in OFFENCE_CATEGORY_LABELS:
+        errors.append({"field": "offence_category", "message": "Choose an offence category"})
+    if any(s not in HATE_STRAND_LABELS for s in completion.hate_strands):
+        errors.append({"field": "hate_strands", "message": "Choose hate crime strands from the list"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
+def _complete_person(referral: Referral, completion: TriageCompletion) -> Person | None:
+    """The person the referral is about: a new one when it had none and the caseworker gave both names."""
+    person = referral.person
+    if person is None and completion.given_name and completion.family_name:
+        person = Person(given_name=completion.given_name.strip(), family_name=completion.family_name.strip())
+        db.session.add(person)
+        db.session.flush()
+        referral.person_id = person.id
+        referral.person = person
+    return person
+
+
+def _apply_person_fields(person: Person, completion: TriageCompletion) -> None:
+    for name in _TRIAGE_PERSON_FIELDS:
+        value = getattr(completion, name)
+        if value not in (None, ""):
+            setattr(person, name, value.strip().upper() if name == "postcode" else value)
+
+
+def _triage_snapshot(referral: Referral) -> dict:
+    """The referral's triage fields, strands and status, for the audit event's before and after."""
+    snapshot = {name: getattr(referral, name) for name in _TRIAGE_REFERRAL_FIELDS}
+    snapshot["hate_strands"] = referral.strand_slugs
+    snapshot["status"] = referral.status
+    return snapshot
+
+
+def _apply_referral_fields(referral: Referral, person: Person | None, completion: TriageCompletion) -> None:
+    """The caseworker's answers onto the referral (a blank leaves a value as it was; a tick box always counts)."""
+    for name in _TRIAGE_REFERRAL_FIELDS:
+        value = getattr(completion, name)
+        if isinstance(value, bool) or value not in (None, ""):
+            setattr(referral, name, value)
+    if completion.offence_category == "domestic-abuse":
+        referral.domestic_abuse = True
+    if completion.offence_category == "sexual-offence":
+        referral.sexual_offence = True
+    if set(completion.hate_strands) != set(referral.strand_slugs):
+        referral.strands = [ReferralStrand(strand=s) for s in sorted(set(completion.hate_strands))]
+    if person is not None and person.borough_code is None and referral.offence_borough_code:
+        person.borough_code = referral.offence_borough_code
+    if completion.consent_referral and referral.consent_given_at is None:
+        referral.consent_given_at = utc_now()
+    referral.age_at_offence = age_on(person.date_of_birth if person else None,
+                                      referral.offence_date or referral.received_at.date())
+
+
+def _route_again(actor: Actor, referral: Referral) -> None:
+    """Apply the routing rules to the completed referral and add the routes it now gets, each with its case.
+    Routes in force stay; a route a caseworker removed is not brought back."""
+    decision, services = route(_facts_for(referral, latest_risk(referral)))
+    referral.enhanced = decision.enhanced
+    referral.enhanced_reasons = list(decision.enhanced_reasons)
+    referral.not_routed_reason = not_routed_note(decision)
+    if referral.lawful_basis is None:
+        referral.lawful_basis = lawful_basis_of(decision)
+    active = active_routes(referral.routing_decisions)
+    removed = {d.service_id for d in referral.routing_decisions if d.kind == "override-remove"}
+    now = utc_now()
+    for chosen in decision.routes:
+        service = services[chosen.service]
+        if service.id in active or service.id in removed:
+            continue
+        recorded = rule_decision(actor, referral, service, chosen, now)
+        referral.routing_decisions.append(recorded)
+        db.session.flush()
+        open_routed_case(actor, referral, service, recorded, referral.received_at)
+
+
+def _facts_for(referral: Referral, risk: RiskAssessment | None) -> ReferralFacts:
+    """The facts the routing rules read, from a recorded referral and its latest DASH assessment."""
+    dash = None
+    if risk is not None:
+        dash = DashResult(
+            yes_count=risk.yes_count, actuarial_level=risk.actuarial_level, level=risk.level,
+            professional_judgement=risk.professional_judgement,
+            professional_judgement_reason=risk.professional_judgement_reason, marac=risk.marac,
+            marac_reasons=tuple(risk.marac_reasons or ()),
+        )
+    return ReferralFacts(
+        received_at=referral.received_at, age_at_offence=referral.age_at_offence,
+        offence_category=referral.offence_category, sexual_offence=referral.sexual_offence,
+        domestic_abuse=referral.domestic_abuse, hate_strands=tuple(referral.strand_slugs),
+        persistently_targeted=referral.persistently_targeted,
+        vulnerable_or_intimidated=referral.vulnerable_or_intimidated, bereaved_relative=referral.bereaved_relative,
+        weapon_involved=referral.weapon_involved, referral_consent=referral.consent_referral,
+        restorative_justice_requested=referral.rj_requested, restorative_justice_consent=referral.rj_consent,
+        code_complaint=referral.code_complaint, dash=dash, most_serious_crime=referral.most_serious_crime,
+    )

@@ -1,0 +1,24 @@
+"""Oversight reports for the Commissioner: aggregates computed in SQL, never victim-level rows.
+
+What comes back is already suppressed (victimcare.domain.report_suppression), so no caller can publish a raw
+small count by mistake. Every run is audited as "report-run", every export as "export".
+
+The package's public API is what this module names below (``from victimcare.services import reports`` and
+``reports.code_compliance(...)``); the modules inside are split by job:
+
+- ``options``: who may run reports, the filters' reference data, the cases a filter selects, the audit of a run;
+- ``compliance_sql``: the one-scan SQL behind the compliance tables and their medians;
+- ``compliance``: the Victims' Code compliance report and the postcode lottery;
+- ``sections``: how a breakdown section is counted and published;
+- ``flow``, ``service_measures``, ``outcomes_equality``: the breakdown reports' sections;
+- ``breakdowns``: the breakdown reports by slug.
+"""
+from .breakdowns import BreakdownReport, breakdown_report
+from .compliance import LOTTERY_MEASURES, ComplianceReport, LotteryReport, code_compliance, postcode_lottery
+from .options import ReportOptions, read_filters, report_options
+from .sections import Section
+
+__all__ = [
+    "LOTTERY_MEASURES", "BreakdownReport", "ComplianceReport", "LotteryReport", "ReportOptions", "Section",
+    "breakdown_report", "code_compliance", "postcode_lottery", "read_filters", "report_options",
+]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-test assets migrate seed browser-deps clean
+.PHONY: run test install install-test assets migrate seed browser-deps gallery clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ browser-deps:
 
 test: $(VENV)/.installed-test assets browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every page each role can reach, full-page at 1280 and 375 pixels, from a fresh demo database: open
+# gallery/index.html. GALLERY_ARGS passes options (e.g. --roles advocate,public or --base-url http://127.0.0.1:5000).
+gallery: $(VENV)/.installed-test assets browser-deps
+	$(BIN)/python -m tests.browser.gallery --out gallery $(GALLERY_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules victimcare/static instance/victimcare.db

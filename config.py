@@ -134,6 +134,10 @@ class Config:
     # Report exports over periods longer than this many days are built in the background, with a progress page.
     EXPORT_BACKGROUND_DAYS = _int_env("EXPORT_BACKGROUND_DAYS", 366)
 
+    # The phone number the public self-referral confirmation gives victims for the service; none is shown unless set
+    # (a number nobody answers is worse than none).
+    SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 

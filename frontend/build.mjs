@@ -23,7 +23,8 @@ const copies = [
   ['node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css', 'css/moj-frontend.min.css'],
   ['frontend/js/app.js', 'js/app.js'],
   ['frontend/images/favicon.svg', 'images/favicon.svg'],
-  ['frontend/images/favicon.ico', 'images/favicon.ico']
+  ['frontend/images/favicon.ico', 'images/favicon.ico'],
+  ['node_modules/@ministryofjustice/frontend/moj/assets/images/icon-close-cross-black.svg', 'images/icon-close-cross-black.svg']
 ]
 for (const [from, to] of copies) copyFileSync(join(root, from), join(out, to))
 console.log(`Built assets into ${out}`)

@@ -53,6 +53,23 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Argon2 at its production cost takes about a second per sign-in on a busy 2-core machine, and the suite
+    signs in well over a thousand times. Tests are not about the hash's cost, so the suite hashes and verifies
+    with the cheapest argon2 parameters (the hash records its parameters, so verification is cheap too)."""
+    from argon2 import PasswordHasher
+
+    from victimcare.services import users as user_service
+
+    assert hasattr(user_service, "_hasher") and hasattr(user_service, "_DUMMY_HASH"), "update this fixture"
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    real = user_service._hasher, user_service._DUMMY_HASH
+    user_service._hasher, user_service._DUMMY_HASH = cheap, cheap.hash("not-a-real-password")
+    yield
+    user_service._hasher, user_service._DUMMY_HASH = real
+
+
 @pytest.fixture(scope="session")
 def mailbox():
     """The in-process SMTP server every email of the suite goes to."""

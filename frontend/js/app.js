@@ -1,8 +1,25 @@
 // Marks the page as JavaScript-enabled (GOV.UK Frontend's convention, done here because the CSP forbids inline
 // script) and starts the GOV.UK and MOJ components. Every page works without it.
-import { initAll } from './govuk-frontend.min.js'
+import { ExitThisPage, initAll } from './govuk-frontend.min.js'
+import { FilterToggleButton } from './moj-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+
+// "Exit this page" must not leave the form one Back press away: replace the page's history entry instead of adding
+// one (GOV.UK's component assigns location.href). The rest of the component (overlay, Shift x3) is unchanged.
+ExitThisPage.prototype.exitPage = function exitPage () {
+  if (!this.$updateSpan) return
+  this.$updateSpan.textContent = ''
+  document.body.classList.add('govuk-exit-this-page-hide-content')
+  this.$overlay = document.createElement('div')
+  this.$overlay.className = 'govuk-exit-this-page-overlay'
+  this.$overlay.setAttribute('role', 'alert')
+  document.body.appendChild(this.$overlay)
+  this.$overlay.textContent = this.i18n.t('activated')
+  for (const form of document.querySelectorAll('form')) form.reset()
+  window.location.replace(this.$button.href)
+}
+
 initAll()
 
 // An export's progress page: without JavaScript it refreshes itself (a <noscript> meta refresh); with it, the
@@ -24,4 +41,13 @@ if (exportStatus && exportStatus.dataset.finished === 'false') {
     window.setTimeout(poll, 2000)
   }
   window.setTimeout(poll, 2000)
+}
+
+// MOJ "filter a list": on small screens the filter starts hidden behind a "Show filter" button, with a Close button.
+for (const $filter of document.querySelectorAll('[data-module="moj-filter"]')) {
+  /* eslint-disable no-new */
+  new FilterToggleButton($filter, {
+    toggleButtonContainer: { selector: '.moj-action-bar__filter' },
+    closeButtonContainer: { selector: '.moj-filter__header-action' }
+  })
 }

@@ -85,12 +85,75 @@ def navigation_paths(page) -> list[str]:
     )
 
 
+# What a person would see wrong on a page, whatever the page: checked on every page the crawler reaches.
+_VISIBLE_TEXT_PROBLEMS_JS = r"""
+() => {
+  const problems = [];
+  const sansOrMono = /sans-serif|arial|helvetica|system-ui|monospace|courier|menlo|consolas/i;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    if (!text) continue;
+    const el = node.parentElement;
+    if (!el || seen.has(el) || el.closest('script, style, noscript, template')) continue;
+    // Rendered at all (no display:none or visibility:hidden above it) and not hidden on purpose for screen readers.
+    if (!el.checkVisibility({visibilityProperty: true}) || el.closest('[hidden], .govuk-visually-hidden')) continue;
+    const style = getComputedStyle(el);
+    seen.add(el);
+    const zeroSize = parseFloat(style.fontSize) < 1;
+    const rect = el.getBoundingClientRect();
+    if (!zeroSize && (rect.width === 0 || rect.height === 0)) continue;
+    const where = `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
+    if (/<\/?[a-z][a-z0-9]*(\s[^<>]*)?>/i.test(text)) problems.push(`visible text with an HTML tag in ${where}: "${text.slice(0, 80)}"`);
+    if (!sansOrMono.test(style.fontFamily)) problems.push(`serif text (${style.fontFamily}) in ${where}: "${text.slice(0, 40)}"`);
+    if (zeroSize) problems.push(`text at font size ${style.fontSize} in ${where}: "${text.slice(0, 40)}"`);
+  }
+  return problems.slice(0, 20);
+}
+"""
+
+
+def visible_text_problems(page) -> list[str]:
+    """Visible text that shows raw markup, is set in a serif font, or has no size: each would be a bug on screen."""
+    return page.evaluate(_VISIBLE_TEXT_PROBLEMS_JS)
+
+
+_WIDE_TABLES_JS = r"""
+() => {
+  const problems = [];
+  const main = document.querySelector('main');
+  for (const table of document.querySelectorAll('main table')) {
+    const caption = (table.caption ? table.caption.textContent : table.id || 'table').trim().slice(0, 50);
+    for (let el = table.parentElement; el && el !== main.parentElement; el = el.parentElement) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        problems.push(`"${caption}" is ${table.offsetWidth}px wide, wider than its container ${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]} (${el.clientWidth}px)`);
+        break;
+      }
+    }
+    if (table.getBoundingClientRect().right > document.documentElement.clientWidth + 1) {
+      problems.push(`"${caption}" runs off the right edge of the window`);
+    }
+  }
+  return problems;
+}
+"""
+
+
+def wide_tables(page) -> list[str]:
+    """Tables wider than their container (so some columns are only seen by scrolling sideways) or the window."""
+    return page.evaluate(_WIDE_TABLES_JS)
+
+
 def crawl(page, starts: list[str], max_depth: int = 2, cap: int = 40, label: str = "",
           signed_in: bool = True) -> CrawlResult:
     """Visit the `starts` pages and the same-site pages linked from them, to `max_depth` links away, running axe
-    on each. Pages that differ only by a record id count once (page_shape), so the cap goes on kinds of page.
+    and the visible-text checks on each. Pages that differ only by a record id count once (page_shape), so the cap
+    goes on kinds of page.
 
-    Problems collected: axe violations, HTTP errors, and losing the session; the caller asserts there are none.
+    Problems collected: axe violations, raw markup, serif or zero-size text, HTTP errors, and losing the session;
+    the caller asserts there are none.
     """
     parts = urlsplit(page.url)
     origin = f"{parts.scheme}://{parts.netloc}"
@@ -125,6 +188,7 @@ def crawl(page, starts: list[str], max_depth: int = 2, cap: int = 40, label: str
             violations = axe_violations(page)
             if violations:
                 result.problems.append(describe_violations(where, violations))
+            result.problems.extend(f"{where}: {problem}" for problem in visible_text_problems(page))
         if depth >= max_depth:
             continue
         for link in _links(page, origin):

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..domain.clock import utc_now
 from ..domain.dash import assess_dash, load_dash_questions
+from ..domain.deadlines import first_contact_due
 from ..extensions import limiter
 from ..services import people, risk
 from ..services import reference as reference_data
@@ -424,6 +425,20 @@ def _self_referral_limit():
 
 
 SELF_REFERRAL_SESSION_KEY = "self_referral_reference"
+SELF_REFERRAL_CONTACT_BY_KEY = "self_referral_contact_by"
+# The service whose standard first-contact time a self-referral is promised when no route sets one yet.
+SELF_REFERRAL_FALLBACK_SERVICE = "victim-support"
+
+
+def _contact_by(referral) -> date:
+    """The date the confirmation promises contact by: the earliest first-contact date of the services the details
+    point to (the clock runs from receipt, triage or not), else the general service's standard time."""
+    dues = [d.first_contact_due for d in (referral.routing_decisions if referral else []) if d.first_contact_due]
+    if dues:
+        return min(dues)
+    policies, _ = referral_service.deadline_policies()
+    policy = policies.get(SELF_REFERRAL_FALLBACK_SERVICE)
+    return first_contact_due(utc_now(), policy.standard_days if policy else 5)
 
 
 @bp.route("/self-referral", methods=["GET", "POST"])
@@ -435,11 +450,12 @@ def self_referral():
     if form.validate_on_submit():
         if form.website.data:
             # A bot filled the honeypot: act as if it worked, save nothing.
-            reference = referral_service.new_reference()
+            reference, referral = referral_service.new_reference(), None
         else:
             referral = referral_service.create_referral(PUBLIC, summary.self_referral_input(form))
             reference = referral.reference
         session[SELF_REFERRAL_SESSION_KEY] = reference
+        session[SELF_REFERRAL_CONTACT_BY_KEY] = _contact_by(referral).isoformat()
         return redirect(url_for("referrals.self_referral_sent"))
     return render_template("referrals/self_referral.html", form=form), 400 if form.errors else 200
 
@@ -447,7 +463,9 @@ def self_referral():
 @bp.route("/self-referral/sent")
 def self_referral_sent():
     reference = session.pop(SELF_REFERRAL_SESSION_KEY, None)
+    contact_by = session.pop(SELF_REFERRAL_CONTACT_BY_KEY, None)
     if reference is None:
         return redirect(url_for("referrals.self_referral"))
     return render_template("referrals/self_referral_sent.html", reference=reference,
-                           sent_at=utc_now())
+                           contact_by=date.fromisoformat(contact_by) if contact_by else None,
+                           service_phone=current_app.config.get("SERVICE_PHONE"), sent_at=utc_now())

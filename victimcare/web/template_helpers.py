@@ -8,28 +8,25 @@ from ..domain.access import has_permission
 from ..domain.clock import LONDON, utc_now
 from ..domain.vocab import ROLES, SERVICES, label
 
-# (permission needed, endpoint, text): the service navigation a role sees
+# (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
+# item whose prefix matches the page's path longest is marked current, so a journey under /referrals/new is "New
+# referral" only, never "New referral" and "Triage" at once.
 NAVIGATION = (
-    (None, "main.home", "Home"),
-    ("referral.create", "referrals.new", "New referral"),
-    ("referral.triage", "referrals.triage", "Triage"),
-    ("case.view", "cases.queue", "Cases"),
-    ("report.view", "reports.index", "Reports"),
-    ("user.manage", "admin.users", "Users"),
-    ("webhook.manage", "admin.webhooks", "Webhooks"),
-    ("jobs.view", "admin.sweeps", "Background work"),
-    ("audit.view", "audit.events", "Audit trail"),
-    ("audit.summary", "audit.summary", "Audit trail"),
+    (None, "main.home", "Home", ("/home",)),
+    ("referral.create", "referrals.new", "New referral", ("/referrals/new",)),
+    ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
+    ("case.view", "cases.queue", "Cases", ("/cases",)),
+    ("report.view", "reports.index", "Reports", ("/reports",)),
+    ("user.manage", "admin.users", "Users", ("/admin",)),
+    ("webhook.manage", "admin.webhooks", "Webhooks", ("/admin/webhooks",)),
+    ("jobs.view", "admin.sweeps", "Background work", ("/admin/background-work",)),
+    ("audit.view", "audit.events", "Audit trail", ("/audit",)),
+    ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
 )
 
 
-# Pages of a blueprint shared by several menu items, and the item each belongs to. A page of such a blueprint
-# that is not listed belongs to the blueprint's first item.
-NAV_SECTIONS = {
-    "admin.new_webhook": "admin.webhooks", "admin.webhook": "admin.webhooks",
-    "admin.webhook_active": "admin.webhooks", "admin.webhook_retry": "admin.webhooks",
-    "admin.retry_job": "admin.sweeps",
-}
+def _matching_length(path: str, prefixes: tuple[str, ...]) -> int:
+    return max((len(p) for p in prefixes if path == p or path.startswith(p.rstrip("/") + "/")), default=0)
 
 
 def navigation_items():
@@ -38,20 +35,18 @@ def navigation_items():
     from . import current_actor
 
     principal = current_actor().principal
-    visible = [(endpoint, text) for permission, endpoint, text in NAVIGATION
-               if not permission or has_permission(principal, permission)]
-    current = request.endpoint or ""
-    blueprint = current.split(".")[0]
-    same_blueprint = [endpoint for endpoint, _ in visible if endpoint.split(".")[0] == blueprint]
-    section = NAV_SECTIONS.get(current) or (current if current in same_blueprint else
-                                            (same_blueprint[0] if same_blueprint else None))
     items = []
-    for endpoint, text in visible:
+    for permission, endpoint, text, prefixes in NAVIGATION:
+        if permission and not has_permission(principal, permission):
+            continue
         href = url_for_safe(endpoint)
         if href is None:
             continue
-        active = endpoint == section and endpoint != "main.home" or current == endpoint
-        items.append({"href": href, "text": text, "active": bool(active)})
+        items.append({"href": href, "text": text, "active": False, "_match": _matching_length(request.path, prefixes)})
+    best = max((item["_match"] for item in items), default=0)
+    for item in items:
+        match = item.pop("_match")
+        item["active"] = best > 0 and match == best
     return items
 
 

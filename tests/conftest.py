@@ -115,7 +115,7 @@ def _empty_tables():
     _db.session.execute(text("INSERT INTO audit_chain_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": GENESIS})
     _db.session.execute(
         text("UPDATE services SET first_contact_days_enhanced = 2, first_contact_days_standard = 5, "
-             "allow_self_approval = :f, active = :t"),
+             "allow_self_approval = :f, active = :t, new_case_notify = 'advocates'"),
         {"f": False, "t": True},
     )
     _db.session.commit()

@@ -15,10 +15,12 @@ from .create import create_referral, new_reference
 from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
 from .overrides import add_route, remove_route
 from .reading import ActiveRoute, ReferralDetails, get_referral, get_referral_details, routing_decisions_of
+from .routing import deadline_policies
 from .triage import TriageRow, confirm_triage, triage_list
 
 __all__ = [
     "ActiveRoute", "DashAnswers", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
-    "VictimDetails", "add_route", "confirm_triage", "create_referral", "get_referral", "get_referral_details",
+    "VictimDetails", "add_route", "confirm_triage", "create_referral", "deadline_policies", "get_referral",
+    "get_referral_details",
     "new_reference", "remove_route", "routing_decisions_of", "triage_list",
 ]

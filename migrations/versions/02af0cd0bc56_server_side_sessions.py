@@ -1,7 +1,7 @@
 """Server-side sessions: the cookie carries a random id; its SHA-256 and the session live here.
 
 Revision ID: 02af0cd0bc56
-Revises: c7df4fbb9730
+Revises: d1a4e8b2c6f0
 Create Date: 2026-12-06 11:35:31.014319
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '02af0cd0bc56'
-down_revision = 'c7df4fbb9730'
+down_revision = 'd1a4e8b2c6f0'
 branch_labels = None
 depends_on = None
 

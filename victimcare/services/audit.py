@@ -24,6 +24,7 @@ ACTIONS = (
     "view", "list", "create", "update", "delete", "transition", "export", "sign-in", "sign-in-failed",
     "locked-out", "sign-out", "permission-denied", "token-created", "token-revoked", "break-glass", "report-run",
     "password-changed", "audit-verified",
+    "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
 )
 
 # Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.

@@ -45,7 +45,8 @@ class Config:
     ENV_NAME = "default"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'victimcare.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQLAlchemy's errors and logs never print the values of a statement (victims' text).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB: API bodies over this get 413
 
     # Sessions

@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_proxy(app)
     register_templates(app)
     register_extensions(app)
+    register_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -110,6 +111,14 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active or user.session_nonce != nonce:
             return None
         return user
+
+
+def register_guards(app: Flask) -> None:
+    """Control characters refused in URLs and database parameters; submitted text kept out of every log."""
+    from . import log_privacy, text_guard
+
+    text_guard.register(app)
+    log_privacy.install()
 
 
 def register_blueprints(app: Flask) -> None:

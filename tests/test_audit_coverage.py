@@ -22,6 +22,9 @@ NO_VICTIM_DATA = {
     "auth.change_password": "own password form",
     "admin.users": "staff accounts, no case content",
     "admin.new_user": "staff account form",
+    "admin.user": "a staff account, no case content",
+    "auth.reset_password": "a one-time link's new-password form (404 for the made-up token here)",
+    "auth.accept_invitation": "a one-time link's first-password form (404 for the made-up token here)",
     "api.me": "the token's own identity",
     "api.openapi": "the API description",
     "api.openapi_document": "the API description",
@@ -61,6 +64,7 @@ def world():
             "user_id": users["caseworker"].id, "person_id": referral.person_id, "service": "domestic-abuse",
             "slug": "domestic-abuse", "report": "code-compliance", "name": "code-compliance", "fmt": "csv",
             "format": "csv", "export_id": 1, "endpoint_id": 1,
+            "token": "not-a-real-link-token",
         },
         "other_case_id": other_case.id,
     }

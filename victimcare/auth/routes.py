@@ -86,9 +86,6 @@ def change_password():
 
 def _choose_password_page(token: str, purpose: str, template: str, done_message: str):
     """A one-time link's page. An unknown, used or expired link gets the same 404 page, whoever asks."""
-    if current_user.is_authenticated:
-        logout_user()  # the link is for its own account; whoever was signed in here is signed out first
-        session.clear()
     if account_links.usable_link(token, purpose) is None:
         return render_template("auth/link_expired.html", purpose=purpose), 404
     form = ChooseNewPasswordForm()
@@ -100,6 +97,9 @@ def _choose_password_page(token: str, purpose: str, template: str, done_message:
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:
+            if current_user.is_authenticated:  # the link was for its own account: whoever is signed in here leaves
+                logout_user()
+                session.clear()
             flash(done_message, "success")
             return redirect(url_for("auth.sign_in"))
     return render_template(template, form=form), 400 if form.errors else 200

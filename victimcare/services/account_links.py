@@ -118,8 +118,8 @@ def choose_password(token: str, purpose: str, new_password: str, confirm_passwor
     user.password_hash = hash_password(new_password)
     user.failed_login_count = 0
     user.locked_until = None
-    end_all_sessions_of(user)
     action = "password-reset" if purpose == PASSWORD_RESET else "invitation-accepted"
+    end_all_sessions_of(user, action, Actor.from_user(user))
     audit.record(Actor.from_user(user), action, "user", user.id, changes={"password": {"changed": True}})
     db.session.flush()
     return user

@@ -104,7 +104,7 @@ def choose_password(token: str, purpose: str, new_password: str, confirm_passwor
     session of the account. Raises NotFound for a link that cannot be used."""
     link = usable_link(token, purpose)
     if link is None:
-        raise NotFound("This link has expired or has already been used")
+        raise NotFound("This link has expired or has already been used", object_type="account_link")
     errors = []
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         errors.append({"field": "new_password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..domain.access import has_permission
 from ..domain.clock import LONDON, utc_now
+from ..domain.contact_details import phone_for_display
 from ..domain.vocab import ROLES, SERVICES, label
 
 # (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
@@ -84,6 +85,7 @@ def register(app):
     app.add_template_global(navigation_items)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"
     app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
     app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")
     app.add_template_global(date, "date_type")

@@ -45,7 +45,8 @@ class Config:
     ENV_NAME = "default"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'victimcare.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQLAlchemy's errors and logs never print the values of a statement (victims' text).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB: API bodies over this get 413
 
     # Sessions
@@ -55,6 +56,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     IDLE_TIMEOUT = timedelta(minutes=_int_env("IDLE_TIMEOUT_MINUTES", 30))
     PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
+    SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
 
     # Sign-in policy
@@ -117,6 +120,9 @@ class Config:
     WEBHOOK_RETRY_SECONDS = _seconds_list_env("WEBHOOK_RETRY_SECONDS", "30,120,600,3600,21600,43200")
     WEBHOOK_TIMEOUT_SECONDS = _int_env("WEBHOOK_TIMEOUT_SECONDS", 5)  # connect and read, each
     WEBHOOK_DISABLE_AFTER_HOURS = _int_env("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+    # Fernet keys (comma-separated, newest first) for secrets kept encrypted in the database, such as webhook
+    # signing secrets. Unset: one key derived from SECRET_KEY (see victimcare/crypto.py).
+    DATA_ENCRYPTION_KEYS = os.environ.get("DATA_ENCRYPTION_KEYS") or None
 
     # Messages to victims through GOV.UK Notify. Templates live in Notify; their ids are set here.
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None

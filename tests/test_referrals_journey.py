@@ -260,11 +260,10 @@ def test_a_person_id_not_offered_cannot_be_chosen(client, auth, users):
 def test_answers_are_kept_on_the_server_not_in_the_cookie(client, auth, users, app, referral_drafts_dir):
     auth.login(users["caseworker"])
     walk_to_check(client, category="domestic-abuse")
-    cookie = client.get_cookie("session")
-    serializer = app.session_interface.get_signing_serializer(app)
-    session = serializer.loads(cookie.value)
-    assert "Okafor" not in json.dumps(session)
-    assert set(session) >= {"referral_draft_id"}
+    assert client.get_cookie("session").value.startswith("sid.")  # the cookie holds only the session's id
+    with client.session_transaction() as session:
+        assert "Okafor" not in json.dumps(dict(session))
+        assert set(session) >= {"referral_draft_id"}
     files = list(referral_drafts_dir.glob("*.json"))
     assert len(files) == 1 and (files[0].stat().st_mode & 0o077) == 0
     client.post("/referrals/new/check", data={})
@@ -276,8 +275,8 @@ def test_another_user_cannot_pick_up_a_draft(client, auth, users, app):
 
     auth.login(users["caseworker"])
     walk_to_check(client, category="burglary")
-    draft_id = app.session_interface.get_signing_serializer(app).loads(client.get_cookie("session").value)[
-        "referral_draft_id"]
+    with client.session_transaction() as session:
+        draft_id = session["referral_draft_id"]
     auth.logout()
     other = make_user("caseworker")
     auth.login(other)
@@ -292,6 +291,21 @@ def test_start_again_discards_the_draft(client, auth, users):
     assert "Continue your referral" in client.get("/referrals/new").get_data(as_text=True)
     client.post("/referrals/new", data={})
     assert "Start now" in client.get("/referrals/new").get_data(as_text=True)
+
+
+def test_the_referral_asks_whether_texts_are_safe_and_the_messages_page_obeys_it(client, auth, users):
+    """Reminders go by text only where the victim agreed: the question is asked at referral, not left to a default."""
+    auth.login(users["caseworker"])
+    walk_to_check(client, category="burglary", consent_kwargs={"permissions": ("may-phone", "may-text")})
+    assert "Send them text messages" in client.get("/referrals/new/check").get_data(as_text=True)
+    client.post("/referrals/new/check", data={}, follow_redirects=True)
+    texted = db.session.scalars(select(Person)).one()
+    assert texted.may_text is True and texted.may_email is False
+
+    walk_to_check(client, category="burglary", dob=date(1985, 2, 3), consent_kwargs={"permissions": ("may-phone",)})
+    client.post("/referrals/new/check", data={}, follow_redirects=True)
+    not_texted = db.session.scalars(select(Person).where(Person.id != texted.id)).one()
+    assert not_texted.may_text is False
 
 
 def test_create_referral_itself_refuses_details_that_cannot_be_right(users):

@@ -4,7 +4,6 @@ Crime references: letters, digits, slashes and hyphens, 6 to 20 characters, stor
 Met's CRIS style ("5012345/24"), CAD numbers ("CAD1234/12JAN24") and partners' own "ABC-123456" without
 guessing one force's format.
 """
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
@@ -35,6 +34,7 @@ from ..domain.clock import london_today
 from ..domain.contact_details import InvalidContactDetail, parse_email, parse_phone, parse_postcode
 from ..domain.dash import ANSWERS
 from ..domain.referral_validation import date_of_birth_problem
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
@@ -58,6 +58,7 @@ OFFENCE_FLAGS = (
 CONTACT_PERMISSIONS = (
     ("may-phone", "Phone them"),
     ("may-leave-voicemail", "Leave a voicemail or message"),
+    ("may-text", "Send them text messages (appointment reminders and updates)"),
     ("may-write", "Write to them by post"),
     ("may-email", "Email them"),
 )
@@ -115,7 +116,7 @@ class NormalisedText(StringField):
 # --- 1. The person --------------------------------------------------------------------------------------------
 
 
-class FindPersonForm(FlaskForm):
+class FindPersonForm(BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(),
                                 validators=[InputRequired(message="Enter the person's first name"), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(),
@@ -131,7 +132,7 @@ class FindPersonForm(FlaskForm):
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
-class ChoosePersonForm(FlaskForm):
+class ChoosePersonForm(BaseForm):
     person = RadioField("Is this the person?", widget=RadioInput(), choices=[],
                         validators=[InputRequired(message="Choose a person, or choose to add a new person")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -140,7 +141,7 @@ class ChoosePersonForm(FlaskForm):
 # --- 2. The offence -------------------------------------------------------------------------------------------
 
 
-class OffenceForm(FlaskForm):
+class OffenceForm(BaseForm):
     offence_category = SelectField(
         "What kind of offence was it?", widget=GovSelect(),
         choices=[("", "Choose an offence")] + list(vocab.OFFENCE_CATEGORIES),
@@ -175,7 +176,7 @@ class OffenceForm(FlaskForm):
 # --- 3. Domestic abuse: DASH ----------------------------------------------------------------------------------
 
 
-class DashForm(FlaskForm):
+class DashForm(BaseForm):
     """The DASH checklist: one radio question per checklist item is added by ``dash_form_class``."""
 
     professional_judgement = RadioField(
@@ -223,7 +224,7 @@ def _optional_radio(label, choices):
     return RadioField(label, widget=RadioInput(), choices=list(choices), validators=[Optional()])
 
 
-class AboutVictimForm(FlaskForm):
+class AboutVictimForm(BaseForm):
     sex = _optional_radio("What is their sex?", vocab.SEX)
     gender_identity = _optional_radio(vocab.EQUALITY_QUESTIONS["gender_identity"].replace("you identify", "they identify")
                                       .replace("your", "their"), vocab.GENDER_IDENTITY)
@@ -242,7 +243,7 @@ class AboutVictimForm(FlaskForm):
 # --- 5. Consent and safe contact ------------------------------------------------------------------------------
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No, they do not agree"),
                                            ("not-asked", "Not asked yet")],
@@ -285,14 +286,14 @@ class ConsentForm(FlaskForm):
             raise ValidationError("Say whether the victim has given written consent to restorative justice")
 
 
-class SubmitReferralForm(FlaskForm):
+class SubmitReferralForm(BaseForm):
     submit = SubmitField("Submit referral", widget=GovSubmitInput())
 
 
 # --- Overrides and triage -----------------------------------------------------------------------------------------
 
 
-class AddRouteForm(FlaskForm):
+class AddRouteForm(BaseForm):
     service = SelectField("Service to add", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to add")])
     reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
@@ -302,7 +303,7 @@ class AddRouteForm(FlaskForm):
     submit = SubmitField("Add service", widget=GovSubmitInput())
 
 
-class RemoveRouteForm(FlaskForm):
+class RemoveRouteForm(BaseForm):
     service = SelectField("Service to remove", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to remove")])
     reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
@@ -312,7 +313,7 @@ class RemoveRouteForm(FlaskForm):
     submit = SubmitField("Remove service", widget=GovSubmitInput())
 
 
-class TriageForm(FlaskForm):
+class TriageForm(BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     date_of_birth = DateField("Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
@@ -357,12 +358,13 @@ SELF_REFERRAL_KINDS = (
 SELF_CONTACT_WAYS = (
     ("may-phone", "Phone call"),
     ("may-leave-voicemail", "It is OK to leave a voicemail"),
+    ("may-text", "Text message"),
     ("may-email", "Email"),
     ("may-write", "Letter"),
 )
 
 
-class SelfReferralForm(FlaskForm):
+class SelfReferralForm(BaseForm):
     what_happened = RadioField("What happened?", widget=RadioInput(), choices=list(SELF_REFERRAL_KINDS),
                                validators=[InputRequired(message="Choose what happened")])
     hate_strands = SelectMultipleField(

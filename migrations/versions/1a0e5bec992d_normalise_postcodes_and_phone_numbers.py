@@ -9,7 +9,7 @@ leaves the normalised values in place.
 The rules are copied here, not imported, so this migration keeps meaning what it meant when the code moves on.
 
 Revision ID: 1a0e5bec992d
-Revises: 02af0cd0bc56
+Revises: 8b51f15343e3
 Create Date: 2026-12-06 11:50:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '1a0e5bec992d'
-down_revision = '02af0cd0bc56'
+down_revision = '8b51f15343e3'
 branch_labels = None
 depends_on = None
 

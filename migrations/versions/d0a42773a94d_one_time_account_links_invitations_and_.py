@@ -1,7 +1,7 @@
 """One-time account links: invitations and password resets (only a hash of each token is stored)
 
 Revision ID: d0a42773a94d
-Revises: 8b51f15343e3
+Revises: 1a0e5bec992d
 Create Date: 2026-12-06 11:34:42.414377
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd0a42773a94d'
-down_revision = '8b51f15343e3'
+down_revision = '1a0e5bec992d'
 branch_labels = None
 depends_on = None
 

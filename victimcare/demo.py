@@ -73,6 +73,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     for email, role, service, lead, name in _demo_users():
         user_service.create_user(SYSTEM, email, name, role, DEMO_PASSWORD, service_slug=service, is_lead=lead)
         created_users.append((email, f"{role}{' – ' + service if service else ''}{' (lead)' if lead else ''}"))
+    # Someone invited who has not chosen a password yet: the administrator's pages show the invitation state.
+    user_service.create_user(SYSTEM, f"invited@{DEMO_DOMAIN}", "Ines Invited", "commissioner", None)
 
     rng = random.Random(2026)
     today = today or london_today()

@@ -19,7 +19,7 @@ from ..models import AccountLink, User
 from . import audit, notifications
 from .actors import Actor
 from .errors import Conflict, NotFound, ValidationFailed
-from .users import MIN_PASSWORD_LENGTH, end_all_sessions_of, get_user, hash_password
+from .users import MIN_PASSWORD_LENGTH, create_user, end_all_sessions_of, get_user, hash_password
 
 PASSWORD_RESET = "password-reset"
 INVITATION = "invitation"
@@ -67,6 +67,23 @@ def issue_link(actor: Actor, user: User, purpose: str) -> IssuedLink:
         notifications.email_users("account", template, [user.id], {"token": token, "hours": hours},
                                   dedupe_key=f"account-link:{link.id}")
     return IssuedLink(user=user, token=token, expires_at=link.expires_at, emailed=emailed)
+
+
+def invite_user(actor: Actor, email: str, name: str, role: str, service_slug: str | None = None,
+                is_lead=False) -> IssuedLink:
+    """An administrator makes an account with no password, and an invitation link for the person to choose it."""
+    user = create_user(actor, email, name, role, None, service_slug=service_slug, is_lead=is_lead)
+    return issue_link(actor, user, INVITATION)
+
+
+def reinvite(actor: Actor, user_id: int) -> IssuedLink:
+    """A new invitation link for an account whose person has not chosen a password yet (the old link stops)."""
+    user = get_user(actor, user_id)
+    if not user.active:
+        raise Conflict("Reactivate this account before inviting its person again")
+    if user.has_password:
+        raise Conflict("This person has already chosen a password: reset it instead")
+    return issue_link(actor, user, INVITATION)
 
 
 def start_password_reset(actor: Actor, user_id: int) -> IssuedLink:

@@ -17,6 +17,16 @@ def _int_env(name, default):
     return int(value) if value else default
 
 
+def _float_env(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, e.g. {default}") from None
+
+
 def _bool_env(name, default=False):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -78,6 +88,11 @@ class Config:
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
     VC_RESPONSE_WORKING_DAYS = _int_env("VC_RESPONSE_WORKING_DAYS", 20)
+    # Targets for the report headlines ("where London falls short" on the reports page), set locally: percentages
+    # for the shares, working days for the median. Decimals allowed (e.g. 92.5).
+    REPORT_TARGET_SHARE_IN_TIME = _float_env("REPORT_TARGET_SHARE_IN_TIME", 90)
+    REPORT_TARGET_TAKE_UP = _float_env("REPORT_TARGET_TAKE_UP", 50)
+    REPORT_TARGET_MEDIAN_DAYS = _float_env("REPORT_TARGET_MEDIAN_DAYS", 2)
     # How long the referrals API remembers an Idempotency-Key (and its stored reply) for retries.
     IDEMPOTENCY_KEY_HOURS = _int_env("IDEMPOTENCY_KEY_HOURS", 24)
 

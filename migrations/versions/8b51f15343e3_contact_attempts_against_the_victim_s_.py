@@ -1,7 +1,7 @@
 """Contact attempts against the victim's wishes: which rule, and the reason the advocate gave
 
 Revision ID: 8b51f15343e3
-Revises: d1a4e8b2c6f0
+Revises: 02af0cd0bc56
 Create Date: 2026-12-06 11:34:36.212024
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8b51f15343e3'
-down_revision = 'd1a4e8b2c6f0'
+down_revision = '02af0cd0bc56'
 branch_labels = None
 depends_on = None
 

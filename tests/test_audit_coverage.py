@@ -27,6 +27,7 @@ NO_VICTIM_DATA = {
     "api.openapi_document": "the API description",
     "reports.index": "the list of report names",
     "account.notifications": "own email choices",
+    "account.sessions": "own signed-in sessions",
     "account.dev_mail": "development only (404 here); emails hold no victim data",
     "account.dev_mail_message": "development only (404 here); emails hold no victim data",
     "admin.webhooks": "partner endpoints, no case content",

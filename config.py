@@ -69,6 +69,9 @@ class Config:
     # An account locked this many times within this many hours (from any addresses) is reported to administrators.
     LOCKOUT_ALERT_COUNT = _int_env("LOCKOUT_ALERT_COUNT", 3)
     LOCKOUT_ALERT_HOURS = _int_env("LOCKOUT_ALERT_HOURS", 24)
+    # One-time links an administrator starts: a password reset, and an invitation to a new account.
+    PASSWORD_RESET_HOURS = _int_env("PASSWORD_RESET_HOURS", 24)
+    INVITE_HOURS = _int_env("INVITE_HOURS", 72)
     SELF_REFERRAL_RATE_LIMIT = os.environ.get("SELF_REFERRAL_RATE_LIMIT", "5 per hour")
 
     # Rate-limit storage: memory by default; set RATELIMIT_STORAGE_URI=redis://... when several workers run.

@@ -1,7 +1,7 @@
 """Lockout by account and network address: one row per (user, address) with its failures and lock.
 
 Revision ID: 2fbce419643c
-Revises: 1a0e5bec992d
+Revises: d0a42773a94d
 Create Date: 2026-12-06 11:48:56.715765
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2fbce419643c'
-down_revision = '1a0e5bec992d'
+down_revision = 'd0a42773a94d'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from ..services import users
 from ..services.errors import ValidationFailed
 from ..web import current_actor
 from ..web.forms import apply_service_errors
+from ..web.redirects import safe_next
 from .forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -23,13 +24,6 @@ bp = Blueprint("auth", __name__)
 
 def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only same-site paths: an open redirect after sign-in is a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -45,7 +39,7 @@ def sign_in():
             session.clear()
             login_user(result.user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         failed = True
         form.email.errors = list(form.email.errors) + [
             "Enter a correct email address and password. "

@@ -56,6 +56,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     IDLE_TIMEOUT = timedelta(minutes=_int_env("IDLE_TIMEOUT_MINUTES", 30))
     PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
+    SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
 
     # Sign-in policy

@@ -6,6 +6,7 @@ that exists) are described in prose and answered with 422.
 """
 from flask import jsonify
 
+from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.routing import RULES
 from ..domain.suppression import MARKERS
 from ..domain.vocab import (
@@ -314,6 +315,13 @@ def _schemas() -> dict:
                 "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
                 "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
                 "note": _nullable({"type": "string"}),
+                "against_wishes_confirmed": {
+                    "type": "boolean", "default": False,
+                    "description": "Required (true) when the method goes against the victim's wishes (a call when "
+                                   "they said do not phone, a voicemail, a letter, email or text they did not "
+                                   "agree to); otherwise 422."},
+                "against_wishes_reason": _nullable({"type": "string",
+                                                    "description": "Why it was needed; required with the above."}),
             },
         },
         "Contact": {
@@ -325,6 +333,9 @@ def _schemas() -> dict:
                 "at": {"type": "string", "format": "date-time"},
                 "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
                 "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
+                "against_rule": _nullable({"type": "string", "enum": list(UNSAFE_CONTACT_RULES),
+                                           "description": "The victim's rule this contact went against."}),
+                "against_wishes_reason": _nullable({"type": "string"}),
                 "first_contact_in_time": _nullable({"type": "boolean"}),
                 "case_version": {"type": "integer"},
             },

@@ -64,6 +64,9 @@ class Config:
     LOCKOUT_THRESHOLD = _int_env("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _int_env("LOCKOUT_MINUTES", 15)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # One-time links an administrator starts: a password reset, and an invitation to a new account.
+    PASSWORD_RESET_HOURS = _int_env("PASSWORD_RESET_HOURS", 24)
+    INVITE_HOURS = _int_env("INVITE_HOURS", 72)
     SELF_REFERRAL_RATE_LIMIT = os.environ.get("SELF_REFERRAL_RATE_LIMIT", "5 per hour")
 
     # Rate-limit storage: memory by default; set RATELIMIT_STORAGE_URI=redis://... when several workers run.

@@ -12,13 +12,13 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..services import users
-from ..services.errors import ValidationFailed
+from ..services import account_links, users
+from ..services.errors import NotFound, ValidationFailed
 from ..web import current_actor
 from ..web import sessions as web_sessions
 from ..web.forms import apply_service_errors
 from ..web.redirects import safe_next
-from .forms import ChangePasswordForm, SignInForm
+from .forms import ChangePasswordForm, ChooseNewPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
@@ -77,3 +77,38 @@ def change_password():
             flash("Your password has been changed. You have been signed out on other devices.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+def _choose_password_page(token: str, purpose: str, template: str, done_message: str):
+    """A one-time link's page. An unknown, used or expired link gets the same 404 page, whoever asks."""
+    if account_links.usable_link(token, purpose) is None:
+        return render_template("auth/link_expired.html", purpose=purpose), 404
+    form = ChooseNewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_links.choose_password(token, purpose, form.new_password.data, form.confirm_password.data)
+        except NotFound:
+            return render_template("auth/link_expired.html", purpose=purpose), 404
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            if current_user.is_authenticated:  # the link was for its own account: whoever is signed in here leaves
+                logout_user()
+                session.clear()
+            flash(done_message, "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template(template, form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def reset_password(token):
+    return _choose_password_page(token, account_links.PASSWORD_RESET, "auth/reset_password.html",
+                                 "Your password has been changed. Sign in with your new password.")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def accept_invitation(token):
+    return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html",
+                                 "Your password is set. Sign in to start using victimcare.")

@@ -138,6 +138,13 @@ def authenticate(email: str, password: str) -> SignInResult:
     return SignInResult(user)
 
 
+def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> None:
+    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, and the
+    session nonce that older cookies carry."""
+    user.session_nonce = new_session_nonce()
+    sessions.end_all_sessions(user.id, reason, actor)
+
+
 def record_sign_out(user: User) -> None:
     audit.record(Actor.from_user(user), "sign-out", "user", user.id)
 
@@ -162,18 +169,24 @@ def change_password(
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
-    require(actor, "user.manage", "You do not have permission to manage users")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user", object_type="user", object_id=user_id)
+    user = get_user(actor, user_id)
     if user.id == actor.user_id:
         raise Forbidden("You cannot deactivate your own account", object_type="user", object_id=user.id)
     before = user.active
     user.active = active
     if not active:
-        user.session_nonce = new_session_nonce()
-        sessions.end_all_sessions(user.id, "deactivated", actor)
+        end_all_sessions_of(user, "deactivated", actor)
     audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
+    return user
+
+
+def get_user(actor: Actor, user_id: int) -> User:
+    """One account, for an administrator's page about it."""
+    require(actor, "user.manage", "You do not have permission to manage users")
+    # Ids are 32-bit: a 25-digit id in a URL is simply not found (not an overflow and a 500).
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None:
+        raise NotFound("No such user", object_type="user", object_id=user_id)
     return user
 
 

@@ -17,6 +17,7 @@ from ..services.errors import NotFound, ValidationFailed
 from ..web import current_actor
 from ..web import sessions as web_sessions
 from ..web.forms import apply_service_errors
+from ..web.redirects import safe_next
 from .forms import ChangePasswordForm, ChooseNewPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -24,13 +25,6 @@ bp = Blueprint("auth", __name__)
 
 def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only same-site paths: an open redirect after sign-in is a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -45,7 +39,7 @@ def sign_in():
         if result.user is not None:
             web_sessions.begin(session, result.user)
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         failed = True
         form.email.errors = list(form.email.errors) + [
             "Enter a correct email address and password. "

@@ -74,6 +74,11 @@ class Config:
     LOCKOUT_THRESHOLD = _int_env("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _int_env("LOCKOUT_MINUTES", 15)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # The current-password check on the change-password page, per signed-in user (it also counts toward lockout).
+    PASSWORD_CHECK_RATE_LIMIT = os.environ.get("PASSWORD_CHECK_RATE_LIMIT", "5 per minute")
+    # An account locked this many times within this many hours (from any addresses) is reported to administrators.
+    LOCKOUT_ALERT_COUNT = _int_env("LOCKOUT_ALERT_COUNT", 3)
+    LOCKOUT_ALERT_HOURS = _int_env("LOCKOUT_ALERT_HOURS", 24)
     # One-time links an administrator starts: a password reset, and an invitation to a new account.
     PASSWORD_RESET_HOURS = _int_env("PASSWORD_RESET_HOURS", 24)
     INVITE_HOURS = _int_env("INVITE_HOURS", 72)

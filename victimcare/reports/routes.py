@@ -87,7 +87,7 @@ def code_compliance():
     actor, options, filters, group_by, errors = _read("service")
     report = reports.code_compliance(actor, filters, group_by, options)
     return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
-                           group_by=group_by, **_page_context(options, filters, errors))
+                           group_by=group_by, **_page_context(options, filters, errors)), 400 if errors else 200
 
 
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})
@@ -135,7 +135,7 @@ def postcode_lottery():
         "reports/postcode_lottery.html", report=report, columns=LOTTERY_COLUMNS,
         lottery_measures=reports.LOTTERY_MEASURES, level=filters.level or "all",
         **_page_context(options, filters, errors + measure_errors),
-    )
+    ), 400 if errors or measure_errors else 200
 
 
 @bp.route("/postcode-lottery.csv", defaults={"fmt": "csv"})
@@ -182,7 +182,8 @@ def _breakdown_page(slug):
     actor, options, filters, _, errors = _read()
     report = reports.breakdown_report(actor, slug, filters, options)
     return render_template("reports/breakdown.html", report=report, summary=BREAKDOWN_REPORTS[slug][1],
-                           endpoint=f"reports.{slug.replace('-', '_')}", **_page_context(options, filters, errors))
+                           endpoint=f"reports.{slug.replace('-', '_')}",
+                           **_page_context(options, filters, errors)), 400 if errors else 200
 
 
 def _breakdown_export(slug, fmt):

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import AccountLink, User
-from . import audit, notifications
+from . import audit, lockout, notifications
 from .actors import Actor
 from .errors import Conflict, NotFound, ValidationFailed
 from .users import MIN_PASSWORD_LENGTH, create_user, end_all_sessions_of, get_user, hash_password
@@ -98,8 +98,7 @@ def unlock(actor: Actor, user_id: int) -> User:
     """Lift a lockout after failed sign-ins, so the person can try again at once."""
     user = get_user(actor, user_id)
     was_locked = bool(user.locked_until and user.locked_until > utc_now())
-    user.locked_until = None
-    user.failed_login_count = 0
+    lockout.unlock(user)
     audit.record(actor, "unlocked", "user", user.id, changes={"locked": {"before": was_locked, "after": False}})
     return user
 
@@ -133,8 +132,7 @@ def choose_password(token: str, purpose: str, new_password: str, confirm_passwor
     now = utc_now()
     link.used_at = now
     user.password_hash = hash_password(new_password)
-    user.failed_login_count = 0
-    user.locked_until = None
+    lockout.unlock(user)
     action = "password-reset" if purpose == PASSWORD_RESET else "invitation-accepted"
     end_all_sessions_of(user, action, Actor.from_user(user))
     audit.record(Actor.from_user(user), action, "user", user.id, changes={"password": {"changed": True}})

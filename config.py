@@ -60,6 +60,8 @@ class Config:
     # Sign-in policy
     LOCKOUT_THRESHOLD = _int_env("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _int_env("LOCKOUT_MINUTES", 15)
+    # Restricted records: how long a break-glass access to one lasts.
+    BREAK_GLASS_MINUTES = _int_env("BREAK_GLASS_MINUTES", 60)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     SELF_REFERRAL_RATE_LIMIT = os.environ.get("SELF_REFERRAL_RATE_LIMIT", "5 per hour")
 

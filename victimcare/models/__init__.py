@@ -14,12 +14,13 @@ from .referrals import (
     RiskAssessment,
     RoutingDecision,
 )
+from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .types import utcnow
 from .users import ApiToken, User
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
+    "ApiToken", "AuditChainHead", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
     "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "SweepRun", "Task", "User", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",

@@ -119,6 +119,9 @@ class Config:
     WEBHOOK_RETRY_SECONDS = _seconds_list_env("WEBHOOK_RETRY_SECONDS", "30,120,600,3600,21600,43200")
     WEBHOOK_TIMEOUT_SECONDS = _int_env("WEBHOOK_TIMEOUT_SECONDS", 5)  # connect and read, each
     WEBHOOK_DISABLE_AFTER_HOURS = _int_env("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+    # Fernet keys (comma-separated, newest first) for secrets kept encrypted in the database, such as webhook
+    # signing secrets. Unset: one key derived from SECRET_KEY (see victimcare/crypto.py).
+    DATA_ENCRYPTION_KEYS = os.environ.get("DATA_ENCRYPTION_KEYS") or None
 
     # Messages to victims through GOV.UK Notify. Templates live in Notify; their ids are set here.
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None

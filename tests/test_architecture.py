@@ -116,3 +116,16 @@ def test_service_modules_and_functions_stay_small_enough_to_read(path):
     long_functions = [f"{name} (line {line}): {length} lines"
                       for name, line, length in _function_lengths(ast.parse(source)) if length > 60]
     assert long_functions == []
+
+
+def test_the_readme_layout_names_every_package_and_service_module():
+    """The README's layout section is the map a newcomer reads (with docs/architecture.md): it names each folder
+    under victimcare/ and each module and package under services/."""
+    readme = (PACKAGE.parent / "README.md").read_text()
+    layout = readme[readme.index("## Layout"):readme.index("## Audit trail")]
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name not in ("static", "__pycache__")}
+    services = {p.stem for p in (PACKAGE / "services").iterdir()
+                if p.name != "__init__.py" and (p.suffix == ".py" or (p / "__init__.py").exists())}
+    missing = sorted(name for name in folders | services if f"{name}/" not in layout and f"{name}.py" not in layout)
+    assert missing == []
+    assert (PACKAGE.parent / "docs" / "architecture.md").exists()

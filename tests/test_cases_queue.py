@@ -1,5 +1,7 @@
 """The service queue, the advocate's home counts, and query counts that do not grow with the rows shown."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from victimcare.extensions import db
 from victimcare.models import Task
@@ -122,3 +124,51 @@ def test_queue_for_roles_without_cases(client, auth, users):
         auth.login(users[role])
         assert client.get("/cases/").status_code == 403
         auth.logout()
+
+
+def _rows_by_reference(page: str, references) -> dict[str, str]:
+    rows = page.split("<tr")
+    return {ref: next(row for row in rows if ref in row) for ref in references}
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 7, 15, 23, 30, tzinfo=timezone.utc),  # 00:30 on 16 July in London (BST): UTC says the 15th
+    datetime(2026, 1, 16, 0, 30, tzinfo=timezone.utc),   # 00:30 on 16 January in London (GMT)
+], ids=["summer", "winter"])
+def test_the_overdue_filter_and_the_badges_agree_after_london_midnight(client, auth, users, time_machine, moment):
+    """Between midnight and 1 am in summer the UTC date is still yesterday's: a case due "yesterday" in London
+    is overdue on the filter, the badge, the case page and the home count alike."""
+    time_machine.move_to(moment, tick=True)
+    london_today = date(moment.year, moment.month, 16)
+    overdue = recent_case(first_contact_due=london_today - timedelta(days=1))
+    due_today = recent_case(first_contact_due=london_today)
+    later = recent_case(first_contact_due=london_today + timedelta(days=1))
+    refs = {overdue.referral.reference: "Overdue", due_today.referral.reference: "Due today",
+            later.referral.reference: None}
+    auth.login(users["advocate"])
+
+    rows = _rows_by_reference(client.get("/cases/").get_data(as_text=True), refs)
+    for ref, badge in refs.items():
+        shown = [text for text in ("Overdue", "Due today") if f">{text}<" in rows[ref]]
+        assert shown == ([badge] if badge else [])
+    filtered = client.get("/cases/?due=overdue").get_data(as_text=True)
+    assert [ref for ref in refs if ref in filtered] == [overdue.referral.reference]
+    filtered = client.get("/cases/?due=today").get_data(as_text=True)
+    assert [ref for ref in refs if ref in filtered] == [due_today.referral.reference]
+    assert ">Overdue<" in client.get(f"/cases/{overdue.id}").get_data(as_text=True)
+    assert ">Due today<" in client.get(f"/cases/{due_today.id}").get_data(as_text=True)
+
+
+def test_task_badges_follow_london_today(client, auth, users, time_machine):
+    time_machine.move_to(datetime(2026, 7, 15, 23, 30, tzinfo=timezone.utc), tick=True)  # 16 July in London
+    case = recent_case(status="in-progress")
+    db.session.add_all([Task(case_id=case.id, title="Call back", due_on=date(2026, 7, 15)),
+                        Task(case_id=case.id, title="Send leaflet", due_on=date(2026, 7, 16)),
+                        Task(case_id=case.id, title="Book room", due_on=date(2026, 7, 17))])
+    db.session.commit()
+    auth.login(users["advocate"])
+    rows = _rows_by_reference(client.get(f"/cases/{case.id}/tasks").get_data(as_text=True),
+                              ("Call back", "Send leaflet", "Book room"))
+    assert ">Overdue<" in rows["Call back"] and ">Due today<" not in rows["Call back"]
+    assert ">Due today<" in rows["Send leaflet"] and ">Overdue<" not in rows["Send leaflet"]
+    assert ">Overdue<" not in rows["Book room"] and ">Due today<" not in rows["Book room"]

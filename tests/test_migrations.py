@@ -57,3 +57,27 @@ def test_case_steps_keep_their_rows_through_the_rename(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT id, step FROM case_milestones")).all() == [(7, "marac-referral")]
         db.engine.dispose()
+
+
+def test_webhook_secrets_are_encrypted_in_place_and_decrypted_on_downgrade(tmp_path):
+    """d1a4e8b2c6f0 turns stored plain secrets into enc1: tokens; a downgrade gives the plain secret back."""
+    secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAAAA"
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hooks.db'}"})
+    with scratch.app_context():
+        upgrade(revision="c7df4fbb9730")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO webhook_endpoints (id, url, events, secret, active, created_at) "
+                "VALUES (3, 'https://partner.example/hooks', '[]', :secret, 1, '2026-12-01 10:00:00')"),
+                {"secret": secret})
+        upgrade(revision="d1a4e8b2c6f0")
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT secret FROM webhook_endpoints WHERE id = 3")).scalar()
+        assert stored.startswith("enc1:") and secret[6:] not in stored
+        from victimcare.models import WebhookEndpoint
+        assert db.session.get(WebhookEndpoint, 3).secret == secret
+        db.session.remove()
+        downgrade(revision="c7df4fbb9730")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT secret FROM webhook_endpoints WHERE id = 3")).scalar() == secret
+        db.engine.dispose()

@@ -291,3 +291,18 @@ def test_start_again_discards_the_draft(client, auth, users):
     assert "Continue your referral" in client.get("/referrals/new").get_data(as_text=True)
     client.post("/referrals/new", data={})
     assert "Start now" in client.get("/referrals/new").get_data(as_text=True)
+
+
+def test_the_referral_asks_whether_texts_are_safe_and_the_messages_page_obeys_it(client, auth, users):
+    """Reminders go by text only where the victim agreed: the question is asked at referral, not left to a default."""
+    auth.login(users["caseworker"])
+    walk_to_check(client, category="burglary", consent_kwargs={"permissions": ("may-phone", "may-text")})
+    assert "Send them text messages" in client.get("/referrals/new/check").get_data(as_text=True)
+    client.post("/referrals/new/check", data={}, follow_redirects=True)
+    texted = db.session.scalars(select(Person)).one()
+    assert texted.may_text is True and texted.may_email is False
+
+    walk_to_check(client, category="burglary", dob=date(1985, 2, 3), consent_kwargs={"permissions": ("may-phone",)})
+    client.post("/referrals/new/check", data={}, follow_redirects=True)
+    not_texted = db.session.scalars(select(Person).where(Person.id != texted.id)).one()
+    assert not_texted.may_text is False

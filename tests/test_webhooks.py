@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import select, text
 from standardwebhooks.webhooks import Webhook
 
 from victimcare.extensions import db
@@ -65,6 +65,50 @@ def test_webhook_add_refuses_bad_events_and_secrets_with_a_message(runner, tmp_p
                                  "--secret-file", str(secret_file)])
     assert result.exit_code != 0 and message in result.output
     assert db.session.scalar(select(WebhookEndpoint)) is None
+
+
+def test_the_signing_secret_is_encrypted_in_the_database_and_still_signs(app, receiver):
+    endpoint_id = _endpoint(receiver.url)
+    stored = db.session.execute(text("SELECT secret FROM webhook_endpoints WHERE id = :id"), {"id": endpoint_id}).scalar()
+    assert stored.startswith("enc1:") and SECRET not in stored and SECRET[6:] not in stored
+    assert db.session.get(WebhookEndpoint, endpoint_id).secret == SECRET
+    _publish()
+    [(headers, body)] = receiver.wait_for(1)
+    assert Webhook(SECRET).verify(body, headers)["type"] == "referral.received"
+
+
+def test_a_secret_no_key_can_read_fails_loudly_rather_than_signing_with_garbage(app):
+    from cryptography.fernet import Fernet
+
+    from victimcare import crypto
+
+    endpoint_id = _endpoint("https://partner.example/hooks")
+    db.session.expire_all()
+    app.config["DATA_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()  # not the key the secret was stored with
+    try:
+        with pytest.raises(crypto.UnreadableSecret, match="was a key removed"):
+            db.session.get(WebhookEndpoint, endpoint_id).secret
+    finally:
+        app.config["DATA_ENCRYPTION_KEYS"] = None
+        db.session.rollback()
+
+
+def test_encryption_keys_rotate_newest_first(app):
+    from cryptography.fernet import Fernet
+
+    from victimcare import crypto
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    try:
+        app.config["DATA_ENCRYPTION_KEYS"] = old
+        stored = crypto.encrypt(SECRET)
+        app.config["DATA_ENCRYPTION_KEYS"] = f"{new},{old}"
+        assert crypto.decrypt(stored) == SECRET
+        app.config["DATA_ENCRYPTION_KEYS"] = new
+        with pytest.raises(crypto.UnreadableSecret):
+            crypto.decrypt(stored)
+    finally:
+        app.config["DATA_ENCRYPTION_KEYS"] = None
 
 
 def test_a_delivery_is_signed_by_the_standard_and_has_the_specs_shape(app, receiver):

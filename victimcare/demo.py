@@ -98,6 +98,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY), date_of_birth=dob,
                 borough_code=rng.choice(boroughs), phone=f"07700 900{rng.randint(100, 999)}",
                 may_phone=True, may_leave_voicemail=rng.random() < 0.6, may_write=rng.random() < 0.5,
+                # Texts agreed for about two in three, decided without drawing from rng so the rest of the demo stays put.
+                may_text=dob is None or dob.day % 3 != 0,
             ),
             offence_date=received.date() - timedelta(days=rng.randint(0, 10)),
             domestic_abuse=kind == "domestic",

@@ -1,7 +1,7 @@
 """Column types shared by the models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Text, TypeDecorator
 
 from ..domain.clock import utc_now
 
@@ -30,6 +30,24 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted at rest (``victimcare.crypto``): the database holds ``enc1:`` and a Fernet token, Python
+    sees the plain value. Only for short secrets the app itself must use, never for anything it searches on."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        from .. import crypto
+
+        return None if value is None else crypto.encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        from .. import crypto
+
+        return None if value is None else crypto.decrypt(value)
 
 
 def utcnow() -> datetime:

@@ -5,11 +5,12 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import EncryptedText, UTCDateTime, utcnow
 
 
 class WebhookEndpoint(db.Model):
-    """A partner's URL and the events it subscribed to. ``secret`` is the agreed ``whsec_...`` signing secret."""
+    """A partner's URL and the events it subscribed to. ``secret`` is the agreed ``whsec_...`` signing secret,
+    encrypted at rest (the database holds only ciphertext; see ``victimcare/crypto.py``)."""
 
     __tablename__ = "webhook_endpoints"
 
@@ -17,7 +18,7 @@ class WebhookEndpoint(db.Model):
     url: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(String(200))
     events: Mapped[list] = mapped_column(JSON, default=list)
-    secret: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(EncryptedText())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by the first failed delivery after a success; an endpoint failing for WEBHOOK_DISABLE_AFTER_HOURS is
     # disabled and the administrators are told.

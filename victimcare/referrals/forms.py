@@ -61,6 +61,7 @@ OFFENCE_FLAGS = (
 CONTACT_PERMISSIONS = (
     ("may-phone", "Phone them"),
     ("may-leave-voicemail", "Leave a voicemail or message"),
+    ("may-text", "Send them text messages (appointment reminders and updates)"),
     ("may-write", "Write to them by post"),
     ("may-email", "Email them"),
 )
@@ -350,6 +351,7 @@ SELF_REFERRAL_KINDS = (
 SELF_CONTACT_WAYS = (
     ("may-phone", "Phone call"),
     ("may-leave-voicemail", "It is OK to leave a voicemail"),
+    ("may-text", "Text message"),
     ("may-email", "Email"),
     ("may-write", "Letter"),
 )

@@ -2,10 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..domain.clock import london_today
+from ..domain.due import DueState
 from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
 from ..models import Case, Person, Referral, Task, User
@@ -41,6 +42,17 @@ def _today() -> date:
     return london_today()
 
 
+def first_contact_is(state: DueState, today: date) -> ColumnElement:
+    """SQL for "``domain.due.first_contact_state`` of the case is ``state``" (OVERDUE or DUE_TODAY), so the
+    queue's filters and the home page's counts select exactly the cases whose badge says so."""
+    owed = and_(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES))
+    if state is DueState.OVERDUE:
+        return and_(owed, Case.first_contact_due < today)
+    if state is DueState.DUE_TODAY:
+        return and_(owed, Case.first_contact_due == today)
+    raise ValueError(f"no SQL for {state}")
+
+
 def _open_task_exists(due_condition):
     return exists(select(Task.id).where(Task.case_id == Case.id, Task.done_at.is_(None), due_condition))
 
@@ -72,15 +84,11 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
     if filters.borough:
         query = query.where(Case.borough_code == filters.borough)
     if filters.overdue or filters.due_today:
-        due = []
-        if filters.overdue:
-            due.append(Case.first_contact_due < today)
-        if filters.due_today:
-            due.append(Case.first_contact_due == today)
-        query = query.where(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES), or_(*due))
+        states = [state for state, wanted in ((DueState.OVERDUE, filters.overdue),
+                                              (DueState.DUE_TODAY, filters.due_today)) if wanted]
+        query = query.where(or_(*(first_contact_is(state, today) for state in states)))
     if filters.not_overdue:
-        query = query.where(or_(Case.first_contacted_at.is_not(None), Case.first_contact_due >= today,
-                                Case.status.not_in(OPEN_CASE_STATUSES)))
+        query = query.where(not_(first_contact_is(DueState.OVERDUE, today)))
     if filters.assigned_to_me:
         query = query.where(Case.assigned_to_id == actor.user_id)
     if filters.unassigned:
@@ -124,7 +132,6 @@ def action_counts(actor: Actor) -> ActionCounts:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
     open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES))
-    not_contacted = and_(Case.first_contacted_at.is_(None))
 
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -132,8 +139,8 @@ def action_counts(actor: Actor) -> ActionCounts:
     row = db.session.execute(
         select(
             count_if(Case.status == "new"),
-            count_if(and_(not_contacted, Case.first_contact_due == today)),
-            count_if(and_(not_contacted, Case.first_contact_due < today)),
+            count_if(first_contact_is(DueState.DUE_TODAY, today)),
+            count_if(first_contact_is(DueState.OVERDUE, today)),
             count_if(Case.closure_requested_at.is_not(None)),
             count_if(Case.assigned_to_id.is_(None)),
         ).where(open_case)

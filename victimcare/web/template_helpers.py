@@ -1,11 +1,12 @@
 """Template globals and filters: formatting only, no decisions about data."""
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app, request, url_for
 from flask_login import current_user
 
 from ..domain.access import has_permission
-from ..domain.clock import LONDON, utc_now
+from ..domain import due
+from ..domain.clock import LONDON, london_today, utc_now
 from ..domain.vocab import ROLES, SERVICES, label
 
 # (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
@@ -77,7 +78,26 @@ def vocab_label(vocabulary_name: str, slug):
     return label(getattr(vocab, vocabulary_name), slug) if slug else ""
 
 
+def first_contact_badge(case) -> due.Badge | None:
+    """Overdue or Due today for a case's first contact, decided by the domain on London's today."""
+    return due.badge(due.first_contact_state(case.first_contact_due, case.first_contacted_at is not None,
+                                             case.status, london_today()))
+
+
+def task_badge(task) -> due.Badge | None:
+    return due.badge(due.task_state(task.due_on, task.done_at is not None, london_today()))
+
+
+def overdue_badge(due_on) -> due.Badge | None:
+    """Overdue alone (the triage queue flags referrals whose earliest first contact is past due)."""
+    state = due.due_state(due_on, london_today())
+    return due.badge(state) if state is due.DueState.OVERDUE else None
+
+
 def register(app):
+    app.add_template_global(first_contact_badge)
+    app.add_template_global(task_badge)
+    app.add_template_global(overdue_badge)
     app.add_template_global(url_for_safe)
     app.add_template_global(vocab_label)
     app.add_template_global(lambda: utc_now(), "now_utc")
@@ -86,4 +106,3 @@ def register(app):
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
     app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")
-    app.add_template_global(date, "date_type")

@@ -29,7 +29,7 @@ EQUALITY_FIELDS = (
     "interpreter_needed",
 )
 _CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes")
-_CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email")
+_CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email", "may_text")
 
 
 def new_reference() -> str:
@@ -181,7 +181,7 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
         given_name=v.given_name.strip(), family_name=v.family_name.strip(), date_of_birth=v.date_of_birth,
         borough_code=v.borough_code, postcode=(v.postcode or "").upper().strip() or None, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
-        may_email=v.may_email, safe_contact_notes=v.safe_contact_notes,
+        may_email=v.may_email, may_text=v.may_text, safe_contact_notes=v.safe_contact_notes,
         **{name: getattr(v, name) for name in EQUALITY_FIELDS},
     )
     db.session.add(person)

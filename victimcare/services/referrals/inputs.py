@@ -17,6 +17,7 @@ class VictimDetails:
     may_leave_voicemail: bool = False
     may_write: bool = False
     may_email: bool = False
+    may_text: bool = False
     safe_contact_notes: str | None = None
     # Equality monitoring (special-category data): None = not asked; "prefer-not-to-say" is an answer.
     sex: str | None = None

@@ -45,7 +45,8 @@ class Config:
     ENV_NAME = "default"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'victimcare.db'}"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQLAlchemy's errors and logs never print the values of a statement (victims' text).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB: API bodies over this get 413
 
     # Sessions
@@ -55,6 +56,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     IDLE_TIMEOUT = timedelta(minutes=_int_env("IDLE_TIMEOUT_MINUTES", 30))
     PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
+    SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
 
     # Sign-in policy

@@ -1,10 +1,10 @@
 """Sign-in, lockout, sessions, sign-out and password change, as a member of staff would meet them."""
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from victimcare.extensions import db
-from victimcare.models import AuditEvent, User
+from victimcare.models import AuditEvent, User, UserSession
 
 from .factories import TEST_PASSWORD, make_user
 
@@ -86,8 +86,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, auth, users):
 
 def test_idle_session_is_signed_out(app, client, auth, users):
     auth.login(users["caseworker"])
-    with client.session_transaction() as session:
-        session["last_seen"] = (datetime.now(timezone.utc) - app.config["IDLE_TIMEOUT"] - timedelta(seconds=5)).timestamp()
+    db.session.execute(update(UserSession).values(
+        last_seen_at=datetime.now(timezone.utc) - app.config["IDLE_TIMEOUT"] - timedelta(seconds=5)))
+    db.session.commit()
     response = client.get("/home")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]

@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_proxy(app)
     register_templates(app)
     register_extensions(app)
+    register_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -99,17 +100,31 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from .web.sessions import ServerSessionInterface
+
+    app.session_interface = ServerSessionInterface()
+
     @login_manager.user_loader
     def load_user(identity: str):
         from .models import User
 
+        # Only a live server-side session of this very user signs anyone in (web/sessions.py); a signed cookie
+        # that merely claims a user id, or the cookie of a session that has ended, does not.
         user_id, _, nonce = (identity or "").partition(":")
-        if not user_id.isdigit():
+        if not user_id.isdigit() or getattr(session, "user_id", None) != int(user_id):
             return None
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_nonce != nonce:
             return None
         return user
+
+
+def register_guards(app: Flask) -> None:
+    """Control characters refused in URLs and database parameters; submitted text kept out of every log."""
+    from . import log_privacy, text_guard
+
+    text_guard.register(app)
+    log_privacy.install()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -147,28 +162,23 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from flask_login import current_user, logout_user
-
     @app.before_request
     def assign_request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
 
     @app.before_request
-    def enforce_idle_timeout():
-        if request.endpoint == "static" or request.blueprint == "api":
-            return
-        now = utc_now().timestamp()
-        last_seen = session.get("last_seen")
-        if current_user.is_authenticated:
-            if last_seen and now - last_seen > app.config["IDLE_TIMEOUT"].total_seconds():
-                logout_user()
-                session.clear()
-                minutes = int(app.config["IDLE_TIMEOUT"].total_seconds() // 60)
-                flash(f"You were signed out because you had not used victimcare for {minutes} minutes.", "info")
-                return
-            session.permanent = True
-            session["last_seen"] = now
+    def explain_an_ended_session():
+        """The idle and absolute limits are enforced where the session is looked up (web/sessions.py); here the
+        person is told why they have to sign in again."""
+        ended = getattr(session, "ended", None)
+        if ended == "idle":
+            minutes = int(app.config["IDLE_TIMEOUT"].total_seconds() // 60)
+            flash(f"You were signed out because you had not used victimcare for {minutes} minutes.", "info")
+        elif ended == "expired":
+            hours = app.config["SESSION_ABSOLUTE_HOURS"]
+            flash(f"You were signed out because you signed in more than {hours} hours ago. Sign in again to carry on.",
+                  "info")
 
     @app.after_request
     def commit_unit_of_work(response):

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput
 
 from ..domain.notifications import NOTIFICATION_KINDS
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput
 
 
-class NotificationsForm(FlaskForm):
+class NotificationsForm(BaseForm):
     wanted = SelectMultipleField(
         "Emails you can turn off",
         widget=CheckboxesInput(),

@@ -68,3 +68,6 @@ def dev_mail_message(name):
     if not name.endswith(".eml") or "/" in name or name.startswith(".") or not path.is_file():
         abort(404)
     return render_template("account/dev_mail_message.html", message=_read(path))
+
+
+from . import sessions  # noqa: E402,F401  (Your sessions, on this blueprint)

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -20,10 +19,11 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
 
 from ..domain.vocab import ROLES, SERVICES
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, RadioInput
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(BaseForm):
     name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's name")])
     email = EmailField(
         "Email address", widget=GovTextInput(), validators=[InputRequired(message="Enter an email address")]
@@ -50,7 +50,7 @@ class NewUserForm(FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(BaseForm):
     url = StringField("Endpoint address", widget=GovTextInput(),
                       validators=[InputRequired(message="Enter the partner's endpoint address")])
     description = StringField("Partner (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])

@@ -1,6 +1,7 @@
 """Administration: staff accounts. Admins never see case content."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..services import sessions as session_service
 from ..services import users
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
@@ -41,6 +42,14 @@ def set_active(user_id):
     active = request.form.get("active") == "true"
     user = users.set_active(current_actor(), user_id, active)
     flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@permission_required("user.manage")
+def end_sessions(user_id):
+    user, ended = session_service.end_sessions_for_user(current_actor(), user_id)
+    flash(f"{user.name} has been signed out of {ended} session{'s' if ended != 1 else ''}.", "success")
     return redirect(url_for("admin.users"))
 
 

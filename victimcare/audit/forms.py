@@ -1,7 +1,6 @@
 """The admins' audit search form: read from the query string (a GET search), so it carries no CSRF token."""
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 from ..services.audit import ACTIONS
 from ..services.audit_queries import EventFilters, action_label
 from ..services.users import EMAIL_PATTERN
+from ..web.forms import BaseForm
 
 DATE_FORMAT_MESSAGE = "must be a real date in the format yyyy-mm-dd, like 2026-11-02"
 
@@ -35,7 +35,7 @@ class DateText:
             raise ValidationError(f"{self.name} {DATE_FORMAT_MESSAGE}")
 
 
-class EventSearchForm(FlaskForm):
+class EventSearchForm(BaseForm):
     class Meta:
         csrf = False
 

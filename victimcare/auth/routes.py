@@ -15,6 +15,7 @@ from ..extensions import limiter
 from ..services import users
 from ..services.errors import ValidationFailed
 from ..web import current_actor
+from ..web import sessions as web_sessions
 from ..web.forms import apply_service_errors
 from .forms import ChangePasswordForm, SignInForm
 
@@ -42,9 +43,8 @@ def sign_in():
     if form.validate_on_submit():
         result = users.authenticate(form.email.data, form.password.data)
         if result.user is not None:
-            session.clear()
+            web_sessions.begin(session, result.user)
             login_user(result.user)
-            session.permanent = True
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
         failed = True
         form.email.errors = list(form.email.errors) + [
@@ -63,7 +63,7 @@ def sign_in():
 def sign_out():
     users.record_sign_out(current_user)
     logout_user()
-    session.clear()
+    web_sessions.finish(session)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -74,7 +74,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(current_actor(), current_user, form.current_password.data, form.new_password.data)
+            users.change_password(current_actor(), current_user, form.current_password.data, form.new_password.data,
+                                  keep_session_id=session.row_id)
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:

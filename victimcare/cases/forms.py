@@ -1,5 +1,4 @@
 """Forms for case work. Every form carries the case version it was opened at (no lost updates)."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
@@ -40,12 +39,13 @@ from ..domain.vocab import (
     VICTIMS_CODE_NEEDS,
     VICTIMS_CODE_RIGHTS,
 )
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 DATE_FORMAT = "%d %m %Y"
 
 
-class CaseForm(FlaskForm):
+class CaseForm(BaseForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 

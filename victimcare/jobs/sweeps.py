@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from ..domain.clock import london_today, utc_now
 from ..extensions import db
 from ..models import IdempotencyRecord, OutboxJob, SweepRun
-from ..services import digest, exports, notifications
+from ..services import digest, exports, notifications, sessions
 from .registry import job_kind
 from .schedule import add_schedule
 
@@ -91,6 +91,12 @@ def finished_jobs() -> dict:
     cutoff = utc_now() - timedelta(days=7)
     result = db.session.execute(delete(OutboxJob).where(OutboxJob.done_at < cutoff))
     return {"deleted": result.rowcount or 0}
+
+
+@sweep("expired-sessions", "Ended sign-in sessions", "Deletes sign-in sessions past the idle timeout or "
+       "SESSION_ABSOLUTE_HOURS that nobody came back to.", every_minutes=60)
+def expired_sessions() -> dict:
+    return {"deleted": sessions.sweep_expired()}
 
 
 @sweep("export-files", "Expired export files", "Deletes export files an hour (EXPORT_FILE_MINUTES) after they "

@@ -1,7 +1,6 @@
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -9,6 +8,7 @@ from wtforms.widgets import CheckboxInput
 
 from ..cases.forms import DATE_FORMAT, GovDateField
 from ..services.messages import CHANNEL_LABELS, TEMPLATES
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -26,7 +26,7 @@ def _valid_time(form, field):
         raise ValidationError("Enter a time on the 24-hour clock, like 14:30")
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     template = RadioField("Which message", widget=RadioInput(), choices=list(TEMPLATES.items()),
                           validators=[InputRequired(message="Choose which message to send")])
     channel = RadioField("Send it as", widget=RadioInput(), choices=list(CHANNEL_LABELS.items()),
@@ -42,7 +42,7 @@ class MessageForm(FlaskForm):
     submit = SubmitField("Send message", widget=GovSubmitInput())
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(BaseForm):
     channels = SelectMultipleField("The victim agrees to be sent", widget=CheckboxesInput(),
                                    option_widget=CheckboxInput(),
                                    choices=[("may_text", "Text messages"), ("may_email", "Emails"),

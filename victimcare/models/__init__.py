@@ -15,6 +15,7 @@ from .referrals import (
     RoutingDecision,
 )
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
+from .sessions import UserSession
 from .types import utcnow
 from .users import ApiToken, User
 from .webhooks import WebhookDelivery, WebhookEndpoint
@@ -22,6 +23,6 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "ApiToken", "AuditChainHead", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
     "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
-    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "SweepRun", "Task", "User", "VictimMessage",
+    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "Service", "SweepRun", "Task", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
 ]

@@ -6,7 +6,6 @@ guessing one force's format.
 """
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
@@ -35,6 +34,7 @@ from wtforms.validators import (
 from ..domain import vocab
 from ..domain.clock import london_today
 from ..domain.dash import ANSWERS
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
@@ -108,7 +108,7 @@ class NormalisedText(StringField):
 # --- 1. The person --------------------------------------------------------------------------------------------
 
 
-class FindPersonForm(FlaskForm):
+class FindPersonForm(BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(),
                                 validators=[InputRequired(message="Enter the person's first name"), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(),
@@ -124,7 +124,7 @@ class FindPersonForm(FlaskForm):
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
-class ChoosePersonForm(FlaskForm):
+class ChoosePersonForm(BaseForm):
     person = RadioField("Is this the person?", widget=RadioInput(), choices=[],
                         validators=[InputRequired(message="Choose a person, or choose to add a new person")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -133,7 +133,7 @@ class ChoosePersonForm(FlaskForm):
 # --- 2. The offence -------------------------------------------------------------------------------------------
 
 
-class OffenceForm(FlaskForm):
+class OffenceForm(BaseForm):
     offence_category = SelectField(
         "What kind of offence was it?", widget=GovSelect(),
         choices=[("", "Choose an offence")] + list(vocab.OFFENCE_CATEGORIES),
@@ -168,7 +168,7 @@ class OffenceForm(FlaskForm):
 # --- 3. Domestic abuse: DASH ----------------------------------------------------------------------------------
 
 
-class DashForm(FlaskForm):
+class DashForm(BaseForm):
     """The DASH checklist: one radio question per checklist item is added by ``dash_form_class``."""
 
     professional_judgement = RadioField(
@@ -216,7 +216,7 @@ def _optional_radio(label, choices):
     return RadioField(label, widget=RadioInput(), choices=list(choices), validators=[Optional()])
 
 
-class AboutVictimForm(FlaskForm):
+class AboutVictimForm(BaseForm):
     sex = _optional_radio("What is their sex?", vocab.SEX)
     gender_identity = _optional_radio(vocab.EQUALITY_QUESTIONS["gender_identity"].replace("you identify", "they identify")
                                       .replace("your", "their"), vocab.GENDER_IDENTITY)
@@ -235,7 +235,7 @@ class AboutVictimForm(FlaskForm):
 # --- 5. Consent and safe contact ------------------------------------------------------------------------------
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No, they do not agree"),
                                            ("not-asked", "Not asked yet")],
@@ -279,14 +279,14 @@ class ConsentForm(FlaskForm):
             raise ValidationError("Say whether the victim has given written consent to restorative justice")
 
 
-class SubmitReferralForm(FlaskForm):
+class SubmitReferralForm(BaseForm):
     submit = SubmitField("Submit referral", widget=GovSubmitInput())
 
 
 # --- Overrides and triage -----------------------------------------------------------------------------------------
 
 
-class AddRouteForm(FlaskForm):
+class AddRouteForm(BaseForm):
     service = SelectField("Service to add", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to add")])
     reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
@@ -296,7 +296,7 @@ class AddRouteForm(FlaskForm):
     submit = SubmitField("Add service", widget=GovSubmitInput())
 
 
-class RemoveRouteForm(FlaskForm):
+class RemoveRouteForm(BaseForm):
     service = SelectField("Service to remove", widget=GovSelect(), choices=[],
                           validators=[InputRequired(message="Choose a service to remove")])
     reason_code = SelectField("Main reason", widget=GovSelect(), choices=[("", "Choose a reason")] + list(vocab.OVERRIDE_REASONS),
@@ -306,7 +306,7 @@ class RemoveRouteForm(FlaskForm):
     submit = SubmitField("Remove service", widget=GovSubmitInput())
 
 
-class TriageForm(FlaskForm):
+class TriageForm(BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     date_of_birth = DateField("Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
@@ -357,7 +357,7 @@ SELF_CONTACT_WAYS = (
 )
 
 
-class SelfReferralForm(FlaskForm):
+class SelfReferralForm(BaseForm):
     what_happened = RadioField("What happened?", widget=RadioInput(), choices=list(SELF_REFERRAL_KINDS),
                                validators=[InputRequired(message="Choose what happened")])
     hate_strands = SelectMultipleField(

@@ -24,6 +24,8 @@ ACTIONS = (
     "view", "list", "create", "update", "delete", "transition", "export", "sign-in", "sign-in-failed",
     "locked-out", "sign-out", "permission-denied", "token-created", "token-revoked", "break-glass", "report-run",
     "password-changed", "audit-verified",
+    # Sessions and second factors (docs/security.md)
+    "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "recovery-code-used",
 )
 
 # Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.

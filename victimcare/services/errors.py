@@ -51,3 +51,16 @@ class ValidationFailed(ServiceError):
     def __init__(self, message: str = "Some answers need correcting", errors=None):
         super().__init__(message)
         self.errors = errors or []
+
+
+class ControlCharacters(ServiceError):
+    """Text holding a control character (a NUL byte, say) reached the database or a query string: 400. Forms and
+    API models reject it first with a field error; this is the last line, so it can never become a 500."""
+
+    status_code = 400
+
+    def __init__(self, field: str | None = None):
+        where = f"“{field}”" if field else "The text you sent"
+        super().__init__(f"{where} contains a control character (such as a null byte), which cannot be accepted. "
+                         "Remove it and try again.")
+        self.field = field

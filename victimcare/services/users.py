@@ -15,7 +15,7 @@ from ..domain.vocab import ROLES, slugs
 from ..extensions import db
 from ..models import ApiToken, Service, User
 from ..models.users import new_session_nonce
-from . import audit
+from . import audit, sessions
 from .actors import Actor, require
 from .errors import Forbidden, NotFound, ValidationFailed
 from .pagination import paginate
@@ -141,8 +141,10 @@ def record_sign_out(user: User) -> None:
     audit.record(Actor.from_user(user), "sign-out", "user", user.id)
 
 
-def change_password(actor: Actor, user: User, current_password: str, new_password: str) -> None:
-    """Change one's own password; a new session nonce ends every other session of this user."""
+def change_password(
+    actor: Actor, user: User, current_password: str, new_password: str, keep_session_id: int | None = None
+) -> None:
+    """Change one's own password; every other session of this user ends (and their API tokens are revoked)."""
     if actor.user_id != user.id:
         raise Forbidden("You can only change your own password")
     errors = []
@@ -155,6 +157,7 @@ def change_password(actor: Actor, user: User, current_password: str, new_passwor
     user.password_hash = hash_password(new_password)
     user.session_nonce = new_session_nonce()
     audit.record(actor, "password-changed", "user", user.id, changes={"password": {"changed": True}})
+    sessions.end_all_sessions(user.id, "password-changed", actor, keep_session_id=keep_session_id)
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
@@ -168,6 +171,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> User:
     user.active = active
     if not active:
         user.session_nonce = new_session_nonce()
+        sessions.end_all_sessions(user.id, "deactivated", actor)
     audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
     return user
 

@@ -1,0 +1,25 @@
+"""Signed-in sessions, kept on the server so that signing out (or being signed out) really ends them."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries only a random id; this row stores its SHA-256, so a copy of the
+    table cannot be turned back into cookies. Deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    # The Flask session's contents (CSRF token, flashed messages, a draft's id), serialised as Flask would.
+    data: Mapped[str] = mapped_column(Text, default="{}")

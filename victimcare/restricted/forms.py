@@ -1,14 +1,14 @@
 """Forms for restricting a record and for breaking the glass."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..domain.vocab import RESTRICTION_REASONS
+from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, RadioInput
 
 
-class RestrictionForm(FlaskForm):
+class RestrictionForm(BaseForm):
     reason = RadioField("Why is this record restricted?", widget=RadioInput(), choices=list(RESTRICTION_REASONS),
                         validators=[InputRequired(message="Choose why the record is restricted")])
     named = SelectMultipleField(
@@ -18,5 +18,5 @@ class RestrictionForm(FlaskForm):
     submit = SubmitField("Save restriction", widget=GovSubmitInput())
 
 
-class LiftRestrictionForm(FlaskForm):
+class LiftRestrictionForm(BaseForm):
     submit = SubmitField("Remove the restriction", widget=GovSubmitInput())

@@ -129,3 +129,47 @@ def test_the_readme_layout_names_every_package_and_service_module():
     missing = sorted(name for name in folders | services if f"{name}/" not in layout and f"{name}.py" not in layout)
     assert missing == []
     assert (PACKAGE.parent / "docs" / "architecture.md").exists()
+
+
+def _role_questions(tree: ast.AST):
+    """`x.role == "..."` (or !=, in, not in a string literal or a tuple of them) and `actor.is_lead`: questions
+    of who may do what. `User.role == ...` in a query is a filter on a column, not a question about an actor."""
+    def is_role(node):
+        return (isinstance(node, ast.Attribute) and node.attr == "role"
+                and not (isinstance(node.value, ast.Name) and node.value.id == "User"))
+
+    def is_literal(node):
+        return isinstance(node, ast.Constant) and isinstance(node.value, str) or (
+            isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in node.elts))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(is_role(side) for side in sides) and any(is_literal(side) for side in sides):
+                yield node.lineno
+        elif (isinstance(node, ast.Attribute) and node.attr == "is_lead" and isinstance(node.ctx, ast.Load)
+              and isinstance(node.value, ast.Name) and node.value.id in ("actor", "current_user")):
+            yield node.lineno
+
+
+_ROLE_QUESTIONS_ALLOWED = {"domain/access.py", "services/actors.py"}
+
+
+@pytest.mark.parametrize("path", [p for p in _modules("") if str(p.relative_to(PACKAGE)) not in _ROLE_QUESTIONS_ALLOWED
+                                  and "models" not in p.parts], ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_permission_questions_are_answered_by_domain_access(path):
+    """Who may do what is decided in domain/access.py alone: no `actor.role == "caseworker"`, no `actor.is_lead`
+    elsewhere, so a new role or a changed rule is one edit."""
+    offenders = [f"{path.name}:{line}" for line in _role_questions(ast.parse(path.read_text()))]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("path", _modules("services"), ids=lambda p: str(p.relative_to(PACKAGE / "services")))
+def test_every_refusal_names_what_was_refused(path):
+    """A NotFound or Forbidden carries the object type (and id) or the permission refused: the error handlers
+    audit the refusal from the exception itself."""
+    tree = ast.parse(path.read_text())
+    bare = [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("NotFound", "Forbidden")
+            and not {k.arg for k in node.keywords} & {"object_type", "permission"}]
+    assert bare == []

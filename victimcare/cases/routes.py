@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 
+from ..domain.access import is_service_lead
 from ..domain.clock import LONDON, london_today
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
@@ -146,7 +147,7 @@ def show(case_id):
     actor = current_actor()
     case = case_service.get_case(actor, case_id)
     assign_form = None
-    if actor.is_lead:
+    if is_service_lead(actor.principal):
         assign_form = _with_version(AssignForm(), case)
         assign_form.assignee.choices = _advocate_choices(case, "Nobody (unassigned)")
         assign_form.assignee.data = str(case.assigned_to_id or "")

@@ -61,6 +61,40 @@ def can_view_referral(principal: Principal, routed_service_ids: set[int]) -> boo
     return principal.role == "advocate" and principal.service_id in routed_service_ids
 
 
+def belongs_to_a_service(role: str | None) -> bool:
+    """Advocates work inside exactly one service; no other role belongs to one."""
+    return role == "advocate"
+
+
+def is_service_lead(principal: Principal) -> bool:
+    """A service lead: an advocate who assigns their service's cases and approves its closures."""
+    return principal.role == "advocate" and principal.service_id is not None and principal.is_lead
+
+
+def is_service_lead_for(principal: Principal, service_id: int | None) -> bool:
+    return is_service_lead(principal) and can_see_service_record(principal, service_id)
+
+
+def may_hold_cases_of(principal: Principal, service_id: int | None) -> bool:
+    """Who a case may be assigned to (or a task given to): an advocate of the case's own service."""
+    return can_see_service_record(principal, service_id)
+
+
+def may_approve_closure(principal: Principal, requested_by_id: int | None, allow_self_approval: bool) -> bool:
+    """A lead approves a closure; their own request needs another lead unless the service allows
+    self-approval. (Whether a closure is waiting at all is the case's lifecycle, not a permission.)"""
+    if not is_service_lead(principal):
+        return False
+    return requested_by_id != principal.user_id or bool(allow_self_approval)
+
+
+def home_page(principal: Principal) -> str:
+    """Which home page a signed-in person lands on: caseworker, advocate, commissioner or admin."""
+    if principal.role in ("caseworker", "advocate", "commissioner"):
+        return principal.role
+    return "admin"
+
+
 # --- restricted records and break-glass --------------------------------------------------------------------------
 # A restricted person's records open only for the staff named on the restriction; anyone else who could otherwise
 # see them sees "Restricted record" (no name, contact details or notes) and must break the glass: give a reason and

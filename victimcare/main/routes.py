@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..domain.access import home_page
 from ..domain.report_definitions import (
     COMPLIANCE_COLUMNS,
     MEASURES_BY_KEY,
@@ -23,11 +24,12 @@ def index():
 def home():
     actor = current_actor()
     page = request.args.get("page", 1, type=int)
-    if actor.role == "caseworker":
+    home = home_page(actor.principal)
+    if home == "caseworker":
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
-    if actor.role == "advocate":
+    if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor))
-    if actor.role == "commissioner":
+    if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)
         return render_template("main/home_commissioner.html", report=report, fmt=format_figure,

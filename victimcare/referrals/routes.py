@@ -8,6 +8,7 @@ from datetime import date
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..domain.access import may_change_routing
 from ..domain.clock import utc_now
 from ..domain.dash import assess_dash, load_dash_questions
 from ..domain.deadlines import first_contact_due
@@ -334,7 +335,7 @@ def confirmation(reference):
 def _show(reference, add_form=None, remove_form=None, status=200):
     actor = current_actor()
     details = referral_service.get_referral_details(actor, reference)
-    can_change = actor.role == "caseworker"
+    can_change = may_change_routing(actor.principal)
     add_form = add_form or AddRouteForm(formdata=None, prefix="add")
     remove_form = remove_form or RemoveRouteForm(formdata=None, prefix="remove")
     active_ids = {r.decision.service_id for r in details.active_routes}

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 
-from ..domain.access import can_see_service_record
+from ..domain.access import can_see_service_record, is_service_lead_for
 from ..domain.clock import LONDON, utc_now
 from ..domain.spreadsheet import spreadsheet_text
 from ..extensions import db
@@ -228,7 +228,7 @@ def export_rows(filters: EventFilters, up_to_seq: int):
 
 
 def _is_service_lead_for(actor: Actor, service_id: int) -> bool:
-    return actor.is_lead and can_see_service_record(actor.principal, service_id)
+    return is_service_lead_for(actor.principal, service_id)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import lazyload
 
+from ..domain.access import is_service_lead
 from ..domain.clock import london_today
 from ..domain.due import DueState
 from ..domain.vocab import OPEN_CASE_STATUSES
@@ -153,7 +154,7 @@ def action_counts(actor: Actor) -> ActionCounts:
     ).one()
     counts = ActionCounts(new=row[0], due_today=row[1], overdue=row[2], closure_requested=row[3],
                           unassigned=row[4], tasks_due=tasks[0], tasks_overdue=tasks[1])
-    if actor.is_lead:
+    if is_service_lead(actor.principal):
         counts.caseloads = [tuple(r) for r in db.session.execute(
             select(User.id, User.name, func.count(Case.id))
             .outerjoin(Case, and_(Case.assigned_to_id == User.id, Case.status.in_(OPEN_CASE_STATUSES)))

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..domain.access import belongs_to_a_service
 from ..domain.clock import utc_now
 from ..domain.vocab import ROLES, slugs
 from ..extensions import db
@@ -59,9 +60,9 @@ def validate_new_user(email: str, name: str, role: str, service_slug: str | None
         if service is None:
             known = ", ".join(db.session.scalars(select(Service.slug).order_by(Service.slug)))
             errors.append({"field": "service", "message": f"Unknown service {service_slug!r}: choose one of {known}"})
-    if role == "advocate" and not service_slug:
+    if belongs_to_a_service(role) and not service_slug:
         errors.append({"field": "service", "message": "An advocate must belong to exactly one service"})
-    if role in slugs(ROLES) and role != "advocate" and service_slug:
+    if role in slugs(ROLES) and not belongs_to_a_service(role) and service_slug:
         errors.append({"field": "service", "message": "Only advocates belong to a service"})
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors.append({"field": "password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
@@ -82,7 +83,7 @@ def create_user(
         name=name.strip(),
         role=role,
         service_id=service.id if service else None,
-        is_lead=bool(is_lead) and role == "advocate",
+        is_lead=bool(is_lead) and belongs_to_a_service(role),
         password_hash=hash_password(password),
         session_nonce=new_session_nonce(),
     )
@@ -146,7 +147,7 @@ def change_password(
 ) -> None:
     """Change one's own password; every other session of this user ends (and their API tokens are revoked)."""
     if actor.user_id != user.id:
-        raise Forbidden("You can only change your own password")
+        raise Forbidden("You can only change your own password", object_type="user", object_id=user.id)
     errors = []
     if not _check_password(user, current_password):
         errors.append({"field": "current_password", "message": "Your current password is not correct"})
@@ -164,9 +165,9 @@ def set_active(actor: Actor, user_id: int, active: bool) -> User:
     require(actor, "user.manage", "You do not have permission to manage users")
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user")
+        raise NotFound("No such user", object_type="user", object_id=user_id)
     if user.id == actor.user_id:
-        raise Forbidden("You cannot deactivate your own account")
+        raise Forbidden("You cannot deactivate your own account", object_type="user", object_id=user.id)
     before = user.active
     user.active = active
     if not active:
@@ -193,7 +194,7 @@ def create_token(actor: Actor, email: str) -> tuple[ApiToken, str]:
     """Make a new bearer token for a user; returns the row and the token, which is shown once and not stored."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise NotFound(f"No user with email {email!r}")
+        raise NotFound(f"No user with email {email!r}", object_type="user")
     token = "vc_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_token_digest(token), prefix=token[:10])
     db.session.add(row)

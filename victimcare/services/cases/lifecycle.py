@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from .. import events
+from ...domain import access
 from ...domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
 from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
@@ -33,9 +34,8 @@ def closure_pending(case: Case) -> bool:
 
 def may_approve_closure(actor: Actor, case: Case) -> bool:
     """A lead approves closures; their own request needs another lead unless the service allows self-approval."""
-    if not actor.is_lead or not closure_pending(case):
-        return False
-    return case.closure_requested_by_id != actor.user_id or bool(case.service.allow_self_approval)
+    return closure_pending(case) and access.may_approve_closure(
+        actor.principal, case.closure_requested_by_id, bool(case.service.allow_self_approval))
 
 
 @dataclass
@@ -58,7 +58,7 @@ def next_steps(actor: Actor, case: Case) -> NextSteps:
         targets=targets,
         closure_pending=pending,
         may_review_closure=may_approve_closure(actor, case),
-        needs_other_lead=pending and actor.is_lead and not may_approve_closure(actor, case),
+        needs_other_lead=pending and access.is_service_lead(actor.principal) and not may_approve_closure(actor, case),
     )
 
 
@@ -201,8 +201,9 @@ def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: di
 
 def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | None) -> Case:
     case = load_case(actor, case_id, "case.work")
-    if not actor.is_lead:
-        raise Forbidden("Only a service lead can approve or send back a closure")
+    if not access.is_service_lead(actor.principal):
+        raise Forbidden("Only a service lead can approve or send back a closure", object_type="case",
+                        object_id=case.id)
     locking.check_version(case, expected_version)
     if not closure_pending(case):
         raise Conflict("No closure is waiting for approval on this case.")
@@ -212,7 +213,8 @@ def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | No
 def approve_closure(actor: Actor, case_id: int, expected_version: int | None = None) -> Case:
     case = _load_pending_closure(actor, case_id, expected_version)
     if not may_approve_closure(actor, case):
-        raise Forbidden("You asked to close this case, so another lead must approve it.")
+        raise Forbidden("You asked to close this case, so another lead must approve it.", object_type="case",
+                        object_id=case.id)
     try:
         check_transition(case.status, "closed", closure_reason=case.closure_reason)
     except IllegalTransition as illegal:

@@ -3,6 +3,7 @@ Each change checks the actor's service and the case's version, saves, and writes
 from datetime import date, datetime
 
 from .. import events
+from ...domain.access import Principal, is_service_lead, may_hold_cases_of
 from ...domain.clock import utc_now
 from ...domain.deadlines import london_date, working_days_between
 from ...domain.vocab import CONTACT_METHODS, CONTACT_OUTCOMES, VICTIMS_CODE_NEEDS, slugs
@@ -77,7 +78,8 @@ def _service_advocate(case: Case, user_id: int | None, field_name: str) -> User 
     if user_id is None:
         return None
     user = db.session.get(User, user_id)
-    if user is None or user.role != "advocate" or user.service_id != case.service_id or not user.active:
+    if user is None or not user.active or not may_hold_cases_of(Principal(role=user.role, service_id=user.service_id),
+                                                                 case.service_id):
         raise ValidationFailed(errors=[{"field": field_name,
                                         "message": "Choose an advocate of this case's service"}])
     return user
@@ -104,7 +106,7 @@ def complete_task(actor: Actor, case_id: int, task_id: int, expected_version: in
     locking.check_version(case, expected_version)
     task = db.session.get(Task, task_id)
     if task is None or task.case_id != case.id:
-        raise NotFound("Task not found")
+        raise NotFound("Task not found", object_type="task", object_id=task_id)
     if task.done_at is not None:
         raise Conflict("This task is already done.")
     task.done_at = utcnow()
@@ -116,8 +118,8 @@ def complete_task(actor: Actor, case_id: int, task_id: int, expected_version: in
 def assign_case(actor: Actor, case_id: int, assignee_id: int | None, expected_version: int | None = None) -> Case:
     """A service lead gives the case to an advocate of the same service (or to nobody)."""
     case = load_case(actor, case_id, "case.work")
-    if not actor.is_lead:
-        raise Forbidden("Only a service lead can assign cases")
+    if not is_service_lead(actor.principal):
+        raise Forbidden("Only a service lead can assign cases", object_type="case", object_id=case.id)
     locking.check_version(case, expected_version)
     assignee = _service_advocate(case, assignee_id, "assignee")
     before = case.assigned_to_id

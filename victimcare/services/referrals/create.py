@@ -170,7 +170,7 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
     if data.person_id is not None:
         person = db.session.get(Person, data.person_id)
         if person is None:
-            raise NotFound("No such person")
+            raise NotFound("No such person", object_type="person", object_id=data.person_id)
         if data.victim is not None:
             _update_known_person(actor, person, data.victim)
         return person

@@ -20,7 +20,7 @@ def load_for_change(actor: Actor, reference: str, permission: str) -> Referral:
     require(actor, permission, "Only caseworkers can change a referral's routing")
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     if referral is None:
-        raise NotFound("Referral not found")
+        raise NotFound("Referral not found", object_type="referral", object_id=reference)
     restricted.check_referral(actor, referral)
     return referral
 

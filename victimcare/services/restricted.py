@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, exists, literal, null, select
 from sqlalchemy import case as sa_case
 
-from ..domain.access import RESTRICTED_RECORD_LABEL, RecordAccess, may_open_record, may_restrict
+from ..domain.access import (
+    RESTRICTED_RECORD_LABEL,
+    RecordAccess,
+    bypasses_restrictions,
+    may_open_record,
+    may_restrict,
+)
 from ..domain.clock import utc_now
 from ..domain.vocab import RESTRICTION_REASONS, slugs
 from ..extensions import db
@@ -50,8 +56,6 @@ def record_access(actor: Actor, person_id: int | None) -> RecordAccess:
 
 
 def may_open(actor: Actor, person_id: int | None) -> bool:
-    if actor.role == "system":
-        return True  # CLI and scheduled jobs: whoever runs the server holds the database
     return may_open_record(actor.principal, record_access(actor, person_id), utc_now(),
                            through_api=actor.token_id is not None)
 
@@ -73,7 +77,7 @@ def check_referral(actor: Actor, referral: Referral) -> None:
 def hidden_from(actor: Actor, person_id_column):
     """SQL: true where the row's person is restricted and does not open for the actor (lists show "Restricted
     record" for it). One indexed lookup a row, in the list's own query."""
-    if actor.role == "system":
+    if bypasses_restrictions(actor.principal):
         return literal(False)
     restricted = exists(select(RecordRestriction.person_id).where(RecordRestriction.person_id == person_id_column))
     named = exists(select(RecordRestrictionUser.user_id).where(

@@ -1,7 +1,7 @@
 """Restricted records and break-glass access
 
 Revision ID: 719249ffa60f
-Revises: 1a0e5bec992d
+Revises: 2fbce419643c
 Create Date: 2026-12-06 11:35:00.517769
 
 A restricted person's records open only for the staff named on the restriction; everyone else breaks the glass
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '719249ffa60f'
-down_revision = '1a0e5bec992d'
+down_revision = '2fbce419643c'
 branch_labels = None
 depends_on = None
 

@@ -35,7 +35,7 @@ def sign_in():
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
-        result = users.authenticate(form.email.data, form.password.data)
+        result = users.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.user is not None:
             web_sessions.begin(session, result.user)
             login_user(result.user)
@@ -62,16 +62,32 @@ def sign_out():
     return redirect(url_for("auth.sign_in"))
 
 
+def _password_check_rate_limit():
+    return current_app.config["PASSWORD_CHECK_RATE_LIMIT"]
+
+
+def _signed_in_user_key():
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_password_check_rate_limit, methods=["POST"], key_func=_signed_in_user_key)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             users.change_password(current_actor(), current_user, form.current_password.data, form.new_password.data,
-                                  keep_session_id=session.row_id)
+                                  keep_session_id=session.row_id, ip_address=request.remote_addr)
         except ValidationFailed as error:
             apply_service_errors(form, error)
+        except users.AccountLocked:
+            # Whoever is guessing the password holds this session: it ends, and this address is locked out.
+            logout_user()
+            web_sessions.finish(session)
+            flash("You were signed out because the current password was wrong too many times. "
+                  f"Your account is locked from here for {current_app.config['LOCKOUT_MINUTES']} minutes.", "info")
+            return redirect(url_for("auth.sign_in"))
         else:
             login_user(current_user._get_current_object())  # re-issue this session under the new nonce; the others end
             flash("Your password has been changed. You have been signed out on other devices.", "success")

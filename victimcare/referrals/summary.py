@@ -8,7 +8,9 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from ..domain import vocab
+from ..domain.access import RESTRICTED_RECORD_LABEL
 from ..domain.clock import utc_now
+from ..domain.contact_details import phone_for_display
 from ..services.referrals import (
     DashAnswers,
     ReferralInput,
@@ -53,6 +55,8 @@ def dash_yes_count(values: dict) -> int:
 def match_row(match) -> dict:
     """A search result as the matches page shows it (kept in the draft so the choice can be checked)."""
     p = match.person
+    if match.restricted:
+        return {"id": p.id, "label": RESTRICTED_RECORD_LABEL, "details": "", "likely": match.likely}
     born = p.date_of_birth.strftime("%-d %B %Y") if p.date_of_birth else "date of birth not known"
     label = f"{p.given_name} {p.family_name}, born {born}"
     details = ", ".join(x for x in (p.postcode, p.borough.name if p.borough else None) if x)
@@ -144,7 +148,7 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
         rj = "Interested, with written consent" if c["rj_consent"] == "yes" else "Interested, no written consent yet"
     rows += [
         _row("Restorative justice", rj, "referrals.consent", "restorative justice"),
-        _row("Phone", c.get("phone"), "referrals.consent", "phone"),
+        _row("Phone", phone_for_display(c.get("phone")) or None, "referrals.consent", "phone"),
         _row("Email", c.get("email"), "referrals.consent", "email"),
         _row("Safe to", [CONTACT_LABELS[p] for p in c.get("contact_permissions") or []] or ["No contact agreed yet"],
              "referrals.consent", "safe ways to contact"),

@@ -5,16 +5,16 @@ the likely matches: the same date of birth and a similar name (a typo, a short f
 name). Every search is audited as a "list" of people; the audit event says which criteria were used, never
 their values.
 """
-import re
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
 from sqlalchemy import func, or_, select
 
+from ..domain.contact_details import normalise_postcode
 from ..extensions import db
 from ..models import Person
-from . import audit
+from . import audit, restricted
 from .actors import Actor, require
 from .errors import ValidationFailed
 
@@ -28,14 +28,7 @@ class PersonMatch:
     person: Person
     likely: bool
     similarity: float
-
-
-def normalise_postcode(value: str | None) -> str | None:
-    """Upper case with one space before the inward code ("sw1a1aa" -> "SW1A 1AA"); None when blank."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    if not compact:
-        return None
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+    restricted: bool = False  # a restricted record the actor is not named on: show "Restricted record" only
 
 
 def _name_key(given: str, family: str) -> str:
@@ -89,6 +82,9 @@ def search_people(
             matches.append(PersonMatch(person, likely, similarity))
     matches.sort(key=lambda m: (not m.likely, -m.similarity, m.person.id))
     matches = matches[:MAX_RESULTS]
+    hidden = set(db.session.scalars(select(Person.id).where(
+        Person.id.in_([m.person.id for m in matches]), restricted.hidden_from(actor, Person.id)))) if matches else set()
+    matches = [PersonMatch(m.person, m.likely, m.similarity, m.person.id in hidden) for m in matches]
 
     criteria = ["given_name", "family_name"] + (["date_of_birth"] if date_of_birth else []) + (
         ["postcode"] if postcode else [])

@@ -1,4 +1,5 @@
 """Triage: the referrals waiting for a caseworker, and confirming one (complete its details, route it again)."""
+from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -7,14 +8,16 @@ from sqlalchemy import func, or_, select
 
 from .. import events
 from ...domain.clock import london_date, london_today, utc_now
+from ...domain.contact_details import InvalidContactDetail, parse_postcode
 from ...domain.dash import DashResult
 from ...domain.deadlines import working_days_between
 from ...domain.people import age_on
+from ...domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ...domain.routing import ReferralFacts, active_routes
 from ...domain.vocab import HATE_STRAND_LABELS, NOT_PROCEEDING_REASONS, OFFENCE_CATEGORY_LABELS, slugs
 from ...extensions import db
 from ...models import REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment
-from .. import audit
+from .. import audit, restricted
 from ..actors import Actor, require
 from ..errors import Conflict, ValidationFailed
 from ..pagination import paginate
@@ -67,7 +70,9 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     child = or_(Referral.age_at_offence < 18, cases.c.child == 1)
     query = (
         select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
-               Person.given_name, Person.family_name, due.label("earliest_due"),
+               *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
+                                  Person.family_name),
+               due.label("earliest_due"),
                sql_case((Referral.dash_level == "high", True), else_=False), Referral.marac,
                sql_case((child, True), else_=False))
         .outerjoin(Person, Referral.person_id == Person.id)
@@ -125,7 +130,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     referral = load_for_change(actor, reference, "referral.triage")
     if referral.status != "triage":
         raise Conflict("This referral has already been triaged.")
-    _check_completion(completion)
+    completion = _checked(completion, referral)
     person = _complete_person(referral, completion)
     person_before = {name: getattr(person, name) for name in _TRIAGE_PERSON_FIELDS} if person else {}
     if person is not None:
@@ -148,14 +153,26 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     return details(referral)
 
 
-def _check_completion(completion: TriageCompletion) -> None:
+def _checked(completion: TriageCompletion, referral: Referral) -> TriageCompletion:
+    """The caseworker's answers, checked by the same rules as a new referral; the postcode in its stored form."""
     errors = []
+    born = completion.date_of_birth or (referral.person.date_of_birth if referral.person else None)
+    if (problem := date_of_birth_problem(completion.date_of_birth, london_today())) is not None:
+        errors.append({"field": "date_of_birth", "message": problem})
+    elif (problem := offence_date_problem(completion.offence_date or referral.offence_date,
+                                          london_date(referral.received_at), born)) is not None:
+        errors.append({"field": "offence_date", "message": problem})
+    try:
+        completion = replace(completion, postcode=parse_postcode(completion.postcode))
+    except InvalidContactDetail as error:
+        errors.append({"field": "postcode", "message": error.message})
     if completion.offence_category and completion.offence_category not in OFFENCE_CATEGORY_LABELS:
         errors.append({"field": "offence_category", "message": "Choose an offence category"})
     if any(s not in HATE_STRAND_LABELS for s in completion.hate_strands):
         errors.append({"field": "hate_strands", "message": "Choose hate crime strands from the list"})
     if errors:
         raise ValidationFailed(errors=errors)
+    return completion
 
 
 def _complete_person(referral: Referral, completion: TriageCompletion) -> Person | None:
@@ -174,7 +191,7 @@ def _apply_person_fields(person: Person, completion: TriageCompletion) -> None:
     for name in _TRIAGE_PERSON_FIELDS:
         value = getattr(completion, name)
         if value not in (None, ""):
-            setattr(person, name, value.strip().upper() if name == "postcode" else value)
+            setattr(person, name, value)
 
 
 def _triage_snapshot(referral: Referral) -> dict:

@@ -1,7 +1,7 @@
 """Referrals held for triage (their first-contact due date) and closed at triage as not proceeding
 
 Revision ID: b8104f248c10
-Revises: 8b51f15343e3
+Revises: 719249ffa60f
 Create Date: 2026-12-06 11:54:03.175064
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b8104f248c10'
-down_revision = '8b51f15343e3'
+down_revision = '719249ffa60f'
 branch_labels = None
 depends_on = None
 

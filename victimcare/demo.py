@@ -146,16 +146,19 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
 
 
+# Self-referrals waiting at triage, on top of the seeded referrals: (names, offence, age, days ago, DASH yes count).
+TRIAGE_EXAMPLES = (
+    ("Jordan", "Price", "domestic-abuse", 30, 0, 16), ("Ellie", "Shah", "sexual-offence", 15, 1, None),
+    ("Marek", "Nowak", "robbery", 44, 9, None), ("Test", "Test", "other", 30, 2, None),
+)
+
+
 def _self_referrals_waiting(today: date, caseworker: Actor) -> None:
     """Self-referrals held for triage (no case until a caseworker confirms them), one urgent, one a child's, one
     overdue, and one closed as not proceeding, so the triage queue shows its order and badges."""
     received = datetime.combine(today, time(9, 30), tzinfo=timezone.utc)
-    examples = (
-        ("Jordan", "Price", "domestic-abuse", 30, 0, 16), ("Ellie", "Shah", "sexual-offence", 15, 1, None),
-        ("Marek", "Nowak", "robbery", 44, 9, None), ("Test", "Test", "other", 30, 2, None),
-    )
     held = []
-    for given, family, category, age, days_ago, dash_yes in examples:
+    for given, family, category, age, days_ago, dash_yes in TRIAGE_EXAMPLES:
         data = referral_service.ReferralInput(
             source="self-referral", offence_category=category,
             victim=referral_service.VictimDetails(given_name=given, family_name=family,

@@ -38,7 +38,9 @@ def make_user(role: str, service: str | None = None, is_lead: bool = False, emai
 
 def make_person(**overrides) -> Person:
     n = next(_counter)
-    values = dict(given_name="Alex", family_name=f"Testperson{n}", date_of_birth=date(1990, 5, 17), borough_code="E09000022")
+    # A victim who agreed to calls and voicemail: the usual case, so recording a phone contact needs no override.
+    values = dict(given_name="Alex", family_name=f"Testperson{n}", date_of_birth=date(1990, 5, 17), borough_code="E09000022",
+                  may_phone=True, may_leave_voicemail=True)
     values.update(overrides)
     person = Person(**values)
     db.session.add(person)

@@ -130,6 +130,21 @@ def test_a_broker_that_is_down_loses_nothing(app, mailbox):
     assert len(mailbox.since(before)) == 1
 
 
+def test_beat_catches_up_on_a_nightly_sweep_it_missed_while_it_was_down(app):
+    celery = app.extensions["celery"]
+    assert celery.conf.beat_schedule["catch-up-schedules"]["task"] == "victimcare.catch_up_schedules"
+    catch_up = celery.tasks["victimcare.catch_up_schedules"]
+    key = "schedule:sweep:staff-digest:2027-03-10"
+    with time_machine.travel(datetime(2027, 3, 10, 10, 30, tzinfo=timezone.utc), tick=False):
+        catch_up.apply()  # beat was down at 08:00; its first catch-up afterwards records the digest
+        catch_up.apply()  # and a second records nothing more
+    assert list(db.session.scalars(select(OutboxJob.dedupe_key).where(OutboxJob.dedupe_key == key))) == [key]
+    with time_machine.travel(datetime(2027, 3, 11, 7, 30, tzinfo=timezone.utc), tick=False):
+        catch_up.apply()  # before the next day's 08:00: the 11th's digest is not due yet
+    assert db.session.scalar(select(OutboxJob).where(
+        OutboxJob.dedupe_key == "schedule:sweep:staff-digest:2027-03-11")) is None
+
+
 def test_the_in_process_dispatcher_thread_sends_after_the_commit(app, mailbox):
     user = make_user("advocate", service="hate-crime")
     eager = app.extensions["victimcare.jobs"]

@@ -58,9 +58,16 @@ def queue_name():
 @pytest.fixture
 def worker(app, mailbox, queue_name):
     """A real worker process on its own queue, reading the suite's database and mailing the suite's SMTP server."""
+    from cryptography.fernet import Fernet
+
     _redis_or_skip()
+    # Every app server and worker shares the keys that decrypt stored secrets (a partner's webhook secret).
+    shared_key = Fernet.generate_key().decode()
+    saved_keys = app.config.get("DATA_ENCRYPTION_KEYS")
+    app.config["DATA_ENCRYPTION_KEYS"] = shared_key
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "VICTIMCARE_"))}
     env.update({
+        "DATA_ENCRYPTION_KEYS": shared_key,
         "VICTIMCARE_CONFIG": "default", "SECRET_KEY": "integration-test-secret-key-0123456789abcdef",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CELERY_BROKER_URL": REDIS,
         "CELERY_QUEUE": queue_name, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.controller.port),
@@ -73,6 +80,7 @@ def worker(app, mailbox, queue_name):
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     yield process
+    app.config["DATA_ENCRYPTION_KEYS"] = saved_keys
     process.terminate()
     try:
         output, _ = process.communicate(timeout=20)

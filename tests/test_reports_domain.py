@@ -4,12 +4,10 @@ from datetime import date
 import pytest
 
 from victimcare.domain.report_definitions import (
-    NOT_SHOWN_BAND,
     format_figure,
     month_keys,
     parse_filters,
     parse_group_by,
-    rate_band,
 )
 from victimcare.domain.report_suppression import publish_compliance, rank_rows
 from victimcare.domain.suppression import SECONDARY_SUPPRESSED, SUPPRESSED
@@ -43,12 +41,6 @@ def test_group_by_must_be_known():
 
 def test_month_keys_cross_a_year():
     assert month_keys(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
-
-
-@pytest.mark.parametrize("value, slug", [(None, NOT_SHOWN_BAND.slug), (0.95, "band-1"), (0.9, "band-1"),
-                                         (0.8999, "band-2"), (0.7, "band-3"), (0.2, "band-4"), (0.0, "band-4")])
-def test_rate_bands(value, slug):
-    assert rate_band(value).slug == slug
 
 
 def test_format_figure():
@@ -97,3 +89,10 @@ def test_rank_rows_shares_ties_and_puts_withheld_last():
     assert [(r["label"], r["rank"]) for r in ranked] == [("B", 1), ("D", 1), ("A", 3), ("C", None)]
     assert gap == pytest.approx(0.4)
     assert rank_rows(rows[:1], "v")[1] is None
+
+
+def test_rank_rows_puts_the_lowest_first_when_lower_is_better():
+    rows = [{"label": n, "is_total": False, "v": v} for n, v in (("A", 3.5), ("B", 1.0), ("C", None))]
+    ranked, gap = rank_rows(rows, "v", higher_is_better=False)
+    assert [(r["label"], r["rank"]) for r in ranked] == [("B", 1), ("A", 2), ("C", None)]
+    assert gap == pytest.approx(2.5)

@@ -53,24 +53,60 @@ def test_bad_filters_are_explained_and_defaults_used(client, auth, users):
     assert "<title>Error: " in html
 
 
-def test_tile_map_has_33_squares_with_values_and_a_legend(client, auth, users):
+def _tiles(html):
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    return svg, re.findall(r'<g class="vc-tile vc-tile--([a-z-]+)" data-area="(E09\d+)" role="img"\s+aria-label="([^"]*)"',
+                           svg)
+
+
+def test_tile_map_has_33_named_squares_with_values_bands_and_a_legend(client, auth, users):
+    hand_count_fixture()
+    html = _page(client, auth, users, "/reports/postcode-lottery", measure="share_in_time", **PERIOD)
+    svg, tiles = _tiles(html)
+    assert 'aria-hidden="true"' not in svg.split(">", 1)[0]  # the map is not hidden from assistive technology
+    assert len(tiles) == 33 and len({code for _, code, _ in tiles}) == 33
+    by_code = {code: (band, name) for band, code, name in tiles}
+    # London: 14 in time of 18 due = 77.8%. Lambeth 66.7% is 11.1 points below: "worse"; Hackney 88.9% is 11.1
+    # points above: "better".
+    assert by_code["E09000022"] == ("worse", "Lambeth: 66.7%, worse than London")
+    assert by_code["E09000012"] == ("better", "Hackney: 88.9%, better than London")
+    assert by_code["E09000001"] == ("not-shown", "City of London: not shown, no cases due for first contact")
+    assert by_code["E09000013"][1].startswith("Hammersmith and Fulham: not shown")  # full names, not abbreviations
+    assert "66.7%" in svg and "88.9%" in svg and ">−<" in svg and ">+<" in svg  # value and marker in the square
+    assert "Much worse than London</strong>: more than 15 percentage points below London&#39;s 77.8%" in html
+
+
+def test_lottery_says_in_words_why_figures_are_not_shown(client, auth, users):
     hand_count_fixture()
     html = _page(client, auth, users, "/reports/postcode-lottery", **PERIOD)
-    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
-    assert 'aria-hidden="true"' in svg
-    tiles = re.findall(r'<g class="vc-tile vc-tile--([a-z0-9-]+)" data-area="(E09\d+)">', svg)
-    assert len(tiles) == 33 and len({code for _, code in tiles}) == 33
-    bands = dict((code, band) for band, code in tiles)
-    assert bands["E09000022"] == "band-4"  # Lambeth 66.7%: below 70%
-    assert bands["E09000012"] == "band-2"  # Hackney 8 of 9 = 88.9%
-    assert bands["E09000001"] == "not-shown"
-    assert "66.7%" in svg and "88.9%" in svg  # values printed in the squares, not colour alone
-    assert "90% or more" in html and "Not shown" in html  # legend
+    note = re.search(r'id="lottery-not-shown">(.*?)</div>', html, re.S).group(1)
+    assert "Share contacted within due date is not shown for 31 of 33 boroughs: no cases due for first contact in 31." in note
+    assert "Median working days to first contact is not shown for 31 of 33 boroughs" in note
+
+
+def test_lottery_default_is_a_figure_most_boroughs_can_show(client, auth, users):
+    """Eight boroughs each with 6 cases contacted after 1 to 3 days, 2 of them in time and 2 accepting
+    support: the share in time and take-up are hidden everywhere (fewer than 5), the median is not, so the map
+    shows the median and says why."""
+    from datetime import datetime, timezone
+
+    from .helpers_reports import make_case
+    codes = [f"E0900000{n}" for n in range(2, 10)]
+    for code in codes:
+        for i, days in enumerate((1, 1, 2, 2, 3, 3)):
+            make_case("domestic-abuse", datetime(2026, 2, 2, 10, tzinfo=timezone.utc), borough=code, days=days,
+                      in_time=i < 2, accepted=i < 2)
+    html = _page(client, auth, users, "/reports/postcode-lottery", **PERIOD)
+    assert '<option value="median_days" selected>' in html
+    assert "The map shows median working days to first contact because it can be shown for more boroughs" in html
+    _, tiles = _tiles(html)
+    assert sum(band != "not-shown" for band, _, _ in tiles) == 8
+    assert "Barking and Dagenham: 2 working days, close to London" in {name for _, _, name in tiles}
 
 
 def test_lottery_ranks_boroughs_and_states_the_gap(client, auth, users):
     hand_count_fixture()
-    html = _page(client, auth, users, "/reports/postcode-lottery", **PERIOD)
+    html = _page(client, auth, users, "/reports/postcode-lottery", measure="share_in_time", **PERIOD)
     ranked = re.search(r'<table class="govuk-table vc-report-table" id="ranked">(.*?)</table>', html, re.S).group(1)
     rows = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>\s*'
                       r'<th scope="row" class="govuk-table__header">([^<]*)</th>', ranked)

@@ -89,6 +89,10 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
         kind = rng.choices(["domestic", "hate", "child", "general", "rj", "complaint"], [30, 20, 8, 30, 7, 5])[0]
         age = rng.randint(13, 17) if kind == "child" else rng.randint(18, 80)
         dob = received.date() - timedelta(days=age * 365 + rng.randint(30, 300))
+        # The case page's details come from their own generator, so the rest of the demo stays as it was.
+        details = random.Random(f"details-{n}")
+        by_email = details.random() < 0.4
+        language = details.choice(["Polish", "Somali", "Bengali"]) if details.random() < 0.15 else None
         data = referral_service.ReferralInput(
             source=rng.choice(["caseworker", "caseworker", "police-api", "partner", "self-referral"]),
             offence_category={"domestic": "domestic-abuse", "hate": "hate-crime", "child": "sexual-offence",
@@ -100,7 +104,12 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 may_phone=True, may_leave_voicemail=rng.random() < 0.6, may_write=rng.random() < 0.5,
                 # Texts agreed for about two in three, decided without drawing from rng so the rest of the demo stays put.
                 may_text=dob is None or dob.day % 3 != 0,
+                email=f"victim{n}@example.com" if by_email else None, may_email=by_email,
+                first_language=language, interpreter_needed=language is not None,
+                safe_contact_notes="Only call after 6pm, when her partner is at work" if kind == "domestic" else None,
             ),
+            crime_reference=f"CAD{details.randint(1000, 9999)}/{received:%d%b}" if details.random() < 0.7 else None,
+            referrer_name=details.choice(["PC Ahmed", "DC Lewis", "Sam at the GP"]) if details.random() < 0.5 else None,
             offence_date=received.date() - timedelta(days=rng.randint(0, 10)),
             domestic_abuse=kind == "domestic",
             sexual_offence=kind == "child",
@@ -113,9 +122,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
             rj_requested=kind == "rj",
             rj_consent=kind == "rj",
             code_complaint=kind == "complaint",
-            dash=referral_service.DashAnswers(
-                yes_count=rng.randint(3, 20), incidents_last_12_months=rng.randint(0, 4)
-            ) if kind == "domestic" else None,
+            dash=_demo_dash(rng, details) if kind == "domestic" else None,
             received_at=received,
             needs_triage=n % 25 == 0,
         )
@@ -127,8 +134,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 at = min(received + delay, utc_now() - timedelta(hours=1))
                 if rng.random() < 0.3:
                     record_contact(advocate, case.id, at, "phone", "no-answer")
-                record_contact(advocate, case.id, at + timedelta(minutes=30), rng.choice(["phone", "email", "in-person"]),
-                               "reached")
+                method = _agreed(rng.choice(["phone", "email", "in-person"]), by_email)
+                record_contact(advocate, case.id, at + timedelta(minutes=30), method, "reached")
     _work_some_cases(rng, today, caseworker, advocates)
     _record_complaints(today, advocates["victims-commissioner"])
     cases = db.session.scalar(select(func.count()).select_from(Case))
@@ -139,6 +146,20 @@ DECLINE_DETAILS = {"not-eligible": "Offence outside the service's remit.", "alre
                    "no-consent": "Did not want this service when asked.", "duplicate": "Second referral for one incident.",
                    "outside-area": "Has moved outside London.", "no-capacity": "Caseload full this week.",
                    "other": "See the referral notes."}
+
+
+def _demo_dash(rng: random.Random, details: random.Random):
+    """A DASH assessment with its answers: the count and incidents drawn from rng as before, which questions
+    were answered yes from the details generator (so the rest of the demo is unchanged)."""
+    yes_count, incidents = rng.randint(3, 20), rng.randint(0, 4)
+    yes = set(details.sample(range(1, 25), yes_count))
+    return referral_service.DashAnswers(yes_count=yes_count, incidents_last_12_months=incidents,
+                                        answers={f"q{i}": "yes" if i in yes else "no" for i in range(1, 25)})
+
+
+def _agreed(method: str, may_email: bool) -> str:
+    """An email only to a victim who agreed to emails (a call otherwise)."""
+    return "phone" if method == "email" and not may_email else method
 
 
 def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocates: dict[str, Actor]) -> None:

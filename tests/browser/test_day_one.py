@@ -117,3 +117,16 @@ def test_exit_this_page_leaves_no_way_back_to_the_form(page, live_server):
     page.go_back()
     assert "/self-referral" not in page.url, "Back brought the self-referral form back"
     assert "Private Name" not in page.content()
+
+
+def test_the_case_page_says_how_to_reach_the_victim_safely(page, demo):
+    sign_in(page, ADVOCATE, demo)
+    page.goto("/cases/")
+    with page.expect_navigation():
+        page.locator("#case-queue tbody a").first.click()
+    panel = page.get_by_role("region", name="How to reach them safely")
+    phone = panel.locator(".vc-contact-routes__row", has_text="Phone")
+    assert phone.is_visible()
+    assert "07700 900" in phone.inner_text()  # the demo victims' numbers, with their rule beside them
+    assert phone.locator(".vc-contact-routes__rule").inner_text().strip()
+    assert page.get_by_role("heading", name="About the referral").is_visible()

@@ -161,16 +161,24 @@ def record_contact_api(case_id: int):
     note = body.get("note")
     if note is not None and not isinstance(note, str):
         errors.append({"field": "note", "message": "note must be text"})
+    confirmed = body.get("against_wishes_confirmed", False)
+    if not isinstance(confirmed, bool):
+        errors.append({"field": "against_wishes_confirmed", "message": "against_wishes_confirmed must be true or false"})
+    reason = body.get("against_wishes_reason")
+    if reason is not None and not isinstance(reason, str):
+        errors.append({"field": "against_wishes_reason", "message": "against_wishes_reason must be text"})
     if errors:
         # Still check access first, so a case outside the caller's service is a 404 whatever the body.
         case_service.get_case(actor, case_id)
         raise ValidationFailed(errors=errors)
     attempt = case_service.record_contact(actor, case_id, at, body["method"], body["outcome"], note=note,
-                                          expected_version=_if_match())
+                                          expected_version=_if_match(), against_wishes_confirmed=confirmed,
+                                          against_wishes_reason=reason)
     case = case_service.get_case(actor, case_id)
     response = {
         "id": attempt.id, "case_id": case.id, "at": attempt.at.isoformat(), "method": attempt.method,
-        "outcome": attempt.outcome, "first_contact_in_time": case.first_contact_in_time, "case_version": case.version,
+        "outcome": attempt.outcome, "against_rule": attempt.against_rule,
+        "against_wishes_reason": attempt.against_rule_reason, "first_contact_in_time": case.first_contact_in_time, "case_version": case.version,
     }
     body, status, headers = _with_etag(response, case.version, 201)
     headers["Location"] = url_for("api.case_api", case_id=case.id)

@@ -6,6 +6,7 @@ that exists) are described in prose and answered with 422.
 """
 from flask import jsonify
 
+from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.routing import RULES
 from ..domain.suppression import MARKERS
 from ..domain.vocab import (
@@ -117,8 +118,10 @@ def _schemas() -> dict:
                                    "\"and\" are the same); the canonical spellings are listed. Unknown: 422.",
                     "anyOf": [{"enum": _borough_names()}, {"type": "string", "minLength": 1, "maxLength": 64}],
                 },
-                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode."}),
-                "phone": _nullable({"type": "string", "maxLength": 32, "description": "7 to 15 digits."}),
+                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode, in any case and spacing (stored as SW1A 1AA)."}),
+                "phone": _nullable({"type": "string", "maxLength": 32, "description": (
+                    "A possible phone number: UK numbers as dialled in the UK (020 7946 0000), others with their "
+                    "country code (+33 1 23 45 67 89). Stored in E.164.")}),
                 "email": _nullable({"type": "string", "maxLength": 254}),
             },
         },
@@ -314,6 +317,13 @@ def _schemas() -> dict:
                 "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
                 "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
                 "note": _nullable({"type": "string"}),
+                "against_wishes_confirmed": {
+                    "type": "boolean", "default": False,
+                    "description": "Required (true) when the method goes against the victim's wishes (a call when "
+                                   "they said do not phone, a voicemail, a letter, email or text they did not "
+                                   "agree to); otherwise 422."},
+                "against_wishes_reason": _nullable({"type": "string",
+                                                    "description": "Why it was needed; required with the above."}),
             },
         },
         "Contact": {
@@ -325,6 +335,9 @@ def _schemas() -> dict:
                 "at": {"type": "string", "format": "date-time"},
                 "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
                 "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
+                "against_rule": _nullable({"type": "string", "enum": list(UNSAFE_CONTACT_RULES),
+                                           "description": "The victim's rule this contact went against."}),
+                "against_wishes_reason": _nullable({"type": "string"}),
                 "first_contact_in_time": _nullable({"type": "boolean"}),
                 "case_version": {"type": "integer"},
             },

@@ -75,6 +75,11 @@ class ContactForm(CaseForm):
     outcome = RadioField("What happened?", widget=RadioInput(), choices=list(CONTACT_OUTCOMES),
                          validators=[InputRequired(message="Choose what happened")])
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    # Asked only when the contact went against the victim's wishes (the service says which rule).
+    against_wishes_confirmed = BooleanField("I confirm this contact was needed even though it goes against the "
+                                            "victim's wishes", widget=GovCheckboxInput())
+    against_wishes_reason = TextAreaField("Why was it needed?", widget=GovTextArea(),
+                                          validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record contact attempt", widget=GovSubmitInput())
 
 

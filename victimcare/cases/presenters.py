@@ -1,20 +1,30 @@
 """Page view-models for the case pages: the identity bar and the timeline. They shape what services return into
 what templates show (text only, no decisions in templates), and never read or change data themselves."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_today
-from ..domain.people import age_on, safe_contact_instructions
+from ..domain.people import (
+    UNSAFE_CONTACT_RULES,
+    ContactRoute,
+    age_on,
+    contact_routes,
+    safe_contact_instructions,
+)
 from ..domain.vocab import (
     CASE_STATUSES,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
     DECLINE_REASONS,
+    HATE_STRANDS,
+    OFFENCE_CATEGORIES,
+    REFERRAL_SOURCES,
     SERVICES,
     TRANSFER_REASONS,
     label,
 )
 from ..models import AuditEvent, Case
+from ..web.template_helpers import format_date, format_datetime
 from ..services import cases as case_service
 
 
@@ -30,6 +40,18 @@ class CaseIdentity:
     risk_level: str | None
     safe_contact: list[str]
     safe_contact_notes: list[str]
+    contact_routes: list[ContactRoute] = field(default_factory=list)
+    interpreter: str | None = None
+
+    @property
+    def is_child(self) -> bool:
+        return self.age is not None and self.age < 18
+
+
+def _interpreter(person) -> str | None:
+    if person is None or not person.interpreter_needed:
+        return None
+    return f"Needed ({person.first_language})" if person.first_language else "Needed (language not recorded)"
 
 
 def identity(case: Case) -> CaseIdentity:
@@ -45,7 +67,58 @@ def identity(case: Case) -> CaseIdentity:
         risk_level=referral.dash_level,
         safe_contact=safe_contact_instructions(person),
         safe_contact_notes=notes,
+        contact_routes=contact_routes(person),
+        interpreter=_interpreter(person),
     )
+
+
+@dataclass
+class CaseFacts:
+    """What happened and who referred: the referral's facts on the case overview."""
+
+    rows: list[tuple[str, str]]
+    dash_yes: list[str] | None  # the questions answered yes (None: no DASH answers recorded)
+    dash_summary: str | None
+
+
+def _referred_by(referral) -> str:
+    who = ", ".join(part for part in (referral.referrer_name, referral.referrer_organisation) if part)
+    how = label(REFERRAL_SOURCES, referral.source)
+    return f"{how}: {who}" if who else how
+
+
+def case_facts(case: Case, dash_questions) -> CaseFacts:
+    """The crime reference, the offence and its date, who referred and how, and the DASH questions answered
+    yes at the latest assessment that recorded answers (``dash_questions``: the checklist in use)."""
+    referral = case.referral
+    offence = label(OFFENCE_CATEGORIES, referral.offence_category)
+    flags = [text for flag, text in ((referral.domestic_abuse, "domestic abuse"),
+                                     (referral.sexual_offence, "sexual offence"),
+                                     (referral.weapon_involved, "weapon involved"))
+             if flag and text != offence.lower()]
+    strands = [label(HATE_STRANDS, s) for s in referral.strand_slugs]
+    if flags:
+        offence += f" ({', '.join(flags)})"
+    if strands:
+        offence += f"; hostility: {', '.join(strands).lower()}"
+    rows = [
+        ("Offence", offence),
+        ("Date of the offence", format_date(referral.offence_date) if referral.offence_date else "Not known"),
+        ("Crime reference", referral.crime_reference or "None given"),
+        ("Referred by", _referred_by(referral)),
+        ("Referral received", format_datetime(referral.received_at)),
+    ]
+    if referral.description:
+        rows.append(("What the referrer said", referral.description))
+    assessment = case_service.latest_dash_answers(case)
+    if assessment is None:
+        return CaseFacts(rows, None, None)
+    answers = assessment.answers or {}
+    known = {q.id for q in dash_questions}
+    yes = [q.text for q in dash_questions if answers.get(q.id) == "yes"]
+    yes += [qid for qid, answer in answers.items() if answer == "yes" and qid not in known]
+    summary = f"{assessment.yes_count} of {len(dash_questions)} answered yes: {assessment.level} risk"
+    return CaseFacts(rows, yes, summary)
 
 
 @dataclass
@@ -90,14 +163,19 @@ def _describe_case_change(changes: dict, history: case_service.CaseHistory) -> t
     return None
 
 
-def _describe_contact(changes: dict) -> tuple[str, str | None]:
+def _describe_contact(changes: dict, attempt=None) -> tuple[str, str | None]:
     title = (f"Contact attempt: {label(CONTACT_METHODS, changes.get('method'))}, "
              f"{label(CONTACT_OUTCOMES, changes.get('outcome')).lower()}")
-    detail = None
+    details = []
     if "first_contact_in_time" in changes:
-        detail = ("First contact made, within the due date" if changes["first_contact_in_time"]
-                  else "First contact made, after the due date")
-    return title, detail
+        details.append("First contact made, within the due date" if changes["first_contact_in_time"]
+                       else "First contact made, after the due date")
+    rule = changes.get("against_rule")
+    if rule:
+        title += " (against the victim's wishes)"
+        reason = f" Reason given: {attempt.against_rule_reason}" if attempt and attempt.against_rule_reason else ""
+        details.append(f"The victim asked: \u201c{UNSAFE_CONTACT_RULES.get(rule, rule).lower()}\u201d.{reason}")
+    return title, " ".join(details) or None
 
 
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
@@ -112,7 +190,7 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
         origin = " (transferred in)" if changes.get("transferred_from_case_id") else ""
         return f"Case opened for {service.name if service else 'a service'}{origin}", None
     if kind == ("create", "contact_attempt"):
-        return _describe_contact(changes)
+        return _describe_contact(changes, history.contacts.get(oid))
     if kind == ("create", "case_note"):
         note = history.notes.get(oid)
         if note is None:

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -17,6 +18,7 @@ from flask import (
 
 from ..domain.access import is_service_lead
 from ..domain.clock import LONDON, london_today
+from ..domain.dash import load_dash_questions
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
 from ..domain.service_features import process_stopped, steps_for
@@ -153,8 +155,12 @@ def show(case_id):
         assign_form.assignee.data = str(case.assigned_to_id or "")
     return _page(
         "cases/show.html", case, timeline=presenters.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
-        assign_form=assign_form,
+        assign_form=assign_form, facts=presenters.case_facts(case, dash_questions()),
     )
+
+
+def dash_questions():
+    return load_dash_questions(current_app.config.get("DASH_QUESTIONS_FILE"))
 
 
 def _advocate_choices(case, empty_label):
@@ -175,7 +181,9 @@ def contacts(case_id):
         response = _save_case_form(
             case_id, form, lambda: case_service.record_contact(
                 actor, case_id, _london_datetime(form.at_date.data, form.at_time.data), form.method.data,
-                form.outcome.data, note=form.note.data or None, expected_version=form.version.data),
+                form.outcome.data, note=form.note.data or None, expected_version=form.version.data,
+                against_wishes_confirmed=form.against_wishes_confirmed.data,
+                against_wishes_reason=form.against_wishes_reason.data),
             endpoint="cases.contacts", partial="cases/_form_contact.html", done="Contact attempt recorded.",
             field_map={"at": "at_date"})
         if response:

@@ -1,5 +1,5 @@
-"""What the oversight reports mean: their filters, the figures they publish with a one-line definition each,
-and the bands the London tile map is shaded in. Pure rules, no Flask or SQLAlchemy.
+"""What the oversight reports mean: their filters, the figures they publish with a one-line definition each.
+(The postcode lottery's bands and default figure are in ``lottery``.) Pure rules, no Flask or SQLAlchemy.
 
 The definitions are shown under every figure on screen and written into every export, so a reader of a
 spreadsheet sees the same meaning as a reader of the page.
@@ -176,33 +176,7 @@ def bcu_label(bcu: int | None) -> str:
     return f"BCU {bcu}"
 
 
-# --- The tile map ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Band:
-    slug: str
-    label: str
-    floor: float | None  # lowest value in the band (a fraction); None for "not shown"
-
-
-# Fixed bands, so maps can be compared between periods. Highest first.
-RATE_BANDS: tuple[Band, ...] = (
-    Band("band-1", "90% or more", 0.90),
-    Band("band-2", "80% to 89.9%", 0.80),
-    Band("band-3", "70% to 79.9%", 0.70),
-    Band("band-4", "Below 70%", 0.0),
-)
-NOT_SHOWN_BAND = Band("not-shown", "Not shown: fewer than 5 cases, or no cases", None)
-
-
-def rate_band(value: float | None) -> Band:
-    if value is None:
-        return NOT_SHOWN_BAND
-    for band in RATE_BANDS:
-        if value >= band.floor:
-            return band
-    return RATE_BANDS[-1]
-
+# --- Formatting ----------------------------------------------------------------------------------------------
 
 def format_rate(value: float | None) -> str:
     """A fraction as a percentage with one decimal place, or "not shown"."""

@@ -62,12 +62,13 @@ def publish_compliance(
     return table
 
 
-def rank_rows(rows: Sequence[dict], value_key: str) -> tuple[list[dict], float | None]:
-    """Rows (not the total) ranked by ``value_key`` highest first, ties sharing a rank; rows whose value is
-    not shown come last without a rank. Also returns the gap between the best and worst shown values
-    (a fraction), or None when fewer than two values are shown."""
+def rank_rows(rows: Sequence[dict], value_key: str, higher_is_better: bool = True) -> tuple[list[dict], float | None]:
+    """Rows (not the total) ranked by ``value_key`` best first (highest, or lowest when ``higher_is_better`` is
+    false), ties sharing a rank; rows whose value is not shown come last without a rank. Also returns the gap
+    between the best and worst shown values (never negative), or None when fewer than two values are shown."""
+    sign = -1 if higher_is_better else 1
     shown = sorted((r for r in rows if not r["is_total"] and r.get(value_key) is not None),
-                   key=lambda r: (-r[value_key], r["label"]))
+                   key=lambda r: (sign * r[value_key], r["label"]))
     hidden = sorted((r for r in rows if not r["is_total"] and r.get(value_key) is None), key=lambda r: r["label"])
     ranked, previous, rank = [], None, 0
     for position, row in enumerate(shown, start=1):
@@ -75,7 +76,7 @@ def rank_rows(rows: Sequence[dict], value_key: str) -> tuple[list[dict], float |
             rank, previous = position, row[value_key]
         ranked.append({**row, "rank": rank})
     ranked += [{**row, "rank": None} for row in hidden]
-    gap = shown[0][value_key] - shown[-1][value_key] if len(shown) >= 2 else None
+    gap = abs(shown[0][value_key] - shown[-1][value_key]) if len(shown) >= 2 else None
     return ranked, gap
 
 

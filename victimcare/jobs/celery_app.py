@@ -47,6 +47,16 @@ def init_celery(app) -> Celery:
     def relay() -> int:
         return app.extensions["victimcare.jobs"].relay()
 
+    @celery.task(name="victimcare.catch_up_schedules", shared=False)
+    def catch_up_schedules() -> int:
+        """Record any occurrence that has come but was not recorded: beat fires each schedule at its time, and a
+        beat that was down at 03:00 would otherwise skip that night's sweeps. Firing is deduplicated per
+        occurrence, so this does nothing when beat did fire."""
+        from .schedule import fire_due
+
+        with uow.unit_of_work():
+            return fire_due()
+
     @celery.task(name="victimcare.fire_schedule", shared=False)
     def fire_schedule(name: str) -> bool:
         from .schedule import fire

@@ -2,7 +2,8 @@
 
 Whoever notices that an occurrence has come (Celery beat, or the in-process dispatcher's tick) enqueues the job
 with the dedupe key ``schedule:NAME:OCCURRENCE``, so however many app servers or beat restarts notice it, the job
-is recorded once. The in-process dispatcher also catches up on a daily occurrence missed earlier the same day.
+is recorded once. The in-process dispatcher, and beat every five minutes, also catch up on a daily occurrence
+missed earlier the same day (a beat or server that was down at the time).
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def beat_schedule() -> dict:
 
     entries = {
         "relay-due-jobs": {"task": "victimcare.relay", "schedule": float(current_app.config["JOBS_RELAY_SECONDS"])},
+        "catch-up-schedules": {"task": "victimcare.catch_up_schedules", "schedule": 300.0},
     }
     for schedule in SCHEDULES.values():
         if schedule.daily_at is not None:

@@ -103,6 +103,9 @@ class ContactAttempt(db.Model):
     method: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
+    # A contact against the victim's stated wishes (domain/people.py UNSAFE_CONTACT_RULES) and why it was needed.
+    against_rule: Mapped[str | None] = mapped_column(String(16))
+    against_rule_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -9,12 +9,9 @@ from ..domain.report_definitions import (
     LEVELS,
     LOTTERY_COLUMNS,
     MEASURES_BY_KEY,
-    NOT_SHOWN_BAND,
-    RATE_BANDS,
     SUPPRESSION_NOTE,
     bcu_label,
     format_figure,
-    format_rate,
     parse_group_by,
 )
 from ..services import exports as export_files
@@ -111,10 +108,11 @@ def _code_compliance_file(args, fmt, actor, progress):
     return exports.to_xlsx([("Code compliance", header, body)], definitions), name
 
 
-def _lottery_measure(args=None) -> tuple[str, list[dict]]:
-    measure = (request.args if args is None else args).get("measure") or "share_in_time"
-    if measure not in reports.LOTTERY_MEASURES:
-        return "share_in_time", [{"field": "measure", "message": "Choose a figure for the map from the list"}]
+def _lottery_measure(args=None) -> tuple[str | None, list[dict]]:
+    """The figure asked for, or None: the service then picks the first one shown for most boroughs."""
+    measure = (request.args if args is None else args).get("measure") or None
+    if measure is not None and measure not in reports.LOTTERY_MEASURES:
+        return None, [{"field": "measure", "message": "Choose a figure for the map from the list"}]
     return measure, []
 
 
@@ -125,9 +123,8 @@ def postcode_lottery():
     measure, measure_errors = _lottery_measure()
     report = reports.postcode_lottery(actor, filters, measure, options)
     return render_template(
-        "reports/postcode_lottery.html", report=report, columns=LOTTERY_COLUMNS, bands=RATE_BANDS,
-        not_shown=NOT_SHOWN_BAND, lottery_measures=reports.LOTTERY_MEASURES, level=filters.level or "all",
-        lambda_rate=format_rate,
+        "reports/postcode_lottery.html", report=report, columns=LOTTERY_COLUMNS,
+        lottery_measures=reports.LOTTERY_MEASURES, level=filters.level or "all",
         **_page_context(options, filters, errors + measure_errors),
     )
 
@@ -153,11 +150,11 @@ def _postcode_lottery_file(args, fmt, actor, progress):
     )
     bcu_header, bcu_body = exports.table_rows(
         report.bcus, levels, LOTTERY_COLUMNS, [("Basic command unit", lambda r: r["label"])])
-    gap = "not shown" if report.gap is None else f"{report.gap * 100:.1f} percentage points"
     definitions = exports.definition_lines(LOTTERY_COLUMNS, _about(filters, options, [
         ("Report", "The postcode lottery: boroughs ranked"),
-        ("Ranked on", reports.LOTTERY_MEASURES[measure]),
-        ("Gap between best and worst borough", gap),
+        ("Ranked on", reports.LOTTERY_MEASURES[report.measure]),
+        ("Gap between best and worst borough", report.gap_text),
+        *([("Not shown", report.not_shown)] if report.not_shown else []),
         ("Overdue as of", report.today.isoformat()),
     ]))
     name = f"postcode-lottery-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"

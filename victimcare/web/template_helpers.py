@@ -8,6 +8,8 @@ from ..domain import access
 from ..domain.access import has_permission
 from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
+from ..domain.contact_details import phone_for_display
+from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.vocab import ROLES, SERVICES, label
 
 # (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
@@ -112,9 +114,11 @@ def register(app):
     app.add_template_global(overdue_badge)
     app.add_template_global(url_for_safe)
     app.add_template_global(vocab_label)
+    app.add_template_global(lambda slug: UNSAFE_CONTACT_RULES.get(slug, ""), "unsafe_rule_label")
     app.add_template_global(lambda: utc_now(), "now_utc")
     app.add_template_global(navigation_items)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"
     app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
     app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")

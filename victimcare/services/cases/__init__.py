@@ -32,6 +32,7 @@ from .queries import (
     case_history,
     dash_history,
     get_case,
+    latest_dash_answers,
     list_contacts,
     list_notes,
     list_steps,
@@ -44,7 +45,8 @@ from .work import add_note, add_task, assign_case, complete_task, record_contact
 __all__ = [
     "COMPLAINT_FIELDS", "OUTCOME_COLUMNS", "STALE_MESSAGE", "CaseHistory", "NextSteps", "StaleCase",
     "add_note", "add_task", "approve_closure", "assign_case", "borough_name", "case_history", "closure_pending",
-    "complete_task", "dash_history", "get_case", "list_contacts", "list_notes", "list_steps", "list_tasks",
+    "complete_task", "dash_history", "get_case", "latest_dash_answers", "list_contacts", "list_notes",
+    "list_steps", "list_tasks",
     "may_approve_closure", "next_steps", "open_case", "reassess_dash", "record_complaint", "record_contact",
     "record_step", "save_needs", "send_back_closure", "service_advocates", "set_safeguarding_lead", "transition",
 ]

@@ -1,6 +1,6 @@
 """Reading a case and what is recorded on it. get_case is the audited read; the list_* readers take a case the
 caller has already loaded through get_case (or a write), so they need no second check."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
 
@@ -64,6 +64,16 @@ def dash_history(case: Case) -> list:
     ).all()
 
 
+def latest_dash_answers(case: Case) -> RiskAssessment | None:
+    """The newest DASH assessment of the case's referral that recorded the answers themselves (reassessments on
+    a case may record only the count)."""
+    assessments = db.session.scalars(
+        select(RiskAssessment).where(RiskAssessment.referral_id == case.referral_id)
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+    )  # a handful per referral; JSON null and SQL NULL differ by database, so the test is made here
+    return next((a for a in assessments if a.answers), None)
+
+
 def service_advocates(service_id: int) -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.role == "advocate", User.service_id == service_id, User.active.is_(True))
@@ -80,6 +90,7 @@ class CaseHistory:
     tasks: dict
     steps: dict
     services_by_id: dict
+    contacts: dict = field(default_factory=dict)  # contact attempts against the victim's wishes, by id
 
 
 def _case_chain_ids(case: Case) -> list[int]:
@@ -118,6 +129,8 @@ def case_history(case: Case) -> CaseHistory:
         events=events,
         notes={n.id: n for n in db.session.scalars(select(CaseNote).where(CaseNote.case_id.in_(chain)))},
         tasks={t.id: t for t in db.session.scalars(select(Task).where(Task.case_id.in_(chain)))},
+        contacts={c.id: c for c in db.session.scalars(
+            select(ContactAttempt).where(ContactAttempt.case_id.in_(chain), ContactAttempt.against_rule.is_not(None)))},
         steps={m.id: m for m in db.session.scalars(select(CaseStep).where(CaseStep.case_id.in_(chain)))},
         services_by_id={s.id: s for s in db.session.scalars(select(Service))},
     )

@@ -6,6 +6,7 @@ from .. import events
 from ...domain.access import Principal, is_service_lead, may_hold_cases_of
 from ...domain.clock import utc_now
 from ...domain.deadlines import london_date, working_days_between
+from ...domain.people import UNSAFE_CONTACT_RULES, unsafe_contact_rule
 from ...domain.vocab import CONTACT_METHODS, CONTACT_OUTCOMES, VICTIMS_CODE_NEEDS, slugs
 from ...extensions import db
 from ...models import Case, CaseNote, ContactAttempt, Task, User
@@ -31,20 +32,44 @@ def _contact_errors(case: Case, at: datetime | None, method: str, outcome: str) 
     return errors
 
 
+def _against_wishes_errors(rule: str, confirmed: bool, reason: str | None) -> list[dict]:
+    words = UNSAFE_CONTACT_RULES[rule].lower()
+    errors = []
+    if not confirmed:
+        errors.append({"field": "against_wishes_confirmed",
+                       "message": f"The victim said \u201c{words}\u201d: confirm this contact was needed anyway"})
+    if not reason:
+        errors.append({"field": "against_wishes_reason",
+                       "message": f"Say why you contacted the victim this way when they said \u201c{words}\u201d"})
+    return errors
+
+
 def record_contact(
     actor: Actor, case_id: int, at: datetime, method: str, outcome: str, note: str | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None = None, against_wishes_confirmed: bool = False,
+    against_wishes_reason: str | None = None,
 ) -> ContactAttempt:
-    """Record a contact attempt. The first successful one stops the first-contact clock."""
+    """Record a contact attempt. The first successful one stops the first-contact clock.
+
+    A contact by a method the victim said is unsafe (a call when "do not phone", a voicemail when "do not leave
+    voicemail", a letter when "do not write"...) is refused unless the advocate confirms it and says why; the rule
+    goes in the audit and on the timeline, the reason stays on the attempt."""
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
     errors = _contact_errors(case, at, method, outcome)
+    rule = unsafe_contact_rule(method, outcome, case.referral.person) if not errors else None
+    reason = (against_wishes_reason or "").strip() or None
+    if rule:
+        errors += _against_wishes_errors(rule, against_wishes_confirmed, reason)
     if errors:
         raise ValidationFailed(errors=errors)
     attempt = ContactAttempt(case_id=case.id, at=at, method=method, outcome=outcome, note=note,
+                             against_rule=rule, against_rule_reason=reason if rule else None,
                              created_by_id=actor.user_id)
     db.session.add(attempt)
     changes = {"method": method, "outcome": outcome}
+    if rule:
+        changes["against_rule"] = rule
     first_contact_now = outcome == "reached" and case.first_contacted_at is None
     if outcome == "reached" and (case.first_contacted_at is None or at < case.first_contacted_at):
         contacted_on = london_date(at)

@@ -10,16 +10,18 @@ from ...domain.report_definitions import (
     ReportFilters,
     abbreviation,
     bcu_label,
+    format_median,
+    format_rate,
     month_keys,
     month_label,
-    rate_band,
 )
+from ...domain import lottery
 from ...domain.report_suppression import publish_compliance, rank_rows
 from ..actors import Actor
 from .compliance_sql import UNKNOWN_KEY, raw_figures
 from .options import ReportOptions, audit_run, report_options, require_reports
 
-LOTTERY_MEASURES = {"share_in_time": "Share contacted within due date", "take_up": "Take-up"}
+LOTTERY_MEASURES = {m.key: m.heading for m in lottery.LOTTERY_MEASURES}
 
 
 @dataclass
@@ -48,6 +50,33 @@ class LotteryReport:
     measure: str
     ranked: list[dict] = field(default_factory=list)
     gap: float | None = None
+    london: float | None = None  # London's own figure (the total row), which the bands are measured from
+    chosen: bool = False  # True when the map's figure was chosen for the reader (none was asked for)
+    not_shown: str | None = None  # why some boroughs' figures are not shown, in words
+    others_not_shown: list[str] = field(default_factory=list)  # the same for the figures not on the map
+
+    @property
+    def definition(self) -> lottery.LotteryMeasure:
+        return lottery.LOTTERY_MEASURES_BY_KEY[self.measure]
+
+    def format(self, value) -> str:
+        return format_rate(value) if self.definition.kind == "rate" else _days(value)
+
+    @property
+    def bands(self) -> list[tuple]:
+        return lottery.band_definitions(self.definition, self.format(self.london))
+
+    @property
+    def gap_text(self) -> str:
+        if self.gap is None:
+            return "not shown"
+        if self.definition.kind == "rate":
+            return f"{self.gap * 100:.1f} percentage points"
+        return _days(self.gap)
+
+
+def _days(value) -> str:
+    return "not shown" if value is None else f"{format_median(value)} working day{'' if value == 1 else 's'}"
 
 
 def _groups(group_by: str, filters: ReportFilters, options: ReportOptions, raw: dict) -> list[tuple]:
@@ -90,11 +119,13 @@ def code_compliance(
 
 
 def postcode_lottery(
-    actor: Actor, filters: ReportFilters, measure: str = "share_in_time", options: ReportOptions | None = None,
+    actor: Actor, filters: ReportFilters, measure: str | None = None, options: ReportOptions | None = None,
     today: date | None = None, export_format: str | None = None,
 ) -> LotteryReport:
     """The compliance and take-up figures per borough, placed on the London tile grid, ranked on ``measure``,
-    with the best-to-worst gap and the BCU roll-up. Boroughs are never filtered out here: the map needs all 33."""
+    with the best-to-worst gap and the BCU roll-up. Boroughs are never filtered out here: the map needs all 33.
+    With no ``measure``, the first figure shown for most boroughs (lottery.default_measure), and the page says
+    why the others are not shown. Each square is banded by its distance from London's own figure."""
     require_reports(actor)
     options = options or report_options(actor)
     today = today or london_today()
@@ -103,14 +134,20 @@ def postcode_lottery(
     tables = raw_figures("lottery", filters, options, today)  # boroughs and BCUs from one scan of the cases
     boroughs = _publish("borough", filters, options, tables.get("borough", {}))
     by_code = options.borough_by_code()
-    for row in boroughs:
-        area = by_code.get(row["key"])
-        if area:
-            value = row[f"{measure}_{level}"]
-            row.update(tile_row=area["tile_row"], tile_col=area["tile_col"], met_bcu=area["met_bcu"],
-                       abbreviation=abbreviation(area["ons_code"], area["name"]), band=rate_band(value),
-                       value=value)
+    areas = [row for row in boroughs if row["key"] in by_code]
+    definition = (lottery.LOTTERY_MEASURES_BY_KEY[measure] if measure
+                  else lottery.default_measure(areas, level))
+    london = boroughs[-1][f"{definition.key}_{level}"]
+    for row in areas:
+        area = by_code[row["key"]]
+        value = row[f"{definition.key}_{level}"]
+        row.update(tile_row=area["tile_row"], tile_col=area["tile_col"], met_bcu=area["met_bcu"],
+                   abbreviation=abbreviation(area["ons_code"], area["name"]), value=value,
+                   band=lottery.band_for(value, london, definition),
+                   reason=lottery.not_shown_reason(row, definition, level))
     bcus = _publish("bcu", filters, options, tables.get("bcu", {}))
-    ranked, gap = rank_rows([r for r in boroughs if r["key"] in by_code], f"{measure}_{level}")
-    audit_run(actor, "postcode-lottery", {"measure": measure, **filters.as_audit()}, export_format)
-    return LotteryReport(filters, boroughs, bcus, today, measure, ranked, gap)
+    ranked, gap = rank_rows(areas, f"{definition.key}_{level}", definition.higher_is_better)
+    audit_run(actor, "postcode-lottery", {"measure": definition.key, **filters.as_audit()}, export_format)
+    others = [lottery.why_not_shown(areas, m, level) for m in lottery.LOTTERY_MEASURES if m is not definition]
+    return LotteryReport(filters, boroughs, bcus, today, definition.key, ranked, gap, london, measure is None,
+                         lottery.why_not_shown(areas, definition, level), [line for line in others if line])

@@ -32,7 +32,9 @@ def register(app: Flask) -> None:
 
 def _refuse_nul_in_parameters(conn, cursor, statement, parameters, context, executemany):
     """PostgreSQL refuses NUL in text; SQLite would store it. Refuse it on both, before the driver sees it."""
-    rows = parameters if executemany else [parameters]
+    # SQLite's batched INSERT ... RETURNING reports executemany with one flat row of values: look, don't assume.
+    many = executemany and parameters and isinstance(parameters[0], (dict, list, tuple))
+    rows = parameters if many else [parameters]
     for row in rows or ():
         values = row.values() if isinstance(row, dict) else row
         for value in values or ():

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from ..domain import targets as target_rules
 from ..domain.report_definitions import (
     BREAKDOWN_REPORTS,
     COMPLIANCE_COLUMNS,
@@ -32,7 +33,15 @@ EXPORT_TYPES = {
 @bp.route("/")
 @permission_required("report.view")
 def index():
-    return render_template("reports/index.html", reports=REPORTS, suppression_note=SUPPRESSION_NOTE)
+    months = request.args.get("months", type=int)
+    errors = []
+    if months is not None and months not in reports.PERIOD_MONTHS:
+        errors.append({"field": "months", "message": "Choose a period from the list"})
+        months = None
+    targets = target_rules.targets_from_settings(current_app.config)
+    shortfalls = reports.where_london_falls_short(current_actor(), targets, months)
+    return render_template("reports/index.html", reports=REPORTS, suppression_note=SUPPRESSION_NOTE,
+                           shortfalls=shortfalls, periods=reports.PERIOD_MONTHS, errors=errors)
 
 
 def _read(default_group_by: str | None = None, args=None, actor=None):

@@ -222,7 +222,7 @@ def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocat
         if roll < 0.06:
             code = rng.choice(slugs(DECLINE_REASONS_OFFERED))
             case_service.transition(advocate, case_id, "declined", reason=DECLINE_DETAILS[code], reason_code=code)
-        elif roll < 0.10 and slug != "victim-support":
+        elif roll < 0.10 and not case.service.features.general_support:
             case_service.transition(advocate, case_id, "transferred", target_service="victim-support",
                                     reason="Needs general support more than specialist advocacy.",
                                     reason_code=rng.choice(slugs(TRANSFER_REASONS)))

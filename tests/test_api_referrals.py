@@ -459,3 +459,10 @@ def test_a_failure_midway_leaves_no_rows_and_no_idempotency_record(client, token
     retry = post(client, tokens["caseworker"], body(), **{"Idempotency-Key": "fails-once"})
     assert retry.status_code == 201
     assert db.session.scalar(select(IdempotencyRecord.location)) == retry.headers["Location"]
+
+
+def test_contact_details_are_stored_one_way_and_a_drama_number_is_accepted(client, tokens):
+    payload = body(**{"victim.phone": "07700 900999", "victim.postcode": "e81ab", "victim.email": "Sam@Example.ORG"})
+    reference = post(client, tokens["caseworker"], payload).get_json()["reference"]
+    person = db.session.scalar(select(Referral).where(Referral.reference == reference)).person
+    assert (person.phone, person.postcode, person.email) == ("+447700900999", "E8 1AB", "Sam@example.org")

@@ -80,4 +80,25 @@ def test_webhook_secrets_are_encrypted_in_place_and_decrypted_on_downgrade(tmp_p
         downgrade(revision="c7df4fbb9730")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT secret FROM webhook_endpoints WHERE id = 3")).scalar() == secret
+
+
+def test_stored_postcodes_and_phone_numbers_are_normalised(tmp_path):
+    """1a0e5bec992d: postcodes in capitals with one space, phone numbers in E.164; anything else kept as it was."""
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'contact.db'}"})
+    rows = [(1, "sw1a1aa", "07700 900123"), (2, " e8  1ab ", "+44 (0)20 7946 0000"), (3, "SE1 7PB", None),
+            (4, "not known", "call me"), (5, None, "0033 1 23 45 67 89")]
+    with scratch.app_context():
+        upgrade(revision="8b51f15343e3")
+        with db.engine.begin() as connection:
+            for person_id, postcode, phone in rows:
+                connection.execute(text(
+                    "INSERT INTO people (id, given_name, family_name, postcode, phone, may_phone, "
+                    "may_leave_voicemail, may_write, may_email, version, created_at) "
+                    "VALUES (:id, 'Sam', 'Example', :postcode, :phone, 0, 0, 0, 0, 1, '2026-11-02 10:00:00')"),
+                    {"id": person_id, "postcode": postcode, "phone": phone})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT id, postcode, phone FROM people ORDER BY id")).all()
+        assert stored == [(1, "SW1A 1AA", "+447700900123"), (2, "E8 1AB", "+442079460000"), (3, "SE1 7PB", None),
+                          (4, "not known", "call me"), (5, None, "+33123456789")]
         db.engine.dispose()

@@ -2,6 +2,7 @@
 import json
 from datetime import date, datetime, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from victimcare.domain.deadlines import first_contact_due
@@ -215,7 +216,7 @@ def test_likely_duplicate_is_offered_and_linking_creates_no_new_person(client, a
     assert db.session.scalar(select(func.count()).select_from(Person)) == people_before
     # The contact preferences asked this time were saved on the existing person, and the change was audited.
     db.session.expire_all()
-    assert db.session.get(Person, existing.id).phone == "07700 900123"
+    assert db.session.get(Person, existing.id).phone == "+447700900123"  # stored in E.164, shown as 07700 900123
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "person", AuditEvent.action == "update"))
     assert event.changes["phone"] == {"changed": True}
 
@@ -305,3 +306,20 @@ def test_the_referral_asks_whether_texts_are_safe_and_the_messages_page_obeys_it
     client.post("/referrals/new/check", data={}, follow_redirects=True)
     not_texted = db.session.scalars(select(Person).where(Person.id != texted.id)).one()
     assert not_texted.may_text is False
+
+
+def test_create_referral_itself_refuses_details_that_cannot_be_right(users):
+    """Every caller (the demo seeder, a future import) meets the same rules as the forms and the API."""
+    from victimcare.services import referrals as referral_service
+    from victimcare.services.actors import Actor
+    from victimcare.services.errors import ValidationFailed
+
+    victim = referral_service.VictimDetails(given_name="Sam", family_name="Example", date_of_birth=date(2090, 1, 1),
+                                            phone="call me", postcode="nowhere", email="nobody")
+    data = referral_service.ReferralInput(source="caseworker", offence_category="burglary", victim=victim,
+                                          offence_date=date(2026, 1, 2), consent_referral=True)
+    with pytest.raises(ValidationFailed) as refused:
+        referral_service.create_referral(Actor.from_user(users["caseworker"]), data)
+    assert {e["field"] for e in refused.value.errors} == {
+        "victim.date_of_birth", "victim.phone", "victim.postcode", "victim.email"}
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0

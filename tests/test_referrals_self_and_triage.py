@@ -147,3 +147,46 @@ def test_triage_queue_query_count_does_not_grow_with_rows(client, auth, users):
     for n in range(4):
         post(client, "/self-referral", self_referral_data(given_name=f"Person{n}", what_happened="other", hate_strands=[]))
     assert _selects_for(client, "/triage") == one
+
+
+def test_a_postcode_typed_without_a_space_at_triage_is_found_by_a_search_with_one(client, auth, users):
+    """Triage once stored "SW1A1AA", which the person search for "SW1A 1AA" never found."""
+    from victimcare.services import people
+    from victimcare.services.actors import Actor
+
+    post(client, "/self-referral", self_referral_data())
+    referral = db.session.scalar(select(Referral))
+    auth.login(users["caseworker"])
+    data = date_fields("date_of_birth", date(1990, 1, 5)) + [
+        ("given_name", "Sam"), ("family_name", "Lee"), ("postcode", "sw1a1aa"), ("offence_category", "hate-crime"),
+        ("offence_borough", WESTMINSTER), ("consent_referral", "yes"),
+    ]
+    assert post(client, f"/triage/{referral.reference}", data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Referral, referral.id).person.postcode == "SW1A 1AA"
+    found = people.search_people(Actor.from_user(users["caseworker"]), "Sam", "Leigh", postcode="SW1A 1AA")
+    assert [m.person.family_name for m in found] == ["Lee"]
+
+
+def test_triage_refuses_a_postcode_that_is_not_one(client, auth, users):
+    post(client, "/self-referral", self_referral_data())
+    referral = db.session.scalar(select(Referral))
+    auth.login(users["caseworker"])
+    data = [("given_name", "Sam"), ("family_name", "Lee"), ("postcode", "not a postcode"),
+            ("offence_category", "hate-crime"), ("consent_referral", "yes")]
+    response = post(client, f"/triage/{referral.reference}", data)
+    assert response.status_code == 400
+    assert "Enter a real UK postcode, like SW1A 1AA" in response.get_data(as_text=True)
+
+
+def test_a_self_referral_phone_number_is_stored_in_e164(client):
+    """An Ofcom drama number is not "valid" to libphonenumber, but it is possible, so it is accepted."""
+    assert post(client, "/self-referral", self_referral_data(phone="07700 900000")).status_code == 302
+    assert db.session.scalar(select(Person.phone)) == "+447700900000"
+
+
+def test_a_self_referral_phone_number_that_cannot_be_one_is_refused(client):
+    response = post(client, "/self-referral", self_referral_data(phone="999"))
+    assert response.status_code == 400
+    assert "Enter a phone number, like 020 7946 0000" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Referral)) == 0

@@ -9,10 +9,10 @@ from victimcare.models import AuditEvent
 from .helpers_reports import PERIOD, hand_count_fixture
 
 
-def _page(client, auth, users, path, **params):
+def _page(client, auth, users, path, status=200, **params):
     auth.login(users["commissioner"])
     response = client.get(path, query_string=params)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.get_data(as_text=True)
 
 
@@ -47,7 +47,7 @@ def test_headlines_show_the_total_with_its_definition(client, auth, users):
 
 
 def test_bad_filters_are_explained_and_defaults_used(client, auth, users):
-    html = _page(client, auth, users, "/reports/code-compliance", **{"from": "2026-02-30", "group_by": "planet"})
+    html = _page(client, auth, users, "/reports/code-compliance", 400, **{"from": "2026-02-30", "group_by": "planet"})
     assert "There is a problem with the filters" in html
     assert 'href="#from"' in html and 'href="#group_by"' in html
     assert "<title>Error: " in html

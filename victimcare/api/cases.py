@@ -88,7 +88,7 @@ def _if_match() -> int | None:
 def _json_object() -> dict:
     try:
         body = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         abort(400, "The request body is not valid JSON")
     if not isinstance(body, dict):
         raise ValidationFailed(errors=[{"field": "body", "message": "Send a JSON object"}])

@@ -118,8 +118,10 @@ def _schemas() -> dict:
                                    "\"and\" are the same); the canonical spellings are listed. Unknown: 422.",
                     "anyOf": [{"enum": _borough_names()}, {"type": "string", "minLength": 1, "maxLength": 64}],
                 },
-                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode."}),
-                "phone": _nullable({"type": "string", "maxLength": 32, "description": "7 to 15 digits."}),
+                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode, in any case and spacing (stored as SW1A 1AA)."}),
+                "phone": _nullable({"type": "string", "maxLength": 32, "description": (
+                    "A possible phone number: UK numbers as dialled in the UK (020 7946 0000), others with their "
+                    "country code (+33 1 23 45 67 89). Stored in E.164.")}),
                 "email": _nullable({"type": "string", "maxLength": 254}),
             },
         },

@@ -14,14 +14,23 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from ..domain.clock import utc_now
+from ..domain.contact_details import (
+    EMAIL_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    POSTCODE_MAX_LENGTH,
+    InvalidContactDetail,
+    parse_email,
+    parse_phone,
+    parse_postcode,
+)
 from ..domain.deadlines import covered_years, london_date
+from ..domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ..domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ..extensions import db
 from ..models import Borough
 from ..services.errors import ValidationFailed
 from ..services.referrals import DashAnswers, ReferralInput, VictimDetails
 
-EARLIEST_DATE = date(1900, 1, 1)
 CLOCK_SKEW = timedelta(minutes=5)  # a partner's clock may run a little ahead of ours
 MAX_INCIDENTS = 1000
 MAX_LIST_ERRORS = 10
@@ -36,9 +45,6 @@ CONSENT_FIELDS = {"referral"}
 DASH_FIELDS = {"yes_count", "professional_judgement", "professional_judgement_reason", "incidents_last_12_months"}
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})")
-_PHONE = re.compile(r"\+?[0-9 ()-]+")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CRIME_REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9/-]{2,31}")
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
@@ -250,11 +256,8 @@ def _victim(r: _Reader, body: dict, today: date, boroughs: dict[str, str]) -> di
     family = r.text(data, "family_name", "victim.family_name", required=True, max_length=100,
                     what="the family name")
     born = r.day(data, "date_of_birth", "victim.date_of_birth", required=True, what="the date of birth")
-    if born is not None and born > today:
-        r.error("victim.date_of_birth", "Date of birth must be today or in the past")
-        born = None
-    elif born is not None and born < EARLIEST_DATE:
-        r.error("victim.date_of_birth", "Date of birth must be on or after 1 January 1900")
+    if (problem := date_of_birth_problem(born, today)) is not None:
+        r.error("victim.date_of_birth", problem)
         born = None
 
     borough_code = None
@@ -264,26 +267,21 @@ def _victim(r: _Reader, body: dict, today: date, boroughs: dict[str, str]) -> di
         if borough_code is None:
             r.error("victim.borough", "Enter a London borough by its name (such as Hackney) or ONS code (E09000012)")
 
-    postcode = r.text(data, "postcode", "victim.postcode", required=False, max_length=10, what="the postcode")
-    if postcode is not None:
-        match = _POSTCODE.fullmatch(postcode.upper().replace(" ", ""))
-        if match is None:
-            r.error("victim.postcode", "Enter a real UK postcode, like SE1 7PB")
-        postcode = f"{match.group(1)} {match.group(2)}" if match else None
-
-    phone = r.text(data, "phone", "victim.phone", required=False, max_length=32, what="the phone number")
-    if phone is not None and (not _PHONE.fullmatch(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
-        r.error("victim.phone", "Enter a phone number of 7 to 15 digits, like 020 7946 0000 or +44 7700 900000")
-        phone = None
-    email = r.text(data, "email", "victim.email", required=False, max_length=254, what="the email address")
-    if email is not None and not _EMAIL.fullmatch(email):
-        r.error("victim.email", "Enter an email address in the correct format, like name@example.com")
-        email = None
+    contact = {}
+    for name, what, max_length, parse in (("postcode", "the postcode", POSTCODE_MAX_LENGTH, parse_postcode),
+                                          ("phone", "the phone number", PHONE_MAX_LENGTH, parse_phone),
+                                          ("email", "the email address", EMAIL_MAX_LENGTH, parse_email)):
+        text = r.text(data, name, f"victim.{name}", required=False, max_length=max_length, what=what)
+        try:
+            contact[name] = parse(text)
+        except InvalidContactDetail as error:
+            r.error(f"victim.{name}", error.message)
+            contact[name] = None
 
     details = None
     if given and family:
         details = VictimDetails(given_name=given, family_name=family, date_of_birth=born, borough_code=borough_code,
-                                postcode=postcode, phone=phone, email=email)
+                                **contact)
     return {"details": details, "date_of_birth": born}
 
 
@@ -303,15 +301,10 @@ def _offence(r: _Reader, body: dict, received_day: date, victim: dict) -> dict:
 
     occurred = r.day(data, "occurred_on", "offence.occurred_on", required=True, what="the date of the offence")
     born = victim["date_of_birth"]
-    if occurred is not None:
-        if occurred > received_day:
-            r.error("offence.occurred_on", "The offence cannot have happened after the referral was received")
-        elif occurred < EARLIEST_DATE:
-            r.error("offence.occurred_on", "The date of the offence must be on or after 1 January 1900")
-        elif born is not None and occurred < born:
-            r.error("offence.occurred_on", "The offence cannot have happened before the victim was born")
-        else:
-            result["occurred_on"] = occurred
+    if (problem := offence_date_problem(occurred, received_day, born)) is not None:
+        r.error("offence.occurred_on", problem)
+    else:
+        result["occurred_on"] = occurred
 
     reference = r.text(data, "crime_reference", "offence.crime_reference", required=False, max_length=32,
                        what="the crime reference")

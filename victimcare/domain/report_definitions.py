@@ -23,6 +23,11 @@ CITY_FORCE = "City of London Police"
 TOTAL_LABEL = "Total"
 
 DEFAULT_PERIOD_DAYS = 365
+# Report periods are bounded: nothing was recorded before 2012, nothing is due more than a year ahead, and a
+# period longer than five years is a query over everything (and `9999-12-31` used to overflow date arithmetic).
+EARLIEST_REPORT_DATE = date(2012, 1, 1)
+REPORT_YEARS_AHEAD = 1
+LONGEST_REPORT_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,27 @@ def _parse_date(raw: str | None, name: str, label: str, errors: FilterErrors) ->
         return None
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (or earlier); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _bounded(day: date | None, name: str, label: str, today: date, errors: FilterErrors) -> date | None:
+    if day is None:
+        return None
+    latest = add_years(today, REPORT_YEARS_AHEAD)
+    if day < EARLIEST_REPORT_DATE:
+        errors.add(name, f"The {label} must be {EARLIEST_REPORT_DATE.day} {EARLIEST_REPORT_DATE:%B %Y} or later")
+        return None
+    if day > latest:
+        errors.add(name, f"The {label} must be no later than {latest.day} {latest:%B %Y}, a year from today")
+        return None
+    return day
+
+
 def parse_filters(
     args: Mapping[str, str],
     today: date,
@@ -118,11 +144,16 @@ def parse_filters(
     """Read report filters from query-string arguments. Returns the filters (defaults where a value is
     missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong."""
     errors = FilterErrors()
-    date_to = _parse_date(args.get("to"), "to", "end date", errors) or today
-    date_from = _parse_date(args.get("from"), "from", "start date", errors) or date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    date_to = _bounded(_parse_date(args.get("to"), "to", "end date", errors), "to", "end date", today, errors) \
+        or today
+    date_from = _bounded(_parse_date(args.get("from"), "from", "start date", errors), "from", "start date", today,
+                         errors) or date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if date_from > date_to:
         errors.add("from", "The start date must be the same as or before the end date")
         date_from = date_to
+    if date_from < add_years(date_to, -LONGEST_REPORT_YEARS):
+        errors.add("from", f"A report can cover at most {LONGEST_REPORT_YEARS} years: choose a later start date")
+        date_from = date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     service = (args.get("service") or "").strip() or None
     if service is not None and service not in service_slugs:
         errors.add("service", "Choose a service from the list")

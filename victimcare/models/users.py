@@ -59,3 +59,21 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", lazy="joined")
+
+
+class AccountLink(db.Model):
+    """A one-time link an administrator starts for a person: an invitation to choose a first password, or a
+    password reset. Only the SHA-256 of the link's token is stored; the token itself is shown once."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invitation" or "password-reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")

@@ -4,8 +4,6 @@ Crime references: letters, digits, slashes and hyphens, 6 to 20 characters, stor
 Met's CRIS style ("5012345/24"), CAD numbers ("CAD1234/12JAN24") and partners' own "ABC-123456" without
 guessing one force's format.
 """
-from datetime import date
-
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
@@ -33,14 +31,13 @@ from wtforms.validators import (
 
 from ..domain import vocab
 from ..domain.clock import london_today
+from ..domain.contact_details import InvalidContactDetail, parse_email, parse_phone, parse_postcode
 from ..domain.dash import ANSWERS
+from ..domain.referral_validation import date_of_birth_problem
 from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
-# A UK postcode, loosely: outward code, optional space, inward code. London ones all fit.
-POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}\s*$"
-PHONE_PATTERN = r"^\+?[0-9 ()\-]{7,20}$"
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DASH_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not-known": "Not known"}
@@ -92,9 +89,20 @@ def not_in_future(form, field):
         raise ValidationError("The date must be today or in the past")
 
 
-def not_before_1900(form, field):
-    if field.data and field.data < date(1900, 1, 1):
-        raise ValidationError("The date of birth must be after 1 January 1900")
+def date_of_birth_rule(form, field):
+    """The domain's date-of-birth rule, shown beside the field as it is answered."""
+    if (problem := date_of_birth_problem(field.data, london_today())) is not None:
+        raise ValidationError(problem)
+
+
+def contact_rule(parse):
+    """A validator that reads a contact detail the domain's way (the service stores it in that form)."""
+    def check(form, field):
+        try:
+            parse(field.data)
+        except InvalidContactDetail as error:
+            raise ValidationError(error.message) from None
+    return check
 
 
 class NormalisedText(StringField):
@@ -117,10 +125,10 @@ class FindPersonForm(BaseForm):
         "Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
         description="For example, 27 3 1990. We use it to spot a person already on record and to know if they "
                     "were under 18 at the time of the offence.",
-        validators=[Optional(), not_in_future, not_before_1900],
+        validators=[Optional(), date_of_birth_rule],
     )
     postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
-                              validators=[Optional(), Regexp(POSTCODE_PATTERN, message="Enter a real postcode, like SW1A 1AA")])
+                              validators=[Optional(), contact_rule(parse_postcode)])
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
@@ -254,10 +262,9 @@ class ConsentForm(BaseForm):
     rj_consent = RadioField("If interested, has the victim given written consent to restorative justice?", widget=RadioInput(),
                             choices=YES_NO, validate_choice=False)
     phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
-                           validators=[Optional(), Regexp(PHONE_PATTERN, message="Enter a phone number, like 07700 900 982")])
+                           validators=[Optional(), contact_rule(parse_phone)])
     email = NormalisedText("Email address (optional)", widget=GovTextInput(),
-                           validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                                                           message="Enter an email address, like name@example.com")])
+                           validators=[Optional(), contact_rule(parse_email)])
     contact_permissions = SelectMultipleField("Is it safe to:", widget=CheckboxesInput(),
                                               choices=list(CONTACT_PERMISSIONS), description="Select all that are safe.",
                                               validators=[Optional()])
@@ -311,9 +318,9 @@ class TriageForm(BaseForm):
     family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     date_of_birth = DateField("Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
                               description="For example, 27 3 1990",
-                              validators=[Optional(), not_in_future, not_before_1900])
+                              validators=[Optional(), date_of_birth_rule])
     postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
-                              validators=[Optional(), Regexp(POSTCODE_PATTERN, message="Enter a real postcode, like SW1A 1AA")])
+                              validators=[Optional(), contact_rule(parse_postcode)])
     offence_category = SelectField("Kind of offence", widget=GovSelect(), choices=list(vocab.OFFENCE_CATEGORIES),
                                    validators=[InputRequired(message="Choose the kind of offence")])
     offence_date = DateField("Date of the offence (if known)", widget=LinkedDateInput(), format="%d %m %Y",
@@ -373,10 +380,9 @@ class SelfReferralForm(BaseForm):
                                 validators=[InputRequired(message="Enter your first name"), Length(max=100)])
     family_name = NormalisedText("Last name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
-                           validators=[Optional(), Regexp(PHONE_PATTERN, message="Enter a phone number, like 07700 900 982")])
+                           validators=[Optional(), contact_rule(parse_phone)])
     email = NormalisedText("Email address (optional)", widget=GovTextInput(),
-                           validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                                                           message="Enter an email address, like name@example.com")])
+                           validators=[Optional(), contact_rule(parse_email)])
     contact_ways = SelectMultipleField("How is it safe for us to contact you?", widget=CheckboxesInput(),
                                        choices=list(SELF_CONTACT_WAYS), description="Select all that are safe.")
     safe_times = TextAreaField("When is it safe to contact you? (optional)", widget=GovTextArea(),

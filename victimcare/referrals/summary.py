@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from ..domain import vocab
 from ..domain.clock import utc_now
+from ..domain.contact_details import phone_for_display
 from ..services.referrals import (
     DashAnswers,
     ReferralInput,
@@ -144,7 +145,7 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
         rj = "Interested, with written consent" if c["rj_consent"] == "yes" else "Interested, no written consent yet"
     rows += [
         _row("Restorative justice", rj, "referrals.consent", "restorative justice"),
-        _row("Phone", c.get("phone"), "referrals.consent", "phone"),
+        _row("Phone", phone_for_display(c.get("phone")) or None, "referrals.consent", "phone"),
         _row("Email", c.get("email"), "referrals.consent", "email"),
         _row("Safe to", [CONTACT_LABELS[p] for p in c.get("contact_permissions") or []] or ["No contact agreed yet"],
              "referrals.consent", "safe ways to contact"),

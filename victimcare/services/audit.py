@@ -26,6 +26,7 @@ ACTIONS = (
     "password-changed", "audit-verified",
     # Sessions and second factors (docs/security.md)
     "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "recovery-code-used",
+    "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
 )
 
 # Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.

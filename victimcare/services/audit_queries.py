@@ -46,6 +46,11 @@ ACTION_LABELS = {
     "report-run": "Report run",
     "password-changed": "Password changed",
     "audit-verified": "Audit chain verified",
+    "password-reset-started": "Password reset started",
+    "password-reset": "Password reset",
+    "unlocked": "Account unlocked",
+    "invited": "Invitation sent",
+    "invitation-accepted": "Invitation accepted",
 }
 
 CSV_COLUMNS = (

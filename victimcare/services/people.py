@@ -5,13 +5,13 @@ the likely matches: the same date of birth and a similar name (a typo, a short f
 name). Every search is audited as a "list" of people; the audit event says which criteria were used, never
 their values.
 """
-import re
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
 from sqlalchemy import func, or_, select
 
+from ..domain.contact_details import normalise_postcode
 from ..extensions import db
 from ..models import Person
 from . import audit
@@ -28,14 +28,6 @@ class PersonMatch:
     person: Person
     likely: bool
     similarity: float
-
-
-def normalise_postcode(value: str | None) -> str | None:
-    """Upper case with one space before the inward code ("sw1a1aa" -> "SW1A 1AA"); None when blank."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    if not compact:
-        return None
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 def _name_key(given: str, family: str) -> str:

@@ -124,16 +124,16 @@ def sessions_of(actor: Actor, current_session_id: int | None) -> list[dict]:
 def end_other_sessions(actor: Actor, current_session_id: int) -> int:
     """'Sign out of other sessions': every session of the actor but this one."""
     if actor.user_id is None:
-        raise Forbidden("Sign in first")
+        raise Forbidden("Sign in first", permission="session.own")
     return end_all_sessions(actor.user_id, "signed-out-elsewhere", actor, keep_session_id=current_session_id)
 
 
 def end_sessions_for_user(actor: Actor, user_id: int) -> tuple[User, int]:
     """An administrator signs a user out everywhere (a lost laptop, a worry about an account)."""
     require(actor, "user.manage", "You do not have permission to manage users")
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None:
-        raise NotFound("No such user")
+        raise NotFound("No such user", object_type="user", object_id=user_id)
     return user, end_all_sessions(user.id, "ended-by-admin", actor)
 
 

@@ -3,7 +3,6 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +15,7 @@ from ..domain.vocab import ROLES, slugs
 from ..extensions import db
 from ..models import ApiToken, Service, User
 from ..models.users import new_session_nonce
-from . import audit, sessions
+from . import audit, lockout, sessions
 from .actors import Actor, require
 from .errors import Forbidden, NotFound, ValidationFailed
 from .pagination import paginate
@@ -97,14 +96,19 @@ def create_user(
     return user
 
 
+class AccountLocked(Exception):
+    """Too many wrong passwords or codes from this address: the account is locked from here."""
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
     locked: bool = False
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check credentials, counting failures and locking the account after the configured number.
+def authenticate(email: str, password: str, ip_address: str | None = None) -> SignInResult:
+    """Check credentials, counting failures by account and address and locking at the configured number
+    (services/lockout.py).
 
     The caller shows one message for every failure, so nobody can learn which emails have accounts.
     """
@@ -116,21 +120,13 @@ def authenticate(email: str, password: str) -> SignInResult:
         audit.record(Actor(None, None, "unknown"), "sign-in-failed", "user", None)
         return SignInResult(None)
     actor = Actor.from_user(user)
-    if user.locked_until and user.locked_until > now:
+    if lockout.is_locked(user, ip_address, now):
         audit.record(actor, "sign-in-failed", "user", user.id, changes={"reason": "locked"})
         return SignInResult(None, locked=True)
     if not password_ok or not user.active:
-        user.failed_login_count = (user.failed_login_count or 0) + 1
-        threshold = current_app.config["LOCKOUT_THRESHOLD"]
-        if user.failed_login_count >= threshold:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-            user.failed_login_count = 0
-            audit.record(actor, "locked-out", "user", user.id, changes={"locked_until": user.locked_until})
-        else:
-            audit.record(actor, "sign-in-failed", "user", user.id)
-        return SignInResult(None, locked=user.locked_until is not None and user.locked_until > now)
+        return SignInResult(None, locked=lockout.record_failure(user, ip_address, "password"))
+    lockout.record_success(user, ip_address)
     user.failed_login_count = 0
-    user.locked_until = None
     user.last_signed_in_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -138,18 +134,31 @@ def authenticate(email: str, password: str) -> SignInResult:
     return SignInResult(user)
 
 
+def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> None:
+    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, and the
+    session nonce that older cookies carry."""
+    user.session_nonce = new_session_nonce()
+    sessions.end_all_sessions(user.id, reason, actor)
+
+
 def record_sign_out(user: User) -> None:
     audit.record(Actor.from_user(user), "sign-out", "user", user.id)
 
 
 def change_password(
-    actor: Actor, user: User, current_password: str, new_password: str, keep_session_id: int | None = None
+    actor: Actor, user: User, current_password: str, new_password: str, keep_session_id: int | None = None,
+    ip_address: str | None = None,
 ) -> None:
-    """Change one's own password; every other session of this user ends (and their API tokens are revoked)."""
+    """Change one's own password; every other session of this user ends (and their API tokens are revoked).
+
+    A wrong current password counts toward lockout like a wrong password at sign-in: whoever holds a stolen
+    session cannot guess the password here. At the threshold this raises ``AccountLocked``."""
     if actor.user_id != user.id:
         raise Forbidden("You can only change your own password", object_type="user", object_id=user.id)
     errors = []
     if not _check_password(user, current_password):
+        if lockout.record_failure(user, ip_address, "current-password"):
+            raise AccountLocked()
         errors.append({"field": "current_password", "message": "Your current password is not correct"})
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         errors.append({"field": "new_password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
@@ -162,18 +171,24 @@ def change_password(
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
-    require(actor, "user.manage", "You do not have permission to manage users")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user", object_type="user", object_id=user_id)
+    user = get_user(actor, user_id)
     if user.id == actor.user_id:
         raise Forbidden("You cannot deactivate your own account", object_type="user", object_id=user.id)
     before = user.active
     user.active = active
     if not active:
-        user.session_nonce = new_session_nonce()
-        sessions.end_all_sessions(user.id, "deactivated", actor)
+        end_all_sessions_of(user, "deactivated", actor)
     audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
+    return user
+
+
+def get_user(actor: Actor, user_id: int) -> User:
+    """One account, for an administrator's page about it."""
+    require(actor, "user.manage", "You do not have permission to manage users")
+    # Ids are 32-bit: a 25-digit id in a URL is simply not found (not an overflow and a 500).
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None:
+        raise NotFound("No such user", object_type="user", object_id=user_id)
     return user
 
 

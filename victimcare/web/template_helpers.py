@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..domain.access import has_permission
 from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
+from ..domain.contact_details import phone_for_display
 from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.vocab import ROLES, SERVICES, label
 
@@ -106,5 +107,6 @@ def register(app):
     app.add_template_global(navigation_items)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"
     app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
     app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")

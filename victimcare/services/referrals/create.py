@@ -3,20 +3,22 @@
 Everything happens in the caller's transaction with its audit events; a failure leaves no rows behind.
 """
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
 from .. import events
 from ...domain.access import referral_permission
-from ...domain.clock import utc_now
+from ...domain.clock import london_date, london_today, utc_now
 from ...domain.dash import DashResult, assess_dash
 from ...domain.people import age_on
+from ...domain.referral_validation import validate_referral
 from ...domain.routing import ReferralFacts
 from ...domain.routing import RoutingDecision as RouteDecision
 from ...extensions import db
 from ...models import PERSON_SENSITIVE_FIELDS, Person, Referral, ReferralStrand, RiskAssessment, Service
 from .. import audit
 from ..actors import Actor, require
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
 from ..risk import dash_thresholds, last_marac_referral_on
 from .inputs import DashAnswers, ReferralInput, VictimDetails
 from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision
@@ -42,6 +44,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     """Record a referral and route it. Self-referrals act as the public; everything else needs a caseworker."""
     require(actor, referral_permission(actor.principal, data.source), "Only caseworkers can create referrals")
     received_at = data.received_at or utc_now()
+    data = _validated(data, received_at)
     person = _find_or_create_person(actor, data)
     age = age_on(person.date_of_birth, data.offence_date or received_at.date()) if person else None
     dash_result = _assess_dash(data.dash, person, received_at) if data.dash is not None else None
@@ -60,6 +63,22 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     _open_routes(actor, referral, decision, services)
     events.referral_received(referral)
     return referral
+
+
+def _validated(data: ReferralInput, received_at: datetime) -> ReferralInput:
+    """The referral with its contact details in their stored form; ValidationFailed lists every problem."""
+    victim = data.victim
+    result = validate_referral(
+        date_of_birth=victim.date_of_birth if victim else None, postcode=victim.postcode if victim else None,
+        phone=victim.phone if victim else None, email=victim.email if victim else None,
+        offence_date=data.offence_date, received_on=london_date(received_at), today=london_today(),
+    )
+    if result.errors:
+        raise ValidationFailed("The referral has details that cannot be right", errors=result.errors)
+    if victim is None:
+        return data
+    contact = result.contact
+    return replace(data, victim=replace(victim, postcode=contact.postcode, phone=contact.phone, email=contact.email))
 
 
 def _assess_dash(dash: DashAnswers, person: Person | None, received_at: datetime) -> DashResult:
@@ -179,7 +198,7 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
     v = data.victim
     person = Person(
         given_name=v.given_name.strip(), family_name=v.family_name.strip(), date_of_birth=v.date_of_birth,
-        borough_code=v.borough_code, postcode=(v.postcode or "").upper().strip() or None, phone=v.phone,
+        borough_code=v.borough_code, postcode=v.postcode, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
         may_email=v.may_email, may_text=v.may_text, safe_contact_notes=v.safe_contact_notes,
         **{name: getattr(v, name) for name in EQUALITY_FIELDS},

@@ -1,13 +1,16 @@
 """Triage: the referrals waiting for a caseworker, and confirming one (complete its details, route it again)."""
+from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from .. import events
-from ...domain.clock import utc_now
+from ...domain.clock import london_date, london_today, utc_now
+from ...domain.contact_details import InvalidContactDetail, parse_postcode
 from ...domain.dash import DashResult
 from ...domain.people import age_on
+from ...domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ...domain.routing import ReferralFacts, active_routes
 from ...domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ...extensions import db
@@ -75,7 +78,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     referral = load_for_change(actor, reference, "referral.triage")
     if referral.status != "triage":
         raise Conflict("This referral has already been triaged.")
-    _check_completion(completion)
+    completion = _checked(completion, referral)
     person = _complete_person(referral, completion)
     person_before = {name: getattr(person, name) for name in _TRIAGE_PERSON_FIELDS} if person else {}
     if person is not None:
@@ -98,14 +101,26 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     return details(referral)
 
 
-def _check_completion(completion: TriageCompletion) -> None:
+def _checked(completion: TriageCompletion, referral: Referral) -> TriageCompletion:
+    """The caseworker's answers, checked by the same rules as a new referral; the postcode in its stored form."""
     errors = []
+    born = completion.date_of_birth or (referral.person.date_of_birth if referral.person else None)
+    if (problem := date_of_birth_problem(completion.date_of_birth, london_today())) is not None:
+        errors.append({"field": "date_of_birth", "message": problem})
+    elif (problem := offence_date_problem(completion.offence_date or referral.offence_date,
+                                          london_date(referral.received_at), born)) is not None:
+        errors.append({"field": "offence_date", "message": problem})
+    try:
+        completion = replace(completion, postcode=parse_postcode(completion.postcode))
+    except InvalidContactDetail as error:
+        errors.append({"field": "postcode", "message": error.message})
     if completion.offence_category and completion.offence_category not in OFFENCE_CATEGORY_LABELS:
         errors.append({"field": "offence_category", "message": "Choose an offence category"})
     if any(s not in HATE_STRAND_LABELS for s in completion.hate_strands):
         errors.append({"field": "hate_strands", "message": "Choose hate crime strands from the list"})
     if errors:
         raise ValidationFailed(errors=errors)
+    return completion
 
 
 def _complete_person(referral: Referral, completion: TriageCompletion) -> Person | None:
@@ -124,7 +139,7 @@ def _apply_person_fields(person: Person, completion: TriageCompletion) -> None:
     for name in _TRIAGE_PERSON_FIELDS:
         value = getattr(completion, name)
         if value not in (None, ""):
-            setattr(person, name, value.strip().upper() if name == "postcode" else value)
+            setattr(person, name, value)
 
 
 def _triage_snapshot(referral: Referral) -> dict:

@@ -2,7 +2,7 @@
 row finds the first and creates nothing
 
 Revision ID: 0acf3f2ec01b
-Revises: 8b51f15343e3
+Revises: 2fbce419643c
 Create Date: 2026-12-06 11:55:05.505200
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0acf3f2ec01b'
-down_revision = '8b51f15343e3'
+down_revision = '2fbce419643c'
 branch_labels = None
 depends_on = None
 

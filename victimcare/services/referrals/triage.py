@@ -39,6 +39,7 @@ class TriageRow(NamedTuple):
     given_name: str | None
     family_name: str | None
     earliest_due: date | None
+    referral_id: int
 
 
 def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
@@ -56,7 +57,7 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     )
     query = (
         select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
-               Person.given_name, Person.family_name, due.c.earliest_due)
+               Person.given_name, Person.family_name, due.c.earliest_due, Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(due, due.c.referral_id == Referral.id)
         .where(Referral.status == "triage")
@@ -64,7 +65,9 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     )
     result = paginate(query, page, per_page)
     result.items = [TriageRow(*row) for row in result.items]
-    audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
+    audit.record(actor, "list", "referral", None, changes={
+        "queue": "triage", "page": page, "rows": len(result.items),
+        "ids": audit.shown(result.items, lambda row: row.referral_id)})
     return result
 
 

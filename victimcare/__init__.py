@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from .messages.routes import bp as messages_bp
     from .referrals.routes import bp as referrals_bp
     from .reports.routes import bp as reports_bp
+    from .restricted.routes import bp as restricted_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(restricted_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -351,3 +351,11 @@ OFFENCE_CATEGORY_LABELS = labels(OFFENCE_CATEGORIES)
 HATE_STRAND_LABELS = labels(HATE_STRANDS)
 SERVICE_LABELS = labels(SERVICES)
 CASE_STATUS_LABELS = labels(CASE_STATUSES)
+
+# Why a person's record is restricted to the staff named on it (everyone else must break the glass to open it).
+RESTRICTION_REASONS: Vocabulary = (
+    ("works-here", "The victim works here or with us"),
+    ("public-figure", "The victim is a public figure"),
+    ("perpetrator-may-have-access", "The perpetrator may have access to this system"),
+    ("other-risk", "Another risk to the victim if the record is seen"),
+)

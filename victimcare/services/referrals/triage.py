@@ -15,7 +15,7 @@ from ...domain.routing import ReferralFacts, active_routes
 from ...domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
 from ...extensions import db
 from ...models import REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment
-from .. import audit
+from .. import audit, restricted
 from ..actors import Actor, require
 from ..errors import Conflict, ValidationFailed
 from ..pagination import paginate
@@ -57,7 +57,9 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
     )
     query = (
         select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
-               Person.given_name, Person.family_name, due.c.earliest_due, Referral.id)
+               *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
+                                  Person.family_name),
+               due.c.earliest_due, Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(due, due.c.referral_id == Referral.id)
         .where(Referral.status == "triage")

@@ -73,6 +73,8 @@ class Config:
     # Sign-in policy
     LOCKOUT_THRESHOLD = _int_env("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _int_env("LOCKOUT_MINUTES", 15)
+    # Restricted records: how long a break-glass access to one lasts.
+    BREAK_GLASS_MINUTES = _int_env("BREAK_GLASS_MINUTES", 60)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
     # The current-password check on the change-password page, per signed-in user (it also counts toward lockout).
     PASSWORD_CHECK_RATE_LIMIT = os.environ.get("PASSWORD_CHECK_RATE_LIMIT", "5 per minute")

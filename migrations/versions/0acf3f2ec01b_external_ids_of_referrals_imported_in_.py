@@ -2,7 +2,7 @@
 row finds the first and creates nothing
 
 Revision ID: 0acf3f2ec01b
-Revises: 2fbce419643c
+Revises: b8104f248c10
 Create Date: 2026-12-06 11:55:05.505200
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0acf3f2ec01b'
-down_revision = '2fbce419643c'
+down_revision = 'b8104f248c10'
 branch_labels = None
 depends_on = None
 

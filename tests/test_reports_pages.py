@@ -113,7 +113,7 @@ def test_lottery_ranks_boroughs_and_states_the_gap(client, auth, users):
     assert rows[:2] == [("1", "Hackney"), ("2", "Lambeth")]
     assert rows[2][0] == "not ranked" and len(rows) == 33
     assert "22.2 percentage points" in html
-    assert 'id="bcu-rollup"' in html and "BCU 7" in html and "City of London Police" in html
+    assert 'id="bcu-rollup"' in html and "Central South BCU (Lambeth, Southwark)" in html and "City of London Police" in html
 
 
 def test_every_run_is_audited_with_its_filters(client, auth, users):

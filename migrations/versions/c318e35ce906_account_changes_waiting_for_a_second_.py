@@ -1,7 +1,7 @@
 """Account changes waiting for a second person's approval
 
 Revision ID: c318e35ce906
-Revises: 719249ffa60f
+Revises: 0acf3f2ec01b
 Create Date: 2026-12-06 12:11:03.635861
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c318e35ce906'
-down_revision = '719249ffa60f'
+down_revision = '0acf3f2ec01b'
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,16 @@ def _int_env(name, default):
     return int(value) if value else default
 
 
+def _float_env(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, e.g. {default}") from None
+
+
 def _bool_env(name, default=False):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -63,7 +73,17 @@ class Config:
     # Sign-in policy
     LOCKOUT_THRESHOLD = _int_env("LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _int_env("LOCKOUT_MINUTES", 15)
+    # Restricted records: how long a break-glass access to one lasts.
+    BREAK_GLASS_MINUTES = _int_env("BREAK_GLASS_MINUTES", 60)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # The current-password check on the change-password page, per signed-in user (it also counts toward lockout).
+    PASSWORD_CHECK_RATE_LIMIT = os.environ.get("PASSWORD_CHECK_RATE_LIMIT", "5 per minute")
+    # An account locked this many times within this many hours (from any addresses) is reported to administrators.
+    LOCKOUT_ALERT_COUNT = _int_env("LOCKOUT_ALERT_COUNT", 3)
+    LOCKOUT_ALERT_HOURS = _int_env("LOCKOUT_ALERT_HOURS", 24)
+    # One-time links an administrator starts: a password reset, and an invitation to a new account.
+    PASSWORD_RESET_HOURS = _int_env("PASSWORD_RESET_HOURS", 24)
+    INVITE_HOURS = _int_env("INVITE_HOURS", 72)
     SELF_REFERRAL_RATE_LIMIT = os.environ.get("SELF_REFERRAL_RATE_LIMIT", "5 per hour")
 
     # Rate-limit storage: memory by default; set RATELIMIT_STORAGE_URI=redis://... when several workers run.
@@ -78,6 +98,11 @@ class Config:
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
     VC_RESPONSE_WORKING_DAYS = _int_env("VC_RESPONSE_WORKING_DAYS", 20)
+    # Targets for the report headlines ("where London falls short" on the reports page), set locally: percentages
+    # for the shares, working days for the median. Decimals allowed (e.g. 92.5).
+    REPORT_TARGET_SHARE_IN_TIME = _float_env("REPORT_TARGET_SHARE_IN_TIME", 90)
+    REPORT_TARGET_TAKE_UP = _float_env("REPORT_TARGET_TAKE_UP", 50)
+    REPORT_TARGET_MEDIAN_DAYS = _float_env("REPORT_TARGET_MEDIAN_DAYS", 2)
     # How long the referrals API remembers an Idempotency-Key (and its stored reply) for retries.
     IDEMPOTENCY_KEY_HOURS = _int_env("IDEMPOTENCY_KEY_HOURS", 24)
 

@@ -1,7 +1,11 @@
-"""Configurations: production refuses to start without a secret and turns on transport security."""
+"""Configurations: production refuses to start without a secret or on unsafe settings, and turns on transport
+security."""
 import pytest
 
 from victimcare import create_app
+
+SAFE_PRODUCTION = {"SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://victimcare@db/victimcare",
+                   "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1"}
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -11,7 +15,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 
 def test_production_sets_hsts_and_secure_cookies():
-    app = create_app("production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app("production", SAFE_PRODUCTION)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/sign-in")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
@@ -68,3 +72,26 @@ def test_behind_a_trusted_load_balancer_the_audit_trail_records_the_client(app):
     finally:
         app.wsgi_app = original
         app.config["TRUSTED_PROXY_COUNT"] = 0
+
+
+@pytest.mark.parametrize("unsafe, says", [
+    ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI must name a store every worker shares"),
+    ({"SECRET_KEY": "x"}, "SECRET_KEY must be at least 32 bytes"),
+    ({"SECRET_KEY": "x" * 31}, "SECRET_KEY must be at least 32 bytes"),
+    ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/victimcare.db"}, "DATABASE_URL must point at PostgreSQL"),
+])
+def test_production_refuses_unsafe_settings_saying_what_to_set(unsafe, says):
+    with pytest.raises(RuntimeError, match=says):
+        create_app("production", {**SAFE_PRODUCTION, **unsafe})
+
+
+def test_production_names_every_unsafe_setting_at_once():
+    with pytest.raises(RuntimeError) as refused:
+        create_app("production", {"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                  "RATELIMIT_STORAGE_URI": "memory://"})
+    assert all(name in str(refused.value) for name in ("RATELIMIT_STORAGE_URI", "SECRET_KEY", "DATABASE_URL"))
+
+
+def test_the_local_demo_still_starts_on_its_defaults():
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -145,13 +145,23 @@ def _signed_in(app, user):
     return client
 
 
+def _reset_token(user) -> str:
+    """A real password reset link's token, so its new-password form is walked too."""
+    from victimcare.services import account_links
+    from victimcare.services.actors import SYSTEM
+
+    token = account_links.issue_link(SYSTEM, user, account_links.PASSWORD_RESET).token
+    db.session.commit()
+    return token
+
+
 def test_a_nul_in_any_form_field_is_refused_naming_the_field_and_never_logged(app, demo, caplog):
     users, case = demo
     values = {"case_id": case.id, "id": case.id, "reference": case.referral.reference,
               "referral_id": case.referral_id, "user_id": users["caseworker"].id,
               "person_id": case.referral.person_id, "service": "domestic-abuse", "slug": "domestic-abuse",
               "report": "code-compliance", "name": "code-compliance", "fmt": "csv", "format": "csv",
-              "export_id": 1, "endpoint_id": 1}
+              "export_id": 1, "endpoint_id": 1, "token": _reset_token(users["caseworker"])}
     clients = [app.test_client()] + [_signed_in(app, users[role]) for role in ROLES]
     caplog.set_level(logging.DEBUG)
     forms = _all_forms(app, clients, values)

@@ -9,10 +9,10 @@ from victimcare.models import AuditEvent
 from .helpers_reports import PERIOD, hand_count_fixture
 
 
-def _page(client, auth, users, path, **params):
+def _page(client, auth, users, path, status=200, **params):
     auth.login(users["commissioner"])
     response = client.get(path, query_string=params)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.get_data(as_text=True)
 
 
@@ -47,7 +47,7 @@ def test_headlines_show_the_total_with_its_definition(client, auth, users):
 
 
 def test_bad_filters_are_explained_and_defaults_used(client, auth, users):
-    html = _page(client, auth, users, "/reports/code-compliance", **{"from": "2026-02-30", "group_by": "planet"})
+    html = _page(client, auth, users, "/reports/code-compliance", 400, **{"from": "2026-02-30", "group_by": "planet"})
     assert "There is a problem with the filters" in html
     assert 'href="#from"' in html and 'href="#group_by"' in html
     assert "<title>Error: " in html
@@ -113,7 +113,7 @@ def test_lottery_ranks_boroughs_and_states_the_gap(client, auth, users):
     assert rows[:2] == [("1", "Hackney"), ("2", "Lambeth")]
     assert rows[2][0] == "not ranked" and len(rows) == 33
     assert "22.2 percentage points" in html
-    assert 'id="bcu-rollup"' in html and "BCU 7" in html and "City of London Police" in html
+    assert 'id="bcu-rollup"' in html and "Central South BCU (Lambeth, Southwark)" in html and "City of London Police" in html
 
 
 def test_every_run_is_audited_with_its_filters(client, auth, users):

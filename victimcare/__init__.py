@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     _ensure_secret_key(app)
+    _refuse_unsafe_production_settings(app)
     register_proxy(app)
     register_templates(app)
     register_extensions(app)
@@ -48,6 +49,27 @@ def _ensure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def _refuse_unsafe_production_settings(app: Flask) -> None:
+    """Production will not start on settings that quietly undo a protection; each message says what to set."""
+    if app.config["ENV_NAME"] != "production":
+        return
+    problems = []
+    if (app.config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        problems.append("RATELIMIT_STORAGE_URI must name a store every worker shares, e.g. redis://127.0.0.1:6379/1 "
+                        "(with memory:// each worker counts sign-in attempts separately, so the limits do not hold)")
+    if len(str(app.config["SECRET_KEY"]).encode()) < MIN_SECRET_KEY_BYTES:
+        problems.append(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes; make one with "
+                        "python -c 'import secrets; print(secrets.token_hex(32))'")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("DATABASE_URL must point at PostgreSQL, e.g. postgresql+psycopg://victimcare@db/victimcare "
+                        "(SQLite has no append-only guard on the audit trail, and is the fallback when it is unset)")
+    if problems:
+        raise RuntimeError("The production configuration refuses to start:\n- " + "\n- ".join(problems))
 
 
 def register_proxy(app: Flask) -> None:
@@ -139,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from .messages.routes import bp as messages_bp
     from .referrals.routes import bp as referrals_bp
     from .reports.routes import bp as reports_bp
+    from .restricted.routes import bp as restricted_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -146,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(restricted_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -78,7 +78,7 @@ def verify_command():
 
 
 @click.command("seed-demo")
-@click.option("--referrals", default=300, show_default=True, help="How many fictional referrals to create.")
+@click.option("--referrals", default=300, show_default=True, help="How many fictional referrals to create (four self-referrals waiting at triage come on top).")
 def seed_demo_command(referrals):
     """Load fictional demo data: one user per role, an advocate per service, and referrals. Runs once."""
     if not current_app.config.get("SEED_DEMO_ALLOWED"):

@@ -1,14 +1,20 @@
 """Administration: staff accounts. Admins never see case content."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..services import account_links, users
 from ..services import sessions as session_service
-from ..services import users
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from .forms import NewUserForm
+from .presenters import account_status, is_locked
 
 bp = Blueprint("admin", __name__)
+
+
+@bp.app_context_processor  # the admin home page shows the users table too
+def account_helpers():
+    return {"account_status": account_status, "is_locked": is_locked}
 
 
 @bp.route("/users", endpoint="users")
@@ -24,16 +30,48 @@ def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = users.create_user(
-                current_actor(), form.email.data, form.name.data, form.role.data, form.password.data,
+            issued = account_links.invite_user(
+                current_actor(), form.email.data, form.name.data, form.role.data,
                 service_slug=form.service.data or None, is_lead=form.is_lead.data,
             )
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:
-            flash(f"{user.name} can now sign in as {user.email}.", "success")
-            return redirect(url_for("admin.users"))
+            return _show_link(issued, "invitation")
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+def _show_link(issued, purpose: str):
+    """The one showing of a one-time link, on the response to the POST that made it (never stored to show again)."""
+    endpoint = "auth.accept_invitation" if purpose == "invitation" else "auth.reset_password"
+    url = url_for(endpoint, token=issued.token, _external=True)
+    return render_template("admin/account_link.html", issued=issued, url=url, purpose=purpose)
+
+
+@bp.route("/users/<int:user_id>")
+@permission_required("user.manage")
+def user(user_id):
+    return render_template("admin/user.html", user=users.get_user(current_actor(), user_id))
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@permission_required("user.manage")
+def start_password_reset(user_id):
+    return _show_link(account_links.start_password_reset(current_actor(), user_id), "password-reset")
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@permission_required("user.manage")
+def reinvite(user_id):
+    return _show_link(account_links.reinvite(current_actor(), user_id), "invitation")
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@permission_required("user.manage")
+def unlock(user_id):
+    user = account_links.unlock(current_actor(), user_id)
+    flash(f"{user.name}'s account is unlocked. They can sign in again now.", "success")
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -42,7 +80,7 @@ def set_active(user_id):
     active = request.form.get("active") == "true"
     user = users.set_active(current_actor(), user_id, active)
     flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
@@ -50,7 +88,7 @@ def set_active(user_id):
 def end_sessions(user_id):
     user, ended = session_service.end_sessions_for_user(current_actor(), user_id)
     flash(f"{user.name} has been signed out of {ended} session{'s' if ended != 1 else ''}.", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.user", user_id=user.id))
 
 
 from . import background  # noqa: E402,F401  (webhooks, sweeps and failed jobs pages on this blueprint)

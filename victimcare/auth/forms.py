@@ -42,3 +42,22 @@ class ChangePasswordForm(BaseForm):
         validators=[InputRequired(message="Confirm your new password"), EqualTo("new_password", message="Passwords must match")],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ChooseNewPasswordForm(BaseForm):
+    """The page a one-time link opens: a password reset, or an invitation's first password."""
+
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. A few unrelated words make a password that is long and easy to remember.",
+        validators=[InputRequired(message="Enter a new password"),
+                    Length(min=12, message="Password must be at least 12 characters")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Confirm your new password"),
+                    EqualTo("new_password", message="Passwords must match")],
+    )
+    submit = SubmitField("Save password", widget=GovSubmitInput())

@@ -5,6 +5,7 @@ commissioner sees aggregate reports only; admin manages users and services and r
 never case content.
 """
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search"}),
@@ -92,3 +93,61 @@ def home_page(principal: Principal) -> str:
     if principal.role in ("caseworker", "advocate", "commissioner"):
         return principal.role
     return "admin"
+
+
+# --- restricted records and break-glass --------------------------------------------------------------------------
+# A restricted person's records open only for the staff named on the restriction; anyone else who could otherwise
+# see them sees "Restricted record" (no name, contact details or notes) and must break the glass: give a reason and
+# get access for a limited time, which their service lead is told of and a lead or the data protection officer
+# reviews. An API token never breaks the glass: to a token whose user is not named, a restricted case is not found.
+
+RESTRICTED_RECORD_LABEL = "Restricted record"
+DEFAULT_BREAK_GLASS_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class RecordAccess:
+    """The facts about one actor and one person's record that decide whether it opens."""
+
+    restricted: bool
+    named: bool = False
+    break_glass_until: datetime | None = None
+
+
+def may_restrict(principal: Principal) -> bool:
+    """Caseworkers and service leads mark records restricted and choose who may open them."""
+    return principal.role == "caseworker" or (principal.role == "advocate" and principal.is_lead)
+
+
+def bypasses_restrictions(principal: Principal) -> bool:
+    """CLI commands and scheduled jobs (the system actor) are run by whoever runs the server, who holds the
+    database: restrictions do not apply to them."""
+    return principal.role == "system"
+
+
+def may_open_record(principal: Principal, access: RecordAccess, now: datetime, *, through_api: bool = False) -> bool:
+    """Whether a record the actor's role lets them see also opens for them: it is not restricted, they are named on
+    the restriction, or (not through the API) their break-glass access has not yet run out."""
+    if bypasses_restrictions(principal) or not access.restricted or access.named:
+        return True
+    if through_api or access.break_glass_until is None:
+        return False
+    return now < access.break_glass_until
+
+
+def break_glass_expiry(granted_at: datetime, minutes: int) -> datetime:
+    return granted_at + timedelta(minutes=max(1, minutes))
+
+
+def may_review_break_glass(principal: Principal, service_ids: set[int], accessed_by: int | None) -> bool:
+    """A lead of a service holding the record, or the data protection officer, judges a break-glass access;
+    never the person who broke the glass."""
+    if principal.user_id is not None and principal.user_id == accessed_by:
+        return False
+    if principal.role == "dpo":
+        return True
+    return principal.role == "advocate" and principal.is_lead and principal.service_id in service_ids
+
+
+def may_see_break_glass_reviews(principal: Principal) -> bool:
+    return principal.role == "dpo" or (principal.role == "advocate" and principal.is_lead)

@@ -18,7 +18,7 @@ class NotificationKind:
 
 NOTIFICATION_KINDS: dict[str, NotificationKind] = {
     kind.slug: kind for kind in (
-        NotificationKind("urgent-referral", "High-risk and child-safeguarding referrals",
+        NotificationKind("urgent-referral", "High-risk and child safeguarding referrals",
                          "At once, when one arrives for your service.", True, ("advocate",)),
         NotificationKind("new-case", "New cases for my service",
                          "When a referral opens a case for your service (sent to its advocates, or to its leads "
@@ -37,6 +37,9 @@ NOTIFICATION_KINDS: dict[str, NotificationKind] = {
                          "Invitations, password resets and warnings about sign-in attempts.", True),
         NotificationKind("subject-access-due", "Subject access requests due soon",
                          "Requests due within 5 working days.", True, ("dpo",)),
+        NotificationKind("repeated-lockouts", "Accounts locked again and again",
+                         "When one account has been locked several times in a day by wrong passwords or codes: "
+                         "someone may be guessing (administrators).", True, ("admin",)),
         NotificationKind("system-alert", "Problems with background work",
                          "A partner endpoint disabled after a day of failures, or a scheduled sweep that failed "
                          "(administrators).", True, ("admin",)),

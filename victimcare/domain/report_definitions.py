@@ -4,9 +4,11 @@
 The definitions are shown under every figure on screen and written into every export, so a reader of a
 spreadsheet sees the same meaning as a reader of the page.
 """
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 GROUP_BYS: dict[str, str] = {
     "service": "Service",
@@ -23,6 +25,11 @@ CITY_FORCE = "City of London Police"
 TOTAL_LABEL = "Total"
 
 DEFAULT_PERIOD_DAYS = 365
+# Report periods are bounded: nothing was recorded before 2012, nothing is due more than a year ahead, and a
+# period longer than five years is a query over everything (and `9999-12-31` used to overflow date arithmetic).
+EARLIEST_REPORT_DATE = date(2012, 1, 1)
+REPORT_YEARS_AHEAD = 1
+LONGEST_REPORT_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,27 @@ def _parse_date(raw: str | None, name: str, label: str, errors: FilterErrors) ->
         return None
 
 
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (or earlier); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _bounded(day: date | None, name: str, label: str, today: date, errors: FilterErrors) -> date | None:
+    if day is None:
+        return None
+    latest = add_years(today, REPORT_YEARS_AHEAD)
+    if day < EARLIEST_REPORT_DATE:
+        errors.add(name, f"The {label} must be {EARLIEST_REPORT_DATE.day} {EARLIEST_REPORT_DATE:%B %Y} or later")
+        return None
+    if day > latest:
+        errors.add(name, f"The {label} must be no later than {latest.day} {latest:%B %Y}, a year from today")
+        return None
+    return day
+
+
 def parse_filters(
     args: Mapping[str, str],
     today: date,
@@ -118,11 +146,16 @@ def parse_filters(
     """Read report filters from query-string arguments. Returns the filters (defaults where a value is
     missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong."""
     errors = FilterErrors()
-    date_to = _parse_date(args.get("to"), "to", "end date", errors) or today
-    date_from = _parse_date(args.get("from"), "from", "start date", errors) or date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    date_to = _bounded(_parse_date(args.get("to"), "to", "end date", errors), "to", "end date", today, errors) \
+        or today
+    date_from = _bounded(_parse_date(args.get("from"), "from", "start date", errors), "from", "start date", today,
+                         errors) or date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if date_from > date_to:
         errors.add("from", "The start date must be the same as or before the end date")
         date_from = date_to
+    if date_from < add_years(date_to, -LONGEST_REPORT_YEARS):
+        errors.add("from", f"A report can cover at most {LONGEST_REPORT_YEARS} years: choose a later start date")
+        date_from = date_to - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     service = (args.get("service") or "").strip() or None
     if service is not None and service not in service_slugs:
         errors.add("service", "Choose a service from the list")
@@ -168,12 +201,27 @@ def month_label(key: str) -> str:
     return date.fromisoformat(key + "-01").strftime("%B %Y")
 
 
+def _read_bcu_names() -> dict[int, tuple[str, str]]:
+    """{Met BCU number: (its Metropolitan Police name, its boroughs)} from data/bcu_names.csv."""
+    with open(Path(__file__).parent / "data" / "bcu_names.csv", newline="", encoding="utf-8") as file:
+        return {int(row["met_bcu"]): (row["name"], ", ".join(b.strip() for b in row["boroughs"].split(";")))
+                for row in csv.DictReader(file)}
+
+
+# The Met's 12 basic command units by the names the Met uses, each with its boroughs.
+BCU_NAMES = _read_bcu_names()
+
+
 def bcu_label(bcu: int | None) -> str:
+    """A BCU as people know it: "Central West BCU (Hammersmith and Fulham, Kensington and Chelsea, Westminster)"."""
     if bcu is None:
         return NOT_RECORDED
     if bcu == 0:
         return CITY_FORCE
-    return f"BCU {bcu}"
+    if bcu not in BCU_NAMES:
+        return f"BCU {bcu}"
+    name, boroughs = BCU_NAMES[bcu]
+    return f"{name} BCU ({boroughs})"
 
 
 # --- Formatting ----------------------------------------------------------------------------------------------
@@ -254,6 +302,8 @@ ROUTE_LABELS: dict[str, str] = {
     "restorative-justice": "Restorative justice requested",
     "code-complaint": "Complaint about the Victims' Code",
     "general-support": "General support: victim support",
+    "caseworker-override": "Added by a caseworker, overriding the rules",
+    "transfer": "Transferred from another service",
 }
 
 BREAKDOWN_REPORTS: dict[str, tuple[str, str]] = {

@@ -148,6 +148,15 @@ TRANSFER_REASONS: Vocabulary = (
 )
 
 # Why a caseworker added or removed a route the rules chose (or did not).
+# Why a caseworker closed a referral at triage without routing it (counted in the routing-and-flow report).
+NOT_PROCEEDING_REASONS: Vocabulary = (
+    ("duplicate", "Duplicate of another referral"),
+    ("spam", "Spam or not a real referral"),
+    ("withdrawn", "The person withdrew it"),
+    ("outside-london", "Outside London"),
+    ("other", "Other"),
+)
+
 OVERRIDE_REASONS: Vocabulary = (
     ("need-not-captured", "A need the routing rules did not capture"),
     ("victim-choice", "The victim's choice"),
@@ -351,3 +360,11 @@ OFFENCE_CATEGORY_LABELS = labels(OFFENCE_CATEGORIES)
 HATE_STRAND_LABELS = labels(HATE_STRANDS)
 SERVICE_LABELS = labels(SERVICES)
 CASE_STATUS_LABELS = labels(CASE_STATUSES)
+
+# Why a person's record is restricted to the staff named on it (everyone else must break the glass to open it).
+RESTRICTION_REASONS: Vocabulary = (
+    ("works-here", "The victim works here or with us"),
+    ("public-figure", "The victim is a public figure"),
+    ("perpetrator-may-have-access", "The perpetrator may have access to this system"),
+    ("other-risk", "Another risk to the victim if the record is seen"),
+)

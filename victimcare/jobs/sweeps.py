@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from ..domain.clock import london_today, utc_now
 from ..extensions import db
 from ..models import IdempotencyRecord, OutboxJob, SweepRun
-from ..services import digest, exports, notifications, sessions
+from ..services import account_links, digest, exports, lockout, notifications, sessions
 from .registry import job_kind
 from .schedule import add_schedule
 
@@ -94,12 +94,19 @@ def finished_jobs() -> dict:
 
 
 @sweep("expired-sessions", "Ended sign-in sessions", "Deletes sign-in sessions past the idle timeout or "
-       "SESSION_ABSOLUTE_HOURS that nobody came back to.", every_minutes=60)
+       "SESSION_ABSOLUTE_HOURS that nobody came back to, and day-old counts of failed sign-ins.", every_minutes=60)
 def expired_sessions() -> dict:
-    return {"deleted": sessions.sweep_expired()}
+    return {"deleted": sessions.sweep_expired(), "stale lockout counts": lockout.sweep_stale()}
 
 
 @sweep("export-files", "Expired export files", "Deletes export files an hour (EXPORT_FILE_MINUTES) after they "
        "were made, downloaded or not.", every_minutes=15)
 def expired_export_files() -> dict:
     return {"deleted": exports.expire_files()}
+
+
+@sweep("invitation-links", "Expired invitation and password reset links",
+       "Deletes one-time account links a day after they expired or were used (INVITE_HOURS, PASSWORD_RESET_HOURS).",
+       daily_at="03:30")
+def expired_account_links() -> dict:
+    return account_links.sweep_expired()

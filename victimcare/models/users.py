@@ -10,6 +10,10 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
+# The password hash of an invited account that has not chosen its password yet: no password verifies against it.
+NO_PASSWORD = "!invited"
+
+
 def new_session_nonce() -> str:
     return secrets.token_urlsafe(16)
 
@@ -38,6 +42,11 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_nonce}"
 
     @property
+    def has_password(self) -> bool:
+        """False for an invited account whose person has not yet chosen a password."""
+        return self.password_hash != NO_PASSWORD
+
+    @property
     def is_active(self) -> bool:  # flask-login refuses inactive users
         return bool(self.active)
 
@@ -59,3 +68,21 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", lazy="joined")
+
+
+class AccountLink(db.Model):
+    """A one-time link an administrator starts for a person: an invitation to choose a first password, or a
+    password reset. Only the SHA-256 of the link's token is stored; the token itself is shown once."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invitation" or "password-reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")

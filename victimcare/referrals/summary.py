@@ -8,6 +8,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from ..domain import vocab
+from ..domain.access import RESTRICTED_RECORD_LABEL
 from ..domain.clock import utc_now
 from ..domain.contact_details import phone_for_display
 from ..services.referrals import (
@@ -54,6 +55,8 @@ def dash_yes_count(values: dict) -> int:
 def match_row(match) -> dict:
     """A search result as the matches page shows it (kept in the draft so the choice can be checked)."""
     p = match.person
+    if match.restricted:
+        return {"id": p.id, "label": RESTRICTED_RECORD_LABEL, "details": "", "likely": match.likely}
     born = p.date_of_birth.strftime("%-d %B %Y") if p.date_of_birth else "date of birth not known"
     label = f"{p.given_name} {p.family_name}, born {born}"
     details = ", ".join(x for x in (p.postcode, p.borough.name if p.borough else None) if x)
@@ -239,6 +242,15 @@ def triage_defaults(referral) -> dict:
     }
 
 
+def triage_confirmed_message(confirmed) -> str:
+    """The success banner after a caseworker confirms routing at triage: where the referral now goes."""
+    names = [route.decision.service.name for route in confirmed.active_routes]
+    if not names:
+        return f"Routing confirmed for {confirmed.referral.reference}: it goes to no service (see why below)."
+    return (f"Routing confirmed for {confirmed.referral.reference}: sent to {', '.join(names)}. "
+            f"Their first-contact clock runs from when the referral was received.")
+
+
 def triage_completion(form) -> TriageCompletion:
     flags = set(form.flags.data or [])
     return TriageCompletion(
@@ -280,4 +292,5 @@ def self_referral_input(form) -> ReferralInput:
         consent_method="online",
         received_at=utc_now(),
         needs_triage=True,
+        hold_for_triage=True,
     )

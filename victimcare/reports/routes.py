@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from ..domain import targets as target_rules
 from ..domain.report_definitions import (
     BREAKDOWN_REPORTS,
     COMPLIANCE_COLUMNS,
@@ -32,7 +33,15 @@ EXPORT_TYPES = {
 @bp.route("/")
 @permission_required("report.view")
 def index():
-    return render_template("reports/index.html", reports=REPORTS, suppression_note=SUPPRESSION_NOTE)
+    months = request.args.get("months", type=int)
+    errors = []
+    if months is not None and months not in reports.PERIOD_MONTHS:
+        errors.append({"field": "months", "message": "Choose a period from the list"})
+        months = None
+    targets = target_rules.targets_from_settings(current_app.config)
+    shortfalls = reports.where_london_falls_short(current_actor(), targets, months)
+    return render_template("reports/index.html", reports=REPORTS, suppression_note=SUPPRESSION_NOTE,
+                           shortfalls=shortfalls, periods=reports.PERIOD_MONTHS, errors=errors)
 
 
 def _read(default_group_by: str | None = None, args=None, actor=None):
@@ -78,7 +87,7 @@ def code_compliance():
     actor, options, filters, group_by, errors = _read("service")
     report = reports.code_compliance(actor, filters, group_by, options)
     return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
-                           group_by=group_by, **_page_context(options, filters, errors))
+                           group_by=group_by, **_page_context(options, filters, errors)), 400 if errors else 200
 
 
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})
@@ -126,7 +135,7 @@ def postcode_lottery():
         "reports/postcode_lottery.html", report=report, columns=LOTTERY_COLUMNS,
         lottery_measures=reports.LOTTERY_MEASURES, level=filters.level or "all",
         **_page_context(options, filters, errors + measure_errors),
-    )
+    ), 400 if errors or measure_errors else 200
 
 
 @bp.route("/postcode-lottery.csv", defaults={"fmt": "csv"})
@@ -173,7 +182,8 @@ def _breakdown_page(slug):
     actor, options, filters, _, errors = _read()
     report = reports.breakdown_report(actor, slug, filters, options)
     return render_template("reports/breakdown.html", report=report, summary=BREAKDOWN_REPORTS[slug][1],
-                           endpoint=f"reports.{slug.replace('-', '_')}", **_page_context(options, filters, errors))
+                           endpoint=f"reports.{slug.replace('-', '_')}",
+                           **_page_context(options, filters, errors)), 400 if errors else 200
 
 
 def _breakdown_export(slug, fmt):

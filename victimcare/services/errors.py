@@ -64,3 +64,12 @@ class ControlCharacters(ServiceError):
         super().__init__(f"{where} contains a control character (such as a null byte), which cannot be accepted. "
                          "Remove it and try again.")
         self.field = field
+
+
+class NumberOutOfRange(ServiceError):
+    """A number larger than any the database can hold (a 25-digit id, say) reached a query: 400."""
+
+    status_code = 400
+
+    def __init__(self):
+        super().__init__("A number you sent is too large to be an id or a count. Check it and try again.")

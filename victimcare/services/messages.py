@@ -25,7 +25,7 @@ from ..domain.clock import LONDON, utc_now
 from ..domain.safe_contact import CHANNELS, RULE_LABELS, ContactDecision, ContactFacts, ContactStop, decide_contact, is_uk_mobile
 from ..extensions import db
 from ..models import Case, Person, Referral, VictimMessage
-from . import audit, outbox
+from . import audit, outbox, restricted
 from .actors import SYSTEM, Actor, require
 from .errors import NotFound, ValidationFailed
 
@@ -120,6 +120,7 @@ def _load_case(actor: Actor, case_id: int, permission: str) -> Case:
     if case is None or not can_see_service_record(actor.principal, case.service_id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)
     require(actor, permission)
+    restricted.check_case(actor, case)
     return case
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from ..domain.contact_details import normalise_postcode
 from ..extensions import db
 from ..models import Person
-from . import audit
+from . import audit, restricted
 from .actors import Actor, require
 from .errors import ValidationFailed
 
@@ -28,6 +28,7 @@ class PersonMatch:
     person: Person
     likely: bool
     similarity: float
+    restricted: bool = False  # a restricted record the actor is not named on: show "Restricted record" only
 
 
 def _name_key(given: str, family: str) -> str:
@@ -81,8 +82,12 @@ def search_people(
             matches.append(PersonMatch(person, likely, similarity))
     matches.sort(key=lambda m: (not m.likely, -m.similarity, m.person.id))
     matches = matches[:MAX_RESULTS]
+    hidden = set(db.session.scalars(select(Person.id).where(
+        Person.id.in_([m.person.id for m in matches]), restricted.hidden_from(actor, Person.id)))) if matches else set()
+    matches = [PersonMatch(m.person, m.likely, m.similarity, m.person.id in hidden) for m in matches]
 
     criteria = ["given_name", "family_name"] + (["date_of_birth"] if date_of_birth else []) + (
         ["postcode"] if postcode else [])
-    audit.record(actor, "list", "person", None, changes={"criteria": criteria, "rows": len(matches)})
+    audit.record(actor, "list", "person", None, changes={
+        "criteria": criteria, "rows": len(matches), "ids": audit.shown(matches, lambda match: match.person.id)})
     return matches

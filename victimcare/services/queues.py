@@ -11,7 +11,7 @@ from ..domain.due import DueState
 from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
 from ..models import Case, Person, Referral, Task, User
-from . import audit
+from . import audit, restricted
 from .actors import Actor, require
 from .errors import Forbidden
 from .pagination import paginate
@@ -64,15 +64,20 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
     if actor.service_id is None:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
+    hidden = restricted.hidden_from(actor, Referral.person_id)
     query = (
-        select(Case, Referral.reference, Referral.dash_level, Person.given_name, Person.family_name,
-               Person.may_phone, Person.may_leave_voicemail, User.name.label("assignee"))
+        select(Case, Referral.reference, Referral.dash_level,
+               *restricted.masked(hidden, Person.given_name, Person.family_name, Person.may_phone,
+                                  Person.may_leave_voicemail),
+               User.name.label("assignee"))
         .join(Referral, Case.referral_id == Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(User, Case.assigned_to_id == User.id)
         .where(Case.service_id == actor.service_id)
         .options(lazyload(Case.referral), lazyload(Case.assigned_to))
     )
+    if actor.token_id is not None:
+        query = query.where(~hidden)  # to a token whose user is not named, a restricted case does not exist
     statuses = filters.all_statuses
     query = query.where(Case.status.in_(statuses or OPEN_CASE_STATUSES))
     if filters.priorities:
@@ -103,10 +108,12 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
 def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
     """The cases routed to the advocate's own service, most urgent first: one query, one audit event a page."""
     query = filtered_cases(actor, filters)
-    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page})
     # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
     count_query = select(Case.id).where(query.whereclause)
-    return paginate(query, page, per_page, count_query=count_query)
+    result = paginate(query, page, per_page, count_query=count_query)
+    audit.record(actor, "list", "case", None, service_id=actor.service_id,
+                 changes={"page": page, "ids": audit.shown(result.items)})
+    return result
 
 
 @dataclass
@@ -165,11 +172,13 @@ def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):
     """Referrals awaiting a caseworker's review, oldest first."""
     require(actor, "referral.triage", "Only caseworkers triage referrals")
     query = (
-        select(Referral, Person.given_name, Person.family_name)
+        select(Referral, *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
+                                            Person.family_name))
         .outerjoin(Person, Referral.person_id == Person.id)
         .where(Referral.status == "triage")
         .order_by(Referral.received_at, Referral.id)
     )
     result = paginate(query, page, per_page)
-    audit.record(actor, "list", "referral", None, changes={"page": page, "rows": len(result.items)})
+    audit.record(actor, "list", "referral", None,
+                 changes={"page": page, "rows": len(result.items), "ids": audit.shown(result.items)})
     return result

@@ -3,7 +3,6 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,8 +14,8 @@ from ..domain.clock import utc_now
 from ..domain.vocab import ROLES, slugs
 from ..extensions import db
 from ..models import ApiToken, Service, User
-from ..models.users import new_session_nonce
-from . import audit, sessions
+from ..models.users import NO_PASSWORD, new_session_nonce
+from . import audit, lockout, sessions
 from .actors import Actor, require
 from .errors import Forbidden, NotFound, ValidationFailed
 from .pagination import paginate
@@ -33,8 +32,11 @@ def hash_password(password: str) -> str:
 
 
 def _check_password(user: User | None, password: str) -> bool:
+    # An unknown email, or an invited account with no password yet, is checked against a dummy hash: the answer
+    # takes as long as for a wrong password, so timing tells nobody which emails have accounts.
+    usable = user is not None and user.has_password
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return _hasher.verify(user.password_hash if usable else _DUMMY_HASH, password) and usable
     except (VerificationError, InvalidHashError):
         return False
 
@@ -43,8 +45,9 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def validate_new_user(email: str, name: str, role: str, service_slug: str | None, password: str):
-    """Return (errors, service). Errors are [{"field", "message"}] in the order a form shows them."""
+def validate_new_user(email: str, name: str, role: str, service_slug: str | None, password: str | None):
+    """Return (errors, service). Errors are [{"field", "message"}] in the order a form shows them. A password of
+    None is an invitation: the person chooses it later."""
     errors = []
     service = None
     if not EMAIL_PATTERN.match(email):
@@ -64,15 +67,17 @@ def validate_new_user(email: str, name: str, role: str, service_slug: str | None
         errors.append({"field": "service", "message": "An advocate must belong to exactly one service"})
     if role in slugs(ROLES) and not belongs_to_a_service(role) and service_slug:
         errors.append({"field": "service", "message": "Only advocates belong to a service"})
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors.append({"field": "password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
     return errors, service
 
 
 def create_user(
-    actor: Actor, email: str, name: str, role: str, password: str, service_slug: str | None = None, is_lead=False
+    actor: Actor, email: str, name: str, role: str, password: str | None, service_slug: str | None = None,
+    is_lead=False,
 ) -> User:
-    """Create a staff account. The CLI acts as SYSTEM; in the app only admins may create users."""
+    """Create a staff account. The CLI acts as SYSTEM and may give a password (bootstrap, provisioning by whoever
+    runs the server); administrators give none, and the person chooses it through an invitation link."""
     require(actor, "user.manage", "You do not have permission to manage users")
     email = normalise_email(email)
     errors, service = validate_new_user(email, name, role, service_slug, password)
@@ -84,7 +89,7 @@ def create_user(
         role=role,
         service_id=service.id if service else None,
         is_lead=bool(is_lead) and belongs_to_a_service(role),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         session_nonce=new_session_nonce(),
     )
     db.session.add(user)
@@ -97,14 +102,19 @@ def create_user(
     return user
 
 
+class AccountLocked(Exception):
+    """Too many wrong passwords or codes from this address: the account is locked from here."""
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
     locked: bool = False
 
 
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check credentials, counting failures and locking the account after the configured number.
+def authenticate(email: str, password: str, ip_address: str | None = None) -> SignInResult:
+    """Check credentials, counting failures by account and address and locking at the configured number
+    (services/lockout.py).
 
     The caller shows one message for every failure, so nobody can learn which emails have accounts.
     """
@@ -116,21 +126,13 @@ def authenticate(email: str, password: str) -> SignInResult:
         audit.record(Actor(None, None, "unknown"), "sign-in-failed", "user", None)
         return SignInResult(None)
     actor = Actor.from_user(user)
-    if user.locked_until and user.locked_until > now:
+    if lockout.is_locked(user, ip_address, now):
         audit.record(actor, "sign-in-failed", "user", user.id, changes={"reason": "locked"})
         return SignInResult(None, locked=True)
     if not password_ok or not user.active:
-        user.failed_login_count = (user.failed_login_count or 0) + 1
-        threshold = current_app.config["LOCKOUT_THRESHOLD"]
-        if user.failed_login_count >= threshold:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-            user.failed_login_count = 0
-            audit.record(actor, "locked-out", "user", user.id, changes={"locked_until": user.locked_until})
-        else:
-            audit.record(actor, "sign-in-failed", "user", user.id)
-        return SignInResult(None, locked=user.locked_until is not None and user.locked_until > now)
+        return SignInResult(None, locked=lockout.record_failure(user, ip_address, "password"))
+    lockout.record_success(user, ip_address)
     user.failed_login_count = 0
-    user.locked_until = None
     user.last_signed_in_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -138,18 +140,31 @@ def authenticate(email: str, password: str) -> SignInResult:
     return SignInResult(user)
 
 
+def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> None:
+    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, and the
+    session nonce that older cookies carry."""
+    user.session_nonce = new_session_nonce()
+    sessions.end_all_sessions(user.id, reason, actor)
+
+
 def record_sign_out(user: User) -> None:
     audit.record(Actor.from_user(user), "sign-out", "user", user.id)
 
 
 def change_password(
-    actor: Actor, user: User, current_password: str, new_password: str, keep_session_id: int | None = None
+    actor: Actor, user: User, current_password: str, new_password: str, keep_session_id: int | None = None,
+    ip_address: str | None = None,
 ) -> None:
-    """Change one's own password; every other session of this user ends (and their API tokens are revoked)."""
+    """Change one's own password; every other session of this user ends (and their API tokens are revoked).
+
+    A wrong current password counts toward lockout like a wrong password at sign-in: whoever holds a stolen
+    session cannot guess the password here. At the threshold this raises ``AccountLocked``."""
     if actor.user_id != user.id:
         raise Forbidden("You can only change your own password", object_type="user", object_id=user.id)
     errors = []
     if not _check_password(user, current_password):
+        if lockout.record_failure(user, ip_address, "current-password"):
+            raise AccountLocked()
         errors.append({"field": "current_password", "message": "Your current password is not correct"})
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         errors.append({"field": "new_password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
@@ -162,18 +177,24 @@ def change_password(
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
-    require(actor, "user.manage", "You do not have permission to manage users")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user", object_type="user", object_id=user_id)
+    user = get_user(actor, user_id)
     if user.id == actor.user_id:
         raise Forbidden("You cannot deactivate your own account", object_type="user", object_id=user.id)
     before = user.active
     user.active = active
     if not active:
-        user.session_nonce = new_session_nonce()
-        sessions.end_all_sessions(user.id, "deactivated", actor)
+        end_all_sessions_of(user, "deactivated", actor)
     audit.record(actor, "update", "user", user.id, changes={"active": {"before": before, "after": active}})
+    return user
+
+
+def get_user(actor: Actor, user_id: int) -> User:
+    """One account, for an administrator's page about it."""
+    require(actor, "user.manage", "You do not have permission to manage users")
+    # Ids are 32-bit: a 25-digit id in a URL is simply not found (not an overflow and a 500).
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None:
+        raise NotFound("No such user", object_type="user", object_id=user_id)
     return user
 
 

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 from .. import uow
 from ..services import audit
 from ..services.errors import Refusal, ServiceError
+from ..services.restricted import RestrictedRecord
 
 TITLES = {
     400: "Bad request",
@@ -68,6 +69,8 @@ def register(app):
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         status = error.status_code
+        if isinstance(error, RestrictedRecord):
+            return _restricted_record(error)
         if isinstance(error, Refusal):
             _audit_denial(status, error)
         else:
@@ -102,6 +105,16 @@ def register(app):
         if wants_problem_json():
             return problem(500, "Internal server error")
         return render_template("errors/500.html", status=500), 500
+
+
+def _restricted_record(error: RestrictedRecord):
+    """A restricted record the actor is not named on: audited as refused; the API answers 404 (the record is not
+    there for that token), a page says why and how to break the glass."""
+    if wants_problem_json():
+        _audit_denial(404, error)
+        return problem(404, "Not found")
+    _audit_denial(403, error)
+    return render_template("restricted/restricted.html", refusal=error), 403
 
 
 def _template_for(status: int) -> str:

@@ -12,7 +12,7 @@ from ...domain.access import can_see_service_record
 from ...extensions import db
 from ...models import Case
 from ...models.types import utcnow
-from .. import audit
+from .. import audit, restricted
 from ..actors import Actor, require
 from ..errors import Conflict, NotFound
 
@@ -27,12 +27,14 @@ class StaleCase(Conflict):
 
 
 def load_case(actor: Actor, case_id: int, permission: str) -> Case:
-    """The case, if the actor's service holds it; otherwise 404, so its existence is not revealed."""
+    """The case, if the actor's service holds it; otherwise 404, so its existence is not revealed. A restricted
+    person's case opens only for the staff named on it, or with break-glass access (services/restricted.py)."""
     # An id no integer column can hold is simply not found (a driver would otherwise fail on it).
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
     if case is None or not can_see_service_record(actor.principal, case.service_id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)
     require(actor, permission, "You do not have permission to do this")
+    restricted.check_case(actor, case)
     return case
 
 

@@ -9,7 +9,7 @@ from ...domain.routing import active_routes
 from ...domain.vocab import OVERRIDE_REASONS, slugs
 from ...extensions import db
 from ...models import Case, Referral, RoutingDecision, Service
-from .. import audit
+from .. import audit, restricted
 from ..actors import Actor, require
 from ..errors import Conflict, NotFound, ValidationFailed
 from .routing import deadline_policies, open_routed_case
@@ -21,6 +21,7 @@ def load_for_change(actor: Actor, reference: str, permission: str) -> Referral:
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     if referral is None:
         raise NotFound("Referral not found", object_type="referral", object_id=reference)
+    restricted.check_referral(actor, referral)
     return referral
 
 
@@ -64,7 +65,7 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reas
     now = utc_now()
     policies, _ = deadline_policies()
     due = first_contact_due(now, policies[service.slug].days(referral.enhanced))
-    marac = referral.marac and service.slug == "domestic-abuse"
+    marac = referral.marac and service.features.marac
     decision = RoutingDecision(
         referral_id=referral.id, service_id=service.id, kind="override-add", rule="caseworker-override",
         reason=reason, reason_code=reason_code, priority="high" if marac else "normal", first_contact_due=due, marac=marac,

@@ -8,7 +8,7 @@ from ...domain.access import can_view_referral
 from ...domain.routing import active_routes
 from ...extensions import db
 from ...models import Case, Referral, RiskAssessment, RoutingDecision
-from .. import audit
+from .. import audit, restricted
 from ..actors import Actor
 from ..errors import NotFound
 
@@ -19,6 +19,7 @@ def get_referral(actor: Actor, reference: str) -> Referral:
     routed = {d.service_id for d in referral.routing_decisions} if referral else set()
     if referral is None or not can_view_referral(actor.principal, routed):
         raise NotFound("Referral not found", object_type="referral", object_id=reference)
+    restricted.check_referral(actor, referral)
     audit.record(actor, "view", "referral", referral.id, referral_id=referral.id)
     return referral
 

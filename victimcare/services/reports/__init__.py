@@ -11,14 +11,17 @@ The package's public API is what this module names below (``from victimcare.serv
 - ``compliance``: the Victims' Code compliance report and the postcode lottery;
 - ``sections``: how a breakdown section is counted and published;
 - ``flow``, ``service_measures``, ``outcomes_equality``: the breakdown reports' sections;
-- ``breakdowns``: the breakdown reports by slug.
+- ``breakdowns``: the breakdown reports by slug;
+- ``shortfalls``: where London falls short of the headline targets, and the biggest changes.
 """
 from .breakdowns import BreakdownReport, breakdown_report
 from .compliance import LOTTERY_MEASURES, ComplianceReport, LotteryReport, code_compliance, postcode_lottery
 from .options import ReportOptions, read_filters, report_options
 from .sections import Section
+from .shortfalls import PERIOD_MONTHS, Shortfalls, where_london_falls_short
 
 __all__ = [
     "LOTTERY_MEASURES", "BreakdownReport", "ComplianceReport", "LotteryReport", "ReportOptions", "Section",
     "breakdown_report", "code_compliance", "postcode_lottery", "read_filters", "report_options",
+    "PERIOD_MONTHS", "Shortfalls", "where_london_falls_short",
 ]

@@ -1,0 +1,72 @@
+"""Where London falls short: London, each service and each borough against the headline targets, and the
+biggest changes since the previous period of the same length. Published figures only (suppressed first)."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from ...domain import targets as target_rules
+from ...domain.clock import london_today
+from ...domain.report_definitions import ReportFilters
+from ..actors import Actor
+from .compliance import _publish
+from .compliance_sql import raw_figures
+from .options import ReportOptions, audit_run, report_options, require_reports
+
+PERIOD_MONTHS = {3: "the last 3 months", 6: "the last 6 months", 12: "the last 12 months"}
+DEFAULT_PERIOD_MONTHS = 3
+
+
+@dataclass
+class Shortfalls:
+    filters: ReportFilters
+    previous: ReportFilters
+    months: int
+    targets: dict
+    london: list = field(default_factory=list)
+    furthest_below: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    not_compared: dict = field(default_factory=dict)  # kind -> how many figures could not be shown
+
+    @property
+    def period_text(self) -> str:
+        return PERIOD_MONTHS[self.months]
+
+
+def period_for(months: int, today: date) -> ReportFilters:
+    """The last ``months`` months to today (a month counted as 365/12 days, rounded), London days."""
+    days = round(months * 365 / 12)
+    return ReportFilters(date.fromordinal(today.toordinal() - days + 1), today)
+
+
+def _tables(filters: ReportFilters, options: ReportOptions, today: date) -> dict[str, list[dict]]:
+    """Published rows by service and by borough (two scans), and London's total row."""
+    services = _publish("service", filters, options, raw_figures("service", filters, options, today).get("service", {}))
+    lottery = raw_figures("lottery", filters, options, today)
+    boroughs = _publish("borough", filters, options, lottery.get("borough", {}))
+    codes = options.borough_by_code()
+    return {"London": [{**services[-1], "label": "London"}], "Service": services[:-1],
+            "Borough": [row for row in boroughs[:-1] if row["key"] in codes]}
+
+
+def where_london_falls_short(actor: Actor, targets: dict, months: int | None = None,
+                             options: ReportOptions | None = None, today: date | None = None) -> Shortfalls:
+    """London, services and boroughs against ``targets`` ({measure key: target}) over the last ``months``
+    months (3, 6 or 12; otherwise DEFAULT_PERIOD_MONTHS), and the change since the months before. Audited as a run of the "where-london-falls-short" report."""
+    require_reports(actor)
+    options = options or report_options(actor)
+    today = today or london_today()
+    months = months if months in PERIOD_MONTHS else DEFAULT_PERIOD_MONTHS
+    now = period_for(months, today)
+    before = ReportFilters(*target_rules.previous_period(now.date_from, now.date_to))
+    current, previous = _tables(now, options, today), _tables(before, options, today)
+    found: dict[str, list] = {}
+    for kind, rows in current.items():
+        by_key = {row["key"]: row for row in previous[kind]}
+        found[kind] = target_rules.findings(kind, rows, by_key, targets)
+    local = found["Service"] + found["Borough"]
+    audit_run(actor, "where-london-falls-short", {"months": months, **now.as_audit()}, None)
+    return Shortfalls(
+        now, before, months, targets, london=found["London"],
+        furthest_below=target_rules.furthest_below(local, limit=8),
+        changes=target_rules.biggest_changes(found["London"] + local, limit=8),
+        not_compared={kind: sum(1 for f in found[kind] if f.value is None) for kind in ("Service", "Borough")},
+    )

@@ -51,6 +51,9 @@ ACTION_LABELS = {
     "unlocked": "Account unlocked",
     "invited": "Invitation sent",
     "invitation-accepted": "Invitation accepted",
+    "change-requested": "Account change asked for",
+    "change-approved": "Account change approved",
+    "change-rejected": "Account change rejected",
 }
 
 CSV_COLUMNS = (
@@ -176,7 +179,8 @@ def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: 
     require(actor, "audit.view", "You do not have permission to read the audit trail")
     result = _event_page(_events_query(filters), page, per_page)
     audit.record(actor, "list", "audit_events", None,
-                 changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items)})
+                 changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items),
+                          "ids": audit.shown(result.items, lambda row: row.seq)})
     return result
 
 

@@ -44,6 +44,7 @@ class TriageRow(NamedTuple):
     high_risk: bool
     marac: bool
     child: bool
+    referral_id: int
     waiting_working_days: int = 0
 
 
@@ -74,7 +75,7 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
                                   Person.family_name),
                due.label("earliest_due"),
                sql_case((Referral.dash_level == "high", True), else_=False), Referral.marac,
-               sql_case((child, True), else_=False))
+               sql_case((child, True), else_=False), Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(cases, cases.c.referral_id == Referral.id)
         .where(Referral.status == "triage")
@@ -86,7 +87,9 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
         TriageRow(*row, waiting_working_days=working_days_between(london_date(row.received_at), today))
         for row in result.items
     ]
-    audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
+    audit.record(actor, "list", "referral", None, changes={
+        "queue": "triage", "page": page, "rows": len(result.items),
+        "ids": audit.shown(result.items, lambda row: row.referral_id)})
     return result
 
 

@@ -2,7 +2,7 @@
 theirs now
 
 Revision ID: d650f36ef767
-Revises: b8104f248c10
+Revises: c318e35ce906
 Create Date: 2026-12-06 12:16:16.042298
 
 """
@@ -23,7 +23,7 @@ def _key(name):
 
 # revision identifiers, used by Alembic.
 revision = 'd650f36ef767'
-down_revision = 'b8104f248c10'
+down_revision = 'c318e35ce906'
 branch_labels = None
 depends_on = None
 

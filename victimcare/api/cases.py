@@ -3,11 +3,11 @@
 Versions: GET /cases/{id} sends the case version as its ETag. A write may send it back as If-Match; if the case
 has changed since, the write is refused with 409 (writes without If-Match are accepted).
 """
-import json
 from datetime import datetime
 
 from flask import abort, request, url_for
 
+from ..domain.json_text import parse_json
 from ..domain.vocab import CASE_STATUSES, slugs
 from ..services import cases as case_service
 from ..services import queues
@@ -87,7 +87,7 @@ def _if_match() -> int | None:
 
 def _json_object() -> dict:
     try:
-        body = json.loads(request.get_data(cache=True) or b"null")
+        body = parse_json(request.get_data(cache=True) or b"null")
     except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         abort(400, "The request body is not valid JSON")
     if not isinstance(body, dict):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import uow
 from ..domain.deadlines import HolidayDataUnavailable
+from ..domain.json_text import parse_json
 from ..models import IdempotencyRecord
 from ..services import idempotency
 from ..services.actors import require
@@ -70,13 +71,9 @@ def _json_body():
     """The parsed JSON body, whatever the Content-Type says. Over MAX_CONTENT_LENGTH, Werkzeug raises 413."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return parse_json(raw)
     except (ValueError, RecursionError):
         abort(400, "The request body is not valid JSON")
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def request_hash(body) -> str:

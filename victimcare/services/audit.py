@@ -29,6 +29,7 @@ ACTIONS = (
     # Sessions and second factors (docs/security.md)
     "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "recovery-code-used",
     "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
+    "change-requested", "change-approved", "change-rejected",
 )
 
 # Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.

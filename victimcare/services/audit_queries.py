@@ -51,6 +51,9 @@ ACTION_LABELS = {
     "unlocked": "Account unlocked",
     "invited": "Invitation sent",
     "invitation-accepted": "Invitation accepted",
+    "change-requested": "Account change asked for",
+    "change-approved": "Account change approved",
+    "change-rejected": "Account change rejected",
 }
 
 CSV_COLUMNS = (

@@ -296,25 +296,20 @@ def format_figure(value, kind: str) -> str:
 
 # --- Breakdown reports (routing and flow, service measures, outcomes, equality) ----------------------------------
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str
-    kind: str  # count | rate | median
-    definition: str
+# A breakdown's columns are measures too (the same key, heading, kind and published definition).
 
 
-def count_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "count", definition)
+def count_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "count", definition)
 
 
-def rate_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
+def rate_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
 
 
 CASES = count_column("cases", "Cases", "Cases opened for a service from referrals received in the period.")
-DUE_COLUMN = Column("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
-IN_TIME_COLUMN = Column("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
+DUE_COLUMN = Measure("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
+IN_TIME_COLUMN = Measure("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
 ACCEPTED_SUPPORT = count_column("accepted", "Accepted support", "Cases where the victim accepted support.")
 SHARE_IN_TIME = rate_column("share_in_time", "Share contacted within due date",
                             "Contacted within due date divided by due for first contact.")

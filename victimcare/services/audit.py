@@ -171,10 +171,13 @@ def shown(rows, id_of=lambda row: row[0].id) -> list[int]:
 
 @dataclass(frozen=True)
 class VerificationResult:
+    """A walk of the chain: whole or not, how far it got, the first broken event; ``ran_at`` once stored."""
+
     ok: bool
     events_checked: int
     first_broken_seq: int | None
     message: str
+    ran_at: datetime | None = None
 
 
 def verify_chain(batch_size: int = 5000) -> VerificationResult:

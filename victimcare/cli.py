@@ -205,6 +205,9 @@ def jobs_sweep_command(name):
 
 
 def register(app):
+    from .bulk_import import referrals_cli
+
+    app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(user_cli)

@@ -181,10 +181,12 @@ def _restrict_one_record() -> None:
     from .services import restricted
 
     lead = db.session.scalar(select(User).where(User.email == f"domestic-abuse.lead@{DEMO_DOMAIN}"))
+    if lead is None:
+        return
     case = db.session.scalar(
-        select(Case).join(Case.service).where(Service.slug == "domestic-abuse", Case.status.in_(OPEN_CASE_STATUSES))
+        select(Case).where(Case.service_id == lead.service_id, Case.status.in_(OPEN_CASE_STATUSES))
         .order_by(Case.first_contact_due, Case.id).limit(1))
-    if lead is not None and case is not None:
+    if case is not None:
         restricted.set_restriction(Actor.from_user(lead), case.referral.person_id, "perpetrator-may-have-access", [])
 
 

@@ -23,6 +23,9 @@ class Referral(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # The source system's own id for a referral imported in bulk (`flask referrals import`): a second import of
+    # the same row finds it and creates nothing.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     # triage: awaiting a caseworker; routed: cases exist; not-routed: recorded only (e.g. no consent);
     # not-proceeding: closed at triage by a caseworker (duplicate, spam...), with a coded reason

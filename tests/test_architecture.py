@@ -176,9 +176,11 @@ def test_every_refusal_names_what_was_refused(path):
 
 
 def _service_slug_comparisons(tree: ast.AST, service_slugs: set[str]):
-    """`x.slug == "child-house"`, `service_slug != "domestic-abuse"`, `slug in ("hate-crime", ...)` and the like."""
+    """`x.slug == "child-house"`, `service_slug != "domestic-abuse"`, `slug in ("hate-crime", ...)` and the like.
+    `Service.slug == "..."` in a query finds a service by its slug; it decides nothing."""
     def names_a_slug(node):
-        return ((isinstance(node, ast.Attribute) and node.attr == "slug")
+        return ((isinstance(node, ast.Attribute) and node.attr == "slug"
+                 and not (isinstance(node.value, ast.Name) and node.value.id[:1].isupper()))
                 or (isinstance(node, ast.Name) and node.id.endswith("slug")))
 
     def service_literal(node):

@@ -1,7 +1,7 @@
 """Second factors: authenticator apps (TOTP, secret encrypted), recovery codes (hashed), and each session's factor state.
 
 Revision ID: 7852f279ae40
-Revises: 0acf3f2ec01b
+Revises: d650f36ef767
 Create Date: 2026-12-06 12:14:35.086863
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7852f279ae40'
-down_revision = '0acf3f2ec01b'
+down_revision = 'd650f36ef767'
 branch_labels = None
 depends_on = None
 

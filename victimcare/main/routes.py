@@ -8,7 +8,7 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import queues, reports, users
+from ..services import account_changes, queues, reports, users
 from ..web import current_actor
 
 bp = Blueprint("main", __name__)
@@ -28,10 +28,12 @@ def home():
     if home == "caseworker":
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if home == "advocate":
-        return render_template("main/home_advocate.html", counts=queues.action_counts(actor))
+        return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
+                               account_changes_waiting=account_changes.count_waiting(actor))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)
         return render_template("main/home_commissioner.html", report=report, fmt=format_figure,
                                measures=MEASURES_BY_KEY, columns=COMPLIANCE_COLUMNS)
-    return render_template("main/home_admin.html", users=users.list_users(actor, page))
+    return render_template("main/home_admin.html", users=users.list_users(actor, page),
+                           waiting_count=account_changes.count_waiting(actor))

@@ -174,6 +174,9 @@ class Config:
     # (a number nobody answers is worse than none).
     SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
 
+    # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
+    REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 

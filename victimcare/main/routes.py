@@ -8,7 +8,7 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import queues, reports, users
+from ..services import break_glass, queues, reports, users
 from ..web import current_actor
 
 bp = Blueprint("main", __name__)
@@ -28,7 +28,10 @@ def home():
     if home == "caseworker":
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if home == "advocate":
-        return render_template("main/home_advocate.html", counts=queues.action_counts(actor))
+        return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
+                               break_glass_waiting=break_glass.waiting_count(actor))
+    if home == "dpo":
+        return redirect(url_for("restricted.reviews"))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)

@@ -173,3 +173,39 @@ def test_every_refusal_names_what_was_refused(path):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("NotFound", "Forbidden")
             and not {k.arg for k in node.keywords} & {"object_type", "permission"}]
     assert bare == []
+
+
+def _service_slug_comparisons(tree: ast.AST, service_slugs: set[str]):
+    """`x.slug == "child-house"`, `service_slug != "domestic-abuse"`, `slug in ("hate-crime", ...)` and the like.
+    `Service.slug == "..."` in a query finds a service by its slug; it decides nothing."""
+    def names_a_slug(node):
+        return ((isinstance(node, ast.Attribute) and node.attr == "slug"
+                 and not (isinstance(node.value, ast.Name) and node.value.id[:1].isupper()))
+                or (isinstance(node, ast.Name) and node.id.endswith("slug")))
+
+    def service_literal(node):
+        values = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+        return any(isinstance(v, ast.Constant) and v.value in service_slugs for v in values)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(names_a_slug(side) for side in sides) and any(service_literal(side) for side in sides):
+                yield node.lineno
+
+
+def test_service_features_are_looked_up_by_slug_in_one_place():
+    """What a service has (its steps, its Complaint page, DASH reassessment, MARAC...) is data in
+    domain/service_features.py; no other module or template compares a service's slug to decide."""
+    import re
+
+    from victimcare.domain.vocab import SERVICES, slugs
+
+    service_slugs = set(slugs(SERVICES))
+    offenders = [f"{path.relative_to(PACKAGE)}:{line}" for path in _modules("")
+                 if path.relative_to(PACKAGE) != Path("domain/service_features.py")
+                 for line in _service_slug_comparisons(ast.parse(path.read_text()), service_slugs)]
+    template_test = re.compile(r"slug\s*(==|!=|in)\s*[\[(]?\s*['\"](%s)['\"]" % "|".join(map(re.escape, service_slugs)))
+    offenders += [f"{path.relative_to(PACKAGE.parent)}" for path in sorted((PACKAGE.parent / "templates").rglob("*.html"))
+                  if template_test.search(path.read_text())]
+    assert offenders == []

@@ -59,8 +59,10 @@ def test_seed_demo_loads_once(runner):
     result = runner.invoke(args=["seed-demo", "--referrals", "12"])
     assert result.exit_code == 0, result.output
     assert "caseworker@demo.victimcare.test" in result.output
+    from victimcare.demo import TRIAGE_EXAMPLES
+
     referrals = db.session.scalar(select(func.count()).select_from(Referral))
-    assert referrals == 12
+    assert referrals == 12 + len(TRIAGE_EXAMPLES)  # and the self-referrals waiting at triage
     assert db.session.scalar(select(func.count()).select_from(Case)) > 0
     again = runner.invoke(args=["seed-demo", "--referrals", "12"])
     assert again.exit_code == 0 and "already loaded" in again.output

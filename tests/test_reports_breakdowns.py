@@ -131,3 +131,18 @@ def test_child_house_time_to_abe_interview_is_banded_by_days_from_referral(clien
     assert abe["Within 7 days"] == [HIDDEN]
     assert abe["8 to 14 days"] == [HIDDEN]
     assert abe["Total"] == [HIDDEN]
+
+
+def test_cases_by_route_names_overrides_and_transfers_in_words(client, auth, users):
+    """Cases opened by a caseworker's override or a transfer are labelled in words, never by the stored rule id."""
+    for rule in ("caseworker-override",) * 5 + ("transfer",) * 6 + ("some-future-rule",) * 5:
+        case = make_case("victim-support", JAN, borough=LAMBETH, days=1, in_time=True)
+        case.rule = rule
+    db.session.commit()
+    html = _get(client, auth, users, "/reports/routing-and-flow").get_data(as_text=True)
+    routes = _table(html, "cases-by-route")
+    assert routes["Added by a caseworker, overriding the rules"][0] == "5"
+    assert routes["Transferred from another service"][0] == "6"
+    assert routes["Some future rule"][0] == "5"
+    for slug in ("caseworker-override", ">transfer<", "some-future-rule"):
+        assert slug not in html

@@ -96,3 +96,20 @@ def test_rank_rows_puts_the_lowest_first_when_lower_is_better():
     ranked, gap = rank_rows(rows, "v", higher_is_better=False)
     assert [(r["label"], r["rank"]) for r in ranked] == [("B", 1), ("A", 2), ("C", None)]
     assert gap == pytest.approx(2.5)
+
+
+def test_bcus_have_the_met_names_and_boroughs_of_the_reference_data(app):
+    """Each BCU's name comes with its boroughs, and those are the boroughs the areas table puts in it."""
+    from sqlalchemy import select
+
+    from victimcare.domain.report_definitions import BCU_NAMES, bcu_label
+    from victimcare.extensions import db
+    from victimcare.models import Borough
+
+    assert bcu_label(1) == "Central West BCU (Hammersmith and Fulham, Kensington and Chelsea, Westminster)"
+    assert bcu_label(0) == "City of London Police"
+    assert sorted(name for name, _ in BCU_NAMES.values())[:3] == ["Central East", "Central North", "Central South"]
+    with app.app_context():
+        for bcu, (_, boroughs) in BCU_NAMES.items():
+            names = db.session.scalars(select(Borough.name).where(Borough.met_bcu == bcu).order_by(Borough.name))
+            assert ", ".join(names) == boroughs

@@ -70,7 +70,7 @@ def test_boroughs_and_bcus(client, users):
     assert _row(body, HACKNEY)["all"]["received"] == 9
     assert _row(body, HACKNEY)["all"]["in_time"] == 8
     bcus = _api(client, users["commissioner"], group_by="bcu")
-    assert _row(bcus, "7")["label"] == "BCU 7" and _row(bcus, "7")["all"]["received"] == 10  # Lambeth, Southwark
+    assert _row(bcus, "7")["label"] == "Central South BCU (Lambeth, Southwark)" and _row(bcus, "7")["all"]["received"] == 10  # Lambeth, Southwark
     assert _row(bcus, "9")["all"]["received"] == 9  # Hackney, Tower Hamlets
     assert _row(bcus, "0")["label"] == "City of London Police"
 

@@ -31,6 +31,6 @@ def test_lottery_bcu_rollup_matches_the_bcu_report(users):
     assert counter.count == one_table.count
     assert [r["label"] for r in lottery.bcus][-3:] == ["City of London Police", "Not recorded or outside London", "Total"]
     bcu_rows = {row["label"]: row for row in lottery.bcus}
-    assert bcu_rows["BCU 7"]["received_all"] == 15 and bcu_rows["BCU 7"]["median_days_all"] is not None
+    assert bcu_rows["Central South BCU (Lambeth, Southwark)"]["received_all"] == 15 and bcu_rows["Central South BCU (Lambeth, Southwark)"]["median_days_all"] is not None
     by_borough = reports.code_compliance(actor, filters, "borough", today=today)
     assert [(r["key"], r["received_all"]) for r in lottery.boroughs] == [(r["key"], r["received_all"]) for r in by_borough.rows]

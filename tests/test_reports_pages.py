@@ -113,7 +113,7 @@ def test_lottery_ranks_boroughs_and_states_the_gap(client, auth, users):
     assert rows[:2] == [("1", "Hackney"), ("2", "Lambeth")]
     assert rows[2][0] == "not ranked" and len(rows) == 33
     assert "22.2 percentage points" in html
-    assert 'id="bcu-rollup"' in html and "BCU 7" in html and "City of London Police" in html
+    assert 'id="bcu-rollup"' in html and "Central South BCU (Lambeth, Southwark)" in html and "City of London Police" in html
 
 
 def test_every_run_is_audited_with_its_filters(client, auth, users):
@@ -128,3 +128,18 @@ def test_commissioner_home_shows_headlines_and_links(client, auth, users):
     html = _page(client, auth, users, "/home")
     assert 'id="headline-share_in_time"' in html
     assert 'href="/reports/postcode-lottery"' in html
+
+
+def test_compliance_page_charts_the_months_beside_their_table(client, auth, users):
+    hand_count_fixture()
+    html = _page(client, auth, users, "/reports/code-compliance", **PERIOD)
+    chart = re.search(r'<section class="vc-chart".*?</section>', html, re.S).group(0)
+    svg = re.search(r"<svg.*?</svg>", chart, re.S).group(0)
+    assert 'aria-hidden="true"' in svg.split(">", 1)[0]
+    assert svg.count('class="vc-chart__bar"') == 2  # January (6 of 9) and February (8 of 9); March has no cases
+    assert ">67%<" in svg and ">89%<" in svg and "Target 90%" in svg
+    table = re.search(r'<table class="govuk-table vc-report-table" id="compliance-by-month">(.*?)</table>', chart, re.S).group(1)
+    assert "Share contacted within due date by month (all victims)" in table
+    rows = re.findall(r'<th scope="row" class="govuk-table__header">([^<]*)</th>(.*?)</tr>', table, re.S)
+    assert [label for label, _ in rows] == ["January 2026", "February 2026", "March 2026"]
+    assert re.findall(r'numeric">([^<]*)</td>', rows[0][1]) == ["9", "6", "66.7%"]

@@ -78,7 +78,7 @@ def verify_command():
 
 
 @click.command("seed-demo")
-@click.option("--referrals", default=300, show_default=True, help="How many fictional referrals to create.")
+@click.option("--referrals", default=300, show_default=True, help="How many fictional referrals to create (four self-referrals waiting at triage come on top).")
 def seed_demo_command(referrals):
     """Load fictional demo data: one user per role, an advocate per service, and referrals. Runs once."""
     if not current_app.config.get("SEED_DEMO_ALLOWED"):
@@ -205,6 +205,9 @@ def jobs_sweep_command(name):
 
 
 def register(app):
+    from .bulk_import import referrals_cli
+
+    app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(user_cli)

@@ -74,6 +74,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     for email, role, service, lead, name in _demo_users():
         user_service.create_user(SYSTEM, email, name, role, DEMO_PASSWORD, service_slug=service, is_lead=lead)
         created_users.append((email, f"{role}{' – ' + service if service else ''}{' (lead)' if lead else ''}"))
+    # Someone invited who has not chosen a password yet: the administrator's pages show the invitation state.
+    user_service.create_user(SYSTEM, f"invited@{DEMO_DOMAIN}", "Ines Invited", "commissioner", None)
 
     rng = random.Random(2026)
     today = today or london_today()
@@ -140,8 +142,37 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _work_some_cases(rng, today, caseworker, advocates)
     _record_complaints(today, advocates["victims-commissioner"])
     _restrict_one_record()
+    _self_referrals_waiting(today, caseworker)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
+
+
+# Self-referrals waiting at triage, on top of the seeded referrals: (names, offence, age, days ago, DASH yes count).
+TRIAGE_EXAMPLES = (
+    ("Jordan", "Price", "domestic-abuse", 30, 0, 16), ("Ellie", "Shah", "sexual-offence", 15, 1, None),
+    ("Marek", "Nowak", "robbery", 44, 9, None), ("Test", "Test", "other", 30, 2, None),
+)
+
+
+def _self_referrals_waiting(today: date, caseworker: Actor) -> None:
+    """Self-referrals held for triage (no case until a caseworker confirms them), one urgent, one a child's, one
+    overdue, and one closed as not proceeding, so the triage queue shows its order and badges."""
+    received = datetime.combine(today, time(9, 30), tzinfo=timezone.utc)
+    held = []
+    for given, family, category, age, days_ago, dash_yes in TRIAGE_EXAMPLES:
+        data = referral_service.ReferralInput(
+            source="self-referral", offence_category=category,
+            victim=referral_service.VictimDetails(given_name=given, family_name=family,
+                                                  date_of_birth=today - timedelta(days=age * 365 + 40),
+                                                  phone="07700 900111", may_phone=True),
+            domestic_abuse=category == "domestic-abuse", sexual_offence=category == "sexual-offence",
+            consent_referral=True, consent_given_by="The victim, online", consent_method="online",
+            dash=referral_service.DashAnswers(yes_count=dash_yes) if dash_yes else None,
+            received_at=received - timedelta(days=days_ago), needs_triage=True, hold_for_triage=True,
+        )
+        held.append(referral_service.create_referral(caseworker, data))
+    referral_service.close_not_proceeding(caseworker, held[-1].reference, "spam",
+                                          "A test message, not a real referral.")
 
 
 def _restrict_one_record() -> None:
@@ -155,10 +186,12 @@ def _restrict_one_record() -> None:
     from .services import audit, restricted
 
     lead = db.session.scalar(select(User).where(User.email == f"domestic-abuse.lead@{DEMO_DOMAIN}"))
+    if lead is None:
+        return
     case = db.session.scalar(
-        select(Case).join(Case.service).where(Service.slug == "domestic-abuse", Case.status.in_(OPEN_CASE_STATUSES))
+        select(Case).where(Case.service_id == lead.service_id, Case.status.in_(OPEN_CASE_STATUSES))
         .order_by(Case.first_contact_due, Case.id).limit(1))
-    if lead is not None and case is not None:
+    if case is not None:
         restricted.set_restriction(Actor.from_user(lead), case.referral.person_id, "perpetrator-may-have-access", [])
         advocate = db.session.scalar(select(User).where(User.email == f"domestic-abuse@{DEMO_DOMAIN}"))
         granted = utc_now() - timedelta(days=1)
@@ -207,7 +240,7 @@ def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocat
         if roll < 0.06:
             code = rng.choice(slugs(DECLINE_REASONS_OFFERED))
             case_service.transition(advocate, case_id, "declined", reason=DECLINE_DETAILS[code], reason_code=code)
-        elif roll < 0.10 and slug != "victim-support":
+        elif roll < 0.10 and not case.service.features.general_support:
             case_service.transition(advocate, case_id, "transferred", target_service="victim-support",
                                     reason="Needs general support more than specialist advocacy.",
                                     reason_code=rng.choice(slugs(TRANSFER_REASONS)))

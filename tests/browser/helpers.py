@@ -115,6 +115,31 @@ _VISIBLE_TEXT_PROBLEMS_JS = r"""
 """
 
 
+def _vocabulary_slugs() -> list[str]:
+    """Every stored slug a person could mistake for text: the vocabularies' and routing rules' hyphenated ids (a
+    one-word slug such as "other" is also an ordinary word; age bands such as "0-17" are their own labels)."""
+    from victimcare.domain import routing, vocab
+
+    slugs = {"caseworker-override", "override-add", "override-remove", *routing.RULES}
+    for value in vars(vocab).values():
+        if isinstance(value, tuple) and value and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+            slugs |= {slug for slug, _ in value if isinstance(slug, str)}
+    return sorted(slug for slug in slugs if "-" in slug and not slug[0].isdigit())
+
+
+VOCABULARY_SLUGS = _vocabulary_slugs()
+# Text that may be shown and holds slugs by design: email addresses (demo accounts are named by service), paths.
+_NOT_PROSE = re.compile(r"\S+@\S+|(?:https?://|/)\S+")
+_SLUG_PATTERN = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, VOCABULARY_SLUGS)) + r")(?![\w-])")
+
+
+def slugs_shown(page) -> list[str]:
+    """Vocabulary slugs ("caseworker-override", "in-progress") in the page's text, visible or for screen readers."""
+    text = _NOT_PROSE.sub(" ", page.evaluate("() => document.body.innerText"))
+    found = sorted(set(_SLUG_PATTERN.findall(text)))
+    return [f'a slug shown as text: "{slug}"' for slug in found]
+
+
 def visible_text_problems(page) -> list[str]:
     """Visible text that shows raw markup, is set in a serif font, or has no size: each would be a bug on screen."""
     return page.evaluate(_VISIBLE_TEXT_PROBLEMS_JS)
@@ -152,7 +177,8 @@ def crawl(page, starts: list[str], max_depth: int = 2, cap: int = 40, label: str
     and the visible-text checks on each. Pages that differ only by a record id count once (page_shape), so the cap
     goes on kinds of page.
 
-    Problems collected: axe violations, raw markup, serif or zero-size text, HTTP errors, and losing the session;
+    Problems collected: axe violations, raw markup, serif or zero-size text, vocabulary slugs shown as text, HTTP
+    errors, and losing the session;
     the caller asserts there are none.
     """
     parts = urlsplit(page.url)
@@ -189,6 +215,7 @@ def crawl(page, starts: list[str], max_depth: int = 2, cap: int = 40, label: str
             if violations:
                 result.problems.append(describe_violations(where, violations))
             result.problems.extend(f"{where}: {problem}" for problem in visible_text_problems(page))
+            result.problems.extend(f"{where}: {problem}" for problem in slugs_shown(page))
         if depth >= max_depth:
             continue
         for link in _links(page, origin):

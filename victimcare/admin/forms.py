@@ -1,6 +1,5 @@
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -8,7 +7,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
-    PasswordField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -41,13 +39,7 @@ class NewUserForm(BaseForm):
         validators=[Optional()],
     )
     is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
-    password = PasswordField(
-        "Initial password",
-        widget=GovPasswordInput(),
-        description="At least 12 characters. Share it with the person securely.",
-        validators=[InputRequired(message="Enter an initial password"), Length(min=12, message="Password must be at least 12 characters")],
-    )
-    submit = SubmitField("Create user", widget=GovSubmitInput())
+    submit = SubmitField("Create user and make an invitation link", widget=GovSubmitInput())
 
 
 class WebhookForm(BaseForm):

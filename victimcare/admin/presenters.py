@@ -11,11 +11,14 @@ class AccountStatus:
 
 
 def account_status(user) -> AccountStatus:
-    """What the account can do now, as a tag: deactivated, locked after failed sign-ins, or active."""
+    """What the account can do now, as a tag: deactivated, locked after failed sign-ins, invited (no password
+    chosen yet), or active."""
     if not user.active:
         return AccountStatus("Deactivated", "govuk-tag--grey")
     if is_locked(user):
         return AccountStatus("Locked", "govuk-tag--orange")
+    if not user.has_password:
+        return AccountStatus("Invited", "govuk-tag--blue")
     return AccountStatus("Active", "govuk-tag--green")
 
 

@@ -30,16 +30,22 @@ def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = users.create_user(
-                current_actor(), form.email.data, form.name.data, form.role.data, form.password.data,
+            issued = account_links.invite_user(
+                current_actor(), form.email.data, form.name.data, form.role.data,
                 service_slug=form.service.data or None, is_lead=form.is_lead.data,
             )
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:
-            flash(f"{user.name} can now sign in as {user.email}.", "success")
-            return redirect(url_for("admin.users"))
+            return _show_link(issued, "invitation")
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+def _show_link(issued, purpose: str):
+    """The one showing of a one-time link, on the response to the POST that made it (never stored to show again)."""
+    endpoint = "auth.accept_invitation" if purpose == "invitation" else "auth.reset_password"
+    url = url_for(endpoint, token=issued.token, _external=True)
+    return render_template("admin/account_link.html", issued=issued, url=url, purpose=purpose)
 
 
 @bp.route("/users/<int:user_id>")
@@ -51,10 +57,13 @@ def user(user_id):
 @bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
 @permission_required("user.manage")
 def start_password_reset(user_id):
-    # The link is shown on this response only (no-store): it is never kept where it could be shown again.
-    issued = account_links.start_password_reset(current_actor(), user_id)
-    url = url_for("auth.reset_password", token=issued.token, _external=True)
-    return render_template("admin/account_link.html", issued=issued, url=url, purpose="password-reset")
+    return _show_link(account_links.start_password_reset(current_actor(), user_id), "password-reset")
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@permission_required("user.manage")
+def reinvite(user_id):
+    return _show_link(account_links.reinvite(current_actor(), user_id), "invitation")
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])

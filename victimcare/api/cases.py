@@ -61,7 +61,7 @@ def _detail(case) -> dict:
 
 def _complaint(case) -> dict | None:
     """The Victims' Code complaint and the agency's response, on Victims' Commissioner cases only."""
-    if case.service.slug != "victims-commissioner":
+    if not case.service.features.complaint:
         return None
     body = {"agency": case.complaint_agency, "code_right": case.complaint_code_right}
     for name in ("response_requested_on", "response_due_on", "response_received_on"):

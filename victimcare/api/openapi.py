@@ -217,7 +217,7 @@ def _schemas() -> dict:
                          "risk", "routes"],
             "properties": {
                 "reference": {"type": "string"},
-                "status": {"type": "string", "enum": ["triage", "routed", "not-routed"],
+                "status": {"type": "string", "enum": ["triage", "routed", "not-routed", "not-proceeding"],
                            "description": "API referrals stay in triage until a caseworker reviews them; they are "
                                           "routed (cases opened) at once all the same."},
                 "source": {"type": "string", "enum": _slugs(REFERRAL_SOURCES)},

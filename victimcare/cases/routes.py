@@ -21,7 +21,7 @@ from ..domain.clock import LONDON, london_today
 from ..domain.dash import load_dash_questions
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
-from ..domain.service_steps import process_stopped, steps_for
+from ..domain.service_features import process_stopped, steps_for
 from ..domain.vocab import CLOSURE_REASONS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
 from ..services import cases as case_service
 from ..services import queues, reference
@@ -287,11 +287,11 @@ def steps(case_id):
             return response
     recorded = case_service.list_steps(case)
     lead_form = None
-    if case.service.slug == "child-house":
+    if case.service.features.safeguarding_lead:
         lead_form = SafeguardingLeadForm(formdata=None, name=case.safeguarding_lead)
         lead_form.version.data = case.version
     dash_form, history = None, []
-    if case.service.slug == "domestic-abuse":
+    if case.service.features.dash_reassessment:
         dash_form = DashReassessmentForm(formdata=None)
         dash_form.version.data = case.version
         history = case_service.dash_history(case)
@@ -316,7 +316,7 @@ def dash_reassessment(case_id):
         if response:
             return response
     case = case_service.get_case(actor, case_id)
-    if case.service.slug != "domestic-abuse":
+    if not case.service.features.dash_reassessment:
         raise NotFound("Case not found", object_type="case", object_id=case_id)  # audited like any refusal
     return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  partial="cases/_form_dash.html", action_title="Reassess DASH risk",
@@ -366,7 +366,7 @@ def complaint(case_id):
     """A Victims' Commissioner case's complaint: the agency, the Code right and the agency's response."""
     actor = current_actor()
     case = case_service.get_case(actor, case_id)
-    if case.service.slug != "victims-commissioner":
+    if not case.service.features.complaint:
         raise NotFound("Case not found", object_type="case", object_id=case_id)  # audited like any refusal
     form = ComplaintForm()
     if form.validate_on_submit():

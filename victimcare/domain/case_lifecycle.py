@@ -13,6 +13,8 @@ from .vocab import (
     CASE_STATUS_LABELS,
     CLOSURE_REASONS,
     DECLINE_REASONS_OFFERED,
+    OUTCOME_ANSWERS,
+    OUTCOME_QUESTIONS,
     SERVICE_LABELS,
     TRANSFER_REASONS,
     Vocabulary,
@@ -154,3 +156,38 @@ def check_transition(
             raise MissingDetail("closure_reason", "Choose a reason for closing the case.")
         if closure_reason not in slugs(CLOSURE_REASONS):
             raise MissingDetail("closure_reason", f"Unknown closure reason {closure_reason!r}.")
+
+
+# --- Closing a case: an advocate asks, with the victim's outcomes; a lead approves (domain/access.py says who) ---
+
+# Outcome question (domain/vocab.py OUTCOME_QUESTIONS) -> the field an answer is reported against.
+OUTCOME_FIELDS = {
+    "feels-safer": "feels_safer",
+    "better-able-to-cope": "better_able_to_cope",
+    "better-informed": "better_informed",
+}
+# A closure waits for approval only on a case still being worked; the request time is kept once closed.
+CLOSURE_PENDING_STATUSES = ("accepted", "in-progress")
+
+
+def closure_pending(requested: bool, status: str) -> bool:
+    """A closure was asked for and not yet approved or sent back."""
+    return requested and status in CLOSURE_PENDING_STATUSES
+
+
+def closure_outcome_errors(outcomes: dict | None, required: bool) -> list[dict]:
+    """What stops a closure request on its outcome answers: each question needs one of OUTCOME_ANSWERS when
+    ``required`` (a closure from the page), and any answer given must be one (the API may leave some out)."""
+    errors = []
+    outcomes = outcomes or {}
+    for question, text in OUTCOME_QUESTIONS:
+        answer = outcomes.get(question)
+        if answer is None and not required:
+            continue
+        if answer not in slugs(OUTCOME_ANSWERS):
+            errors.append({"field": OUTCOME_FIELDS[question],
+                           "message": f"Choose an answer for \u2018{text.lower()}\u2019"})
+    unknown = set(outcomes) - set(OUTCOME_FIELDS)
+    if unknown:
+        errors.append({"field": "outcomes", "message": f"Unknown outcome questions: {', '.join(sorted(unknown))}"})
+    return errors

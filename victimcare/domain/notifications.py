@@ -18,7 +18,7 @@ class NotificationKind:
 
 NOTIFICATION_KINDS: dict[str, NotificationKind] = {
     kind.slug: kind for kind in (
-        NotificationKind("urgent-referral", "High-risk and child-safeguarding referrals",
+        NotificationKind("urgent-referral", "High-risk and child safeguarding referrals",
                          "At once, when one arrives for your service.", True, ("advocate",)),
         NotificationKind("new-case", "New cases for my service",
                          "When a referral opens a case for your service (sent to its advocates, or to its leads "

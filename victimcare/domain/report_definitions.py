@@ -4,9 +4,11 @@
 The definitions are shown under every figure on screen and written into every export, so a reader of a
 spreadsheet sees the same meaning as a reader of the page.
 """
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 GROUP_BYS: dict[str, str] = {
     "service": "Service",
@@ -199,12 +201,27 @@ def month_label(key: str) -> str:
     return date.fromisoformat(key + "-01").strftime("%B %Y")
 
 
+def _read_bcu_names() -> dict[int, tuple[str, str]]:
+    """{Met BCU number: (its Metropolitan Police name, its boroughs)} from data/bcu_names.csv."""
+    with open(Path(__file__).parent / "data" / "bcu_names.csv", newline="", encoding="utf-8") as file:
+        return {int(row["met_bcu"]): (row["name"], ", ".join(b.strip() for b in row["boroughs"].split(";")))
+                for row in csv.DictReader(file)}
+
+
+# The Met's 12 basic command units by the names the Met uses, each with its boroughs.
+BCU_NAMES = _read_bcu_names()
+
+
 def bcu_label(bcu: int | None) -> str:
+    """A BCU as people know it: "Central West BCU (Hammersmith and Fulham, Kensington and Chelsea, Westminster)"."""
     if bcu is None:
         return NOT_RECORDED
     if bcu == 0:
         return CITY_FORCE
-    return f"BCU {bcu}"
+    if bcu not in BCU_NAMES:
+        return f"BCU {bcu}"
+    name, boroughs = BCU_NAMES[bcu]
+    return f"{name} BCU ({boroughs})"
 
 
 # --- Formatting ----------------------------------------------------------------------------------------------
@@ -285,6 +302,8 @@ ROUTE_LABELS: dict[str, str] = {
     "restorative-justice": "Restorative justice requested",
     "code-complaint": "Complaint about the Victims' Code",
     "general-support": "General support: victim support",
+    "caseworker-override": "Added by a caseworker, overriding the rules",
+    "transfer": "Transferred from another service",
 }
 
 BREAKDOWN_REPORTS: dict[str, tuple[str, str]] = {

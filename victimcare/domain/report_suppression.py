@@ -80,6 +80,12 @@ def rank_rows(rows: Sequence[dict], value_key: str, higher_is_better: bool = Tru
     return ranked, gap
 
 
+def unlisted_label(key) -> str:
+    """A readable label for a category missing from its list (a slug is never shown as it is stored)."""
+    text = str(key).replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else "Not recorded"
+
+
 def publish_breakdown(
     categories: Sequence[tuple[object, str]],
     raw: Mapping[object, Mapping[str, int]],
@@ -89,11 +95,11 @@ def publish_breakdown(
     total_label: str = TOTAL_LABEL,
 ) -> list[dict]:
     """A one-level table: a row per category (in the order given, zero rows included), then any category found
-    in ``raw`` but not listed (label: its key), then a total row summed from the rows. Counts are suppressed
-    down each column (the total row) and, with ``total_key``, across each row; rates (key, numerator,
-    denominator) are shown only over visible counts with a base of 5 or more."""
+    in ``raw`` but not listed (labelled by unlisted_label), then a total row summed from the rows. Counts are
+    suppressed down each column (the total row) and, with ``total_key``, across each row; rates (key,
+    numerator, denominator) are shown only over visible counts with a base of 5 or more."""
     listed = [key for key, _ in categories]
-    extra = [(key, str(key)) for key in raw if key not in listed]
+    extra = [(key, unlisted_label(key)) for key in raw if key not in listed]
     table = []
     for key, label in list(categories) + extra:
         figures = raw.get(key, {})

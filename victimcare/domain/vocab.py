@@ -149,6 +149,15 @@ TRANSFER_REASONS: Vocabulary = (
 )
 
 # Why a caseworker added or removed a route the rules chose (or did not).
+# Why a caseworker closed a referral at triage without routing it (counted in the routing-and-flow report).
+NOT_PROCEEDING_REASONS: Vocabulary = (
+    ("duplicate", "Duplicate of another referral"),
+    ("spam", "Spam or not a real referral"),
+    ("withdrawn", "The person withdrew it"),
+    ("outside-london", "Outside London"),
+    ("other", "Other"),
+)
+
 OVERRIDE_REASONS: Vocabulary = (
     ("need-not-captured", "A need the routing rules did not capture"),
     ("victim-choice", "The victim's choice"),

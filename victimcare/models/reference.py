@@ -2,6 +2,7 @@
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.service_features import ServiceFeatures, features_of
 from ..extensions import db
 
 
@@ -32,3 +33,8 @@ class Service(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Who is emailed when a new case arrives: "advocates" (everyone in the service) or "leads" (leads only).
     new_case_notify: Mapped[str] = mapped_column(String(16), default="advocates", server_default="advocates")
+
+    @property
+    def features(self) -> ServiceFeatures:
+        """What this service's cases have beyond the common work (steps, Complaint page, DASH, MARAC...)."""
+        return features_of(self.slug)

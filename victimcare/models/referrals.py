@@ -23,8 +23,12 @@ class Referral(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # The source system's own id for a referral imported in bulk (`flask referrals import`): a second import of
+    # the same row finds it and creates nothing.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    # triage: awaiting a caseworker; routed: cases exist; not-routed: recorded only (e.g. no consent)
+    # triage: awaiting a caseworker; routed: cases exist; not-routed: recorded only (e.g. no consent);
+    # not-proceeding: closed at triage by a caseworker (duplicate, spam...), with a coded reason
     status: Mapped[str] = mapped_column(String(20), default="triage")
     source: Mapped[str] = mapped_column(String(20))
     referrer_name: Mapped[str | None] = mapped_column(String(120))
@@ -63,6 +67,15 @@ class Referral(db.Model):
     dash_level: Mapped[str | None] = mapped_column(String(10))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     not_routed_reason: Mapped[str | None] = mapped_column(Text)
+    # A referral held for triage opens no case, but its first-contact clock runs from receipt: the earliest date
+    # the routes its details point to would be due, kept so triage can show what is overdue.
+    first_contact_due: Mapped[date | None] = mapped_column(Date)
+    # Closed at triage as not proceeding: the coded reason (domain/vocab.py NOT_PROCEEDING_REASONS), the details
+    # (never published), when and by whom.
+    not_proceeding_reason: Mapped[str | None] = mapped_column(String(32))
+    not_proceeding_detail: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     safe_contact_notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -81,7 +94,7 @@ class Referral(db.Model):
 
 Index("ix_referrals_status_received", Referral.status, Referral.received_at)
 
-REFERRAL_SENSITIVE_FIELDS = frozenset({"description", "safe_contact_notes", "consent_given_by"})
+REFERRAL_SENSITIVE_FIELDS = frozenset({"description", "safe_contact_notes", "consent_given_by", "not_proceeding_detail"})
 
 
 class ReferralStrand(db.Model):

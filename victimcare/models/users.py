@@ -10,6 +10,10 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
+# The password hash of an invited account that has not chosen its password yet: no password verifies against it.
+NO_PASSWORD = "!invited"
+
+
 def new_session_nonce() -> str:
     return secrets.token_urlsafe(16)
 
@@ -36,6 +40,11 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def has_password(self) -> bool:
+        """False for an invited account whose person has not yet chosen a password."""
+        return self.password_hash != NO_PASSWORD
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users

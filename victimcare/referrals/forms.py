@@ -340,6 +340,18 @@ class TriageForm(BaseForm):
     submit = SubmitField("Confirm routing", widget=GovSubmitInput())
 
 
+class NotProceedingForm(BaseForm):
+    reason_code = RadioField("Why is this referral not going ahead?", widget=RadioInput(),
+                             choices=list(vocab.NOT_PROCEEDING_REASONS),
+                             validators=[InputRequired(message="Choose why the referral is not going ahead")])
+    detail = TextAreaField("Details", widget=GovTextArea(),
+                           description="For a duplicate, the reference it duplicates. Kept on the referral, never "
+                                       "published.",
+                           validators=[InputRequired(message="Give the details, for example the reference it "
+                                                             "duplicates"), Length(max=2000)])
+    submit = SubmitField("Close as not proceeding", widget=GovSubmitInput())
+
+
 # --- Public self-referral ---------------------------------------------------------------------------------------
 
 

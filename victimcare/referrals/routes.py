@@ -5,7 +5,7 @@ database until the caseworker submits on the check-your-answers page.
 """
 from datetime import date
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..domain.access import may_change_routing
@@ -27,6 +27,7 @@ from .forms import (
     ChoosePersonForm,
     ConsentForm,
     FindPersonForm,
+    NotProceedingForm,
     OffenceForm,
     RemoveRouteForm,
     SelfReferralForm,
@@ -407,15 +408,45 @@ def triage_review(reference):
     form.offence_borough.choices = [("", "Not known")] + reference_data.london_areas()
     if form.validate_on_submit():
         try:
-            referral_service.confirm_triage(actor, reference, summary.triage_completion(form))
+            confirmed = referral_service.confirm_triage(actor, reference, summary.triage_completion(form))
         except ValidationFailed as error:
             apply_service_errors(form, error)
         except Conflict as error:
             form.consent_referral.errors = list(form.consent_referral.errors) + [error.message]
         else:
+            flash(summary.triage_confirmed_message(confirmed), "success")
             return redirect(url_for("referrals.show", reference=reference))
-    return render_template("referrals/triage_review.html", form=form, details=details,
-                           referral=referral), 400 if form.errors else 200
+    return _triage_page(details, form, NotProceedingForm(formdata=None), 400 if form.errors else 200)
+
+
+def _triage_page(details, form, closing_form, status):
+    return render_template("referrals/triage_review.html", form=form, details=details, referral=details.referral,
+                           closing_form=closing_form, may_close=not details.cases), status
+
+
+@bp.route("/triage/<reference>/not-proceeding", methods=["POST"])
+@permission_required("referral.triage")
+def triage_not_proceeding(reference):
+    actor = current_actor()
+    closing_form = NotProceedingForm()
+    if closing_form.validate_on_submit():
+        try:
+            referral_service.close_not_proceeding(actor, reference, closing_form.reason_code.data,
+                                                  closing_form.detail.data)
+        except ValidationFailed as error:
+            apply_service_errors(closing_form, error)
+        except Conflict as error:
+            flash(error.message, "error")
+            return redirect(url_for("referrals.show", reference=reference))
+        else:
+            flash(f"Referral {reference} closed as not proceeding. It will not go to any service.", "success")
+            return redirect(url_for("referrals.triage"))
+    details = referral_service.get_referral_details(actor, reference)
+    if details.referral.status != "triage":
+        return redirect(url_for("referrals.show", reference=reference))
+    form = TriageForm(formdata=None, data=summary.triage_defaults(details.referral))
+    form.offence_borough.choices = [("", "Not known")] + reference_data.london_areas()
+    return _triage_page(details, form, closing_form, 400)
 
 
 # --- Public self-referral ------------------------------------------------------------------------------------------
@@ -435,6 +466,8 @@ def _contact_by(referral) -> date:
     """The date the confirmation promises contact by: the earliest first-contact date of the services the details
     point to (the clock runs from receipt, triage or not), else the general service's standard time."""
     dues = [d.first_contact_due for d in (referral.routing_decisions if referral else []) if d.first_contact_due]
+    if referral is not None and referral.first_contact_due:
+        dues.append(referral.first_contact_due)  # held for triage: where its details point, from receipt
     if dues:
         return min(dues)
     policies, _ = referral_service.deadline_policies()

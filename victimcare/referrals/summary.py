@@ -242,6 +242,15 @@ def triage_defaults(referral) -> dict:
     }
 
 
+def triage_confirmed_message(confirmed) -> str:
+    """The success banner after a caseworker confirms routing at triage: where the referral now goes."""
+    names = [route.decision.service.name for route in confirmed.active_routes]
+    if not names:
+        return f"Routing confirmed for {confirmed.referral.reference}: it goes to no service (see why below)."
+    return (f"Routing confirmed for {confirmed.referral.reference}: sent to {', '.join(names)}. "
+            f"Their first-contact clock runs from when the referral was received.")
+
+
 def triage_completion(form) -> TriageCompletion:
     flags = set(form.flags.data or [])
     return TriageCompletion(
@@ -283,4 +292,5 @@ def self_referral_input(form) -> ReferralInput:
         consent_method="online",
         received_at=utc_now(),
         needs_triage=True,
+        hold_for_triage=True,
     )

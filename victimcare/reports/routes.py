@@ -19,7 +19,7 @@ from ..services import exports as export_files
 from ..services import reports
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
-from . import exports
+from . import exports, presenters
 from .catalogue import REPORTS
 
 bp = Blueprint("reports", __name__)
@@ -85,9 +85,11 @@ def _page_context(options, filters, errors, **extra):
 @permission_required("report.view")
 def code_compliance():
     actor, options, filters, group_by, errors = _read("service")
-    report = reports.code_compliance(actor, filters, group_by, options)
+    report = reports.code_compliance(actor, filters, group_by, options, with_trend=True)
+    trend = presenters.month_trend(report.trend, filters.level or "all",
+                                   target_rules.targets_from_settings(current_app.config).get("share_in_time"))
     return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
-                           group_by=group_by, **_page_context(options, filters, errors)), 400 if errors else 200
+                           group_by=group_by, trend=trend, **_page_context(options, filters, errors)), 400 if errors else 200
 
 
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})

@@ -16,10 +16,10 @@ from sqlalchemy import delete, select, update
 from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import AccountLink, User
-from . import audit, notifications
+from . import audit, lockout, notifications
 from .actors import Actor
 from .errors import Conflict, NotFound, ValidationFailed
-from .users import MIN_PASSWORD_LENGTH, end_all_sessions_of, get_user, hash_password
+from .users import MIN_PASSWORD_LENGTH, create_user, end_all_sessions_of, get_user, hash_password
 
 PASSWORD_RESET = "password-reset"
 INVITATION = "invitation"
@@ -69,6 +69,23 @@ def issue_link(actor: Actor, user: User, purpose: str) -> IssuedLink:
     return IssuedLink(user=user, token=token, expires_at=link.expires_at, emailed=emailed)
 
 
+def invite_user(actor: Actor, email: str, name: str, role: str, service_slug: str | None = None,
+                is_lead=False) -> IssuedLink:
+    """An administrator makes an account with no password, and an invitation link for the person to choose it."""
+    user = create_user(actor, email, name, role, None, service_slug=service_slug, is_lead=is_lead)
+    return issue_link(actor, user, INVITATION)
+
+
+def reinvite(actor: Actor, user_id: int) -> IssuedLink:
+    """A new invitation link for an account whose person has not chosen a password yet (the old link stops)."""
+    user = get_user(actor, user_id)
+    if not user.active:
+        raise Conflict("Reactivate this account before inviting its person again")
+    if user.has_password:
+        raise Conflict("This person has already chosen a password: reset it instead")
+    return issue_link(actor, user, INVITATION)
+
+
 def start_password_reset(actor: Actor, user_id: int) -> IssuedLink:
     """An administrator starts a reset for an active account; the person chooses the new password."""
     user = get_user(actor, user_id)
@@ -81,8 +98,7 @@ def unlock(actor: Actor, user_id: int) -> User:
     """Lift a lockout after failed sign-ins, so the person can try again at once."""
     user = get_user(actor, user_id)
     was_locked = bool(user.locked_until and user.locked_until > utc_now())
-    user.locked_until = None
-    user.failed_login_count = 0
+    lockout.unlock(user)
     audit.record(actor, "unlocked", "user", user.id, changes={"locked": {"before": was_locked, "after": False}})
     return user
 
@@ -116,8 +132,7 @@ def choose_password(token: str, purpose: str, new_password: str, confirm_passwor
     now = utc_now()
     link.used_at = now
     user.password_hash = hash_password(new_password)
-    user.failed_login_count = 0
-    user.locked_until = None
+    lockout.unlock(user)
     action = "password-reset" if purpose == PASSWORD_RESET else "invitation-accepted"
     end_all_sessions_of(user, action, Actor.from_user(user))
     audit.record(Actor.from_user(user), action, "user", user.id, changes={"password": {"changed": True}})

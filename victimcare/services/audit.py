@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import AuditChainHead, AuditEvent, AuditVerification
+from ..models.people import PERSON_SENSITIVE_FIELDS
+from ..models.referrals import REFERRAL_SENSITIVE_FIELDS
 from .actors import Actor
 
 GENESIS_HASH = "0" * 64
@@ -64,14 +66,25 @@ def chain_hash(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+# Fields whose values never enter the trail, wherever they appear in an event's changes: a victim's name, date of
+# birth, contact details and the identifiers a person could be found by (crime reference, postcode), and free
+# text about them. The trail is read by auditors and administrators who must not see case content; an event
+# names the field and says it changed. (`record` enforces this for every event, not only describe_changes.)
+PERSONAL_FIELDS = frozenset({
+    "given_name", "family_name", "date_of_birth", "crime_reference", "postcode",
+}) | PERSON_SENSITIVE_FIELDS | REFERRAL_SENSITIVE_FIELDS
+CHANGED = {"changed": True}
+
+
 def describe_changes(before: dict, after: dict, sensitive: frozenset[str] = frozenset()) -> dict:
-    """Changed fields with before and after values; for sensitive fields only the fact that they changed."""
+    """Changed fields with before and after values; for personal and sensitive fields only the fact that they
+    changed."""
     changes = {}
     for field in sorted(set(before) | set(after)):
         old, new = before.get(field), after.get(field)
         if old == new:
             continue
-        if field in sensitive:
+        if field in sensitive or field in PERSONAL_FIELDS:
             changes[field] = {"changed": True}
         else:
             changes[field] = {"before": old, "after": new}
@@ -127,7 +140,8 @@ def record(
         "referral_id": referral_id,
         "case_id": case_id,
         "service_id": service_id,
-        "changes": json.loads(json.dumps(changes, default=_json_default)) if changes is not None else None,
+        "changes": _without_personal_values(json.loads(json.dumps(changes, default=_json_default)))
+        if changes is not None else None,
         **_request_metadata(),
     }
     digest = chain_hash(prev_hash, canonical_content(content))
@@ -136,6 +150,22 @@ def record(
     session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=digest))
     session.flush([event])
     return event
+
+
+def _without_personal_values(value):
+    """The changes with every personal field's value replaced by {"changed": true}, at any depth."""
+    if isinstance(value, dict):
+        return {key: CHANGED if key in PERSONAL_FIELDS and value[key] not in (None, CHANGED)
+                else _without_personal_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_personal_values(item) for item in value]
+    return value
+
+
+def shown(rows, id_of=lambda row: row[0].id) -> list[int]:
+    """The ids of the records a list or search showed, for its "list" event: so "who saw this person" is
+    answered by the trail, not only "who looked at page 2"."""
+    return [id_of(row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,8 @@ def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: 
     require(actor, "audit.view", "You do not have permission to read the audit trail")
     result = _event_page(_events_query(filters), page, per_page)
     audit.record(actor, "list", "audit_events", None,
-                 changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items)})
+                 changes={"filters": filters.as_audit_detail(), "page": result.page, "rows": len(result.items),
+                          "ids": audit.shown(result.items, lambda row: row.seq)})
     return result
 
 

@@ -88,5 +88,6 @@ def search_people(
 
     criteria = ["given_name", "family_name"] + (["date_of_birth"] if date_of_birth else []) + (
         ["postcode"] if postcode else [])
-    audit.record(actor, "list", "person", None, changes={"criteria": criteria, "rows": len(matches)})
+    audit.record(actor, "list", "person", None, changes={
+        "criteria": criteria, "rows": len(matches), "ids": audit.shown(matches, lambda match: match.person.id)})
     return matches

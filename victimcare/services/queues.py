@@ -108,10 +108,12 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
 def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
     """The cases routed to the advocate's own service, most urgent first: one query, one audit event a page."""
     query = filtered_cases(actor, filters)
-    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": page})
     # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
     count_query = select(Case.id).where(query.whereclause)
-    return paginate(query, page, per_page, count_query=count_query)
+    result = paginate(query, page, per_page, count_query=count_query)
+    audit.record(actor, "list", "case", None, service_id=actor.service_id,
+                 changes={"page": page, "ids": audit.shown(result.items)})
+    return result
 
 
 @dataclass
@@ -177,5 +179,6 @@ def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):
         .order_by(Referral.received_at, Referral.id)
     )
     result = paginate(query, page, per_page)
-    audit.record(actor, "list", "referral", None, changes={"page": page, "rows": len(result.items)})
+    audit.record(actor, "list", "referral", None,
+                 changes={"page": page, "rows": len(result.items), "ids": audit.shown(result.items)})
     return result

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..domain.clock import utc_now
 from ..extensions import db
@@ -19,10 +19,6 @@ from ..models import User, UserSession
 from . import audit
 from .actors import SYSTEM, Actor, require
 from .errors import Forbidden, NotFound
-
-# last_seen_at is written at most this often, so that every page view is not also a database write.
-TOUCH_EVERY = timedelta(seconds=60)
-
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -73,17 +69,15 @@ def find(token: str, now: datetime | None = None) -> Lookup:
     return Lookup(row)
 
 
-def touch(row: UserSession, data: str | None, now: datetime | None = None) -> bool:
-    """Record use of a session (and its new contents). Returns whether anything needs writing."""
-    now = now or utc_now()
-    changed = False
-    if data is not None and data != row.data:
-        row.data = data
-        changed = True
-    if changed or now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
-        changed = True
-    return changed
+def touch(row_id: int, stored: str, data: str | None, now: datetime | None = None) -> None:
+    """Record use of a session, and its new contents if they changed, in one UPDATE.
+
+    Every signed-in request makes exactly this one write, whatever it did with the session: the idle timeout
+    counts from the real last use, and a page's statement count does not depend on a flashed message."""
+    values = {"last_seen_at": now or utc_now()}
+    if data is not None and data != stored:
+        values["data"] = data
+    db.session.execute(update(UserSession).where(UserSession.id == row_id).values(**values))
 
 
 def end(row_id: int) -> None:

@@ -14,7 +14,7 @@ from ..domain.clock import utc_now
 from ..domain.vocab import ROLES, slugs
 from ..extensions import db
 from ..models import ApiToken, Service, User
-from ..models.users import new_session_nonce
+from ..models.users import NO_PASSWORD, new_session_nonce
 from . import audit, lockout, sessions
 from .actors import Actor, require
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -32,8 +32,11 @@ def hash_password(password: str) -> str:
 
 
 def _check_password(user: User | None, password: str) -> bool:
+    # An unknown email, or an invited account with no password yet, is checked against a dummy hash: the answer
+    # takes as long as for a wrong password, so timing tells nobody which emails have accounts.
+    usable = user is not None and user.has_password
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return _hasher.verify(user.password_hash if usable else _DUMMY_HASH, password) and usable
     except (VerificationError, InvalidHashError):
         return False
 
@@ -42,8 +45,9 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def validate_new_user(email: str, name: str, role: str, service_slug: str | None, password: str):
-    """Return (errors, service). Errors are [{"field", "message"}] in the order a form shows them."""
+def validate_new_user(email: str, name: str, role: str, service_slug: str | None, password: str | None):
+    """Return (errors, service). Errors are [{"field", "message"}] in the order a form shows them. A password of
+    None is an invitation: the person chooses it later."""
     errors = []
     service = None
     if not EMAIL_PATTERN.match(email):
@@ -63,15 +67,17 @@ def validate_new_user(email: str, name: str, role: str, service_slug: str | None
         errors.append({"field": "service", "message": "An advocate must belong to exactly one service"})
     if role in slugs(ROLES) and not belongs_to_a_service(role) and service_slug:
         errors.append({"field": "service", "message": "Only advocates belong to a service"})
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors.append({"field": "password", "message": f"Password must be at least {MIN_PASSWORD_LENGTH} characters"})
     return errors, service
 
 
 def create_user(
-    actor: Actor, email: str, name: str, role: str, password: str, service_slug: str | None = None, is_lead=False
+    actor: Actor, email: str, name: str, role: str, password: str | None, service_slug: str | None = None,
+    is_lead=False,
 ) -> User:
-    """Create a staff account. The CLI acts as SYSTEM; in the app only admins may create users."""
+    """Create a staff account. The CLI acts as SYSTEM and may give a password (bootstrap, provisioning by whoever
+    runs the server); administrators give none, and the person chooses it through an invitation link."""
     require(actor, "user.manage", "You do not have permission to manage users")
     email = normalise_email(email)
     errors, service = validate_new_user(email, name, role, service_slug, password)
@@ -83,7 +89,7 @@ def create_user(
         role=role,
         service_id=service.id if service else None,
         is_lead=bool(is_lead) and belongs_to_a_service(role),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         session_nonce=new_session_nonce(),
     )
     db.session.add(user)

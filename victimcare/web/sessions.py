@@ -6,11 +6,10 @@ a server-side session (services/sessions.py): from then on the cookie carries on
 and the session's contents live in its row. Signing out deletes the row, so a copied cookie opens nothing.
 """
 from flask import request
+from flask_wtf.csrf import generate_csrf
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from .. import uow
-from ..extensions import db
-from ..models import UserSession
 from ..services import sessions as session_service
 
 PREFIX = "sid."
@@ -19,11 +18,12 @@ PREFIX = "sid."
 class ServerSession(SecureCookieSession):
     """A session dict that knows which server-side row (if any) it belongs to."""
 
-    def __init__(self, initial=None, row_id=None, user_id=None, token=None, ended=None):
+    def __init__(self, initial=None, row_id=None, user_id=None, token=None, ended=None, stored=None):
         super().__init__(initial)
         self.row_id = row_id
         self.user_id = user_id
         self.token = token
+        self.stored = stored  # the session's contents as this request found them
         self.ended = ended  # "idle" or "expired" when this request's cookie led to a session that has just ended
         self.token_is_new = False
 
@@ -44,18 +44,17 @@ class ServerSessionInterface(SecureCookieSessionInterface):
             ended.modified = True  # replace the dead cookie
             return ended
         row = lookup.row
-        return ServerSession(self.serializer.loads(row.data), row_id=row.id, user_id=row.user_id, token=token)
+        return ServerSession(self.serializer.loads(row.data), row_id=row.id, user_id=row.user_id, token=token,
+                             stored=row.data)
 
     def save_session(self, app, session, response):
         if session.row_id is None:
             return super().save_session(app, session, response)
-        row = db.session.get(UserSession, session.row_id)
-        if row is None:  # ended during this request (signed out everywhere, deactivated)
-            response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
-                                   path=self.get_cookie_path(app))
-            return
-        if session_service.touch(row, self.serializer.dumps(dict(session)) if session.modified else None):
-            uow.commit()
+        # One UPDATE and no read: a session ended elsewhere during this request is found gone by the next
+        # request, which replaces the cookie.
+        data = self.serializer.dumps(dict(session)) if session.modified else None
+        session_service.touch(session.row_id, session.stored, data)
+        uow.commit()
         if session.token_is_new:
             response.set_cookie(
                 self.get_cookie_name(app), PREFIX + session.token, domain=self.get_cookie_domain(app),
@@ -70,6 +69,8 @@ def begin(session, user) -> None:
     session.clear()
     row, token = session_service.start(user, request.remote_addr, request.user_agent.string)
     session.row_id, session.user_id, session.token, session.token_is_new = row.id, user.id, token, True
+    session.stored = row.data
+    generate_csrf()  # stored now, so that the pages that follow leave the session as it is (and unwritten)
     session.modified = True
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from ..domain import access
 from ..domain.access import has_permission
 from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
@@ -97,7 +98,18 @@ def overdue_badge(due_on) -> due.Badge | None:
     return due.badge(state) if state is due.DueState.OVERDUE else None
 
 
+def current_user_leads(service_id=None) -> bool:
+    """The signed-in person is a service lead (of this service, when one is given): domain/access.py decides."""
+    from . import current_actor
+
+    principal = current_actor().principal
+    if service_id is None:
+        return access.is_service_lead(principal)
+    return access.is_service_lead_for(principal, service_id)
+
+
 def register(app):
+    app.add_template_global(current_user_leads)
     app.add_template_global(first_contact_badge)
     app.add_template_global(task_badge)
     app.add_template_global(overdue_badge)

@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from .. import events
 from ...domain import access
-from ...domain.case_lifecycle import IllegalTransition, MissingDetail, allowed_targets, check_transition
+from ...domain import case_lifecycle as lifecycle_rules
+from ...domain.case_lifecycle import OUTCOME_FIELDS, IllegalTransition, MissingDetail, allowed_targets, check_transition
 from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
-from ...domain.vocab import CASE_STATUSES, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, SERVICES, label, slugs
+from ...domain.vocab import CASE_STATUSES, SERVICES, label, slugs
 from ...extensions import db
 from ...models import Case, CaseNote, Service
 from ...models.types import utcnow
@@ -20,16 +21,12 @@ from .locking import audit_case, load_case
 from .opening import open_case
 
 # Outcome question slug -> Case column
-OUTCOME_COLUMNS = {
-    "feels-safer": "outcome_feels_safer",
-    "better-able-to-cope": "outcome_better_able_to_cope",
-    "better-informed": "outcome_better_informed",
-}
+OUTCOME_COLUMNS = {question: f"outcome_{field}" for question, field in OUTCOME_FIELDS.items()}
 
 
 def closure_pending(case: Case) -> bool:
     """A closure was asked for and not yet approved or sent back (the request time is kept once closed)."""
-    return case.closure_requested_at is not None and case.status in ("accepted", "in-progress")
+    return lifecycle_rules.closure_pending(case.closure_requested_at is not None, case.status)
 
 
 def may_approve_closure(actor: Actor, case: Case) -> bool:
@@ -76,22 +73,6 @@ def _clear_closure(case: Case) -> None:
     case.closure_reason = None
     for column in OUTCOME_COLUMNS.values():
         setattr(case, column, None)
-
-
-def _outcome_errors(outcomes: dict | None, required: bool) -> list[dict]:
-    errors = []
-    outcomes = outcomes or {}
-    for question, _ in OUTCOME_QUESTIONS:
-        answer = outcomes.get(question)
-        if answer is None and not required:
-            continue
-        if answer not in slugs(OUTCOME_ANSWERS):
-            errors.append({"field": OUTCOME_COLUMNS[question].removeprefix("outcome_"),
-                           "message": f"Choose an answer for \u2018{label(OUTCOME_QUESTIONS, question).lower()}\u2019"})
-    unknown = set(outcomes) - set(OUTCOME_COLUMNS)
-    if unknown:
-        errors.append({"field": "outcomes", "message": f"Unknown outcome questions: {', '.join(sorted(unknown))}"})
-    return errors
 
 
 def transition(
@@ -183,7 +164,7 @@ def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: di
                      expected_version: int | None, outcomes_required: bool) -> Case:
     if closure_pending(case):
         raise Conflict("Closure has already been requested for this case.")
-    errors = _outcome_errors(outcomes, outcomes_required)
+    errors = lifecycle_rules.closure_outcome_errors(outcomes, outcomes_required)
     if errors:
         raise ValidationFailed(errors=errors)
     case.closure_reason = closure_reason

@@ -10,7 +10,7 @@ from ...domain.clock import london_today, utc_now
 from ...domain.complaints import response_due
 from ...domain.dash import assess_dash
 from ...domain.deadlines import HolidayDataUnavailable, covered_years, london_date
-from ...domain.service_steps import StepRefused, check_step, steps_for
+from ...domain.service_features import StepRefused, check_step, steps_for
 from ...domain.vocab import COMPLAINT_AGENCIES, VICTIMS_CODE_RIGHTS, label, slugs
 from ...extensions import db
 from ...models import Case, CaseStep, RiskAssessment
@@ -60,7 +60,7 @@ def reassess_dash(actor: Actor, case_id: int, yes_count: int, professional_judge
     professional decision recorded by closing or re-routing, not by a lower score)."""
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
-    if case.service.slug != "domestic-abuse":
+    if not case.service.features.dash_reassessment:
         raise ValidationFailed(errors=[{"field": "yes_count", "message": "Only domestic-abuse cases have DASH assessments"}])
     now = utc_now()
     try:
@@ -97,7 +97,7 @@ def set_safeguarding_lead(actor: Actor, case_id: int, name: str, expected_versio
     """Name the safeguarding lead for a Child House case (a member of staff, so the name is not sensitive)."""
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
-    if case.service.slug != "child-house":
+    if not case.service.features.safeguarding_lead:
         raise ValidationFailed(errors=[{"field": "name", "message": "Only Child House cases have a named safeguarding lead"}])
     name = (name or "").strip()
     if not name or len(name) > 120:
@@ -146,7 +146,7 @@ def record_complaint(actor: Actor, case_id: int, *, agency: str | None, code_rig
     """
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
-    if case.service.slug != "victims-commissioner":
+    if not case.service.features.complaint:
         raise ValidationFailed(errors=[{"field": "agency",
                                         "message": "Only Victims' Commissioner cases record a complaint"}])
     errors = []

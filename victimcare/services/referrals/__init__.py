@@ -8,19 +8,23 @@ and never import from the modules inside, which are split by job:
 - ``create``: recording a referral (person, DASH, routing, one case per route) in one transaction;
 - ``reading``: the audited read of a referral and its details (routes in force, latest risk, cases);
 - ``overrides``: a caseworker adds or removes a service, with a reason;
-- ``triage``: the triage list, and confirming a referral out of triage;
+- ``triage``: the triage list (most urgent first), confirming a referral out of triage, or closing it as not
+  proceeding;
+- ``imports``: referrals from another system in bulk, idempotent by the source system's id;
 - ``routing``: routing with the policies in force and recording a route with its case (shared by the others).
 """
 from .create import create_referral, new_reference
+from .imports import ImportTally, already_imported, import_referral, record_run
 from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
 from .overrides import add_route, remove_route
 from .reading import ActiveRoute, ReferralDetails, get_referral, get_referral_details, routing_decisions_of
 from .routing import deadline_policies
-from .triage import TriageRow, confirm_triage, triage_list
+from .triage import TriageRow, close_not_proceeding, confirm_triage, triage_list
 
 __all__ = [
-    "ActiveRoute", "DashAnswers", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
-    "VictimDetails", "add_route", "confirm_triage", "create_referral", "deadline_policies", "get_referral",
+    "ActiveRoute", "DashAnswers", "ImportTally", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
+    "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
+    "deadline_policies", "get_referral", "import_referral", "record_run",
     "get_referral_details",
     "new_reference", "remove_route", "routing_decisions_of", "triage_list",
 ]

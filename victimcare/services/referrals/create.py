@@ -56,11 +56,18 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     db.session.flush()
     if dash_result is not None:
         db.session.add(_risk_assessment(actor, referral, data.dash, dash_result))
+    held = data.hold_for_triage
     audit.record(
         actor, "create", "referral", referral.id, referral_id=referral.id,
-        changes={"source": data.source, "routes": [r.service for r in decision.routes], "enhanced": decision.enhanced},
+        changes={"source": data.source, "routes": [] if held else [r.service for r in decision.routes],
+                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {})},
     )
-    _open_routes(actor, referral, decision, services)
+    if held:
+        # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
+        referral.first_contact_due = min((r.first_contact_due for r in decision.routes if r.first_contact_due),
+                                         default=None)
+    else:
+        _open_routes(actor, referral, decision, services)
     events.referral_received(referral)
     return referral
 
@@ -122,7 +129,7 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         reference=new_reference(),
         person_id=person.id if person else None,
         # A route held because its service is closed waits for a caseworker: the victim is never dropped.
-        status="triage" if data.needs_triage or decision.closed else ("routed" if decision.routes else "not-routed"),
+        status="triage" if data.needs_triage or data.hold_for_triage or decision.closed else ("routed" if decision.routes else "not-routed"),
         source=data.source,
         referrer_name=data.referrer_name,
         referrer_organisation=data.referrer_organisation,

@@ -70,6 +70,8 @@ class ReferralInput:
     referrer_name: str | None = None
     referrer_organisation: str | None = None
     needs_triage: bool = False
+    # A self-referral waits for a person: no route and no case until a caseworker confirms it at triage.
+    hold_for_triage: bool = False
     # Recorded when the victim did not consent (or was not asked) but a lawful basis allows the referral.
     lawful_basis: str | None = None
 

@@ -65,7 +65,7 @@ def add_route(actor: Actor, reference: str, service_slug: str, reason: str, reas
     now = utc_now()
     policies, _ = deadline_policies()
     due = first_contact_due(now, policies[service.slug].days(referral.enhanced))
-    marac = referral.marac and service.slug == "domestic-abuse"
+    marac = referral.marac and service.features.marac
     decision = RoutingDecision(
         referral_id=referral.id, service_id=service.id, kind="override-add", rule="caseworker-override",
         reason=reason, reason_code=reason_code, priority="high" if marac else "normal", first_contact_due=due, marac=marac,

@@ -3,16 +3,18 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
 
 from .. import events
 from ...domain.clock import london_date, london_today, utc_now
 from ...domain.contact_details import InvalidContactDetail, parse_postcode
 from ...domain.dash import DashResult
+from ...domain.deadlines import working_days_between
 from ...domain.people import age_on
 from ...domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ...domain.routing import ReferralFacts, active_routes
-from ...domain.vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS
+from ...domain.vocab import HATE_STRAND_LABELS, NOT_PROCEEDING_REASONS, OFFENCE_CATEGORY_LABELS, slugs
 from ...extensions import db
 from ...models import REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment
 from .. import audit, restricted
@@ -39,35 +41,86 @@ class TriageRow(NamedTuple):
     given_name: str | None
     family_name: str | None
     earliest_due: date | None
+    high_risk: bool
+    marac: bool
+    child: bool
+    referral_id: int
+    waiting_working_days: int = 0
 
 
 def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
-    """Referrals awaiting a caseworker's review, oldest first, each with its earliest first-contact due date.
+    """Referrals awaiting a caseworker's review, most urgent first: MARAC or high DASH risk, then child
+    safeguarding, then overdue for first contact, then the longest waiting. Each row has its earliest
+    first-contact due date (its cases', or for a referral held for triage the date its details point to) and how
+    many working days it has waited.
 
     One query: the due date comes from a grouped subquery over the referral's cases. Rows are TriageRow (plain
     columns, not ORM objects), so nothing is reloaded row by row after the audit event's commit.
     """
     require(actor, "referral.triage", "Only caseworkers triage referrals")
-    due = (
-        select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"))
+    today = london_today()
+    cases = (
+        select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"),
+               func.max(sql_case((Case.child_safeguarding.is_(True), 1), else_=0)).label("child"))
         .where(Case.status == "new")
         .group_by(Case.referral_id)
         .subquery()
     )
+    due = func.coalesce(cases.c.earliest_due, Referral.first_contact_due)
+    high = or_(Referral.marac.is_(True), Referral.dash_level == "high")
+    child = or_(Referral.age_at_offence < 18, cases.c.child == 1)
     query = (
         select(Referral.reference, Referral.received_at, Referral.source, Referral.offence_category,
                *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
                                   Person.family_name),
-               due.c.earliest_due)
+               due.label("earliest_due"),
+               sql_case((Referral.dash_level == "high", True), else_=False), Referral.marac,
+               sql_case((child, True), else_=False), Referral.id)
         .outerjoin(Person, Referral.person_id == Person.id)
-        .outerjoin(due, due.c.referral_id == Referral.id)
+        .outerjoin(cases, cases.c.referral_id == Referral.id)
         .where(Referral.status == "triage")
-        .order_by(Referral.received_at, Referral.id)
+        .order_by(sql_case((high, 0), else_=1), sql_case((child, 0), else_=1), sql_case((due < today, 0), else_=1),
+                  Referral.received_at, Referral.id)
     )
     result = paginate(query, page, per_page)
-    result.items = [TriageRow(*row) for row in result.items]
-    audit.record(actor, "list", "referral", None, changes={"queue": "triage", "page": page, "rows": len(result.items)})
+    result.items = [
+        TriageRow(*row, waiting_working_days=working_days_between(london_date(row.received_at), today))
+        for row in result.items
+    ]
+    audit.record(actor, "list", "referral", None, changes={
+        "queue": "triage", "page": page, "rows": len(result.items),
+        "ids": audit.shown(result.items, lambda row: row.referral_id)})
     return result
+
+
+def close_not_proceeding(actor: Actor, reference: str, reason_code: str, detail: str | None) -> Referral:
+    """Close a referral waiting for triage as not proceeding (a duplicate, spam, withdrawn, outside London...).
+
+    Only a referral with no case yet may be closed so: its coded reason is counted in the routing-and-flow report,
+    and since it opened no case it never counts in the compliance figures. The details stay on the referral."""
+    referral = load_for_change(actor, reference, "referral.triage")
+    if referral.status != "triage":
+        raise Conflict("This referral has already been triaged.")
+    if db.session.scalar(select(func.count()).select_from(Case).where(Case.referral_id == referral.id)):
+        raise Conflict("Services are already working this referral: decline or close its cases instead.")
+    errors = []
+    if reason_code not in slugs(NOT_PROCEEDING_REASONS):
+        errors.append({"field": "reason_code", "message": "Choose why the referral is not going ahead"})
+    detail = (detail or "").strip() or None
+    if detail is None:
+        errors.append({"field": "detail", "message": "Give the details, for example the reference it duplicates"})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    referral.status = "not-proceeding"
+    referral.not_proceeding_reason = reason_code
+    referral.not_proceeding_detail = detail
+    referral.closed_at = utc_now()
+    referral.closed_by_id = actor.user_id
+    db.session.flush()
+    audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
+                 changes={"status": {"before": "triage", "after": "not-proceeding"}, "reason_code": reason_code,
+                          "not_proceeding_detail": {"changed": True}})
+    return referral
 
 
 def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -> ReferralDetails:

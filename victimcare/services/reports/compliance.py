@@ -31,6 +31,7 @@ class ComplianceReport:
     rows: list[dict]
     today: date
     measures: tuple = COMPLIANCE_MEASURES
+    trend: list[dict] = field(default_factory=list)  # the same figures by month, for the chart of the trend
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -105,17 +106,22 @@ def _publish(group_by, filters, options, raw) -> list[dict]:
 
 def code_compliance(
     actor: Actor, filters: ReportFilters, group_by: str, options: ReportOptions | None = None,
-    today: date | None = None, export_format: str | None = None,
+    today: date | None = None, export_format: str | None = None, with_trend: bool = False,
 ) -> ComplianceReport:
     """Victims' Code compliance grouped by service, borough, BCU or month, enhanced and standard separately,
-    suppressed for publication. Audited as a report run, or as an export when ``export_format`` is given."""
+    suppressed for publication. Audited as a report run, or as an export when ``export_format`` is given.
+    ``with_trend`` adds the figures by month (``trend``), for the page's chart."""
     require_reports(actor)
     options = options or report_options(actor)
     today = today or london_today()
     raw = raw_figures(group_by, filters, options, today).get(group_by, {})
     rows = _publish(group_by, filters, options, raw)
+    trend = []
+    if with_trend:  # the page charts the months (from the same rows when grouped by month)
+        trend = rows if group_by == "month" else _publish(
+            "month", filters, options, raw_figures("month", filters, options, today).get("month", {}))
     audit_run(actor, "code-compliance", {"group_by": group_by, **filters.as_audit()}, export_format)
-    return ComplianceReport(group_by, filters, rows, today)
+    return ComplianceReport(group_by, filters, rows, today, trend=trend)
 
 
 def postcode_lottery(

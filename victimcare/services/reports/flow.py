@@ -4,7 +4,13 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func
 
 from ...domain.report_definitions import ACCEPTED_SUPPORT, CASES, ROUTE_LABELS, TAKE_UP, ReportFilters, count_column
-from ...domain.vocab import DECLINE_REASONS, OVERRIDE_REASONS, REFERRAL_SOURCES, TRANSFER_REASONS
+from ...domain.vocab import (
+    DECLINE_REASONS,
+    NOT_PROCEEDING_REASONS,
+    OVERRIDE_REASONS,
+    REFERRAL_SOURCES,
+    TRANSFER_REASONS,
+)
 from ...models import Case, Referral, RoutingDecision
 from .options import ReportOptions, case_conditions, received_in_period
 from .sections import Section, by_service_slug, case_counts, counts_by, section
@@ -18,6 +24,7 @@ def routing_and_flow(filters: ReportFilters, options: ReportOptions, today) -> l
     conditions = case_conditions(filters, options)
     return [
         _referrals_by_source(filters, options),
+        _not_proceeding(filters),
         *_declines_and_transfers(conditions, options, today),
         *_reasons(conditions, options),
         *_overrides(filters, options),
@@ -36,6 +43,7 @@ def _referrals_by_source(filters: ReportFilters, options: ReportOptions) -> Sect
         "routed": func.count(sql_case((Referral.status == "routed", 1))),
         "not_routed": func.count(sql_case((Referral.status == "not-routed", 1))),
         "triage": func.count(sql_case((Referral.status == "triage", 1))),
+        "not_proceeding": func.count(sql_case((Referral.status == "not-proceeding", 1))),
     }, referral_period, Referral.__table__)
     return section(
         "referrals-by-source", "Referrals by source", "Source", REFERRAL_SOURCES, raw, [
@@ -43,9 +51,25 @@ def _referrals_by_source(filters: ReportFilters, options: ReportOptions) -> Sect
             count_column("routed", "Routed to a service", "Referrals sent to at least one service."),
             count_column("not_routed", "Not routed", "Referrals recorded but sent to no service (for example, no consent)."),
             count_column("triage", "Awaiting triage", "Referrals a caseworker has not yet routed."),
+            count_column("not_proceeding", "Closed as not proceeding",
+                         "Referrals a caseworker closed at triage (duplicate, spam, withdrawn, outside London or "
+                         "other); they open no case, so they are outside the compliance figures."),
         ], total_key="referrals",
         note="Only the period and area filters apply here: a referral that was not routed has no service, and "
              "enhanced rights are decided per case.")
+
+
+def _not_proceeding(filters: ReportFilters) -> Section:
+    """Referrals closed at triage as not proceeding, by their coded reason (the details are never published)."""
+    conditions = received_in_period(Referral.received_at, filters) + [Referral.status == "not-proceeding"]
+    if filters.borough:
+        conditions.append(Referral.offence_borough_code == filters.borough)
+    raw = counts_by(Referral.not_proceeding_reason, {"referrals": func.count(Referral.id)}, conditions,
+                    Referral.__table__)
+    return section(
+        "not-proceeding-by-reason", "Referrals closed at triage as not proceeding", "Reason", NOT_PROCEEDING_REASONS,
+        raw, [count_column("referrals", "Referrals", "Referrals closed at triage with this reason.")],
+        total_key="referrals", note=REASONS_NOTE.split(" Not recorded")[0])
 
 
 def _declines_and_transfers(conditions: list, options: ReportOptions, today) -> list[Section]:

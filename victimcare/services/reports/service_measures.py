@@ -13,7 +13,7 @@ from ...domain.report_definitions import (
     count_column,
     rate_column,
 )
-from ...domain.service_steps import steps_for
+from ...domain.service_features import steps_for
 from ...domain.suppression import suppress_counts
 from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHTS
 from ...extensions import db

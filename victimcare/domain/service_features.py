@@ -1,8 +1,15 @@
-"""Service-specific steps an advocate records on a case (stored as CaseStep rows, one table for all).
+"""What each service does beyond the common case work, as data: its steps, its own pages and forms, its flags.
 
-Each service has its own ordered list of (slug, label) steps. Slugs are stored: never rename one, add a new one.
-Restorative justice is special: either party may withdraw consent at any stage, and that stops the process.
+This is the one place that knows a service by its slug. Everything else asks ``features_of(slug)`` (or
+``service.features`` on a Service row) whether a case has, say, a Complaint page, and never compares slugs: a
+test fails if a module outside this one does.
+
+Service-specific steps an advocate records on a case are stored as CaseStep rows, one table for all. Each service
+has its own ordered list of (slug, label) steps. Slugs are stored: never rename one, add a new one. Restorative
+justice is special: either party may withdraw consent at any stage, and that stops the process.
 """
+from dataclasses import dataclass
+
 from .vocab import Vocabulary
 
 SERVICE_STEPS: dict[str, Vocabulary] = {
@@ -49,22 +56,53 @@ SERVICE_STEPS: dict[str, Vocabulary] = {
 RJ_WITHDRAWAL = "rj-consent-withdrawn"
 
 
+@dataclass(frozen=True)
+class ServiceFeatures:
+    """What a service's cases have beyond notes, contacts, tasks and the support plan."""
+
+    steps: Vocabulary = ()
+    stopping_step: str | None = None    # a step after which no other may be recorded (consent withdrawn)
+    safeguarding_lead: bool = False     # a named safeguarding lead (Child House)
+    dash_reassessment: bool = False     # DASH reassessments and their history (domestic abuse)
+    marac: bool = False                 # a case may be referred to MARAC (domestic abuse)
+    complaint: bool = False             # the Complaint page: agency, Code right, the agency's response (VC)
+    general_support: bool = False       # where victims go when no specialist service fits (victim support)
+
+
+FEATURES: dict[str, ServiceFeatures] = {
+    "domestic-abuse": ServiceFeatures(SERVICE_STEPS["domestic-abuse"], dash_reassessment=True, marac=True),
+    "child-house": ServiceFeatures(SERVICE_STEPS["child-house"], safeguarding_lead=True),
+    "restorative-justice": ServiceFeatures(SERVICE_STEPS["restorative-justice"], stopping_step=RJ_WITHDRAWAL),
+    "hate-crime": ServiceFeatures(SERVICE_STEPS["hate-crime"]),
+    "victims-commissioner": ServiceFeatures(SERVICE_STEPS["victims-commissioner"], complaint=True),
+    "victim-support": ServiceFeatures(SERVICE_STEPS["victim-support"], general_support=True),
+}
+NO_FEATURES = ServiceFeatures()
+
+
+def features_of(service_slug: str | None) -> ServiceFeatures:
+    """The features of the service with this slug (none for a service this version does not know)."""
+    return FEATURES.get(service_slug or "", NO_FEATURES)
+
+
 class StepRefused(ValueError):
     """A step that cannot be recorded; the message says why."""
 
 
 def steps_for(service_slug: str) -> Vocabulary:
-    return SERVICE_STEPS.get(service_slug, ())
+    return features_of(service_slug).steps
 
 
 def check_step(service_slug: str, step: str, recorded_steps: set[str] | frozenset[str]) -> None:
     """Check that ``step`` belongs to the service and may follow the steps already recorded."""
     if step not in {slug for slug, _ in steps_for(service_slug)}:
         raise StepRefused("Choose one of this service's steps.")
-    if service_slug == "restorative-justice" and RJ_WITHDRAWAL in recorded_steps:
+    if process_stopped(service_slug, recorded_steps):
         raise StepRefused("Consent was withdrawn, which stopped the restorative justice process. "
                           "No further steps can be recorded.")
 
 
 def process_stopped(service_slug: str, recorded_steps: set[str] | frozenset[str]) -> bool:
-    return service_slug == "restorative-justice" and RJ_WITHDRAWAL in recorded_steps
+    """A stopping step (restorative justice consent withdrawn) has been recorded: nothing more may be."""
+    stop = features_of(service_slug).stopping_step
+    return stop is not None and stop in recorded_steps

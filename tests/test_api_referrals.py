@@ -466,3 +466,27 @@ def test_contact_details_are_stored_one_way_and_a_drama_number_is_accepted(clien
     reference = post(client, tokens["caseworker"], payload).get_json()["reference"]
     person = db.session.scalar(select(Referral).where(Referral.reference == reference)).person
     assert (person.phone, person.postcode, person.email) == ("+447700900999", "E8 1AB", "Sam@example.org")
+
+
+@pytest.mark.parametrize("raw", [b"[" * 50_000 + b"]" * 50_000, b'{"victim": ' * 50_000,
+                                 b'{"dash": {"yes_count": Infinity}}', b'{"victim": -Infinity}'])
+def test_deep_or_non_standard_json_is_400_never_a_500(client, tokens, raw):
+    response = client.post(URL, data=raw, content_type="application/json", headers=bearer(tokens["caseworker"]))
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+
+
+def test_api_text_with_a_control_character_is_422_naming_the_field_and_keeps_line_breaks(client, tokens):
+    refused = post(client, tokens["caseworker"], body(**{"victim.given_name": "Sam\x07"}))
+    assert refused.status_code == 422
+    assert "control characters" in field_errors(refused)["victim.given_name"]
+    multi_line = body(**{"dash.professional_judgement": True,
+                         "dash.professional_judgement_reason": "Threats to kill.\nWeapon in the house."})
+    assert post(client, tokens["caseworker"], multi_line).status_code == 201
+    single_line = post(client, tokens["caseworker"], body(**{"victim.family_name": "Exa\nmple"}))
+    assert "victim.family_name" in field_errors(single_line)
+
+
+def test_long_text_gets_the_plain_english_length_message(client, tokens):
+    response = post(client, tokens["caseworker"], body(**{"victim.given_name": "A" * 101}))
+    assert field_errors(response)["victim.given_name"] == "The given name must be 100 characters or fewer"

@@ -84,6 +84,15 @@ def test_contact_errors_are_422_with_a_list_and_outside_the_service_404(client, 
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("raw", [b'{"at": NaN}', b'{"method": "phone", "outcome": Infinity}', b"{not json"])
+def test_a_body_that_is_not_standard_json_is_400(client, users, raw):
+    case = recent_case(status="accepted")
+    response = client.post(f"/api/v1/cases/{case.id}/contacts", data=raw, content_type="application/json",
+                           headers=_headers(users["advocate"]))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert fresh(case.id).first_contacted_at is None
+
+
 def test_transitions_with_if_match_and_illegal_moves(client, users):
     case = recent_case(status="new")
     headers = _headers(users["advocate"])
@@ -137,3 +146,48 @@ def test_a_page_number_past_any_list_is_an_empty_page_not_an_error(client, users
     response = client.get("/api/v1/cases?page=957458980046961246208", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.get_json()["items"] == []
+
+
+# --- One JSON parser, typed bodies -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", [b"[" * 50_000 + b"]" * 50_000, b'{"at": ' + b"{" * 50_000,
+                                 b'{"at": NaN, "method": "phone", "outcome": "reached"}',
+                                 b'{"at": Infinity}', b"{not json"])
+def test_deep_or_non_standard_json_is_400_never_a_500(client, users, raw):
+    case = recent_case()
+    for path in ("contacts", "transitions"):
+        response = client.post(f"/api/v1/cases/{case.id}/{path}", data=raw, content_type="application/json",
+                               headers=_headers(users["advocate"]))
+        assert response.status_code == 400, path
+        assert response.mimetype == "application/problem+json"
+
+
+def test_a_contact_without_a_time_zone_or_with_an_unknown_field_is_422_naming_it(client, users):
+    case = recent_case(status="accepted")
+    url = f"/api/v1/cases/{case.id}/contacts"
+    naive = client.post(url, headers=_headers(users["advocate"]),
+                        json={"at": "2026-01-05T10:00:00", "method": "phone", "outcome": "reached"})
+    assert naive.status_code == 422
+    assert naive.get_json()["errors"] == [
+        {"field": "at", "message": "at must be an ISO 8601 date and time with a time zone"}]
+    extra = client.post(url, headers=_headers(users["advocate"]),
+                        json={"at": datetime.now(timezone.utc).isoformat(), "method": "phone", "outcome": "reached",
+                              "mood": "fine"})
+    assert extra.status_code == 422
+    assert [e["field"] for e in extra.get_json()["errors"]] == ["mood"]
+    assert fresh(case.id).first_contacted_at is None
+
+
+def test_a_control_character_in_api_text_is_422_naming_the_field(client, users):
+    case = recent_case(status="accepted")
+    response = client.post(f"/api/v1/cases/{case.id}/contacts", headers=_headers(users["advocate"]),
+                           json={"at": datetime.now(timezone.utc).isoformat(), "method": "phone",
+                                 "outcome": "reached", "note": "Spoke\x00 to her"})
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "note" and "control characters" in error["message"]
+    # Multi-line text keeps its line breaks and tabs.
+    fine = client.post(f"/api/v1/cases/{case.id}/contacts", headers=_headers(users["advocate"]),
+                       json={"at": datetime.now(timezone.utc).isoformat(), "method": "phone",
+                             "outcome": "reached", "note": "Spoke to her.\r\n\tShe is safe."})
+    assert fine.status_code == 201

@@ -113,3 +113,24 @@ def test_bcus_have_the_met_names_and_boroughs_of_the_reference_data(app):
         for bcu, (_, boroughs) in BCU_NAMES.items():
             names = db.session.scalars(select(Borough.name).where(Borough.met_bcu == bcu).order_by(Borough.name))
             assert ", ".join(names) == boroughs
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({"from_month": "3", "from_year": "2026", "to_month": "2", "to_year": "2024"}, None),
+    ({"from_month": "3", "from_year": "2026", "to_month": "11", "to_year": "2026"}, (date(2026, 3, 1), date(2026, 11, 30))),
+    ({"from_month": "12", "from_year": "2025", "to_month": "12", "to_year": "2025"}, (date(2025, 12, 1), date(2025, 12, 31))),
+    ({"from_month": "2", "from_year": "2024", "to_month": "2", "to_year": "2024"}, (date(2024, 2, 1), date(2024, 2, 29))),
+    ({"from": "2026-01-15", "from_month": "3", "from_year": "2026", "to": "2026-02-10"}, (date(2026, 1, 15), date(2026, 2, 10))),
+])
+def test_month_and_year_selects_give_whole_months(args, expected):
+    filters, errors = parse_filters(args, TODAY, **KNOWN)
+    if expected is None:
+        assert errors and errors[0]["field"] == "from"  # the start after the end
+    else:
+        assert not errors and (filters.date_from, filters.date_to) == expected
+
+
+def test_a_month_without_its_year_is_an_error():
+    filters, errors = parse_filters({"from_month": "3"}, TODAY, **KNOWN)
+    assert errors == [{"field": "from_month", "message": "Choose the month and the year of the start of the report"}]
+    assert filters.date_to == TODAY

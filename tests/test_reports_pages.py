@@ -143,3 +143,13 @@ def test_compliance_page_charts_the_months_beside_their_table(client, auth, user
     rows = re.findall(r'<th scope="row" class="govuk-table__header">([^<]*)</th>(.*?)</tr>', table, re.S)
     assert [label for label, _ in rows] == ["January 2026", "February 2026", "March 2026"]
     assert re.findall(r'numeric">([^<]*)</td>', rows[0][1]) == ["9", "6", "66.7%"]
+
+
+def test_dates_are_chosen_as_months_and_years_not_typed(client, auth, users):
+    hand_count_fixture()
+    html = _page(client, auth, users, "/reports/code-compliance",
+                 from_month="1", from_year="2026", to_month="2", to_year="2026")
+    assert "YYYY-MM-DD" not in html and 'name="from" type="text"' not in html
+    assert '<option value="1" selected>January</option>' in html and '<option value="2" selected>February</option>' in html
+    assert "Cases received 1 January 2026 to 28 February 2026" in html
+    assert re.search(r'href="/reports/code-compliance.csv\?[^"]*from=2026-01-01&amp;to=2026-02-28', html)

@@ -3,10 +3,8 @@
 Versions: GET /cases/{id} sends the case version as its ETag. A write may send it back as If-Match; if the case
 has changed since, the write is refused with 409 (writes without If-Match are accepted).
 """
-import json
-from datetime import datetime
-
-from flask import abort, request, url_for
+from flask import request, url_for
+from pydantic import ValidationError
 
 from ..domain.vocab import CASE_STATUSES, slugs
 from ..services import cases as case_service
@@ -15,6 +13,9 @@ from ..services.actors import require
 from ..services.errors import ValidationFailed
 from ..web import current_actor
 from . import bp
+from .json_body import json_body
+from .models import ContactCreate, TransitionCreate, problems
+from .schemas import body_object
 
 MAX_PER_PAGE = 100
 
@@ -85,14 +86,27 @@ def _if_match() -> int | None:
     return int(value)
 
 
-def _json_object() -> dict:
+_CONTACT_MESSAGES = {
+    "at": "at must be an ISO 8601 date and time with a time zone", "method": "method is required",
+    "outcome": "outcome is required", "note": "note must be text",
+    "against_wishes_confirmed": "against_wishes_confirmed must be true or false",
+    "against_wishes_reason": "against_wishes_reason must be text",
+}
+_TRANSITION_MESSAGES = {
+    "to": "to is required: the status to move the case to",
+    "outcomes": "outcomes must be an object of question: answer",
+    "reason": "reason must be text", "reason_code": "reason_code must be text", "service": "service must be text",
+}
+
+
+def _read_body(actor, case_id: int, model, messages: dict):
+    """The request body as ``model``. On a bad body the case is still looked up first, so a case outside the
+    caller's service is a 404 whatever the body says."""
     try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-        abort(400, "The request body is not valid JSON")
-    if not isinstance(body, dict):
-        raise ValidationFailed(errors=[{"field": "body", "message": "Send a JSON object"}])
-    return body
+        return model.model_validate(body_object(json_body(empty_is_null=True)))
+    except ValidationError as error:
+        case_service.get_case(actor, case_id)
+        raise ValidationFailed(errors=problems(error, messages)) from None
 
 
 def _flag(name: str) -> bool | None:
@@ -148,37 +162,17 @@ def case_api(case_id: int):
 @bp.post("/cases/<int:case_id>/contacts")
 def record_contact_api(case_id: int):
     actor = _require("case.work")
-    body = _json_object()
-    errors = []
-    at = None
-    try:
-        at = datetime.fromisoformat(str(body.get("at") or ""))
-    except ValueError:
-        errors.append({"field": "at", "message": "at must be an ISO 8601 date and time with a time zone"})
-    for name in ("method", "outcome"):
-        if not isinstance(body.get(name), str):
-            errors.append({"field": name, "message": f"{name} is required"})
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        errors.append({"field": "note", "message": "note must be text"})
-    confirmed = body.get("against_wishes_confirmed", False)
-    if not isinstance(confirmed, bool):
-        errors.append({"field": "against_wishes_confirmed", "message": "against_wishes_confirmed must be true or false"})
-    reason = body.get("against_wishes_reason")
-    if reason is not None and not isinstance(reason, str):
-        errors.append({"field": "against_wishes_reason", "message": "against_wishes_reason must be text"})
-    if errors:
-        # Still check access first, so a case outside the caller's service is a 404 whatever the body.
-        case_service.get_case(actor, case_id)
-        raise ValidationFailed(errors=errors)
-    attempt = case_service.record_contact(actor, case_id, at, body["method"], body["outcome"], note=note,
-                                          expected_version=_if_match(), against_wishes_confirmed=confirmed,
-                                          against_wishes_reason=reason)
+    body = _read_body(actor, case_id, ContactCreate, _CONTACT_MESSAGES)
+    attempt = case_service.record_contact(actor, case_id, body.at, body.method, body.outcome, note=body.note,
+                                          expected_version=_if_match(),
+                                          against_wishes_confirmed=body.against_wishes_confirmed,
+                                          against_wishes_reason=body.against_wishes_reason)
     case = case_service.get_case(actor, case_id)
     response = {
         "id": attempt.id, "case_id": case.id, "at": attempt.at.isoformat(), "method": attempt.method,
         "outcome": attempt.outcome, "against_rule": attempt.against_rule,
-        "against_wishes_reason": attempt.against_rule_reason, "first_contact_in_time": case.first_contact_in_time, "case_version": case.version,
+        "against_wishes_reason": attempt.against_rule_reason, "first_contact_in_time": case.first_contact_in_time,
+        "case_version": case.version,
     }
     body, status, headers = _with_etag(response, case.version, 201)
     headers["Location"] = url_for("api.case_api", case_id=case.id)
@@ -191,23 +185,8 @@ def transition_api(case_id: int):
     reason is the closure reason slug); from a lead who may approve a pending request, the approval.
     ``reason_code`` (declining or transferring) is optional, for partners that send free text only."""
     actor = _require("case.work")
-    body = _json_object()
-    target = body.get("to")
-    outcomes = body.get("outcomes")
-    reason = body.get("reason")
-    reason_code = body.get("reason_code")
-    errors = []
-    if not isinstance(target, str):
-        errors.append({"field": "to", "message": "to is required: the status to move the case to"})
-    if outcomes is not None and not isinstance(outcomes, dict):
-        errors.append({"field": "outcomes", "message": "outcomes must be an object of question: answer"})
-    if reason is not None and not isinstance(reason, str):
-        errors.append({"field": "reason", "message": "reason must be text"})
-    if reason_code is not None and not isinstance(reason_code, str):
-        errors.append({"field": "reason_code", "message": "reason_code must be text"})
-    if errors:
-        case_service.get_case(actor, case_id)
-        raise ValidationFailed(errors=errors)
+    body = _read_body(actor, case_id, TransitionCreate, _TRANSITION_MESSAGES)
+    target, reason, reason_code, outcomes = body.to, body.reason, body.reason_code, body.outcomes
     expected = _if_match()
     if target == "closed":
         case = case_service.get_case(actor, case_id)
@@ -217,6 +196,6 @@ def transition_api(case_id: int):
         case = case_service.transition(actor, case_id, "closed", closure_reason=reason, outcomes=outcomes,
                                        expected_version=expected)
     else:
-        case = case_service.transition(actor, case_id, target, reason=reason, target_service=body.get("service"),
+        case = case_service.transition(actor, case_id, target, reason=reason, target_service=body.service,
                                        reason_code=reason_code, expected_version=expected)
     return _with_etag(_detail(case), case.version)

@@ -1,10 +1,12 @@
 """API v1: the OpenAPI 3.1 description of every fixed API path, served publicly at /api/v1/openapi.json.
 
-Slugs come from domain/vocab.py and the request rules mirror api/schemas.py, so the document cannot drift from
-the code on the closed lists. Checks the JSON Schema cannot express (a date of birth in the past, a borough
-that exists) are described in prose and answered with 422.
+The request bodies' component schemas are generated from the pydantic models that read them (api/models.py), and
+slugs come from domain/vocab.py, so the document cannot drift from the code; the paths and the response schemas
+are written here. Checks the JSON Schema cannot express (a date of birth in the past, a borough that exists) are
+described in prose and answered with 422.
 """
 from flask import jsonify
+from pydantic.json_schema import models_json_schema
 
 from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.routing import RULES
@@ -14,15 +16,14 @@ from ..domain.vocab import (
     COMPLAINT_AGENCIES,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
-    DECLINE_REASONS_OFFERED,
-    HATE_STRANDS,
-    OFFENCE_CATEGORIES,
     REFERRAL_SOURCES,
     SERVICES,
-    TRANSFER_REASONS,
     VICTIMS_CODE_RIGHTS,
 )
 from . import bp
+from .models import ContactCreate, ReferralCreate, TransitionCreate
+
+REQUEST_MODELS = (ReferralCreate, ContactCreate, TransitionCreate)
 
 PROBLEM = "application/problem+json"
 
@@ -80,9 +81,35 @@ def _borough_names() -> list[str]:
     return [code for code, _ in rows] + [name for _, name in rows]
 
 
+def _request_schemas() -> dict:
+    """The request bodies' schemas, generated from the pydantic models that read them (api/models.py)."""
+    _, document = models_json_schema([(model, "validation") for model in REQUEST_MODELS],
+                                     ref_template="#/components/schemas/{model}")
+    schemas = _without_titles(document["$defs"])
+    borough = schemas["Victim"]["properties"]["borough"]
+    # The canonical spellings are listed so a generator (and a reader) finds real ones; any case also matches.
+    borough["anyOf"] = [{"enum": _borough_names()}, {"type": "string", "minLength": 1, "maxLength": 64}]
+    for key in ("type", "minLength", "maxLength"):
+        borough.pop(key, None)
+    return schemas
+
+
+def _without_titles(schema):
+    """pydantic titles every property after its name; the names say it already."""
+    if isinstance(schema, dict):
+        return {key: _without_titles(value) for key, value in schema.items()
+                if not (key == "title" and isinstance(value, str))}
+    if isinstance(schema, list):
+        return [_without_titles(item) for item in schema]
+    return schema
+
+
 def _schemas() -> dict:
+    return {**_response_schemas(), **_request_schemas()}
+
+
+def _response_schemas() -> dict:
     date = {"type": "string", "format": "date"}
-    text = {"type": "string", "minLength": 1}
     return {
         "Problem": {
             "type": "object",
@@ -103,83 +130,6 @@ def _schemas() -> dict:
                 "field": {"type": "string", "examples": ["victim.date_of_birth", "offence.hate_crime_strands[1]"],
                           "description": "A dotted path to the field; list positions in brackets."},
                 "message": {"type": "string"},
-            },
-        },
-        "Victim": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["given_name", "family_name", "date_of_birth", "borough"],
-            "properties": {
-                "given_name": {**text, "maxLength": 100},
-                "family_name": {**text, "maxLength": 100},
-                "date_of_birth": {**date, "description": "From 1900-01-01 to today (London date), else 422."},
-                "borough": {
-                    "description": "A London borough's name or ONS code, matched case-insensitively (\"&\" and "
-                                   "\"and\" are the same); the canonical spellings are listed. Unknown: 422.",
-                    "anyOf": [{"enum": _borough_names()}, {"type": "string", "minLength": 1, "maxLength": 64}],
-                },
-                "postcode": _nullable({"type": "string", "maxLength": 10, "description": "A UK postcode, in any case and spacing (stored as SW1A 1AA)."}),
-                "phone": _nullable({"type": "string", "maxLength": 32, "description": (
-                    "A possible phone number: UK numbers as dialled in the UK (020 7946 0000), others with their "
-                    "country code (+33 1 23 45 67 89). Stored in E.164.")}),
-                "email": _nullable({"type": "string", "maxLength": 254}),
-            },
-        },
-        "Offence": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["category", "occurred_on", "domestic_abuse", "sexual_offence", "hate_crime_strands"],
-            "properties": {
-                "category": {"type": "string", "enum": _slugs(OFFENCE_CATEGORIES)},
-                "occurred_on": {**date, "description": "Not before 1900-01-01, the victim's birth, nor after the "
-                                                       "referral was received; else 422."},
-                "crime_reference": _nullable({"type": "string", "maxLength": 32,
-                                              "description": "3 to 32 letters, digits, / or -, e.g. 1234567/26."}),
-                "domestic_abuse": {"type": "boolean"},
-                "sexual_offence": {"type": "boolean"},
-                "hate_crime_strands": {"type": "array", "items": {"type": "string", "enum": _slugs(HATE_STRANDS)},
-                                       "description": "The victim's perception decides; several allowed."},
-                "persistently_targeted": _nullable({"type": "boolean"}),
-                "vulnerable_or_intimidated": _nullable({"type": "boolean"}),
-            },
-        },
-        "Consent": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["referral"],
-            "properties": {"referral": {"type": "boolean", "description": "The victim agreed to be referred."}},
-        },
-        "Dash": {
-            "type": "object",
-            "additionalProperties": False,
-            "description": "Domestic abuse only (offence.domestic_abuse true or category domestic-abuse), else 422.",
-            "required": ["yes_count", "professional_judgement"],
-            "properties": {
-                "yes_count": {"type": "integer", "minimum": 0, "maximum": 24},
-                "professional_judgement": {"type": "boolean"},
-                "professional_judgement_reason": _nullable({
-                    "type": "string", "maxLength": 2000,
-                    "description": "Optional addition to the fixed contract; a standard note is stored if absent.",
-                }),
-                "incidents_last_12_months": _nullable({"type": "integer", "minimum": 0, "maximum": 1000}),
-            },
-        },
-        "ReferralCreate": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["victim", "offence", "consent"],
-            "properties": {
-                "victim": _ref("Victim"),
-                "offence": _ref("Offence"),
-                "consent": _ref("Consent"),
-                "restorative_justice_requested": _nullable({"type": "boolean"}),
-                "code_complaint": _nullable({"type": "boolean"}),
-                "dash": _nullable(_ref("Dash")),
-                "received_at": _nullable({
-                    "type": "string", "format": "date-time",
-                    "description": "ISO 8601 with a time zone (Z or an offset; none: 422), not in the future. "
-                                   "Default: now.",
-                }),
             },
         },
         "Route": {
@@ -309,23 +259,6 @@ def _schemas() -> dict:
                 "total": {"type": "integer"},
             },
         },
-        "ContactCreate": {
-            "type": "object",
-            "required": ["at", "method", "outcome"],
-            "properties": {
-                "at": {"type": "string", "format": "date-time"},
-                "method": {"type": "string", "enum": _slugs(CONTACT_METHODS)},
-                "outcome": {"type": "string", "enum": _slugs(CONTACT_OUTCOMES)},
-                "note": _nullable({"type": "string"}),
-                "against_wishes_confirmed": {
-                    "type": "boolean", "default": False,
-                    "description": "Required (true) when the method goes against the victim's wishes (a call when "
-                                   "they said do not phone, a voicemail, a letter, email or text they did not "
-                                   "agree to); otherwise 422."},
-                "against_wishes_reason": _nullable({"type": "string",
-                                                    "description": "Why it was needed; required with the above."}),
-            },
-        },
         "Contact": {
             "type": "object",
             "required": ["id", "case_id", "at", "method", "outcome", "case_version"],
@@ -340,21 +273,6 @@ def _schemas() -> dict:
                 "against_wishes_reason": _nullable({"type": "string"}),
                 "first_contact_in_time": _nullable({"type": "boolean"}),
                 "case_version": {"type": "integer"},
-            },
-        },
-        "TransitionCreate": {
-            "type": "object",
-            "required": ["to"],
-            "properties": {
-                "to": {"type": "string", "enum": _slugs(CASE_STATUSES)},
-                "reason": _nullable({"type": "string", "description": "Why; for \"closed\", the closure reason."}),
-                "reason_code": _nullable({
-                    "type": "string", "enum": sorted(set(_slugs(DECLINE_REASONS_OFFERED) + _slugs(TRANSFER_REASONS))),
-                    "description": "Optional, for \"declined\" (DECLINE_REASONS) or \"transferred\" "
-                                   "(TRANSFER_REASONS): the main reason, which reports publish by code."}),
-                "service": _nullable({"type": "string", "enum": _slugs(SERVICES),
-                                      "description": "For \"transferred\": the receiving service."}),
-                "outcomes": _nullable({"type": "object", "description": "Outcome answers at closure, by question."}),
             },
         },
         "Figure": {
@@ -396,7 +314,8 @@ def _responses() -> dict:
     unauthorized = _problem("No token, or a token that is unknown or revoked.")
     unauthorized["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
     return {
-        "BadRequest": _problem("The body is not valid JSON."),
+        "BadRequest": _problem("The body is not valid JSON (or nests too deeply), or a query parameter holds a "
+                                 "control character."),
         "Unauthorized": unauthorized,
         "Forbidden": _problem("The token's role may not do this."),
         "NotFound": _problem("No such record, or one the caller may not know exists."),
@@ -474,7 +393,7 @@ def _paths() -> dict:
                     {"name": "per_page", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                 ],
-                "responses": {"200": _json("One page of cases.", _ref("CaseList")), **_errors(401, 403, 422)},
+                "responses": {"200": _json("One page of cases.", _ref("CaseList")), **_errors(400, 401, 403, 422)},
             },
         },
         "/cases/{id}": {
@@ -538,7 +457,7 @@ def _paths() -> dict:
                      "schema": {"type": "string", "enum": ["enhanced", "standard"]}},
                 ],
                 "responses": {"200": _json("Rows of figures, and the total.", _ref("ComplianceReport")),
-                              **_errors(401, 403, 422)},
+                              **_errors(400, 401, 403, 422)},
             },
         },
         "/me": {

@@ -20,6 +20,7 @@ from ..services.errors import ValidationFailed
 from ..services.referrals import create_referral, get_referral, routing_decisions_of
 from ..web import current_actor
 from . import bp, schemas
+from .json_body import json_body
 
 _REFERENCE = re.compile(r"[A-Za-z0-9-]{1,20}")
 
@@ -29,7 +30,7 @@ def create_referral_api():
     actor = current_actor()
     require(actor, "referral.create", "Only caseworkers can create referrals")
     key = schemas.idempotency_key(request.headers.get("Idempotency-Key"))
-    body = _json_body()
+    body = json_body()
     digest = request_hash(body)
     if key is not None:
         earlier = idempotency.find_reply(actor, key)
@@ -64,19 +65,6 @@ def referral_api(reference: str):
         abort(404)  # cannot be a reference: no lookup, nothing to audit
     referral = get_referral(current_actor(), reference.upper())
     return schemas.referral_body(referral)
-
-
-def _json_body():
-    """The parsed JSON body, whatever the Content-Type says. Over MAX_CONTENT_LENGTH, Werkzeug raises 413."""
-    raw = request.get_data(cache=True)
-    try:
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        abort(400, "The request body is not valid JSON")
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def request_hash(body) -> str:

@@ -136,6 +136,27 @@ def _bounded(day: date | None, name: str, label: str, today: date, errors: Filte
     return day
 
 
+def _month_dates(args: Mapping[str, str], errors: FilterErrors) -> dict[str, str]:
+    """The form's month and year selects as the ISO ``from`` and ``to`` the reports take: the first day of the
+    "from" month and the last day of the "to" month. An ISO ``from`` or ``to`` in the query string wins (links
+    and the API use those)."""
+    dates = {}
+    for name, label in (("from", "start"), ("to", "end")):
+        month, year = (args.get(f"{name}_month") or "").strip(), (args.get(f"{name}_year") or "").strip()
+        if (args.get(name) or "").strip() or not (month or year):
+            continue
+        if not (month.isdigit() and 1 <= int(month) <= 12 and year.isdigit() and len(year) == 4):
+            errors.add(f"{name}_month", f"Choose the month and the year of the {label} of the report")
+            continue
+        first = date(int(year), int(month), 1)
+        if name == "from":
+            dates[name] = first.isoformat()
+        else:
+            next_month = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            dates[name] = (next_month - timedelta(days=1)).isoformat()
+    return dates
+
+
 def parse_filters(
     args: Mapping[str, str],
     today: date,
@@ -144,8 +165,12 @@ def parse_filters(
     bcus: frozenset[int],
 ) -> tuple[ReportFilters, list[dict]]:
     """Read report filters from query-string arguments. Returns the filters (defaults where a value is
-    missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong."""
+    missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong.
+    Dates come as ISO ``from`` and ``to``, or as the form's month and year selects (``from_month``...)."""
     errors = FilterErrors()
+    months = _month_dates(args, errors)
+    if months:
+        args = {**{key: args.get(key) for key in args}, **months}
     date_to = _bounded(_parse_date(args.get("to"), "to", "end date", errors), "to", "end date", today, errors) \
         or today
     date_from = _bounded(_parse_date(args.get("from"), "from", "start date", errors), "from", "start date", today,
@@ -271,25 +296,20 @@ def format_figure(value, kind: str) -> str:
 
 # --- Breakdown reports (routing and flow, service measures, outcomes, equality) ----------------------------------
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str
-    kind: str  # count | rate | median
-    definition: str
+# A breakdown's columns are measures too (the same key, heading, kind and published definition).
 
 
-def count_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "count", definition)
+def count_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "count", definition)
 
 
-def rate_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
+def rate_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
 
 
 CASES = count_column("cases", "Cases", "Cases opened for a service from referrals received in the period.")
-DUE_COLUMN = Column("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
-IN_TIME_COLUMN = Column("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
+DUE_COLUMN = Measure("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
+IN_TIME_COLUMN = Measure("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
 ACCEPTED_SUPPORT = count_column("accepted", "Accepted support", "Cases where the victim accepted support.")
 SHARE_IN_TIME = rate_column("share_in_time", "Share contacted within due date",
                             "Contacted within due date divided by due for first contact.")

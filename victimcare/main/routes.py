@@ -8,7 +8,7 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import break_glass, queues, reports, users
+from ..services import account_changes, break_glass, queues, reports, users
 from ..web import current_actor
 
 bp = Blueprint("main", __name__)
@@ -29,6 +29,7 @@ def home():
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
+                               account_changes_waiting=account_changes.count_waiting(actor),
                                break_glass_waiting=break_glass.waiting_count(actor))
     if home == "dpo":
         return redirect(url_for("restricted.reviews"))
@@ -37,4 +38,5 @@ def home():
         report = reports.code_compliance(actor, filters, "service", options)
         return render_template("main/home_commissioner.html", report=report, fmt=format_figure,
                                measures=MEASURES_BY_KEY, columns=COMPLIANCE_COLUMNS)
-    return render_template("main/home_admin.html", users=users.list_users(actor, page))
+    return render_template("main/home_admin.html", users=users.list_users(actor, page),
+                           waiting_count=account_changes.count_waiting(actor))

@@ -11,6 +11,7 @@ from ..domain import vocab
 from ..domain.access import RESTRICTED_RECORD_LABEL
 from ..domain.clock import utc_now
 from ..domain.contact_details import phone_for_display
+from ..domain.dash import count_yes
 from ..services.referrals import (
     DashAnswers,
     ReferralInput,
@@ -46,10 +47,6 @@ def _display_date(value: str | None) -> str:
 def is_domestic_abuse(draft: dict) -> bool:
     offence = draft.get("offence") or {}
     return offence.get("offence_category") == "domestic-abuse" or "domestic-abuse" in (offence.get("flags") or [])
-
-
-def dash_yes_count(values: dict) -> int:
-    return sum(1 for answer in values["answers"].values() if answer == "yes")
 
 
 def match_row(match) -> dict:
@@ -184,7 +181,7 @@ def referral_input(draft: dict) -> ReferralInput:
     if "dash" in draft and is_domestic_abuse(draft):
         d = draft["dash"]
         dash = DashAnswers(
-            yes_count=dash_yes_count(d), professional_judgement=d["professional_judgement"] == "yes",
+            yes_count=count_yes(d["answers"]), professional_judgement=d["professional_judgement"] == "yes",
             professional_judgement_reason=d.get("professional_judgement_reason"),
             incidents_last_12_months=d.get("incidents_last_12_months"), answers=d["answers"],
         )

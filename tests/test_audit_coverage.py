@@ -41,6 +41,7 @@ NO_VICTIM_DATA = {
     "admin.sweeps": "sweep runs and job counts",
     "exports.show": "an export's progress (the requester's own; the download is audited)",
     "exports.status": "an export's progress as JSON",
+    "main.search_records": "the empty search form (a search with text is audited: tests/test_search.py)",
 }
 # Pages that show victim data to some roles but not to these (the admin's home lists staff accounts).
 NO_VICTIM_DATA_FOR_ROLE = {("main.home", "admin"): "staff accounts only"}

@@ -34,6 +34,15 @@ def _matching_length(path: str, prefixes: tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if path == p or path.startswith(p.rstrip("/") + "/")), default=0)
 
 
+def may_search() -> bool:
+    """Whether the search box belongs in the page header (caseworkers and advocates)."""
+    if not current_user.is_authenticated:
+        return False
+    from . import current_actor
+
+    return has_permission(current_actor().principal, "record.search")
+
+
 def navigation_items():
     if not current_user.is_authenticated:
         return []
@@ -118,6 +127,7 @@ def register(app):
     app.add_template_global(lambda slug: UNSAFE_CONTACT_RULES.get(slug, ""), "unsafe_rule_label")
     app.add_template_global(lambda: utc_now(), "now_utc")
     app.add_template_global(navigation_items)
+    app.add_template_global(may_search)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"

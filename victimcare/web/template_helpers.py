@@ -1,7 +1,7 @@
 """Template globals and filters: formatting only, no decisions about data."""
 from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import current_app, request, session, url_for
 from flask_login import current_user
 
 from ..domain import access
@@ -43,8 +43,8 @@ def may_search() -> bool:
 
 
 def navigation_items():
-    if not current_user.is_authenticated:
-        return []
+    if not current_user.is_authenticated or getattr(session, "factor_state", None) in ("pending", "enrol"):
+        return []  # a second factor is still owed: no page but that step is open
     from . import current_actor
 
     principal = current_actor().principal

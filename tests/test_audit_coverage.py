@@ -71,7 +71,7 @@ def world():
             "case_id": case.id, "id": case.id, "reference": referral.reference, "referral_id": referral.id,
             "user_id": users["caseworker"].id, "person_id": referral.person_id, "service": "domestic-abuse",
             "slug": "domestic-abuse", "report": "code-compliance", "name": "code-compliance", "fmt": "csv",
-            "format": "csv", "export_id": 1, "endpoint_id": 1,
+            "format": "csv", "export_id": 1, "endpoint_id": 1, "access_id": 1,
             "token": "not-a-real-link-token",
         },
         "other_case_id": other_case.id,

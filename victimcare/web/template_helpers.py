@@ -26,6 +26,7 @@ NAVIGATION = (
     ("jobs.view", "admin.sweeps", "Background work", ("/admin/background-work",)),
     ("audit.view", "audit.events", "Audit trail", ("/audit",)),
     ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
+    ("break-glass.review", "restricted.reviews", "Break-glass reviews", ("/break-glass",)),
 )
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search"}),
-    "advocate": frozenset({"case.view", "case.work", "referral.view"}),
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search"}),
+    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
@@ -52,6 +52,11 @@ def may_change_routing(principal: Principal) -> bool:
 def can_see_service_record(principal: Principal, service_id: int | None) -> bool:
     """Advocates see only their own service's cases; no other role sees case content."""
     return principal.role == "advocate" and principal.service_id is not None and principal.service_id == service_id
+
+
+def searches_own_service_only(principal: Principal) -> bool:
+    """Advocates' searches cover their own service's cases; caseworkers' cover every referral."""
+    return principal.role == "advocate"
 
 
 def can_view_referral(principal: Principal, routed_service_ids: set[int]) -> bool:

@@ -8,9 +8,9 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import account_changes, queues, reports, users
+from ..services import account_changes, queues, reports, search, users
 from ..services import referrals as referral_service
-from ..web import current_actor
+from ..web import current_actor, permission_required
 
 bp = Blueprint("main", __name__)
 
@@ -38,3 +38,12 @@ def home():
                                measures=MEASURES_BY_KEY, columns=COMPLIANCE_COLUMNS)
     return render_template("main/home_admin.html", users=users.list_users(actor, page),
                            waiting_count=account_changes.count_waiting(actor))
+
+
+@bp.route("/search")
+@permission_required("record.search")
+def search_records():
+    """The search box's results: people and referrals (caseworkers) or the service's cases (advocates)."""
+    text = request.args.get("q", "")
+    results = search.search_records(current_actor(), text) if text.strip() else None
+    return render_template("main/search.html", text=text, results=results)

@@ -27,7 +27,7 @@ ACTIONS = (
     "locked-out", "sign-out", "permission-denied", "token-created", "token-revoked", "break-glass", "report-run",
     "password-changed", "audit-verified",
     # Sessions and second factors (docs/security.md)
-    "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "recovery-code-used",
+    "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "mfa-verified", "recovery-code-used",
     "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
     "change-requested", "change-approved", "change-rejected",
 )

@@ -66,6 +66,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     IDLE_TIMEOUT = timedelta(minutes=_int_env("IDLE_TIMEOUT_MINUTES", 30))
     PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    # Every member of staff passes a second factor (authenticator app or security key) after the password. Off by
+    # default for the local demo (its pages say so in a banner); on in production.
+    MFA_REQUIRED = _bool_env("MFA_REQUIRED", False)
+    # Second-factor codes, per signed-in user (wrong ones also count toward lockout).
+    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per minute")
     # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
     SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
@@ -169,6 +174,9 @@ class Config:
     # (a number nobody answers is worse than none).
     SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
 
+    # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
+    REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)
+
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True
 
@@ -181,6 +189,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    MFA_REQUIRED = _bool_env("MFA_REQUIRED", True)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True

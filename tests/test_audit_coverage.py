@@ -23,6 +23,8 @@ NO_VICTIM_DATA = {
     "admin.users": "staff accounts, no case content",
     "admin.new_user": "staff account form",
     "admin.user": "a staff account, no case content",
+    "admin.change_access": "a staff account's role and service form",
+    "account.account_changes": "account changes waiting for approval: staff names, roles, services",
     "auth.reset_password": "a one-time link's new-password form (404 for the made-up token here)",
     "auth.accept_invitation": "a one-time link's first-password form (404 for the made-up token here)",
     "api.me": "the token's own identity",
@@ -31,6 +33,9 @@ NO_VICTIM_DATA = {
     "reports.index": "the list of report names",
     "account.notifications": "own email choices",
     "account.sessions": "own signed-in sessions (times, addresses, browsers)",
+    "account.security": "own second factors",
+    "account.authenticator": "own authenticator set-up",
+    "auth.second_factor": "the code form of sign-in",
     "account.dev_mail": "development only (404 here); emails hold no victim data",
     "account.dev_mail_message": "development only (404 here); emails hold no victim data",
     "admin.webhooks": "partner endpoints, no case content",
@@ -39,6 +44,7 @@ NO_VICTIM_DATA = {
     "admin.sweeps": "sweep runs and job counts",
     "exports.show": "an export's progress (the requester's own; the download is audited)",
     "exports.status": "an export's progress as JSON",
+    "main.search_records": "the empty search form (a search with text is audited: tests/test_search.py)",
 }
 # Pages that show victim data to some roles but not to these (the admin's home lists staff accounts).
 NO_VICTIM_DATA_FOR_ROLE = {("main.home", "admin"): "staff accounts only"}

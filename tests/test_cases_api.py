@@ -84,6 +84,15 @@ def test_contact_errors_are_422_with_a_list_and_outside_the_service_404(client, 
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("raw", [b'{"at": NaN}', b'{"method": "phone", "outcome": Infinity}', b"{not json"])
+def test_a_body_that_is_not_standard_json_is_400(client, users, raw):
+    case = recent_case(status="accepted")
+    response = client.post(f"/api/v1/cases/{case.id}/contacts", data=raw, content_type="application/json",
+                           headers=_headers(users["advocate"]))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert fresh(case.id).first_contacted_at is None
+
+
 def test_transitions_with_if_match_and_illegal_moves(client, users):
     case = recent_case(status="new")
     headers = _headers(users["advocate"])

@@ -323,3 +323,13 @@ def test_create_referral_itself_refuses_details_that_cannot_be_right(users):
     assert {e["field"] for e in refused.value.errors} == {
         "victim.date_of_birth", "victim.phone", "victim.postcode", "victim.email"}
     assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_check_answers_shows_contact_details_as_they_will_be_kept(client, auth, users):
+    """Typed without spaces, the number is shown as people write it; it is stored in E.164."""
+    auth.login(users["caseworker"])
+    walk_to_check(client, category="burglary", consent_kwargs={"phone": "07700900123"})
+    page = client.get("/referrals/new/check").get_data(as_text=True)
+    assert "07700 900123" in page and "+447700900123" not in page
+    client.post("/referrals/new/check", data={})
+    assert db.session.scalar(select(Person.phone)) == "+447700900123"

@@ -190,5 +190,5 @@ def test_a_self_referral_phone_number_is_stored_in_e164(client):
 def test_a_self_referral_phone_number_that_cannot_be_one_is_refused(client):
     response = post(client, "/self-referral", self_referral_data(phone="999"))
     assert response.status_code == 400
-    assert "Enter a phone number, like 020 7946 0000" in response.get_data(as_text=True)
+    assert "Enter a phone number, like 07700 900982" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Referral)) == 0

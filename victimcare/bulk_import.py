@@ -23,6 +23,7 @@ from . import uow
 from .api import schemas
 from .domain.access import has_permission
 from .domain.deadlines import HolidayDataUnavailable
+from .domain.json_text import parse_json
 from .extensions import db
 from .models import User
 from .services import referrals as referral_service
@@ -86,15 +87,11 @@ def _from_jsonl(handle) -> Iterator[Row]:
         if not text.strip():
             continue
         try:
-            body = json.loads(text, parse_constant=_no_constant)
+            body = parse_json(text)
         except (ValueError, RecursionError):
             yield Row(line, None, None, [{"field": "row", "message": "The line is not a JSON object"}])
             continue
         yield _row(line, body)
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _row(line: int, body) -> Row:

@@ -30,14 +30,20 @@ def _fail(message: str, code: int = 2):
 @click.option("--service", "service_slug", default=None, help="Service slug (advocates only, required for them).")
 @click.option("--lead", is_flag=True, help="Make an advocate a service lead.")
 @click.option("--password", required=True, help="Initial password (at least 12 characters).")
-def create_user_command(email, name, role, service_slug, lead, password):
+@click.option("--totp-secret", default=None, help="Enrol an authenticator app (TOTP) with this base32 secret.")
+def create_user_command(email, name, role, service_slug, lead, password, totp_secret):
     """Create a user who can sign in."""
+    from .services import mfa
+
     try:
         with unit_of_work():
             user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead)
+            if totp_secret is not None:
+                mfa.enrol_totp_secret(SYSTEM, user, totp_secret)
     except ValidationFailed as error:
         _fail("; ".join(item["message"] for item in error.errors))
-    click.echo(f"Created {user.role} {user.email}" + (f" in {service_slug}" if service_slug else ""))
+    click.echo(f"Created {user.role} {user.email}" + (f" in {service_slug}" if service_slug else "")
+               + (" with an authenticator app (TOTP)" if totp_secret else ""))
 
 
 @token_cli.command("create")

@@ -21,6 +21,7 @@ from .domain.vocab import (
 )
 from .extensions import db
 from .models import Borough, Case, Referral, Service, User
+from .services import account_changes
 from .services import cases as case_service
 from .services import referrals as referral_service
 from .services import users as user_service
@@ -75,6 +76,9 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
         created_users.append((email, f"{role}{' – ' + service if service else ''}{' (lead)' if lead else ''}"))
     # Someone invited who has not chosen a password yet: the administrator's pages show the invitation state.
     user_service.create_user(SYSTEM, f"invited@{DEMO_DOMAIN}", "Ines Invited", "commissioner", None)
+    # A new advocate the administrator asked for, waiting for the domestic abuse lead to approve it.
+    admin = Actor.from_user(db.session.scalar(select(User).where(User.email == f"admin@{DEMO_DOMAIN}")))
+    account_changes.create_account(admin, f"pending@{DEMO_DOMAIN}", "Pat Pending", "advocate", "domestic-abuse")
 
     rng = random.Random(2026)
     today = today or london_today()

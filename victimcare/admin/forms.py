@@ -42,6 +42,16 @@ class NewUserForm(BaseForm):
     submit = SubmitField("Create user and make an invitation link", widget=GovSubmitInput())
 
 
+class AccessForm(BaseForm):
+    """Change an account's role, service or lead flag (a change that opens case data waits for approval)."""
+
+    role = RadioField("Role", widget=RadioInput(), choices=list(ROLES), validators=[InputRequired(message="Choose a role")])
+    service = SelectField("Service (advocates only)", widget=GovSelect(), choices=[("", "No service")] + list(SERVICES),
+                          validators=[Optional()])
+    is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
+    submit = SubmitField("Save access", widget=GovSubmitInput())
+
+
 class WebhookForm(BaseForm):
     url = StringField("Endpoint address", widget=GovTextInput(),
                       validators=[InputRequired(message="Enter the partner's endpoint address")])

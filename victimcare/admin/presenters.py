@@ -10,9 +10,11 @@ class AccountStatus:
     tag_class: str
 
 
-def account_status(user) -> AccountStatus:
-    """What the account can do now, as a tag: deactivated, locked after failed sign-ins, invited (no password
+def account_status(user, waiting: bool = False) -> AccountStatus:
+    """What the account can do now, as a tag: awaiting approval (new or reactivated, ``waiting``), deactivated, locked after failed sign-ins, invited (no password
     chosen yet), or active."""
+    if waiting and not user.active:
+        return AccountStatus("Awaiting approval", "govuk-tag--yellow")
     if not user.active:
         return AccountStatus("Deactivated", "govuk-tag--grey")
     if is_locked(user):

@@ -1,12 +1,12 @@
 """Administration: staff accounts. Admins never see case content."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..services import account_links, users
+from ..services import account_changes, account_links, users
 from ..services import sessions as session_service
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
-from .forms import NewUserForm
+from .forms import AccessForm, NewUserForm
 from .presenters import account_status, is_locked
 
 bp = Blueprint("admin", __name__)
@@ -21,7 +21,9 @@ def account_helpers():
 @permission_required("user.manage")
 def users_list():
     page = request.args.get("page", 1, type=int)
-    return render_template("admin/users.html", users=users.list_users(current_actor(), page))
+    actor = current_actor()
+    return render_template("admin/users.html", users=users.list_users(actor, page),
+                           waiting_count=account_changes.count_waiting(actor))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -30,15 +32,23 @@ def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            issued = account_links.invite_user(
+            user, issued, change = account_changes.create_account(
                 current_actor(), form.email.data, form.name.data, form.role.data,
                 service_slug=form.service.data or None, is_lead=form.is_lead.data,
             )
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:
+            if change is not None:
+                flash(f"{user.name}'s account waits for {_approver_text(change)} to approve it. "
+                      "Then you can make their invitation link here.", "success")
+                return redirect(url_for("admin.user", user_id=user.id))
             return _show_link(issued, "invitation")
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+def _approver_text(change) -> str:
+    return f"a lead of {change.service.name}" if change.approver_service_id else "another administrator"
 
 
 def _show_link(issued, purpose: str):
@@ -51,7 +61,34 @@ def _show_link(issued, purpose: str):
 @bp.route("/users/<int:user_id>")
 @permission_required("user.manage")
 def user(user_id):
-    return render_template("admin/user.html", user=users.get_user(current_actor(), user_id))
+    user = users.get_user(current_actor(), user_id)
+    change = account_changes.pending_change_for(user.id)
+    return render_template("admin/user.html", user=user, change=change,
+                           approver=_approver_text(change) if change else None)
+
+
+@bp.route("/users/<int:user_id>/access", methods=["GET", "POST"])
+@permission_required("user.manage")
+def change_access(user_id):
+    user = users.get_user(current_actor(), user_id)
+    form = AccessForm()
+    if not form.is_submitted():
+        form.role.data, form.is_lead.data = user.role, user.is_lead
+        form.service.data = user.service.slug if user.service else ""
+    if form.validate_on_submit():
+        try:
+            user, change = account_changes.change_access(current_actor(), user_id, form.role.data,
+                                                         form.service.data or None, form.is_lead.data)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            if change is not None:
+                flash(f"The change waits for {_approver_text(change)} to approve it. Until then "
+                      f"{user.name}'s access is as it was.", "success")
+            else:
+                flash(f"{user.name}'s access has changed.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/change_access.html", user=user, form=form), 400 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
@@ -78,8 +115,11 @@ def unlock(user_id):
 @permission_required("user.manage")
 def set_active(user_id):
     active = request.form.get("active") == "true"
-    user = users.set_active(current_actor(), user_id, active)
-    flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
+    user, change = account_changes.set_active(current_actor(), user_id, active)
+    if change is not None:
+        flash(f"Reactivating {user.name} waits for {_approver_text(change)} to approve it.", "success")
+    else:
+        flash(f"{user.name} is now {'active' if active else 'deactivated and signed out'}.", "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
 

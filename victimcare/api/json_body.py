@@ -5,16 +5,12 @@ Content-Type says, and refused with 400 when it is not strict JSON: NaN and Infi
 stored or compared), and nesting deeper than any request of ours needs is refused before the parser recurses
 into it, so 50,000 opening brackets cost one linear scan, not a RecursionError.
 """
-import json
-
 from flask import abort, request
+
+from ..domain.json_text import parse_json as parse_standard_json
 
 # The deepest body the API documents is three levels (a referral's victim, offence...); leave room for growth.
 MAX_DEPTH = 32
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def nesting_depth(text: str) -> int:
@@ -51,7 +47,7 @@ def parse_json(raw: bytes):
     if nesting_depth(text) > MAX_DEPTH:
         abort(400, f"The request body is not valid JSON for this API: it nests deeper than {MAX_DEPTH} levels")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return parse_standard_json(text)
     except (ValueError, RecursionError):
         abort(400, "The request body is not valid JSON")
 

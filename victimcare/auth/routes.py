@@ -39,7 +39,7 @@ def sign_in():
         if result.user is not None:
             web_sessions.begin(session, result.user)
             login_user(result.user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(second_factor.after_password(safe_next(request.args.get("next"))))
         failed = True
         form.email.errors = list(form.email.errors) + [
             "Enter a correct email address and password. "
@@ -128,3 +128,6 @@ def reset_password(token):
 def accept_invitation(token):
     return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html",
                                  "Your password is set. Sign in to start using victimcare.")
+
+
+from . import second_factor  # noqa: E402  (the second step of sign-in, on this blueprint)

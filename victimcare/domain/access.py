@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search"}),
-    "advocate": frozenset({"case.view", "case.work", "referral.view"}),
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search"}),
+    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
@@ -52,6 +52,11 @@ def may_change_routing(principal: Principal) -> bool:
 def can_see_service_record(principal: Principal, service_id: int | None) -> bool:
     """Advocates see only their own service's cases; no other role sees case content."""
     return principal.role == "advocate" and principal.service_id is not None and principal.service_id == service_id
+
+
+def searches_own_service_only(principal: Principal) -> bool:
+    """Advocates' searches cover their own service's cases; caseworkers' cover every referral."""
+    return principal.role == "advocate"
 
 
 def can_view_referral(principal: Principal, routed_service_ids: set[int]) -> bool:
@@ -151,3 +156,61 @@ def may_review_break_glass(principal: Principal, service_ids: set[int], accessed
 
 def may_see_break_glass_reviews(principal: Principal) -> bool:
     return principal.role == "dpo" or (principal.role == "advocate" and principal.is_lead)
+
+
+# --- separation of duties for accounts ----------------------------------------------------------------------------
+# An administrator cannot give an account access to case data alone: creating a caseworker or advocate, changing a
+# role or service, setting the lead flag or reactivating such an account waits for a second person. The service's
+# lead approves for advocates of that service (another administrator when it has no lead who could); another
+# administrator approves the rest. Never the person who asked, nor the account itself.
+
+# Permissions that open victims' records (names, contact details, notes).
+CASE_DATA_PERMISSIONS = frozenset({"referral.view", "referral.triage", "person.search", "case.view", "case.work"})
+
+
+@dataclass(frozen=True)
+class AccountAccess:
+    """What an account may reach: its role, service, lead flag and whether it is active."""
+
+    role: str
+    service_id: int | None = None
+    is_lead: bool = False
+    active: bool = True
+
+
+def opens_case_data(role: str | None) -> bool:
+    return role == "dpo" or bool(ROLE_PERMISSIONS.get(role or "", frozenset()) & CASE_DATA_PERMISSIONS)
+
+
+def change_needs_approval(principal: Principal, before: AccountAccess | None, after: AccountAccess) -> bool:
+    """Whether a change to an account (``before`` None: a new account) must wait for a second person: it leaves
+    the account active in a role that opens case data, and it is new, reactivated, or gains a role, a service or
+    the lead flag. The system actor (the CLI, run by whoever holds the database) never waits."""
+    if principal.role == "system" or not (after.active and opens_case_data(after.role)):
+        return False
+    if before is None or not before.active:
+        return True
+    return (before.role != after.role or before.service_id != after.service_id
+            or (after.is_lead and not before.is_lead))
+
+
+def approved_by_service_lead(after: AccountAccess, service_has_other_lead: bool) -> bool:
+    """An advocate's change is approved by their service's lead, when the service has one other than the account;
+    everything else by another administrator."""
+    return after.role == "advocate" and after.service_id is not None and service_has_other_lead
+
+
+def may_approve_account_change(principal: Principal, *, requested_by: int | None, account_id: int,
+                               approver_service_id: int | None) -> bool:
+    """Who may decide a waiting change: a lead of ``approver_service_id`` when it is set, otherwise an
+    administrator; never the person who asked for it, nor the account it changes."""
+    if principal.user_id is None or principal.user_id in (requested_by, account_id):
+        return False
+    if approver_service_id is not None:
+        return is_service_lead_for(principal, approver_service_id)
+    return principal.role == "admin"
+
+
+def may_see_account_changes(principal: Principal) -> bool:
+    """Administrators and service leads see the account changes waiting for them."""
+    return principal.role == "admin" or is_service_lead(principal)

@@ -17,7 +17,7 @@ PHONE_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254
 POSTCODE_MAX_LENGTH = 10
 
-PHONE_MESSAGE = "Enter a phone number, like 020 7946 0000, 07700 900982 or +44 7700 900982"
+PHONE_MESSAGE = "Enter a phone number, like 07700 900982 or +44 7700 900982"
 POSTCODE_MESSAGE = "Enter a real UK postcode, like SW1A 1AA"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 

@@ -79,6 +79,8 @@ class ReportFilters:
     borough: str | None = None
     bcu: int | None = None
     level: str | None = None  # enhanced | standard | None (both, shown separately)
+    # Set when the period was snapped to whole calendar months (the commissioner's reports): the shortest period.
+    whole_months: int | None = None
 
     def levels(self) -> tuple[str, ...]:
         return (self.level,) if self.level else ("enhanced", "standard", "all")
@@ -136,6 +138,28 @@ def _bounded(day: date | None, name: str, label: str, today: date, errors: Filte
     return day
 
 
+def add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def snap_to_months(date_from: date, date_to: date, min_months: int) -> tuple[date, date]:
+    """The period widened to whole calendar months, and to at least ``min_months`` of them (by starting earlier).
+
+    Why: two reports for 4 September to today and 5 September to today differ by the cases of 4 September, and
+    where one child's case is the difference, a published cell gives them away. With whole months, any two
+    periods differ by whole months of cases, and never by a day."""
+    start = date_from.replace(day=1)
+    end = add_months(date_to, 1) - timedelta(days=1)
+    if (end.year - start.year) * 12 + end.month - start.month + 1 < min_months:
+        start = add_months(end, -(min_months - 1))
+    if start < EARLIEST_REPORT_DATE:
+        start = EARLIEST_REPORT_DATE
+        end = max(end, add_months(start, min_months) - timedelta(days=1))
+    return start, end
+
+
 def _month_dates(args: Mapping[str, str], errors: FilterErrors) -> dict[str, str]:
     """The form's month and year selects as the ISO ``from`` and ``to`` the reports take: the first day of the
     "from" month and the last day of the "to" month. An ISO ``from`` or ``to`` in the query string wins (links
@@ -163,10 +187,12 @@ def parse_filters(
     service_slugs: frozenset[str],
     borough_codes: frozenset[str],
     bcus: frozenset[int],
+    whole_months: int | None = None,
 ) -> tuple[ReportFilters, list[dict]]:
     """Read report filters from query-string arguments. Returns the filters (defaults where a value is
     missing or wrong) and a list of {"field", "message"} errors for any value that was given but is wrong.
-    Dates come as ISO ``from`` and ``to``, or as the form's month and year selects (``from_month``...)."""
+    Dates come as ISO ``from`` and ``to``, or as the form's month and year selects (``from_month``...).
+    With ``whole_months``, the period is snapped to whole calendar months, at least that many."""
     errors = FilterErrors()
     months = _month_dates(args, errors)
     if months:
@@ -203,7 +229,11 @@ def parse_filters(
     if level is not None and level not in ("enhanced", "standard"):
         errors.add("level", "Choose enhanced, standard or both")
         level = None
-    return ReportFilters(date_from, date_to, service, borough, bcu, level), errors.errors
+    if whole_months:
+        date_from, date_to = snap_to_months(date_from, date_to, whole_months)
+        if not (args.get("from") or "").strip():  # the default period: the twelve months to the end of this one
+            date_from = max(add_months(date_to, -max(11, whole_months - 1)), EARLIEST_REPORT_DATE)
+    return ReportFilters(date_from, date_to, service, borough, bcu, level, whole_months or None), errors.errors
 
 
 def parse_group_by(raw: str | None, default: str, allowed=tuple(GROUP_BYS)) -> tuple[str, list[dict]]:
@@ -296,25 +326,20 @@ def format_figure(value, kind: str) -> str:
 
 # --- Breakdown reports (routing and flow, service measures, outcomes, equality) ----------------------------------
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str
-    kind: str  # count | rate | median
-    definition: str
+# A breakdown's columns are measures too (the same key, heading, kind and published definition).
 
 
-def count_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "count", definition)
+def count_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "count", definition)
 
 
-def rate_column(key: str, heading: str, definition: str) -> Column:
-    return Column(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
+def rate_column(key: str, heading: str, definition: str) -> Measure:
+    return Measure(key, heading, "rate", definition + " Not shown over fewer than 5, or where either count is hidden.")
 
 
 CASES = count_column("cases", "Cases", "Cases opened for a service from referrals received in the period.")
-DUE_COLUMN = Column("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
-IN_TIME_COLUMN = Column("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
+DUE_COLUMN = Measure("due", "Due for first contact", "count", MEASURES_BY_KEY["due"].definition)
+IN_TIME_COLUMN = Measure("in_time", "Contacted within due date", "count", MEASURES_BY_KEY["in_time"].definition)
 ACCEPTED_SUPPORT = count_column("accepted", "Accepted support", "Cases where the victim accepted support.")
 SHARE_IN_TIME = rate_column("share_in_time", "Share contacted within due date",
                             "Contacted within due date divided by due for first contact.")

@@ -8,8 +8,8 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import queues, reports, users
-from ..web import current_actor
+from ..services import account_changes, queues, reports, search, users
+from ..web import current_actor, permission_required
 
 bp = Blueprint("main", __name__)
 
@@ -28,10 +28,21 @@ def home():
     if home == "caseworker":
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if home == "advocate":
-        return render_template("main/home_advocate.html", counts=queues.action_counts(actor))
+        return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
+                               account_changes_waiting=account_changes.count_waiting(actor))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)
         return render_template("main/home_commissioner.html", report=report, fmt=format_figure,
                                measures=MEASURES_BY_KEY, columns=COMPLIANCE_COLUMNS)
-    return render_template("main/home_admin.html", users=users.list_users(actor, page))
+    return render_template("main/home_admin.html", users=users.list_users(actor, page),
+                           waiting_count=account_changes.count_waiting(actor))
+
+
+@bp.route("/search")
+@permission_required("record.search")
+def search_records():
+    """The search box's results: people and referrals (caseworkers) or the service's cases (advocates)."""
+    text = request.args.get("q", "")
+    results = search.search_records(current_actor(), text) if text.strip() else None
+    return render_template("main/search.html", text=text, results=results)

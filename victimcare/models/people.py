@@ -1,9 +1,10 @@
 """Victims. Contact details and equality data are personal and, for the latter, special-category data."""
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.search import phonetic_key
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
@@ -22,6 +23,10 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100), index=True)
+    # How the names sound (domain/search.py phonetic_key), kept up to date on every save: the search finds a
+    # misspelt or swapped name by these keys, then scores the few candidates.
+    given_name_key: Mapped[str | None] = mapped_column(String(20), index=True)
+    family_name_key: Mapped[str | None] = mapped_column(String(20), index=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     postcode: Mapped[str | None] = mapped_column(String(10))
     borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
@@ -57,3 +62,10 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_name_keys(mapper, connection, person: Person) -> None:
+    person.given_name_key = phonetic_key(person.given_name)
+    person.family_name_key = phonetic_key(person.family_name)

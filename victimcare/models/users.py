@@ -86,3 +86,31 @@ class AccountLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class AccountChange(db.Model):
+    """A change that gives an account access to case data, waiting for a second person (domain/access.py).
+
+    It holds the account's access as it will be once approved: role, service, lead flag and active. ``kind``
+    says what was asked: "create" (a new account), "access" (role, service or lead) or "reactivate".
+    """
+
+    __tablename__ = "account_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set: a lead of this service approves. None: another administrator does.
+    approver_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending, approved, rejected
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+    service = relationship("Service", foreign_keys=[service_id], lazy="joined")

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..domain.access import may_change_routing
 from ..domain.clock import utc_now
-from ..domain.dash import assess_dash, load_dash_questions
+from ..domain.dash import assess_dash, count_yes, load_dash_questions
 from ..domain.deadlines import first_contact_due
 from ..extensions import limiter
 from ..services import people, risk
@@ -208,7 +208,7 @@ def offence():
 def _dash_result(values: dict):
     """The DASH score, level and MARAC decision for a page's (or the draft's) answers."""
     return assess_dash(
-        summary.dash_yes_count(values), professional_judgement=values["professional_judgement"] == "yes",
+        count_yes(values["answers"]), professional_judgement=values["professional_judgement"] == "yes",
         professional_judgement_reason=values.get("professional_judgement_reason"),
         incidents_last_12_months=values.get("incidents_last_12_months"),
         thresholds=risk.dash_thresholds(),

@@ -10,7 +10,8 @@ from markupsafe import Markup, escape
 from ..domain import vocab
 from ..domain.access import RESTRICTED_RECORD_LABEL
 from ..domain.clock import utc_now
-from ..domain.contact_details import phone_for_display
+from ..domain.contact_details import InvalidContactDetail, parse_email, phone_for_display
+from ..domain.dash import count_yes
 from ..services.referrals import (
     DashAnswers,
     ReferralInput,
@@ -48,10 +49,6 @@ def is_domestic_abuse(draft: dict) -> bool:
     return offence.get("offence_category") == "domestic-abuse" or "domestic-abuse" in (offence.get("flags") or [])
 
 
-def dash_yes_count(values: dict) -> int:
-    return sum(1 for answer in values["answers"].values() if answer == "yes")
-
-
 def match_row(match) -> dict:
     """A search result as the matches page shows it (kept in the draft so the choice can be checked)."""
     p = match.person
@@ -64,6 +61,14 @@ def match_row(match) -> dict:
 
 
 # --- Check your answers ---------------------------------------------------------------------------------------------
+
+
+def _email_as_stored(text: str | None) -> str | None:
+    """The email address as it will be stored (the domain in lower case), so the check page shows what is kept."""
+    try:
+        return parse_email(text)
+    except InvalidContactDetail:
+        return text
 
 
 def _row(key: str, value, endpoint: str | None = None, hidden: str | None = None) -> dict:
@@ -149,7 +154,7 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
     rows += [
         _row("Restorative justice", rj, "referrals.consent", "restorative justice"),
         _row("Phone", phone_for_display(c.get("phone")) or None, "referrals.consent", "phone"),
-        _row("Email", c.get("email"), "referrals.consent", "email"),
+        _row("Email", _email_as_stored(c.get("email")), "referrals.consent", "email"),
         _row("Safe to", [CONTACT_LABELS[p] for p in c.get("contact_permissions") or []] or ["No contact agreed yet"],
              "referrals.consent", "safe ways to contact"),
         _row("Safe contact notes", c.get("safe_contact_notes"), "referrals.consent", "safe contact notes"),
@@ -184,7 +189,7 @@ def referral_input(draft: dict) -> ReferralInput:
     if "dash" in draft and is_domestic_abuse(draft):
         d = draft["dash"]
         dash = DashAnswers(
-            yes_count=dash_yes_count(d), professional_judgement=d["professional_judgement"] == "yes",
+            yes_count=count_yes(d["answers"]), professional_judgement=d["professional_judgement"] == "yes",
             professional_judgement_reason=d.get("professional_judgement_reason"),
             incidents_last_12_months=d.get("incidents_last_12_months"), answers=d["answers"],
         )

@@ -27,8 +27,9 @@ ACTIONS = (
     "locked-out", "sign-out", "permission-denied", "token-created", "token-revoked", "break-glass", "report-run",
     "password-changed", "audit-verified",
     # Sessions and second factors (docs/security.md)
-    "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "recovery-code-used",
+    "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "mfa-verified", "recovery-code-used",
     "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
+    "change-requested", "change-approved", "change-rejected",
 )
 
 # Fields of the canonical content, in the order they are hashed. Adding one means a new chain version.
@@ -170,10 +171,13 @@ def shown(rows, id_of=lambda row: row[0].id) -> list[int]:
 
 @dataclass(frozen=True)
 class VerificationResult:
+    """A walk of the chain: whole or not, how far it got, the first broken event; ``ran_at`` once stored."""
+
     ok: bool
     events_checked: int
     first_broken_seq: int | None
     message: str
+    ran_at: datetime | None = None
 
 
 def verify_chain(batch_size: int = 5000) -> VerificationResult:

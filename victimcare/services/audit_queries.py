@@ -51,6 +51,9 @@ ACTION_LABELS = {
     "unlocked": "Account unlocked",
     "invited": "Invitation sent",
     "invitation-accepted": "Invitation accepted",
+    "change-requested": "Account change asked for",
+    "change-approved": "Account change approved",
+    "change-rejected": "Account change rejected",
 }
 
 CSV_COLUMNS = (
@@ -285,16 +288,7 @@ class AuditSummary:
     since: date
     by_action: list[MonthlyCount]
     by_service: list[MonthlyCount]
-    latest_verification: "VerificationRecord | None"
-
-
-@dataclass(frozen=True)
-class VerificationRecord:
-    ran_at: datetime
-    ok: bool
-    events_checked: int
-    first_broken_seq: int | None
-    message: str
+    latest_verification: "audit.VerificationResult | None"
 
 
 def _month_of(column):
@@ -335,8 +329,8 @@ def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None
         .order_by(month.desc(), service_name)
     ).all()
     latest = db.session.execute(
-        select(AuditVerification.ran_at, AuditVerification.ok, AuditVerification.events_checked,
-               AuditVerification.first_broken_seq, AuditVerification.message)
+        select(AuditVerification.ok, AuditVerification.events_checked, AuditVerification.first_broken_seq,
+               AuditVerification.message, AuditVerification.ran_at)
         .order_by(AuditVerification.ran_at.desc(), AuditVerification.id.desc())
         .limit(1)
     ).first()
@@ -345,7 +339,7 @@ def audit_summary(actor: Actor, months: int = SUMMARY_MONTHS, today: date | None
         since=since,
         by_action=[MonthlyCount(m, action, count) for m, action, count in by_action],
         by_service=[MonthlyCount(m, name, count) for m, name, count in by_service],
-        latest_verification=VerificationRecord(*latest) if latest else None,
+        latest_verification=audit.VerificationResult(*latest) if latest else None,
     )
 
 

@@ -13,7 +13,7 @@ from ..domain.access import belongs_to_a_service
 from ..domain.clock import utc_now
 from ..domain.vocab import ROLES, slugs
 from ..extensions import db
-from ..models import ApiToken, Service, User
+from ..models import AccountChange, ApiToken, Service, User
 from ..models.users import NO_PASSWORD, new_session_nonce
 from . import audit, lockout, sessions
 from .actors import Actor, require
@@ -202,6 +202,9 @@ def list_users(actor: Actor, page: int = 1, per_page: int = 50):
     require(actor, "user.manage", "You do not have permission to manage users")
     result = paginate(select(User).order_by(func.lower(User.name), User.id), page, per_page)
     result.items = [row[0] for row in result.items]
+    # Accounts with a change waiting for a second person (shown as "Awaiting approval"), in one query.
+    result.waiting_user_ids = set(db.session.scalars(select(AccountChange.user_id).where(
+        AccountChange.status == "pending", AccountChange.user_id.in_([u.id for u in result.items]))))
     return result
 
 

@@ -1,7 +1,7 @@
 """Template globals and filters: formatting only, no decisions about data."""
 from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import current_app, request, session, url_for
 from flask_login import current_user
 
 from ..domain import access
@@ -33,9 +33,18 @@ def _matching_length(path: str, prefixes: tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if path == p or path.startswith(p.rstrip("/") + "/")), default=0)
 
 
-def navigation_items():
+def may_search() -> bool:
+    """Whether the search box belongs in the page header (caseworkers and advocates)."""
     if not current_user.is_authenticated:
-        return []
+        return False
+    from . import current_actor
+
+    return has_permission(current_actor().principal, "record.search")
+
+
+def navigation_items():
+    if not current_user.is_authenticated or getattr(session, "factor_state", None) in ("pending", "enrol"):
+        return []  # a second factor is still owed: no page but that step is open
     from . import current_actor
 
     principal = current_actor().principal
@@ -117,6 +126,7 @@ def register(app):
     app.add_template_global(lambda slug: UNSAFE_CONTACT_RULES.get(slug, ""), "unsafe_rule_label")
     app.add_template_global(lambda: utc_now(), "now_utc")
     app.add_template_global(navigation_items)
+    app.add_template_global(may_search)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import select
 
 from ...domain.clock import LONDON, london_today
@@ -65,7 +66,10 @@ def report_options(actor: Actor) -> ReportOptions:
 
 
 def read_filters(actor: Actor, args: Mapping[str, str], today: date | None = None):
-    """The options, the filters read from ``args`` and any errors in them ([{"field", "message"}])."""
+    """The options, the filters read from ``args`` and any errors in them ([{"field", "message"}]).
+
+    The commissioner's periods are whole calendar months, at least REPORT_MIN_MONTHS of them, so that two
+    reports never differ by a day's cases (differencing would otherwise undo small-number suppression)."""
     options = report_options(actor)
     today = today or london_today()
     filters, errors = parse_filters(
@@ -73,6 +77,7 @@ def read_filters(actor: Actor, args: Mapping[str, str], today: date | None = Non
         service_slugs=frozenset(s["slug"] for s in options.services),
         borough_codes=frozenset(b["ons_code"] for b in options.boroughs),
         bcus=frozenset(options.bcus),
+        whole_months=current_app.config["REPORT_MIN_MONTHS"] if actor.role == "commissioner" else None,
     )
     return options, filters, errors
 

@@ -24,6 +24,7 @@ NO_VICTIM_DATA = {
     "admin.new_user": "staff account form",
     "admin.user": "a staff account, no case content",
     "admin.change_access": "a staff account's role and service form",
+    "admin.confirm_deactivation": "how many open cases and tasks a member of staff holds (counts only)",
     "account.account_changes": "account changes waiting for approval: staff names, roles, services",
     "auth.reset_password": "a one-time link's new-password form (404 for the made-up token here)",
     "auth.accept_invitation": "a one-time link's first-password form (404 for the made-up token here)",

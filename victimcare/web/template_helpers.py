@@ -19,6 +19,7 @@ NAVIGATION = (
     (None, "main.home", "Home", ("/home",)),
     ("referral.create", "referrals.new", "New referral", ("/referrals/new",)),
     ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
+    ("referral.triage", "referrals.index", "Referrals", ("/referrals",)),
     ("case.view", "cases.queue", "Cases", ("/cases",)),
     ("report.view", "reports.index", "Reports", ("/reports",)),
     ("user.manage", "admin.users", "Users", ("/admin",)),

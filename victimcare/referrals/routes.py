@@ -115,6 +115,18 @@ def _render_step(template: str, form, draft: dict, key: str, **context):
 # --- Start ----------------------------------------------------------------------------------------------------
 
 
+@bp.route("/referrals")
+@permission_required("referral.triage")
+def index():
+    """Referrals, newest first: everyone's or those I logged, over the last 30 days or all time."""
+    mine = request.args.get("logged") == "me"
+    days = None if request.args.get("period") == "all" else 30
+    page = referral_service.list_referrals(current_actor(), logged_by_me=mine, days=days,
+                                           page=request.args.get("page", 1, type=int))
+    return render_template("referrals/index.html", page=page, mine=mine, days=days,
+                           link_args={k: v for k, v in request.args.items() if k != "page"})
+
+
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @permission_required("referral.create")
 def new():

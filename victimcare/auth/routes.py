@@ -12,6 +12,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
+from ..referrals import drafts
 from ..services import account_links, users
 from ..services.errors import NotFound, ValidationFailed
 from ..web import current_actor
@@ -56,6 +57,7 @@ def sign_in():
 @login_required
 def sign_out():
     users.record_sign_out(current_user)
+    drafts.delete_for_user(current_user.id)  # a half-written referral holds victim data: it goes with the session
     logout_user()
     web_sessions.finish(session)
     flash("You have signed out.", "success")

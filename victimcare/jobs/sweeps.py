@@ -105,6 +105,15 @@ def expired_export_files() -> dict:
     return {"deleted": exports.expire_files()}
 
 
+@sweep("referral-drafts", "Expired referral drafts", "Deletes half-written referrals (files under REFERRAL_DRAFT_DIR) "
+       "untouched for longer than the idle timeout; a user's drafts are also deleted when they sign out.",
+       every_minutes=15)
+def expired_referral_drafts() -> dict:
+    from ..referrals import drafts
+
+    return {"deleted": drafts.sweep_expired()}
+
+
 @sweep("invitation-links", "Expired invitation and password reset links",
        "Deletes one-time account links a day after they expired or were used (INVITE_HOURS, PASSWORD_RESET_HOURS).",
        daily_at="03:30")

@@ -8,7 +8,7 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import account_changes, queues, reports, search, users
+from ..services import account_changes, break_glass, queues, reports, search, users
 from ..web import current_actor, permission_required
 
 bp = Blueprint("main", __name__)
@@ -29,7 +29,10 @@ def home():
         return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
     if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
-                               account_changes_waiting=account_changes.count_waiting(actor))
+                               account_changes_waiting=account_changes.count_waiting(actor),
+                               break_glass_waiting=break_glass.waiting_count(actor))
+    if home == "dpo":
+        return redirect(url_for("restricted.reviews"))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)

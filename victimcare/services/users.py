@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from ..domain.access import belongs_to_a_service
 from ..domain.clock import utc_now
-from ..domain.vocab import ROLES, slugs
+from ..domain.vocab import OPEN_CASE_STATUSES, ROLES, slugs
 from ..extensions import db
-from ..models import AccountChange, Service, User
+from ..models import AccountChange, Case, Service, Task, User
 from ..models.users import NO_PASSWORD, new_session_nonce
 from . import api_tokens, audit, lockout, sessions
 from .actors import Actor, require
@@ -198,14 +198,44 @@ def get_user(actor: Actor, user_id: int) -> User:
     return user
 
 
-def list_users(actor: Actor, page: int = 1, per_page: int = 50):
+@dataclass(frozen=True)
+class UserFilters:
+    """The user list's search (part of a name or an email address) and its role and service filters."""
+
+    search: str = ""
+    role: str = ""
+    service: str = ""
+
+
+def list_users(actor: Actor, page: int = 1, per_page: int = 50, filters: UserFilters = UserFilters()):
     require(actor, "user.manage", "You do not have permission to manage users")
-    result = paginate(select(User).order_by(func.lower(User.name), User.id), page, per_page)
+    conditions = []
+    if filters.search.strip():
+        words = filters.search.strip().lower().split()[:5]
+        conditions += [func.lower(User.name).contains(word, autoescape=True) | User.email.contains(word, autoescape=True)
+                       for word in words]
+    if filters.role in slugs(ROLES):
+        conditions.append(User.role == filters.role)
+    if filters.service:
+        conditions.append(User.service_id == select(Service.id).where(Service.slug == filters.service).scalar_subquery())
+    # An explicit FROM: the count replaces the columns with "1", and without it counted one row ("1 to 15 of 1").
+    query = select(User).select_from(User).where(*conditions).order_by(func.lower(User.name), User.id)
+    result = paginate(query, page, per_page)
     result.items = [row[0] for row in result.items]
     # Accounts with a change waiting for a second person (shown as "Awaiting approval"), in one query.
     result.waiting_user_ids = set(db.session.scalars(select(AccountChange.user_id).where(
         AccountChange.status == "pending", AccountChange.user_id.in_([u.id for u in result.items]))))
     return result
+
+
+def workload(actor: Actor, user_id: int) -> dict[str, int]:
+    """What a person holds, for the deactivation warning: their open cases and their tasks not done."""
+    user = get_user(actor, user_id)
+    cases = db.session.scalar(select(func.count(Case.id)).where(Case.assigned_to_id == user.id,
+                                                                Case.status.in_(OPEN_CASE_STATUSES)))
+    tasks = db.session.scalar(select(func.count(Task.id)).join(Case, Case.id == Task.case_id).where(
+        Task.assigned_to_id == user.id, Task.done_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES)))
+    return {"open_cases": cases or 0, "open_tasks": tasks or 0}
 
 
 # API tokens live in services/api_tokens.py; these names stay importable from here.

@@ -19,6 +19,7 @@ NAVIGATION = (
     (None, "main.home", "Home", ("/home",)),
     ("referral.create", "referrals.new", "New referral", ("/referrals/new",)),
     ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
+    ("referral.triage", "referrals.index", "Referrals", ("/referrals",)),
     ("case.view", "cases.queue", "Cases", ("/cases",)),
     ("report.view", "reports.index", "Reports", ("/reports",)),
     ("user.manage", "admin.users", "Users", ("/admin",)),
@@ -26,6 +27,7 @@ NAVIGATION = (
     ("jobs.view", "admin.sweeps", "Background work", ("/admin/background-work",)),
     ("audit.view", "audit.events", "Audit trail", ("/audit",)),
     ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
+    ("break-glass.review", "restricted.reviews", "Break-glass reviews", ("/break-glass",)),
 )
 
 

@@ -141,10 +141,14 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Si
 
 
 def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> None:
-    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, and the
-    session nonce that older cookies carry."""
+    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, the session
+    nonce that older cookies carry, and the account's API tokens."""
     user.session_nonce = new_session_nonce()
     sessions.end_all_sessions(user.id, reason, actor)
+    now = utc_now()
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+        audit.record(actor or Actor.from_user(user), "token-revoked", "api_token", token.id, changes={"reason": reason})
 
 
 def record_sign_out(user: User) -> None:

@@ -71,6 +71,8 @@ class Config:
     MFA_REQUIRED = _bool_env("MFA_REQUIRED", False)
     # Second-factor codes, per signed-in user (wrong ones also count toward lockout).
     SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per minute")
+    # API tokens expire this many days after `flask token create` makes them.
+    API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
     # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
     SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life

@@ -48,14 +48,18 @@ def create_user_command(email, name, role, service_slug, lead, password, totp_se
 
 @token_cli.command("create")
 @click.argument("email")
-def create_token_command(email):
+@click.option("--read-only", is_flag=True, help="The token may read but not change anything (writes get 403).")
+def create_token_command(email, read_only):
     """Print a new API token for the user on the last line. It is shown once; only its hash is kept."""
     try:
         with unit_of_work():
-            row, token = users.create_token(SYSTEM, email)
+            row, token = users.create_token(SYSTEM, email, read_only=read_only)
+            expires = row.expires_at
     except NotFound as error:
         _fail(error.message)
-    click.echo(f"Token {row.prefix}… created for {email}. Store it now: it cannot be shown again.")
+    kind = "Read-only token" if read_only else "Token"
+    click.echo(f"{kind} {row.prefix}… created for {email}. Store it now: it cannot be shown again.")
+    click.echo(f"Expires {expires:%Y-%m-%d %H:%M} UTC ({current_app.config['API_TOKEN_DAYS']} days).")
     click.echo(token)
 
 

@@ -121,6 +121,12 @@ class RecordAccess:
     break_glass_until: datetime | None = None
 
 
+def reports_in_whole_months(principal: Principal) -> bool:
+    """The commissioner's report periods snap to whole calendar months (differencing; docs/security.md). Staff
+    who work the cases see them anyway, so their reports keep the days they ask for."""
+    return principal.role == "commissioner"
+
+
 def may_restrict(principal: Principal) -> bool:
     """Caseworkers and service leads mark records restricted and choose who may open them."""
     return principal.role == "caseworker" or (principal.role == "advocate" and principal.is_lead)
@@ -221,3 +227,9 @@ def may_approve_account_change(principal: Principal, *, requested_by: int | None
 def may_see_account_changes(principal: Principal) -> bool:
     """Administrators and service leads see the account changes waiting for them."""
     return principal.role == "admin" or is_service_lead(principal)
+
+
+def reports_in_whole_months(principal: Principal) -> bool:
+    """The Commissioner's office sees report periods snapped to whole calendar months (REPORT_MIN_MONTHS at
+    least), so two published reports never differ by a day's cases."""
+    return principal.role == "commissioner"

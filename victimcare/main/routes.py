@@ -9,6 +9,7 @@ from ..domain.report_definitions import (
     format_figure,
 )
 from ..services import account_changes, break_glass, queues, reports, search, users
+from ..services import referrals as referral_service
 from ..web import current_actor, permission_required
 
 bp = Blueprint("main", __name__)
@@ -26,7 +27,7 @@ def home():
     page = request.args.get("page", 1, type=int)
     home = home_page(actor.principal)
     if home == "caseworker":
-        return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
+        return render_template("main/home_caseworker.html", triage=referral_service.triage_list(actor, page, oldest_first=True))
     if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
                                account_changes_waiting=account_changes.count_waiting(actor),

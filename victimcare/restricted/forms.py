@@ -13,8 +13,7 @@ class RestrictionForm(BaseForm):
                         validators=[InputRequired(message="Choose why the record is restricted")])
     named = SelectMultipleField(
         "Who may open it", widget=CheckboxesInput(), choices=[], coerce=int,
-        description="Only the people you choose, and you, can open the record. Anyone else sees "
-                    "\u201cRestricted record\u201d and must give a reason to open it, which their lead reviews.")
+        description="Only the people you choose, and you, can open the record.")
     submit = SubmitField("Save restriction", widget=GovSubmitInput())
 
 

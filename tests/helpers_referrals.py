@@ -85,7 +85,7 @@ def walk_to_check(client, category="domestic-abuse", flags=(), strands=(), dash_
 def self_referral_data(**overrides):
     values = dict(what_happened="hate-crime", hate_strands=["race"], description="Shouted at on the bus",
                   borough=WESTMINSTER, given_name="Sam", family_name="", phone="07700 900456", email="",
-                  contact_ways=["may-phone"], safe_times="After 6pm", consent="yes", website="")
+                  contact_ways=["may-phone"], safe_times="After 6pm", consent="yes")
     values.update(overrides)
     return form(**values)
 
@@ -98,3 +98,11 @@ def referral_drafts_dir(app, tmp_path, monkeypatch):
     """Journey drafts go to a per-test directory, not the checkout's instance folder."""
     monkeypatch.setitem(app.config, "REFERRAL_DRAFT_DIR", str(tmp_path / "drafts"))
     return tmp_path / "drafts"
+
+
+def honeypot_name(client) -> str:
+    """The honeypot field's name in a fresh rendering of the self-referral form (it changes every time)."""
+    import re
+
+    page = client.get("/self-referral").get_data(as_text=True)
+    return re.search(r'<div class="vc-hp"[^>]*>\s*<label for="([^"]+)"', page).group(1)

@@ -68,7 +68,7 @@ def test_seed_demo_loads_once(runner):
     assert again.exit_code == 0 and "already loaded" in again.output
     assert db.session.scalar(select(func.count()).select_from(Referral)) == referrals
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"caseworker", "advocate", "commissioner", "admin"}
+    assert roles == {"caseworker", "advocate", "commissioner", "admin", "dpo"}
 
 
 def test_seed_demo_refuses_production(app, runner):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from victimcare.extensions import db
 from victimcare.models import Referral
 
-from .helpers_referrals import post, self_referral_data
+from .helpers_referrals import honeypot_name, post, self_referral_data
 
 PERSONAL_FIELDS = ("given_name", "family_name", "phone", "email", "description", "safe_times")
 STAFF_FOOTER = "Every view and change is recorded"
@@ -74,6 +74,6 @@ def test_confirmation_gives_a_service_phone_number_only_when_one_is_set(client, 
 
 
 def test_a_bot_gets_the_same_confirmation_with_a_date(client):
-    page = _confirmation(client, website="http://spam.example")
+    page = _confirmation(client, **{honeypot_name(client): "http://spam.example"})
     assert "What happens next" in page and "by <strong>" in page
     assert db.session.scalar(select(Referral)) is None

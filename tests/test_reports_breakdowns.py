@@ -1,4 +1,5 @@
 """Routing and flow, service measures, outcomes and equality: hand-counted figures and suppression."""
+import re
 from datetime import date, datetime, timezone
 
 from victimcare.extensions import db
@@ -146,3 +147,30 @@ def test_cases_by_route_names_overrides_and_transfers_in_words(client, auth, use
     assert routes["Some future rule"][0] == "5"
     for slug in ("caseworker-override", ">transfer<", "some-future-rule"):
         assert slug not in html
+
+
+def test_equality_says_where_recording_is_poor_and_hides_the_parts_of_a_hidden_row(client, auth, users):
+    for sex, count in (("female", 7), ("male", 2), (None, 20)):
+        for _ in range(count):
+            case = make_case("victim-support", JAN, borough=HACKNEY, days=1, in_time=True)
+            case.referral.person.sex = sex
+            db.session.commit()
+    html = _get(client, auth, users, "/reports/equality").get_data(as_text=True)
+    assert "Sex was not recorded for 20 of 29 cases." in html
+    table = _table(html, "sex")
+    assert table["Female"][:3] == [HIDDEN, HIDDEN, HIDDEN]  # 7 cases hidden: its 7 due and 7 in time with them
+    section = re.search(r'<table class="govuk-table vc-report-table" id="sex">.*?</section>', html, re.S).group(0)
+    assert '<a class="govuk-link" href="#small-numbers">Why some numbers in this table are hidden</a>' in section
+    assert 'id="small-numbers">Why some numbers are hidden</h2>' in html
+    contents = re.search(r'<nav class="vc-contents.*?</nav>', html, re.S).group(0)
+    assert '<a class="govuk-link" href="#sex">Sex</a>' in contents and 'href="#age-band"' in contents
+
+
+def test_every_report_opens_with_a_contents_list_of_its_tables(client, auth, users):
+    for path in ("/reports/code-compliance", "/reports/postcode-lottery", "/reports/routing-and-flow",
+                 "/reports/service-measures", "/reports/outcomes"):
+        html = _get(client, auth, users, path).get_data(as_text=True)
+        contents = re.search(r'<nav class="vc-contents.*?</nav>', html, re.S)
+        assert contents and html.index("vc-contents") < html.index("<table"), path
+        for anchor in re.findall(r'href="#([^"]+)"', contents.group(0)):
+            assert f'id="{anchor}"' in html, f"{path}: contents link #{anchor} goes nowhere"

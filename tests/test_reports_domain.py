@@ -134,3 +134,16 @@ def test_a_month_without_its_year_is_an_error():
     filters, errors = parse_filters({"from_month": "3"}, TODAY, **KNOWN)
     assert errors == [{"field": "from_month", "message": "Choose the month and the year of the start of the report"}]
     assert filters.date_to == TODAY
+
+
+def test_a_hidden_base_hides_its_parts_so_they_cannot_bound_it():
+    """0-17 had "hidden" cases beside a visible 17 due: the parts of a hidden base are hidden too."""
+    from victimcare.domain.report_suppression import publish_breakdown
+
+    raw = {"0-17": {"cases": 3, "due": 0}, "18-24": {"cases": 20, "due": 17}, "25-34": {"cases": 30, "due": 25}}
+    categories = [("0-17", "0-17"), ("18-24", "18-24"), ("25-34", "25-34")]
+    plain = publish_breakdown(categories, raw, ["cases", "due"])
+    assert plain[1]["cases"] == SECONDARY_SUPPRESSED and plain[1]["due"] == 17  # the old leak
+    rows = publish_breakdown(categories, raw, ["cases", "due"], base_key="cases")
+    assert [(r["cases"], r["due"]) for r in rows] == [
+        (SUPPRESSED, SECONDARY_SUPPRESSED), (SECONDARY_SUPPRESSED, SECONDARY_SUPPRESSED), (30, 25), (53, 42)]

@@ -126,7 +126,8 @@ def test_screen_hides_exactly_what_the_api_hides(client, auth, users):
                 if measure in HEADINGS.values() and value not in MARKERS:
                     assert not _is_small(int(value.replace(",", "")))
     assert screen_hidden == api_hidden
-    key = re.search(r'<dt class="vc-definitions__term">Small numbers</dt>\s*<dd[^>]*>(.*?)</dd>', html, re.S)
+    key = re.search(r'<h2 class="govuk-heading-m" id="small-numbers">Why some numbers are hidden</h2>\s*<p[^>]*>(.*?)</p>',
+                    html, re.S)
     key = unescape(key.group(1))
     assert '"fewer than 5" means a count from 1 to 4' in key
     assert '"hidden" means a number hidden so that a total cannot give away a smaller one' in key

@@ -42,6 +42,7 @@ STAFF = [
     ("admin", None, False, "Avery Admin"),
     ("caseworker", None, False, "Casey Caseworker"),
     ("commissioner", None, False, "Morgan Commissioner"),
+    ("dpo", None, False, "Dana Data-Protection"),
 ]
 SERVICE_SLUGS = ["child-house", "domestic-abuse", "hate-crime", "restorative-justice", "victims-commissioner",
                  "victim-support"]
@@ -180,9 +181,13 @@ def _self_referrals_waiting(today: date, caseworker: Actor) -> None:
 
 def _restrict_one_record() -> None:
     """The domestic-abuse lead restricts the victim at the top of the service's queue (the perpetrator may have
-    access), so the service's advocate sees "Restricted record" there and must break the glass to open it."""
+    access), so the service's advocate sees "Restricted record" there and must break the glass to open it. That
+    advocate broke the glass on it yesterday (fictional history: written directly, told to nobody), and the access
+    waits on the review list for the lead or the data protection officer."""
+    from .domain.access import break_glass_expiry
     from .domain.vocab import OPEN_CASE_STATUSES
-    from .services import restricted
+    from .models import BreakGlassAccess
+    from .services import audit, restricted
 
     lead = db.session.scalar(select(User).where(User.email == f"domestic-abuse.lead@{DEMO_DOMAIN}"))
     if lead is None:
@@ -192,6 +197,17 @@ def _restrict_one_record() -> None:
         .order_by(Case.first_contact_due, Case.id).limit(1))
     if case is not None:
         restricted.set_restriction(Actor.from_user(lead), case.referral.person_id, "perpetrator-may-have-access", [])
+        advocate = db.session.scalar(select(User).where(User.email == f"domestic-abuse@{DEMO_DOMAIN}"))
+        granted = utc_now() - timedelta(days=1)
+        access = BreakGlassAccess(person_id=case.referral.person_id, user_id=advocate.id, case_id=case.id,
+                                  referral_id=case.referral_id, service_id=case.service_id, granted_at=granted,
+                                  expires_at=break_glass_expiry(granted, 60),
+                                  reason="Covering the duty phone: the victim rang and asked for their advocate.")
+        db.session.add(access)
+        db.session.flush()
+        audit.record(Actor.from_user(advocate), "break-glass", "case", case.id, referral_id=case.referral_id,
+                     case_id=case.id, service_id=case.service_id,
+                     changes={"break_glass_access_id": access.id, "minutes": 60})
 
 
 DECLINE_DETAILS = {"not-eligible": "Offence outside the service's remit.", "already-supported": "Already has an advocate.",

@@ -27,7 +27,7 @@ def test_every_vocabulary_is_unique_slug_label_pairs(name):
         (vocab.HATE_STRANDS, ("race", "religion", "sexual-orientation", "disability", "transgender-identity")),
         (vocab.SERVICES, ("child-house", "domestic-abuse", "hate-crime", "restorative-justice",
                           "victims-commissioner", "victim-support")),
-        (vocab.ROLES, ("caseworker", "advocate", "commissioner", "admin")),
+        (vocab.ROLES, ("caseworker", "advocate", "commissioner", "admin", "dpo")),
         (vocab.CASE_STATUSES, ("new", "accepted", "declined", "transferred", "in-progress", "closed")),
         (vocab.CONTACT_METHODS, ("phone", "text-message", "email", "letter", "in-person", "video")),
         (vocab.CONTACT_OUTCOMES, ("reached", "no-answer", "left-message", "unsafe-to-talk", "wrong-number")),

@@ -1,5 +1,6 @@
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectMultipleField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput
 
 from ..domain.notifications import NOTIFICATION_KINDS
@@ -16,3 +17,13 @@ class NotificationsForm(BaseForm):
         validate_choice=True,
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class AuthenticatorForm(BaseForm):
+    code = StringField(
+        "Code from the app",
+        widget=GovTextInput(),
+        description="After scanning, the app shows a 6-digit code for victimcare.",
+        validators=[InputRequired(message="Enter the 6-digit code from your authenticator app"), Length(max=12)],
+    )
+    submit = SubmitField("Turn on", widget=GovSubmitInput())

@@ -71,4 +71,5 @@ def dev_mail_message(name):
 
 
 from . import sessions  # noqa: E402,F401  (Your sessions, on this blueprint)
+from . import security  # noqa: E402,F401  (Sign-in security, on this blueprint)
 from . import approvals  # noqa: E402,F401  (account changes waiting for approval, on this blueprint)

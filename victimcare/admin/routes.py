@@ -6,6 +6,8 @@ from ..services import sessions as session_service
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
+from ..domain.access import opens_case_data
+from ..domain.vocab import ROLES, SERVICES
 from .forms import AccessForm, NewUserForm
 from .presenters import account_status, is_locked
 
@@ -22,7 +24,12 @@ def account_helpers():
 def users_list():
     page = request.args.get("page", 1, type=int)
     actor = current_actor()
-    return render_template("admin/users.html", users=users.list_users(actor, page),
+    filters = users.UserFilters(search=(request.args.get("q") or "")[:100], role=request.args.get("role") or "",
+                                service=request.args.get("service") or "")
+    filter_args = {key: value for key, value in (("q", filters.search), ("role", filters.role),
+                                                 ("service", filters.service)) if value}
+    return render_template("admin/users.html", users=users.list_users(actor, page, filters=filters),
+                           filters=filters, filter_args=filter_args, roles=ROLES, services=SERVICES,
                            waiting_count=account_changes.count_waiting(actor))
 
 
@@ -109,6 +116,17 @@ def unlock(user_id):
     user = account_links.unlock(current_actor(), user_id)
     flash(f"{user.name}'s account is unlocked. They can sign in again now.", "success")
     return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate")
+@permission_required("user.manage")
+def confirm_deactivation(user_id):
+    actor = current_actor()
+    user = users.get_user(actor, user_id)
+    held = users.workload(actor, user_id)
+    queue_link = url_for("cases.queue", assignee=user.id, _external=True) if held["open_cases"] else None
+    return render_template("admin/deactivate.html", user=user, held=held, queue_link=queue_link,
+                           reactivation_needs_approval=opens_case_data(user.role))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

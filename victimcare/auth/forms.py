@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from ..web.forms import BaseForm
@@ -61,3 +61,13 @@ class ChooseNewPasswordForm(BaseForm):
                     EqualTo("new_password", message="Passwords must match")],
     )
     submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        validators=[InputRequired(message="Enter the code from your authenticator app"), Length(max=40)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

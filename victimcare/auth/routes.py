@@ -12,6 +12,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
+from ..referrals import drafts
 from ..services import account_links, users
 from ..services.errors import NotFound, ValidationFailed
 from ..web import current_actor
@@ -39,7 +40,7 @@ def sign_in():
         if result.user is not None:
             web_sessions.begin(session, result.user)
             login_user(result.user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(second_factor.after_password(safe_next(request.args.get("next"))))
         failed = True
         form.email.errors = list(form.email.errors) + [
             "Enter a correct email address and password. "
@@ -56,6 +57,7 @@ def sign_in():
 @login_required
 def sign_out():
     users.record_sign_out(current_user)
+    drafts.delete_for_user(current_user.id)  # a half-written referral holds victim data: it goes with the session
     logout_user()
     web_sessions.finish(session)
     flash("You have signed out.", "success")
@@ -126,5 +128,9 @@ def reset_password(token):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def accept_invitation(token):
-    return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html",
-                                 "Your password is set. Sign in to start using victimcare.")
+    done = ("Your password is set. Sign in to set up your second factor (an authenticator app or a security key)."
+            if current_app.config["MFA_REQUIRED"] else "Your password is set. Sign in to start using victimcare.")
+    return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html", done)
+
+
+from . import second_factor  # noqa: E402  (the second step of sign-in, on this blueprint)

@@ -207,6 +207,8 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
         from ..services.messages import describe_event
 
         return describe_event(event.action, changes)
+    if event.action == "break-glass":
+        return f"Opened with break-glass for {changes.get('minutes', 'a few')} minutes (the lead reviews why)", None
     if event.object_type == "case" and event.action in ("transition", "update"):
         described = _describe_case_change(changes, history)
         if described:

@@ -447,6 +447,23 @@ def _status_view(action: str):
     return view
 
 
+@bp.route("/<int:case_id>/status/accept-and-assign-to-me", methods=["POST"], endpoint="accept_and_take")
+@permission_required("case.view")
+def accept_and_take(case_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        case_service.accept_and_take(current_actor(), case_id, expected_version=form.version.data)
+    except case_service.StaleCase:
+        return _conflict(case_id, form, "cases/_form_confirm.html", form.version.data,
+                         url_for("cases.status_accept", case_id=case_id), action_title="Accept the case")
+    except Conflict as error:
+        return _illegal(case_id, error)
+    flash("Case accepted and assigned to you.", "success")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
 # One endpoint per action (cases.status_accept, cases.status_decline...): no free <action> in the URL.
 for _action in ACTIONS:
     bp.add_url_rule(f"/<int:case_id>/status/{_action}", endpoint=f"status_{_action}", view_func=_status_view(_action),

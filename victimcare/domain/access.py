@@ -11,6 +11,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search"}),
     "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
+    # The data protection officer: reviews break-glass access to restricted records; never reads case content.
+    "dpo": frozenset({"break-glass.review"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
 }
@@ -94,8 +96,8 @@ def may_approve_closure(principal: Principal, requested_by_id: int | None, allow
 
 
 def home_page(principal: Principal) -> str:
-    """Which home page a signed-in person lands on: caseworker, advocate, commissioner or admin."""
-    if principal.role in ("caseworker", "advocate", "commissioner"):
+    """Which home page a signed-in person lands on: caseworker, advocate, commissioner, dpo or admin."""
+    if principal.role in ("caseworker", "advocate", "commissioner", "dpo"):
         return principal.role
     return "admin"
 
@@ -117,6 +119,12 @@ class RecordAccess:
     restricted: bool
     named: bool = False
     break_glass_until: datetime | None = None
+
+
+def reports_in_whole_months(principal: Principal) -> bool:
+    """The commissioner's report periods snap to whole calendar months (differencing; docs/security.md). Staff
+    who work the cases see them anyway, so their reports keep the days they ask for."""
+    return principal.role == "commissioner"
 
 
 def may_restrict(principal: Principal) -> bool:
@@ -149,13 +157,18 @@ def may_review_break_glass(principal: Principal, service_ids: set[int], accessed
     never the person who broke the glass."""
     if principal.user_id is not None and principal.user_id == accessed_by:
         return False
-    if principal.role == "dpo":
+    if reviews_every_break_glass(principal):
         return True
-    return principal.role == "advocate" and principal.is_lead and principal.service_id in service_ids
+    return is_service_lead(principal) and principal.service_id in service_ids
 
 
 def may_see_break_glass_reviews(principal: Principal) -> bool:
-    return principal.role == "dpo" or (principal.role == "advocate" and principal.is_lead)
+    return reviews_every_break_glass(principal) or is_service_lead(principal)
+
+
+def reviews_every_break_glass(principal: Principal) -> bool:
+    """The data protection officer reviews break-glass access on every service; a lead, on their own."""
+    return principal.role == "dpo"
 
 
 # --- separation of duties for accounts ----------------------------------------------------------------------------
@@ -214,3 +227,9 @@ def may_approve_account_change(principal: Principal, *, requested_by: int | None
 def may_see_account_changes(principal: Principal) -> bool:
     """Administrators and service leads see the account changes waiting for them."""
     return principal.role == "admin" or is_service_lead(principal)
+
+
+def reports_in_whole_months(principal: Principal) -> bool:
+    """The Commissioner's office sees report periods snapped to whole calendar months (REPORT_MIN_MONTHS at
+    least), so two published reports never differ by a day's cases."""
+    return principal.role == "commissioner"

@@ -10,7 +10,7 @@ is ever worked out from either marker.
 from collections.abc import Mapping, Sequence
 
 from .report_definitions import COUNT_KEYS, RATES, TOTAL_LABEL
-from .suppression import THRESHOLD, rate, suppress_counts
+from .suppression import SECONDARY_SUPPRESSED, SUPPRESSED, THRESHOLD, rate, suppress_counts
 
 
 def _visible_count(value) -> bool:
@@ -80,6 +80,19 @@ def rank_rows(rows: Sequence[dict], value_key: str, higher_is_better: bool = Tru
     return ranked, gap
 
 
+def _hide_parts_of_hidden_bases(table: list[dict], base_key: str, count_keys: Sequence[str]) -> bool:
+    """Hide every visible part in rows whose base is hidden; True if any was hidden."""
+    changed = False
+    for row in table:
+        if _visible_count(row[base_key]):
+            continue
+        for key in count_keys:
+            if key != base_key and _visible_count(row[key]):
+                row[key] = SUPPRESSED if 0 < row[key] < THRESHOLD else SECONDARY_SUPPRESSED
+                changed = True
+    return changed
+
+
 def unlisted_label(key) -> str:
     """A readable label for a category missing from its list (a slug is never shown as it is stored)."""
     text = str(key).replace("-", " ").replace("_", " ").strip()
@@ -93,6 +106,7 @@ def publish_breakdown(
     total_key: str | None = None,
     rates: Sequence[tuple[str, str, str]] = (),
     total_label: str = TOTAL_LABEL,
+    base_key: str | None = None,
 ) -> list[dict]:
     """A one-level table: a row per category (in the order given, zero rows included), then any category found
     in ``raw`` but not listed (labelled by unlisted_label), then a total row summed from the rows. Counts are
@@ -108,6 +122,8 @@ def publish_breakdown(
     table.append({"key": None, "label": total_label, "is_total": True,
                   **{name: sum(row[name] for row in table) for name in count_keys}})
     table = suppress_counts(table, list(count_keys), total_key=total_key, total_row_index=-1)
+    while base_key is not None and _hide_parts_of_hidden_bases(table, base_key, count_keys):
+        table = suppress_counts(table, list(count_keys), total_key=total_key, total_row_index=-1)
     for row in table:
         for rate_key, numerator, denominator in rates:
             top, base = row[numerator], row[denominator]

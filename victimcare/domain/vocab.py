@@ -51,6 +51,7 @@ ROLES: Vocabulary = (
     ("advocate", "Advocate"),
     ("commissioner", "Commissioner"),
     ("admin", "Administrator"),
+    ("dpo", "Data protection officer"),
 )
 
 CASE_STATUSES: Vocabulary = (

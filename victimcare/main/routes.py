@@ -8,7 +8,8 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import account_changes, queues, reports, search, users
+from ..services import account_changes, break_glass, queues, reports, search, users
+from ..services import referrals as referral_service
 from ..web import current_actor, permission_required
 
 bp = Blueprint("main", __name__)
@@ -26,10 +27,13 @@ def home():
     page = request.args.get("page", 1, type=int)
     home = home_page(actor.principal)
     if home == "caseworker":
-        return render_template("main/home_caseworker.html", triage=queues.triage_queue(actor, page))
+        return render_template("main/home_caseworker.html", triage=referral_service.triage_list(actor, page, oldest_first=True))
     if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
-                               account_changes_waiting=account_changes.count_waiting(actor))
+                               account_changes_waiting=account_changes.count_waiting(actor),
+                               break_glass_waiting=break_glass.waiting_count(actor))
+    if home == "dpo":
+        return redirect(url_for("restricted.reviews"))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)

@@ -21,6 +21,9 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # Where this session stands on the second factor: "not-needed" (none enrolled and none required), "pending"
+    # (password given, code not yet), "enrol" (MFA_REQUIRED and nothing enrolled yet) or "passed".
+    factor_state: Mapped[str] = mapped_column(String(12), default="not-needed")
     # The Flask session's contents (CSRF token, flashed messages, a draft's id), serialised as Flask would.
     data: Mapped[str] = mapped_column(Text, default="{}")
 

@@ -9,8 +9,8 @@ reports or retention, and the data model is fixed for this release.
 So each draft is a small JSON file in a private directory on the server (REFERRAL_DRAFT_DIR, default
 ``instance/referral-drafts``, mode 0700, files 0600). The session holds only a random 256-bit draft id, and the
 draft records the user who started it, so another user who somehow obtained the id gets nothing. Drafts are
-deleted when the referral is submitted or restarted, and any draft untouched for longer than the idle timeout
-is swept away on the next write. All gunicorn workers on one host share the directory; a multi-host deployment
+deleted when the referral is submitted or restarted, every draft of a user when they sign out, and any draft
+untouched for longer than the idle timeout by the ``referral-drafts`` sweep (and on the next write). All gunicorn workers on one host share the directory; a multi-host deployment
 needs it on shared storage (or a Redis-backed store with the same three functions).
 """
 import json
@@ -80,11 +80,34 @@ def _max_age() -> float:
     return current_app.config["IDLE_TIMEOUT"].total_seconds()
 
 
-def _sweep() -> None:
-    cutoff = time.time() - _max_age()
+def delete_for_user(user_id: int) -> int:
+    """Delete every draft the user started, in this browser or another (at sign-out). Returns how many."""
+    deleted = 0
     for path in _directory().glob("*.json"):
+        try:
+            owner = json.loads(path.read_text(encoding="utf-8")).get("user_id")
+        except (OSError, ValueError):
+            continue
+        if owner == user_id:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    session.pop(SESSION_KEY, None)
+    return deleted
+
+
+def sweep_expired() -> int:
+    """Delete drafts untouched for longer than the idle timeout (their session has ended). Returns how many."""
+    return _sweep()
+
+
+def _sweep() -> int:
+    cutoff = time.time() - _max_age()
+    deleted = 0
+    for path in [*_directory().glob("*.json"), *_directory().glob("*.tmp")]:
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+                deleted += 1
         except OSError:
             continue
+    return deleted

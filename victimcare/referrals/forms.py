@@ -402,8 +402,6 @@ class SelfReferralForm(BaseForm):
                                validators=[Optional(), Length(max=500)])
     consent = RadioField("Do you agree to us passing your details to a support service?", widget=RadioInput(),
                          choices=YES_NO, validators=[InputRequired(message="Say whether you agree to us passing on your details")])
-    # Honeypot: hidden from everyone by CSS (and from assistive technology); people leave it empty, bots fill it.
-    website = StringField("Leave this empty")
     submit = SubmitField("Send", widget=GovSubmitInput())
 
     def validate_consent(self, field):

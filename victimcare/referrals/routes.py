@@ -3,6 +3,7 @@
 The journey's answers live in a server-side draft (see drafts.py) between pages; nothing is written to the
 database until the caseworker submits on the check-your-answers page.
 """
+import secrets
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -112,6 +113,18 @@ def _render_step(template: str, form, draft: dict, key: str, **context):
 
 
 # --- Start ----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/referrals")
+@permission_required("referral.triage")
+def index():
+    """Referrals, newest first: everyone's or those I logged, over the last 30 days or all time."""
+    mine = request.args.get("logged") == "me"
+    days = None if request.args.get("period") == "all" else 30
+    page = referral_service.list_referrals(current_actor(), logged_by_me=mine, days=days,
+                                           page=request.args.get("page", 1, type=int))
+    return render_template("referrals/index.html", page=page, mine=mine, days=days,
+                           link_args={k: v for k, v in request.args.items() if k != "page"})
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
@@ -421,7 +434,21 @@ def triage_review(reference):
 
 def _triage_page(details, form, closing_form, status):
     return render_template("referrals/triage_review.html", form=form, details=details, referral=details.referral,
-                           closing_form=closing_form, may_close=not details.cases), status
+                           closing_form=closing_form, may_close=not details.cases,
+                           duplicates=_possible_duplicates(details.referral)), status
+
+
+def _possible_duplicates(referral) -> list:
+    """People already on record who may be this referral's victim, with their referrals: the duplicate check a
+    caseworker runs at triage (a likely match is the same date of birth and a similar name)."""
+    person = referral.person
+    if person is None or not (person.family_name or "").strip():
+        return []
+    matches = [m for m in people.search_people(current_actor(), person.given_name, person.family_name,
+                                               person.date_of_birth, person.postcode)
+               if m.person.id != person.id]
+    references = people.referrals_of([m.person.id for m in matches if not m.restricted])
+    return [(match, references.get(match.person.id, [])) for match in matches]
 
 
 @bp.route("/triage/<reference>/not-proceeding", methods=["POST"])
@@ -456,6 +483,7 @@ def _self_referral_limit():
     return current_app.config["SELF_REFERRAL_RATE_LIMIT"]
 
 
+HONEYPOT_SESSION_KEY = "self_referral_honeypot"
 SELF_REFERRAL_SESSION_KEY = "self_referral_reference"
 SELF_REFERRAL_CONTACT_BY_KEY = "self_referral_contact_by"
 # The service whose standard first-contact time a self-referral is promised when no route sets one yet.
@@ -482,7 +510,7 @@ def self_referral():
     form.borough.choices = [("", "Choose an area")] + reference_data.london_areas() + [
         ("not-sure", "I'm not sure, or it was outside London")]
     if form.validate_on_submit():
-        if form.website.data:
+        if _honeypot_filled():
             # A bot filled the honeypot: act as if it worked, save nothing.
             reference, referral = referral_service.new_reference(), None
         else:
@@ -491,7 +519,21 @@ def self_referral():
         session[SELF_REFERRAL_SESSION_KEY] = reference
         session[SELF_REFERRAL_CONTACT_BY_KEY] = _contact_by(referral).isoformat()
         return redirect(url_for("referrals.self_referral_sent"))
-    return render_template("referrals/self_referral.html", form=form), 400 if form.errors else 200
+    return render_template("referrals/self_referral.html", form=form,
+                           honeypot=_new_honeypot_name()), 400 if form.errors else 200
+
+
+def _new_honeypot_name() -> str:
+    """The honeypot field's name for this rendering: random each time, so a bot cannot learn to skip it. Hidden
+    from everyone by CSS (and from assistive technology); people leave it empty, bots fill it."""
+    name = f"hp_{secrets.token_hex(8)}"
+    session[HONEYPOT_SESSION_KEY] = name
+    return name
+
+
+def _honeypot_filled() -> bool:
+    name = session.pop(HONEYPOT_SESSION_KEY, None)
+    return bool(name and request.form.get(name))
 
 
 @bp.route("/self-referral/sent")

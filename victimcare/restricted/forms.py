@@ -13,10 +13,27 @@ class RestrictionForm(BaseForm):
                         validators=[InputRequired(message="Choose why the record is restricted")])
     named = SelectMultipleField(
         "Who may open it", widget=CheckboxesInput(), choices=[], coerce=int,
-        description="Only the people you choose, and you, can open the record. Anyone else sees "
-                    "\u201cRestricted record\u201d and must give a reason to open it, which their lead reviews.")
+        description="Only the people you choose, and you, can open the record.")
     submit = SubmitField("Save restriction", widget=GovSubmitInput())
 
 
 class LiftRestrictionForm(BaseForm):
     submit = SubmitField("Remove the restriction", widget=GovSubmitInput())
+
+
+class BreakGlassForm(BaseForm):
+    reason = TextAreaField(
+        "Why do you need to open this record?", widget=GovTextArea(),
+        description="Your service lead is told at once, and a lead or the data protection officer reviews every "
+                    "break-glass access.",
+        validators=[InputRequired(message="Say why you need to open this record"), Length(max=2000)])
+    submit = SubmitField("Break the glass and open the record", widget=GovSubmitInput())
+
+
+class BreakGlassReviewForm(BaseForm):
+    justified = RadioField("Was this access justified?", widget=RadioInput(),
+                           choices=[("yes", "Yes, it was justified"), ("no", "No, it was not justified")],
+                           validators=[InputRequired(message="Choose whether the access was justified")])
+    note = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Length(max=2000)],
+                         description="For example what you checked, or what you will do next.")
+    submit = SubmitField("Record the review", widget=GovSubmitInput())

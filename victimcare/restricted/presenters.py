@@ -33,4 +33,4 @@ def notice(actor: Actor, person_id: int | None, manage_url: str) -> RestrictionN
 
 def staff_label(user) -> str:
     where = user.service.name if user.service is not None else label(ROLES, user.role)
-    return f"{user.name} ({where})"
+    return f"{user.name} ({where}{', lead' if user.is_lead else ''})"

@@ -166,19 +166,3 @@ def action_counts(actor: Actor) -> ActionCounts:
         )]
     audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"summary": "action-counts"})
     return counts
-
-
-def triage_queue(actor: Actor, page: int = 1, per_page: int = 25):
-    """Referrals awaiting a caseworker's review, oldest first."""
-    require(actor, "referral.triage", "Only caseworkers triage referrals")
-    query = (
-        select(Referral, *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
-                                            Person.family_name))
-        .outerjoin(Person, Referral.person_id == Person.id)
-        .where(Referral.status == "triage")
-        .order_by(Referral.received_at, Referral.id)
-    )
-    result = paginate(query, page, per_page)
-    audit.record(actor, "list", "referral", None,
-                 changes={"page": page, "rows": len(result.items), "ids": audit.shown(result.items)})
-    return result

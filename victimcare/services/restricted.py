@@ -32,12 +32,13 @@ class RestrictedRecord(Refusal):
     status_code = 403
 
     def __init__(self, person_id: int, *, object_type: str, object_id, case_id: int | None = None,
-                 referral_id: int | None = None):
+                 referral_id: int | None = None, reference: str | None = None):
         super().__init__("This record is restricted", object_type=object_type, object_id=object_id,
                          permission="record.restricted")
         self.person_id = person_id
         self.case_id = case_id
         self.referral_id = referral_id
+        self.reference = reference
 
 
 def record_access(actor: Actor, person_id: int | None) -> RecordAccess:
@@ -71,7 +72,7 @@ def check_case(actor: Actor, case: Case) -> None:
 def check_referral(actor: Actor, referral: Referral) -> None:
     if not may_open(actor, referral.person_id):
         raise RestrictedRecord(referral.person_id, object_type="referral", object_id=referral.id,
-                               referral_id=referral.id)
+                               referral_id=referral.id, reference=referral.reference)
 
 
 def hidden_from(actor: Actor, person_id_column):

@@ -30,12 +30,14 @@ def _limits() -> tuple[timedelta, timedelta]:
     return idle, absolute
 
 
-def start(user: User, ip_address: str | None, user_agent: str | None, data: str = "{}") -> tuple[UserSession, str]:
-    """A new session for a user who has just signed in. Returns the row and the token for the cookie."""
+def start(user: User, ip_address: str | None, user_agent: str | None, factor_state: str = "not-needed",
+          data: str = "{}") -> tuple[UserSession, str]:
+    """A new session for a user who has just given their password (and, per `factor_state`, still owes a second
+    factor or its enrolment). Returns the row and the token for the cookie."""
     token = secrets.token_urlsafe(32)
     row = UserSession(
         token_hash=token_digest(token), user_id=user.id, ip_address=(ip_address or "")[:45] or None,
-        user_agent=(user_agent or "")[:255] or None, data=data,
+        user_agent=(user_agent or "")[:255] or None, factor_state=factor_state, data=data,
     )
     db.session.add(row)
     db.session.flush()

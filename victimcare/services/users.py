@@ -1,7 +1,5 @@
 """Staff accounts: creation, sign-in with lockout, password changes, API tokens."""
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -11,11 +9,11 @@ from sqlalchemy import func, select
 
 from ..domain.access import belongs_to_a_service
 from ..domain.clock import utc_now
-from ..domain.vocab import ROLES, slugs
+from ..domain.vocab import OPEN_CASE_STATUSES, ROLES, slugs
 from ..extensions import db
-from ..models import AccountChange, ApiToken, Service, User
+from ..models import AccountChange, Case, Service, Task, User
 from ..models.users import NO_PASSWORD, new_session_nonce
-from . import audit, lockout, sessions
+from . import api_tokens, audit, lockout, sessions
 from .actors import Actor, require
 from .errors import Forbidden, NotFound, ValidationFailed
 from .pagination import paginate
@@ -145,6 +143,7 @@ def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> 
     session nonce that older cookies carry."""
     user.session_nonce = new_session_nonce()
     sessions.end_all_sessions(user.id, reason, actor)
+    api_tokens.revoke_all_for_user(user.id, reason, actor)
 
 
 def record_sign_out(user: User) -> None:
@@ -174,6 +173,7 @@ def change_password(
     user.session_nonce = new_session_nonce()
     audit.record(actor, "password-changed", "user", user.id, changes={"password": {"changed": True}})
     sessions.end_all_sessions(user.id, "password-changed", actor, keep_session_id=keep_session_id)
+    api_tokens.revoke_all_for_user(user.id, "password-changed", actor)
 
 
 def set_active(actor: Actor, user_id: int, active: bool) -> User:
@@ -198,9 +198,29 @@ def get_user(actor: Actor, user_id: int) -> User:
     return user
 
 
-def list_users(actor: Actor, page: int = 1, per_page: int = 50):
+@dataclass(frozen=True)
+class UserFilters:
+    """The user list's search (part of a name or an email address) and its role and service filters."""
+
+    search: str = ""
+    role: str = ""
+    service: str = ""
+
+
+def list_users(actor: Actor, page: int = 1, per_page: int = 50, filters: UserFilters = UserFilters()):
     require(actor, "user.manage", "You do not have permission to manage users")
-    result = paginate(select(User).order_by(func.lower(User.name), User.id), page, per_page)
+    conditions = []
+    if filters.search.strip():
+        words = filters.search.strip().lower().split()[:5]
+        conditions += [func.lower(User.name).contains(word, autoescape=True) | User.email.contains(word, autoescape=True)
+                       for word in words]
+    if filters.role in slugs(ROLES):
+        conditions.append(User.role == filters.role)
+    if filters.service:
+        conditions.append(User.service_id == select(Service.id).where(Service.slug == filters.service).scalar_subquery())
+    # An explicit FROM: the count replaces the columns with "1", and without it counted one row ("1 to 15 of 1").
+    query = select(User).select_from(User).where(*conditions).order_by(func.lower(User.name), User.id)
+    result = paginate(query, page, per_page)
     result.items = [row[0] for row in result.items]
     # Accounts with a change waiting for a second person (shown as "Awaiting approval"), in one query.
     result.waiting_user_ids = set(db.session.scalars(select(AccountChange.user_id).where(
@@ -208,46 +228,15 @@ def list_users(actor: Actor, page: int = 1, per_page: int = 50):
     return result
 
 
-# API tokens ---------------------------------------------------------------------------------------------------
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_token(actor: Actor, email: str) -> tuple[ApiToken, str]:
-    """Make a new bearer token for a user; returns the row and the token, which is shown once and not stored."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        raise NotFound(f"No user with email {email!r}", object_type="user")
-    token = "vc_" + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_token_digest(token), prefix=token[:10])
-    db.session.add(row)
-    db.session.flush()
-    audit.record(actor, "token-created", "api_token", row.id, changes={"user": {"after": user.email}})
-    return row, token
+def workload(actor: Actor, user_id: int) -> dict[str, int]:
+    """What a person holds, for the deactivation warning: their open cases and their tasks not done."""
+    user = get_user(actor, user_id)
+    cases = db.session.scalar(select(func.count(Case.id)).where(Case.assigned_to_id == user.id,
+                                                                Case.status.in_(OPEN_CASE_STATUSES)))
+    tasks = db.session.scalar(select(func.count(Task.id)).join(Case, Case.id == Task.case_id).where(
+        Task.assigned_to_id == user.id, Task.done_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES)))
+    return {"open_cases": cases or 0, "open_tasks": tasks or 0}
 
 
-def revoke_tokens(actor: Actor, email: str | None = None, prefix: str | None = None) -> int:
-    """Revoke a user's tokens (all of them, or the one whose visible prefix matches)."""
-    query = select(ApiToken).join(User).where(ApiToken.revoked_at.is_(None))
-    if email:
-        query = query.where(User.email == normalise_email(email))
-    if prefix:
-        query = query.where(ApiToken.prefix == prefix[:10])
-    if not email and not prefix:
-        raise ValidationFailed(errors=[{"field": "token", "message": "Name a user's email or a token prefix"}])
-    rows = db.session.scalars(query).all()
-    now = utc_now()
-    for row in rows:
-        row.revoked_at = now
-        audit.record(actor, "token-revoked", "api_token", row.id)
-    return len(rows)
-
-
-def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
-        return None
-    return row.user, row
+# API tokens live in services/api_tokens.py; these names stay importable from here.
+from .api_tokens import create_token, revoke_tokens, user_for_token  # noqa: E402,F401,I001

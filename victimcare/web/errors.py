@@ -114,7 +114,9 @@ def _restricted_record(error: RestrictedRecord):
         _audit_denial(404, error)
         return problem(404, "Not found")
     _audit_denial(403, error)
-    return render_template("restricted/restricted.html", refusal=error), 403
+    from ..restricted.routes import restricted_record_page
+
+    return restricted_record_page(error)
 
 
 def _template_for(status: int) -> str:

@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from .. import uow
+from ..services import mfa
 from ..services import sessions as session_service
 
 PREFIX = "sid."
@@ -18,8 +19,10 @@ PREFIX = "sid."
 class ServerSession(SecureCookieSession):
     """A session dict that knows which server-side row (if any) it belongs to."""
 
-    def __init__(self, initial=None, row_id=None, user_id=None, token=None, ended=None, stored=None):
+    def __init__(self, initial=None, row_id=None, user_id=None, token=None, ended=None, stored=None,
+                 factor_state=None):
         super().__init__(initial)
+        self.factor_state = factor_state  # the second factor: not-needed, pending, enrol or passed
         self.row_id = row_id
         self.user_id = user_id
         self.token = token
@@ -45,7 +48,7 @@ class ServerSessionInterface(SecureCookieSessionInterface):
             return ended
         row = lookup.row
         return ServerSession(self.serializer.loads(row.data), row_id=row.id, user_id=row.user_id, token=token,
-                             stored=row.data)
+                             stored=row.data, factor_state=row.factor_state)
 
     def save_session(self, app, session, response):
         if session.row_id is None:
@@ -67,7 +70,9 @@ class ServerSessionInterface(SecureCookieSessionInterface):
 def begin(session, user) -> None:
     """Turn this request's session into a new server-side one for `user` (a fresh id: no session fixation)."""
     session.clear()
-    row, token = session_service.start(user, request.remote_addr, request.user_agent.string)
+    state = mfa.factor_state_at_sign_in(user)
+    row, token = session_service.start(user, request.remote_addr, request.user_agent.string, state)
+    session.factor_state = state
     session.row_id, session.user_id, session.token, session.token_is_new = row.id, user.id, token, True
     session.stored = row.data
     generate_csrf()  # stored now, so that the pages that follow leave the session as it is (and unwritten)
@@ -79,5 +84,5 @@ def finish(session) -> None:
     if session.row_id is not None:
         session_service.end(session.row_id)
     session.clear()
-    session.row_id = session.user_id = session.token = None
+    session.row_id = session.user_id = session.token = session.factor_state = None
     session.modified = True

@@ -1,7 +1,7 @@
 """Template globals and filters: formatting only, no decisions about data."""
 from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import current_app, request, session, url_for
 from flask_login import current_user
 
 from ..domain import access
@@ -19,6 +19,7 @@ NAVIGATION = (
     (None, "main.home", "Home", ("/home",)),
     ("referral.create", "referrals.new", "New referral", ("/referrals/new",)),
     ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
+    ("referral.triage", "referrals.index", "Referrals", ("/referrals",)),
     ("case.view", "cases.queue", "Cases", ("/cases",)),
     ("report.view", "reports.index", "Reports", ("/reports",)),
     ("user.manage", "admin.users", "Users", ("/admin",)),
@@ -26,6 +27,7 @@ NAVIGATION = (
     ("jobs.view", "admin.sweeps", "Background work", ("/admin/background-work",)),
     ("audit.view", "audit.events", "Audit trail", ("/audit",)),
     ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
+    ("break-glass.review", "restricted.reviews", "Break-glass reviews", ("/break-glass",)),
 )
 
 
@@ -43,8 +45,8 @@ def may_search() -> bool:
 
 
 def navigation_items():
-    if not current_user.is_authenticated:
-        return []
+    if not current_user.is_authenticated or getattr(session, "factor_state", None) in ("pending", "enrol"):
+        return []  # a second factor is still owed: no page but that step is open
     from . import current_actor
 
     principal = current_actor().principal

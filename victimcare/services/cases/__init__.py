@@ -17,6 +17,7 @@ boundary commits (victimcare/uow.py).
 from .lifecycle import (
     OUTCOME_COLUMNS,
     NextSteps,
+    accept_and_take,
     approve_closure,
     closure_pending,
     may_approve_closure,
@@ -44,7 +45,7 @@ from .work import add_note, add_task, assign_case, complete_task, record_contact
 
 __all__ = [
     "COMPLAINT_FIELDS", "OUTCOME_COLUMNS", "STALE_MESSAGE", "CaseHistory", "NextSteps", "StaleCase",
-    "add_note", "add_task", "approve_closure", "assign_case", "borough_name", "case_history", "closure_pending",
+    "accept_and_take", "add_note", "add_task", "approve_closure", "assign_case", "borough_name", "case_history", "closure_pending",
     "complete_task", "dash_history", "get_case", "latest_dash_answers", "list_contacts", "list_notes",
     "list_steps", "list_tasks",
     "may_approve_closure", "next_steps", "open_case", "reassess_dash", "record_complaint", "record_contact",

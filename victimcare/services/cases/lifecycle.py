@@ -12,7 +12,7 @@ from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
 from ...domain.vocab import CASE_STATUSES, SERVICES, label, slugs
 from ...extensions import db
-from ...models import Case, CaseNote, Service
+from ...models import Case, CaseNote, Service, User
 from ...models.types import utcnow
 from ..actors import Actor
 from ..errors import Conflict, Forbidden, ValidationFailed
@@ -111,6 +111,23 @@ def transition(
         changes["note_id"] = note.id
     audit_case(actor, "transition", "case", case.id, case, changes)
     events.case_status_changed(actor, case, changes["status"]["before"])
+    return case
+
+
+def accept_and_take(actor: Actor, case_id: int, expected_version: int | None = None) -> Case:
+    """Accept a new case and assign it to the advocate accepting it, in one step. A case someone else already
+    has is accepted only by the plain accept (their lead moves it)."""
+    case = load_case(actor, case_id, "case.work")
+    if case.assigned_to_id not in (None, actor.user_id):
+        raise Conflict(f"This case is assigned to {case.assigned_to.name}: accept it without taking it, or ask "
+                       "your service lead to reassign it.")
+    case = transition(actor, case_id, "accepted", expected_version=expected_version)
+    if case.assigned_to_id is None:
+        me = db.session.get(User, actor.user_id)
+        case.assigned_to_id, case.assigned_to = me.id, me
+        locking.save_case(case, None)
+        audit_case(actor, "update", "case", case.id, case, {"assigned_to": {
+            "before": None, "after": me.id, "before_name": None, "after_name": me.name}})
     return case
 
 

@@ -17,7 +17,15 @@ from .create import create_referral, new_reference
 from .imports import ImportTally, already_imported, import_referral, record_run
 from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
 from .overrides import add_route, remove_route
-from .reading import ActiveRoute, ReferralDetails, get_referral, get_referral_details, routing_decisions_of
+from .reading import (
+    ActiveRoute,
+    ReferralDetails,
+    ReferralRow,
+    get_referral,
+    get_referral_details,
+    list_referrals,
+    routing_decisions_of,
+)
 from .routing import deadline_policies
 from .triage import TriageRow, close_not_proceeding, confirm_triage, triage_list
 
@@ -25,6 +33,6 @@ __all__ = [
     "ActiveRoute", "DashAnswers", "ImportTally", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
     "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
     "deadline_policies", "get_referral", "import_referral", "record_run",
-    "get_referral_details",
+    "get_referral_details", "list_referrals", "ReferralRow",
     "new_reference", "remove_route", "routing_decisions_of", "triage_list",
 ]

@@ -1,16 +1,19 @@
 """Reading a referral with its routing: who may see it, the routes in force, its latest risk and its cases."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from ...domain.access import can_view_referral
+from ...domain.clock import utc_now
 from ...domain.routing import active_routes
 from ...extensions import db
-from ...models import Case, Referral, RiskAssessment, RoutingDecision
+from ...models import Case, Person, Referral, RiskAssessment, RoutingDecision, User
 from .. import audit, restricted
-from ..actors import Actor
+from ..actors import Actor, require
 from ..errors import NotFound
+from ..pagination import paginate
 
 
 def get_referral(actor: Actor, reference: str) -> Referral:
@@ -72,3 +75,41 @@ def get_referral_details(actor: Actor, reference: str) -> ReferralDetails:
     """A referral (as get_referral: audited view, 404 for those who may not know of it) with its active routes,
     latest DASH assessment and cases."""
     return details(get_referral(actor, reference))
+
+
+class ReferralRow(NamedTuple):
+    reference: str
+    received_at: datetime
+    source: str
+    status: str
+    offence_category: str
+    given_name: str | None
+    family_name: str | None
+    logged_by: str | None
+
+
+def list_referrals(actor: Actor, *, logged_by_me: bool = False, days: int | None = 30, page: int = 1,
+                   per_page: int = 25):
+    """The referrals index for caseworkers, newest first: all of them or those the actor logged, over the last
+    ``days`` days (None: all time). One query with the logger's name; restricted names are masked as in triage."""
+    require(actor, "referral.triage", "Only caseworkers list referrals")
+    conditions = []
+    if logged_by_me:
+        conditions.append(Referral.created_by_id == actor.user_id)
+    if days:
+        conditions.append(Referral.received_at >= utc_now() - timedelta(days=days))
+    query = (
+        select(Referral.reference, Referral.received_at, Referral.source, Referral.status, Referral.offence_category,
+               *restricted.masked(restricted.hidden_from(actor, Referral.person_id), Person.given_name,
+                                  Person.family_name),
+               User.name.label("logged_by"))
+        .outerjoin(Person, Referral.person_id == Person.id)
+        .outerjoin(User, Referral.created_by_id == User.id)
+        .where(*conditions)
+        .order_by(Referral.received_at.desc(), Referral.id.desc())
+    )
+    result = paginate(query, page, per_page)
+    result.items = [ReferralRow(*row) for row in result.items]
+    audit.record(actor, "list", "referral", None, changes={
+        "queue": "referrals", "logged_by_me": logged_by_me, "days": days, "page": page, "rows": len(result.items)})
+    return result

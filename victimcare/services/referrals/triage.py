@@ -48,9 +48,10 @@ class TriageRow(NamedTuple):
     waiting_working_days: int = 0
 
 
-def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
+def triage_list(actor: Actor, page: int = 1, per_page: int = 25, oldest_first: bool = False):
     """Referrals awaiting a caseworker's review, most urgent first: MARAC or high DASH risk, then child
-    safeguarding, then overdue for first contact, then the longest waiting. Each row has its earliest
+    safeguarding, then overdue for first contact, then the longest waiting (``oldest_first``: by arrival alone,
+    as the caseworker's home page lists them). Each row has its earliest
     first-contact due date (its cases', or for a referral held for triage the date its details point to) and how
     many working days it has waited.
 
@@ -79,9 +80,10 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25):
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(cases, cases.c.referral_id == Referral.id)
         .where(Referral.status == "triage")
-        .order_by(sql_case((high, 0), else_=1), sql_case((child, 0), else_=1), sql_case((due < today, 0), else_=1),
-                  Referral.received_at, Referral.id)
     )
+    urgency = () if oldest_first else (sql_case((high, 0), else_=1), sql_case((child, 0), else_=1),
+                                       sql_case((due < today, 0), else_=1))
+    query = query.order_by(*urgency, Referral.received_at, Referral.id)
     result = paginate(query, page, per_page)
     result.items = [
         TriageRow(*row, waiting_working_days=working_days_between(london_date(row.received_at), today))

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import current_app
 from sqlalchemy import select
 
+from ...domain.access import reports_in_whole_months
 from ...domain.clock import LONDON, london_today
 from ...domain.report_definitions import ReportFilters, bcu_label, month_keys, parse_filters
 from ...extensions import db
@@ -77,7 +78,7 @@ def read_filters(actor: Actor, args: Mapping[str, str], today: date | None = Non
         service_slugs=frozenset(s["slug"] for s in options.services),
         borough_codes=frozenset(b["ons_code"] for b in options.boroughs),
         bcus=frozenset(options.bcus),
-        whole_months=current_app.config["REPORT_MIN_MONTHS"] if actor.role == "commissioner" else None,
+        whole_months=current_app.config["REPORT_MIN_MONTHS"] if reports_in_whole_months(actor.principal) else None,
     )
     return options, filters, errors
 

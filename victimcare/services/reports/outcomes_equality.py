@@ -17,7 +17,7 @@ from ...domain.vocab import AGE_BANDS, DISABILITY, ETHNICITY_HEADINGS, OUTCOME_A
 from ...extensions import db
 from ...models import Case, Person, Referral
 from .options import ReportOptions, case_conditions
-from .sections import Section, by_service_slug, case_counts, counts_by, section
+from .sections import Section, by_service_slug, case_counts, counts_by, recording_line, section
 
 
 def outcomes(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
@@ -67,15 +67,19 @@ def equality(filters: ReportFilters, options: ReportOptions, today) -> list[Sect
     columns = [CASES, DUE_COLUMN, IN_TIME_COLUMN, SHARE_IN_TIME, ACCEPTED_SUPPORT, TAKE_UP]
     prefer = ("prefer-not-to-say", "Prefer not to say")
     dimensions = (
-        ("age-band", "Age band at referral", "Age band", _age_band_expression(db.engine.dialect.name), list(AGE_BANDS)),
-        ("sex", "Sex", "Sex", Person.sex, list(SEX)),
-        ("ethnicity", "Ethnic group", "Ethnic group", _ethnic_heading_expression(), list(ETHNICITY_HEADINGS) + [prefer]),
-        ("disability", "Disability", "Disabled", Person.disability, list(DISABILITY)),
+        ("age-band", "Age band at referral", "Age band", _age_band_expression(db.engine.dialect.name), list(AGE_BANDS),
+         "Date of birth"),
+        ("sex", "Sex", "Sex", Person.sex, list(SEX), "Sex"),
+        ("ethnicity", "Ethnic group", "Ethnic group", _ethnic_heading_expression(), list(ETHNICITY_HEADINGS) + [prefer],
+         "Ethnic group"),
+        ("disability", "Disability", "Disabled", Person.disability, list(DISABILITY), "Disability"),
     )
     sections = []
-    for section_id, title, heading, expression, categories in dimensions:
+    for section_id, title, heading, expression, categories, subject in dimensions:
         raw = counts_by(expression, case_counts(today), conditions, people)
-        sections.append(section(section_id, title, heading, categories, raw, columns,
-                                note="Age is worked out from the date of birth on the day the referral was received; "
-                                     "equality answers are voluntary." if section_id == "age-band" else None))
+        published = section(section_id, title, heading, categories, raw, columns,
+                            note="Age is worked out from the date of birth on the day the referral was received; "
+                                 "equality answers are voluntary." if section_id == "age-band" else None)
+        published.quality = recording_line(subject, published.rows)
+        sections.append(published)
     return sections

@@ -28,6 +28,7 @@ class Section:
     columns: list
     rows: list[dict]
     note: str | None = None
+    quality: str | None = None  # a data-quality line where recording is poor ("Sex was not recorded for ...")
 
 
 def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
@@ -38,11 +39,13 @@ def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
 
 
 def section(section_id, title, group_heading, categories, raw, columns, total_key=None, note=None, with_total=True):
-    """A published section: a row per category (and "not recorded" when some have none), suppressed."""
+    """A published section: a row per category (and "not recorded" when some have none), suppressed. Where the
+    first column is "cases", the others are parts of it, so a row whose cases are hidden hides them too."""
     count_keys = [c.key for c in columns if c.kind == "count"]
     rates = [(c.key, *RATE_PARTS[c.key]) for c in columns if c.kind == "rate"]
     none_label = [(None, NOT_RECORDED_CATEGORY)] if None in raw else []
-    rows = publish_breakdown(list(categories) + none_label, raw, count_keys, total_key, rates)
+    base_key = "cases" if count_keys and count_keys[0] == "cases" and total_key is None else None
+    rows = publish_breakdown(list(categories) + none_label, raw, count_keys, total_key, rates, base_key=base_key)
     if not with_total:
         rows = [row for row in rows if not row["is_total"]]
     return Section(section_id, title, group_heading, list(columns), rows, note)
@@ -62,3 +65,17 @@ def by_service_slug(raw: dict, options: ReportOptions) -> dict:
     """Counts keyed by service id, re-keyed by the service's slug."""
     services = options.service_by_id()
     return {services[k]["slug"]: v for k, v in raw.items()}
+
+
+# Poor recording is pointed out when at least this share of cases has no answer.
+POOR_RECORDING_SHARE = 0.1
+
+
+def recording_line(subject: str, rows: list[dict], count_key: str = "cases") -> str | None:
+    """"Sex was not recorded for 307 of 309 cases." from the published rows, when the not-recorded row and the
+    total are both shown and the share not recorded is POOR_RECORDING_SHARE or more; otherwise None."""
+    missing = next((row[count_key] for row in rows if row["label"] == NOT_RECORDED_CATEGORY), 0)
+    total = next((row[count_key] for row in rows if row["is_total"]), None)
+    if not isinstance(missing, int) or not isinstance(total, int) or not total or missing / total < POOR_RECORDING_SHARE:
+        return None
+    return f"{subject} was not recorded for {missing:,} of {total:,} cases."

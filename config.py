@@ -71,6 +71,8 @@ class Config:
     MFA_REQUIRED = _bool_env("MFA_REQUIRED", False)
     # Second-factor codes, per signed-in user (wrong ones also count toward lockout).
     SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per minute")
+    # API tokens expire this many days after `flask token create` makes them.
+    API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
     # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
     SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
@@ -173,6 +175,14 @@ class Config:
     # The phone number the public self-referral confirmation gives victims for the service; none is shown unless set
     # (a number nobody answers is worse than none).
     SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
+
+    # Signed audit checkpoints (docs/database-roles.md): the Ed25519 private key (PEM) that signs them, where
+    # `flask audit checkpoint` and the daily sweep write them, and the public key verify uses where the private
+    # key is not kept. Event times may run backwards by this much between app servers' clocks, no more.
+    AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or None
+    AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
+    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 1)
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)

@@ -95,3 +95,16 @@ def test_the_cli_still_creates_an_account_with_a_password(runner, auth, users):
                                  "--password", "a-provisioned-password"])
     assert result.exit_code == 0, result.output
     assert auth.login("ops@example.org", "a-provisioned-password").status_code == 302
+
+
+def test_with_a_second_factor_required_the_new_person_enrols_after_choosing_a_password(app, client, auth, users):
+    path = invite(client, auth, users["admin"])
+    app.config["MFA_REQUIRED"] = True
+    try:
+        assert b"set up your second factor" in client.get(path).data
+        done = client.post(path, data={"new_password": CHOSEN, "confirm_password": CHOSEN})
+        assert b"set up your second factor" in client.get(done.headers["Location"]).data
+        signed_in = auth.login("newcomer@example.org", CHOSEN)
+        assert signed_in.status_code == 302 and "/account/security" in signed_in.headers["Location"]
+    finally:
+        app.config["MFA_REQUIRED"] = False

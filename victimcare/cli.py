@@ -1,4 +1,5 @@
 """Flask commands: users, API tokens, demo data and the audit chain. Names are fixed; scripts rely on them."""
+import json
 import sys
 
 import click
@@ -48,14 +49,18 @@ def create_user_command(email, name, role, service_slug, lead, password, totp_se
 
 @token_cli.command("create")
 @click.argument("email")
-def create_token_command(email):
+@click.option("--read-only", is_flag=True, help="The token may read but not change anything (writes get 403).")
+def create_token_command(email, read_only):
     """Print a new API token for the user on the last line. It is shown once; only its hash is kept."""
     try:
         with unit_of_work():
-            row, token = users.create_token(SYSTEM, email)
+            row, token = users.create_token(SYSTEM, email, read_only=read_only)
+            expires = row.expires_at
     except NotFound as error:
         _fail(error.message)
-    click.echo(f"Token {row.prefix}… created for {email}. Store it now: it cannot be shown again.")
+    kind = "Read-only token" if read_only else "Token"
+    click.echo(f"{kind} {row.prefix}… created for {email}. Store it now: it cannot be shown again.")
+    click.echo(f"Expires {expires:%Y-%m-%d %H:%M} UTC ({current_app.config['API_TOKEN_DAYS']} days).")
     click.echo(token)
 
 
@@ -74,13 +79,48 @@ def revoke_token_command(email_or_token):
 
 
 @audit_cli.command("verify")
-def verify_command():
-    """Walk the hash chain; exit 0 when it is whole, 1 and the first broken event otherwise."""
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A signed checkpoint file to check the chain against (give one or more).")
+@click.argument("more_checkpoints", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def verify_command(checkpoints, more_checkpoints):
+    """Walk the hash chain; exit 0 when it is whole (and matches every checkpoint given), 1 otherwise.
+
+    `audit verify --checkpoint FILE...` also checks each signed checkpoint: its signature, and that the chain
+    still holds the hash it signed."""
+    from .services import audit_checkpoints
+
+    if more_checkpoints and not checkpoints:
+        _fail("give checkpoint files after --checkpoint")
     with unit_of_work():
         result = audit.verify_chain()
         audit.store_verification(result)
+        try:
+            checks = [audit_checkpoints.check_checkpoint(path) for path in (*checkpoints, *more_checkpoints)]
+        except audit_checkpoints.CheckpointError as error:
+            _fail(str(error))
     click.echo(result.message)
-    sys.exit(0 if result.ok else 1)
+    for check in checks:
+        click.echo(("ok: " if check.ok else "FAILED: ") + check.message)
+    sys.exit(0 if result.ok and all(check.ok for check in checks) else 1)
+
+
+@audit_cli.command("checkpoint")
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="Where to write the file (default AUDIT_CHECKPOINT_DIR).")
+def checkpoint_command(directory):
+    """Verify the chain, sign its last event (AUDIT_SIGNING_KEY_FILE), write the checkpoint to a file and print it.
+
+    Ship the file to a store the database's users cannot write (docs/database-roles.md)."""
+    from .services import audit_checkpoints
+
+    with unit_of_work():
+        try:
+            checkpoint = audit_checkpoints.make_checkpoint()
+        except audit_checkpoints.CheckpointError as error:
+            _fail(str(error))
+    path = audit_checkpoints.write_checkpoint(checkpoint, directory)
+    click.echo(json.dumps(checkpoint, indent=2))
+    click.echo(f"Written to {path}", err=True)
 
 
 @click.command("seed-demo")

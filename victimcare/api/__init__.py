@@ -7,6 +7,7 @@ from ..services.users import user_for_token
 from ..web.errors import problem
 
 bp = Blueprint("api", __name__)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 csrf.exempt(bp)  # bearer tokens, not cookies: CSRF does not apply
 
 
@@ -22,6 +23,8 @@ def authenticate_token():
         response.headers["WWW-Authenticate"] = 'Bearer realm="victimcare"'
         return response
     user, token_row = found
+    if token_row.read_only and request.method not in READ_METHODS:
+        return problem(403, "This API token is read-only: make one without --read-only to change records")
     g.api_actor = Actor.from_user(user, token_id=token_row.id)
 
 

@@ -128,8 +128,9 @@ def reset_password(token):
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def accept_invitation(token):
-    return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html",
-                                 "Your password is set. Sign in to start using victimcare.")
+    done = ("Your password is set. Sign in to set up your second factor (an authenticator app or a security key)."
+            if current_app.config["MFA_REQUIRED"] else "Your password is set. Sign in to start using victimcare.")
+    return _choose_password_page(token, account_links.INVITATION, "auth/accept_invitation.html", done)
 
 
 from . import second_factor  # noqa: E402  (the second step of sign-in, on this blueprint)

@@ -66,6 +66,9 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # API_TOKEN_DAYS after it was made (services/api_tokens.py); a read-only token may not write.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user = relationship("User", lazy="joined")
 

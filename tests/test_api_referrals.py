@@ -57,6 +57,17 @@ def field_errors(response) -> dict:
 
 # --- Creating a referral ----------------------------------------------------------------------------------------
 
+def test_restorative_justice_requested_through_the_api_routes_to_the_rj_service(client, tokens):
+    """Written consent is the RJ service's first stage, so a request with referral consent and no exclusion routes."""
+    response = post(client, tokens["caseworker"], body(**{
+        "offence.category": "burglary", "offence.domestic_abuse": False, "dash": ...,
+        "restorative_justice_requested": True}))
+    assert response.status_code == 201, response.get_json()
+    assert "restorative-justice" in [r["service"] for r in response.get_json()["routes"]]
+    excluded = post(client, tokens["caseworker"], body(restorative_justice_requested=True))  # high-risk DA
+    assert "restorative-justice" not in [r["service"] for r in excluded.get_json()["routes"]]
+
+
 def test_caseworker_creates_a_referral_routed_as_the_issue_describes(client, tokens):
     response = post(client, tokens["caseworker"], body())
     assert response.status_code == 201

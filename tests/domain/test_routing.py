@@ -64,7 +64,8 @@ def route_for(decision, rule):
         ({"hate_strands": ()}, ("general-support",)),
         # restorative-justice
         ({"restorative_justice_requested": True, "restorative_justice_consent": True}, ("restorative-justice",)),
-        ({"restorative_justice_requested": True}, ("general-support",)),  # no written consent
+        # Written consent belongs to the RJ process (asked on the RJ case), not to the referral.
+        ({"restorative_justice_requested": True}, ("restorative-justice",)),
         ({"restorative_justice_consent": True}, ("general-support",)),  # not requested
         # code-complaint
         ({"code_complaint": True}, ("code-complaint",)),

@@ -37,3 +37,13 @@ def test_only_restorative_justice_stops_at_consent_withdrawn():
     with pytest.raises(StepRefused, match="Choose one"):
         check_step("child-house", "rj-follow-up", set())
     check_step("child-house", "medical", set())
+
+
+@pytest.mark.parametrize("stage", ["rj-preparation", "rj-direct-meeting", "rj-indirect-meeting", "rj-outcome-agreement"])
+def test_restorative_justice_meetings_wait_for_both_written_consents(stage):
+    with pytest.raises(StepRefused, match="victim's written consent, offender's written consent"):
+        check_step("restorative-justice", stage, {"rj-contact"})
+    with pytest.raises(StepRefused, match="offender's written consent"):
+        check_step("restorative-justice", stage, {"rj-victim-consent"})
+    check_step("restorative-justice", stage, {"rj-victim-consent", "rj-offender-consent"})
+    check_step("restorative-justice", "rj-victim-meeting", set())  # meeting the facilitator needs no consent yet

@@ -139,7 +139,7 @@ class RoutingDecision:
 
     ``not_routed_reason`` is set when a route was held back for lack of consent and says why (not asked yet, or
     opted out); otherwise None. ``withheld`` lists, in plain English, every route a rule would have made but did
-    not: for lack of consent, or restorative justice that is excluded or lacks written consent.
+    not: for lack of consent, or restorative justice that is excluded.
     """
 
     routes: tuple[Route, ...]
@@ -229,8 +229,9 @@ def route_referral(
     - domestic-abuse -> domestic abuse advocacy; a DASH MARAC criterion makes it high priority, flags MARAC and
       lets it proceed without consent (lawful basis MARAC);
     - hate-crime: any strand -> hate crime advocacy (consent);
-    - restorative-justice: requested with written consent (and referral consent), unless domestic abuse at high
-      DASH risk or a sexual offence against a child;
+    - restorative-justice: requested (with referral consent), unless domestic abuse at high DASH risk or a sexual
+      offence against a child. Written consent of both parties belongs to the RJ process: the RJ case asks for
+      it before any meeting (domain/service_features.py), and either party may withdraw it at any time;
     - code-complaint -> Victims' Commissioner casework (consent);
     - general-support -> victim support, only when no other route was made (consent).
     """
@@ -289,18 +290,18 @@ def route_referral(
         else:
             needs_consent("Hate crime advocacy")
 
-    # Restorative justice: only on request, with written consent, and never where the risk rules it out.
+    # Restorative justice: only on request, and never where the risk rules it out. Written consent is the RJ
+    # service's first stage, not a condition of the referral.
     if facts.restorative_justice_requested:
         exclusion = _restorative_justice_exclusion(facts)
         if exclusion:
             withheld.append(f"Restorative justice was requested but is not offered: {exclusion}")
-        elif not facts.restorative_justice_consent:
-            withheld.append("Restorative justice was requested, but the victim's written consent is not recorded.")
         elif not consented:
             needs_consent("Restorative justice")
         else:
             add("restorative-justice", RULE_RESTORATIVE_JUSTICE,
-                "Restorative justice requested by the victim, with written consent.")
+                "Restorative justice requested by the victim: the service asks both parties for written consent "
+                "before any meeting.")
 
     # Complaint about Victims' Code rights.
     if facts.code_complaint:

@@ -54,6 +54,9 @@ SERVICE_STEPS: dict[str, Vocabulary] = {
 
 # Once recorded, no further restorative justice step may be recorded.
 RJ_WITHDRAWAL = "rj-consent-withdrawn"
+# The meeting stages of restorative justice wait for both parties' written consent (RJC standards).
+RJ_WRITTEN_CONSENTS = ("rj-victim-consent", "rj-offender-consent")
+RJ_MEETING_STAGES = ("rj-preparation", "rj-direct-meeting", "rj-indirect-meeting", "rj-outcome-agreement")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class ServiceFeatures:
 
     steps: Vocabulary = ()
     stopping_step: str | None = None    # a step after which no other may be recorded (consent withdrawn)
+    # Steps that wait for others: {step: the steps that must be recorded first}.
+    prerequisites: tuple[tuple[str, tuple[str, ...]], ...] = ()
     safeguarding_lead: bool = False     # a named safeguarding lead (Child House)
     dash_reassessment: bool = False     # DASH reassessments and their history (domestic abuse)
     marac: bool = False                 # a case may be referred to MARAC (domestic abuse)
@@ -72,7 +77,9 @@ class ServiceFeatures:
 FEATURES: dict[str, ServiceFeatures] = {
     "domestic-abuse": ServiceFeatures(SERVICE_STEPS["domestic-abuse"], dash_reassessment=True, marac=True),
     "child-house": ServiceFeatures(SERVICE_STEPS["child-house"], safeguarding_lead=True),
-    "restorative-justice": ServiceFeatures(SERVICE_STEPS["restorative-justice"], stopping_step=RJ_WITHDRAWAL),
+    "restorative-justice": ServiceFeatures(
+        SERVICE_STEPS["restorative-justice"], stopping_step=RJ_WITHDRAWAL,
+        prerequisites=tuple((stage, RJ_WRITTEN_CONSENTS) for stage in RJ_MEETING_STAGES)),
     "hate-crime": ServiceFeatures(SERVICE_STEPS["hate-crime"]),
     "victims-commissioner": ServiceFeatures(SERVICE_STEPS["victims-commissioner"], complaint=True),
     "victim-support": ServiceFeatures(SERVICE_STEPS["victim-support"], general_support=True),
@@ -100,6 +107,11 @@ def check_step(service_slug: str, step: str, recorded_steps: set[str] | frozense
     if process_stopped(service_slug, recorded_steps):
         raise StepRefused("Consent was withdrawn, which stopped the restorative justice process. "
                           "No further steps can be recorded.")
+    needed = dict(features_of(service_slug).prerequisites).get(step, ())
+    missing = [name for slug, name in steps_for(service_slug) if slug in needed and slug not in recorded_steps]
+    if missing:
+        raise StepRefused(f"Record these first: {', '.join(missing).lower()}. Both parties' written consent "
+                          "comes before any meeting.")
 
 
 def process_stopped(service_slug: str, recorded_steps: set[str] | frozenset[str]) -> bool:

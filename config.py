@@ -176,6 +176,14 @@ class Config:
     # (a number nobody answers is worse than none).
     SERVICE_PHONE = os.environ.get("SERVICE_PHONE") or None
 
+    # Signed audit checkpoints (docs/database-roles.md): the Ed25519 private key (PEM) that signs them, where
+    # `flask audit checkpoint` and the daily sweep write them, and the public key verify uses where the private
+    # key is not kept. Event times may run backwards by this much between app servers' clocks, no more.
+    AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or None
+    AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
+    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 1)
+
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)
 

@@ -9,7 +9,7 @@ from victimcare.extensions import db
 from victimcare.jobs.sweeps import SWEEPS
 from victimcare.models import AccountLink, AuditEvent, User
 
-from .factories import TEST_PASSWORD, make_user
+from .factories import TEST_PASSWORD, make_token, make_user
 from .mailbox import text_of
 
 NEW_PASSWORD = "a-brand-new-passphrase"
@@ -172,3 +172,13 @@ def test_sweep_deletes_expired_and_used_links(client, auth, users, time_machine)
     db.session.commit()
     assert [link.user_id for link in db.session.scalars(select(AccountLink))] == [fresh.id]
     assert db.session.get(User, users["caseworker"].id).active
+
+
+def test_a_reset_revokes_the_persons_api_tokens(client, auth, users):
+    token = make_token(users["advocate"].email)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    path = start_reset(client, auth, users["admin"], users["advocate"])
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # starting a reset changes nothing yet
+    choose(client, path)
+    assert client.get("/api/v1/me", headers=headers).status_code == 401

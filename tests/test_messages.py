@@ -256,3 +256,19 @@ def test_every_message_is_on_the_case_timeline_with_channel_template_time_and_st
     assert "Text message asked for: appointment reminder" in page
     assert "Text message (appointment reminder): sending" in page
     assert "Text message (appointment reminder): delivered" in page
+
+
+@time_machine.travel(TUESDAY_NOON, tick=False)
+def test_no_letter_goes_to_a_perpetrators_postcode_however_it_was_typed(app, notify, case, advocate):
+    """The victim's postcode is stored as SE1 7PB; another area recorded the perpetrator's as "se17pb"."""
+    def perpetrator_at_the_same_postcode(c):
+        return messages.PerpetratorDetails(postcodes_and_addresses=frozenset({"se17pb"}))
+
+    messages.register_perpetrator_details(perpetrator_at_the_same_postcode)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            _request(advocate, case, channel="letter")
+        assert "also recorded as the perpetrator's" in refused.value.errors[0]["message"]
+    finally:
+        messages._PERPETRATOR_DETAILS.remove(perpetrator_at_the_same_postcode)
+    assert notify.sent == []

@@ -138,3 +138,19 @@ def test_the_flow_report_counts_referrals_not_proceeding_by_reason(app):
     today = london_today()
     section = _not_proceeding(ReportFilters(date_from=today - timedelta(days=30), date_to=today))
     assert section.title == "Referrals closed at triage as not proceeding"
+
+
+def test_triage_runs_the_duplicate_person_check(client, auth, users):
+    from datetime import date
+
+    earlier = make_referral_with_case("victim-support")
+    earlier.referral.person.given_name, earlier.referral.person.family_name = "Samira", "Khan"
+    earlier.referral.person.date_of_birth = date(1990, 5, 17)
+    referral = _waiting("Samirah", days_ago=1)
+    referral.person.family_name, referral.person.date_of_birth = "Khan", date(1990, 5, 17)
+    db.session.commit()
+    auth.login(users["caseworker"])
+    page = client.get(f"/triage/{referral.reference}").get_data(as_text=True)
+    section = page[page.index("Already on record?"):]
+    assert "Samira Khan" in section and "Likely match" in section
+    assert earlier.referral.reference in section

@@ -224,3 +224,22 @@ def test_the_queue_is_still_one_query_a_page_with_restricted_rows(client, auth, 
     with count_queries() as again:
         assert client.get("/cases/").status_code == 200
     assert again.count == queries.count
+
+
+def test_the_search_box_shows_restricted_record_without_name_date_of_birth_or_postcode(client, auth, users,
+                                                                                     restricted_case):
+    case, named = restricted_case
+    person = case.referral.person
+    person.postcode, person.family_name = "SW9 8AB", "Fairweather"
+    db.session.commit()
+    for who in (users["advocate"], make_user("caseworker")):
+        auth.login(who)
+        for text in (person.family_name, case.referral.reference):
+            page = client.get("/search", query_string={"q": text}).get_data(as_text=True)
+            assert "Restricted record" in page, (who.role, text)
+            assert person.family_name not in page.replace(f'value="{person.family_name}"', "")
+            assert "SW9 8AB" not in page and "17 May 1990" not in page
+        auth.logout()
+    auth.login(named)
+    page = client.get("/search", query_string={"q": person.family_name}).get_data(as_text=True)
+    assert "Restricted record" not in page and "SW9 8AB" in page

@@ -1,4 +1,5 @@
 """Flask commands: users, API tokens, demo data and the audit chain. Names are fixed; scripts rely on them."""
+import json
 import sys
 
 import click
@@ -78,13 +79,48 @@ def revoke_token_command(email_or_token):
 
 
 @audit_cli.command("verify")
-def verify_command():
-    """Walk the hash chain; exit 0 when it is whole, 1 and the first broken event otherwise."""
+@click.option("--checkpoint", "checkpoints", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A signed checkpoint file to check the chain against (give one or more).")
+@click.argument("more_checkpoints", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def verify_command(checkpoints, more_checkpoints):
+    """Walk the hash chain; exit 0 when it is whole (and matches every checkpoint given), 1 otherwise.
+
+    `audit verify --checkpoint FILE...` also checks each signed checkpoint: its signature, and that the chain
+    still holds the hash it signed."""
+    from .services import audit_checkpoints
+
+    if more_checkpoints and not checkpoints:
+        _fail("give checkpoint files after --checkpoint")
     with unit_of_work():
         result = audit.verify_chain()
         audit.store_verification(result)
+        try:
+            checks = [audit_checkpoints.check_checkpoint(path) for path in (*checkpoints, *more_checkpoints)]
+        except audit_checkpoints.CheckpointError as error:
+            _fail(str(error))
     click.echo(result.message)
-    sys.exit(0 if result.ok else 1)
+    for check in checks:
+        click.echo(("ok: " if check.ok else "FAILED: ") + check.message)
+    sys.exit(0 if result.ok and all(check.ok for check in checks) else 1)
+
+
+@audit_cli.command("checkpoint")
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="Where to write the file (default AUDIT_CHECKPOINT_DIR).")
+def checkpoint_command(directory):
+    """Verify the chain, sign its last event (AUDIT_SIGNING_KEY_FILE), write the checkpoint to a file and print it.
+
+    Ship the file to a store the database's users cannot write (docs/database-roles.md)."""
+    from .services import audit_checkpoints
+
+    with unit_of_work():
+        try:
+            checkpoint = audit_checkpoints.make_checkpoint()
+        except audit_checkpoints.CheckpointError as error:
+            _fail(str(error))
+    path = audit_checkpoints.write_checkpoint(checkpoint, directory)
+    click.echo(json.dumps(checkpoint, indent=2))
+    click.echo(f"Written to {path}", err=True)
 
 
 @click.command("seed-demo")

@@ -121,6 +121,12 @@ class RecordAccess:
     break_glass_until: datetime | None = None
 
 
+def reports_in_whole_months(principal: Principal) -> bool:
+    """The commissioner's report periods snap to whole calendar months (differencing; docs/security.md). Staff
+    who work the cases see them anyway, so their reports keep the days they ask for."""
+    return principal.role == "commissioner"
+
+
 def may_restrict(principal: Principal) -> bool:
     """Caseworkers and service leads mark records restricted and choose who may open them."""
     return principal.role == "caseworker" or (principal.role == "advocate" and principal.is_lead)

@@ -114,6 +114,19 @@ def expired_referral_drafts() -> dict:
     return {"deleted": drafts.sweep_expired()}
 
 
+@sweep("audit-checkpoint", "Signed audit checkpoint", "Verifies the audit chain and writes a checkpoint signed "
+       "with AUDIT_SIGNING_KEY_FILE to AUDIT_CHECKPOINT_DIR, for shipping to a store the database's users cannot "
+       "write. Does nothing while AUDIT_SIGNING_KEY_FILE is unset.", daily_at="02:30")
+def audit_checkpoint() -> dict:
+    from ..services import audit_checkpoints
+
+    if not current_app.config.get("AUDIT_SIGNING_KEY_FILE"):
+        return {"written": 0}
+    checkpoint = audit_checkpoints.make_checkpoint()  # a broken chain raises: the run fails and admins hear
+    audit_checkpoints.write_checkpoint(checkpoint)
+    return {"written": 1, "last event": checkpoint["seq"]}
+
+
 @sweep("invitation-links", "Expired invitation and password reset links",
        "Deletes one-time account links a day after they expired or were used (INVITE_HOURS, PASSWORD_RESET_HOURS).",
        daily_at="03:30")

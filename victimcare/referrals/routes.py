@@ -434,7 +434,21 @@ def triage_review(reference):
 
 def _triage_page(details, form, closing_form, status):
     return render_template("referrals/triage_review.html", form=form, details=details, referral=details.referral,
-                           closing_form=closing_form, may_close=not details.cases), status
+                           closing_form=closing_form, may_close=not details.cases,
+                           duplicates=_possible_duplicates(details.referral)), status
+
+
+def _possible_duplicates(referral) -> list:
+    """People already on record who may be this referral's victim, with their referrals: the duplicate check a
+    caseworker runs at triage (a likely match is the same date of birth and a similar name)."""
+    person = referral.person
+    if person is None or not (person.family_name or "").strip():
+        return []
+    matches = [m for m in people.search_people(current_actor(), person.given_name, person.family_name,
+                                               person.date_of_birth, person.postcode)
+               if m.person.id != person.id]
+    references = people.referrals_of([m.person.id for m in matches if not m.restricted])
+    return [(match, references.get(match.person.id, [])) for match in matches]
 
 
 @bp.route("/triage/<reference>/not-proceeding", methods=["POST"])

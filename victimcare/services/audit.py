@@ -9,7 +9,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
@@ -180,16 +180,27 @@ class VerificationResult:
     ran_at: datetime | None = None
 
 
+def _clock_skew() -> timedelta:
+    from flask import current_app, has_app_context
+
+    seconds = current_app.config.get("AUDIT_CLOCK_SKEW_SECONDS", 1) if has_app_context() else 1
+    return timedelta(seconds=seconds)
+
+
 def verify_chain(batch_size: int = 5000) -> VerificationResult:
     """Walk the whole chain in sequence order, streaming rows, and report the first break.
 
     A break is: a sequence gap or reordering, a prev_hash that is not the previous event's hash, a hash that
-    does not match the event's content (an edited row), or a chain head that disagrees with the last event
-    (the newest events deleted, or one appended behind the app's back).
+    does not match the event's content (an edited row), a time earlier than an earlier event's (beyond
+    AUDIT_CLOCK_SKEW_SECONDS between app servers: a back-dated event), or a chain head that disagrees with the
+    last event (the newest events deleted, or one appended behind the app's back). Signed checkpoints
+    (services/audit_checkpoints.py) catch a chain rewritten from an edit onwards.
     """
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    latest_at = None
+    skew = _clock_skew()
     columns = [getattr(AuditEvent, name) for name in CANONICAL_FIELDS] + [AuditEvent.prev_hash, AuditEvent.hash]
     # Core rows streamed from one query (yield_per on the statement, not the connection, so later writes in
     # this session are not affected): a million events verify in well under a minute on two cores.
@@ -214,6 +225,13 @@ def verify_chain(batch_size: int = 5000) -> VerificationResult:
                 return VerificationResult(
                     False, checked, seq, f"chain broken at event {seq}: its content does not match its hash"
                 )
+            at = content["occurred_at"]
+            if latest_at is not None and at < latest_at - skew:
+                return VerificationResult(
+                    False, checked, seq, f"chain broken at event {seq}: its time is before an earlier event's "
+                    "(back-dated, or inserted out of order)"
+                )
+            latest_at = at if latest_at is None else max(latest_at, at)
             expected_prev = digest
             expected_seq += 1
             checked += 1

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from ..domain.access import can_see_service_record
 from ..domain.clock import LONDON, utc_now
+from ..domain.contact_details import normalise_postcode
 from ..domain.safe_contact import CHANNELS, RULE_LABELS, ContactDecision, ContactFacts, ContactStop, decide_contact, is_uk_mobile
 from ..extensions import db
 from ..models import Case, Person, Referral, VictimMessage
@@ -83,6 +84,11 @@ def _digits(value: str | None) -> str:
     return digits[-10:]
 
 
+def _same_postcode(postcode: str | None, recorded: frozenset[str]) -> bool:
+    """The victim's postcode is among the perpetrator's, however either was typed ("sw1a1aa" is "SW1A 1AA")."""
+    return bool(postcode) and normalise_postcode(postcode) in {normalise_postcode(a) for a in recorded}
+
+
 def _normalised(value: str | None) -> str:
     return re.sub(r"\s+", " ", (value or "").strip().lower())
 
@@ -105,8 +111,7 @@ def contact_facts(case: Case) -> ContactFacts:
     if person.email and any(_normalised(person.email) in {_normalised(e) for e in k.emails} for k in known):
         perpetrator.add("email")
     if person.address and any(_normalised(person.address) in {_normalised(a) for a in k.postcodes_and_addresses}
-                              or _normalised(person.postcode) in {_normalised(a) for a in k.postcodes_and_addresses}
-                              for k in known):
+                              or _same_postcode(person.postcode, k.postcodes_and_addresses) for k in known):
         perpetrator.add("letter")
     return ContactFacts(
         may_text=bool(person.may_text), may_email=bool(person.may_email), may_write=bool(person.may_write),

@@ -91,3 +91,17 @@ def search_people(
     audit.record(actor, "list", "person", None, changes={
         "criteria": criteria, "rows": len(matches), "ids": audit.shown(matches, lambda match: match.person.id)})
     return matches
+
+
+def referrals_of(person_ids: list[int]) -> dict[int, list[str]]:
+    """The references of each person's referrals, newest first (for people a search has just shown)."""
+    from ..models import Referral
+
+    found: dict[int, list[str]] = {}
+    if not person_ids:
+        return found
+    rows = db.session.execute(select(Referral.person_id, Referral.reference).where(Referral.person_id.in_(person_ids))
+                              .order_by(Referral.received_at.desc()))
+    for person_id, reference in rows:
+        found.setdefault(person_id, []).append(reference)
+    return found

@@ -2,8 +2,8 @@
 date of birth, referral reference, crime reference or postcode.
 
 Results obey the pages' permissions: a caseworker finds any referral; an advocate only their own service's cases.
-A restricted record the actor may not open is left out altogether (a "Restricted record" row would still say that
-someone of that name is on record). Every search is audited as a "list" naming the kinds of criteria used and
+A restricted record the actor may not open shows as "Restricted record", with no name, date of birth or
+postcode (docs/security.md, "Restricted records"); opening it needs break-glass. Every search is audited as a "list" naming the kinds of criteria used and
 the ids of the records shown, never the text typed.
 """
 import re
@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func, null, or_, select
 
-from ..domain.access import searches_own_service_only
+from ..domain.access import RESTRICTED_RECORD_LABEL, searches_own_service_only
 from ..domain.search import NAME_MATCH_THRESHOLD, SearchQuery, name_keys, name_score, parse_query
 from ..extensions import db
 from ..models import Case, Person, Referral, Service
@@ -39,6 +39,7 @@ class SearchHit:
     case_status: str | None
     service_name: str | None
     score: float
+    restricted: bool = False  # shown as "Restricted record": the actor is not named on it
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,11 @@ def search_records(actor: Actor, text: str) -> SearchResults:
         score = name_score(query.names, row.given_name, row.family_name) if query.names else 1.0
         if query.names and score < NAME_MATCH_THRESHOLD:
             continue
-        hits.append(SearchHit(score=score, **row._asdict()))
+        values = row._asdict()
+        if values.pop("hidden"):
+            values.update(given_name=RESTRICTED_RECORD_LABEL, family_name=None, date_of_birth=None, postcode=None,
+                          restricted=True)
+        hits.append(SearchHit(score=score, **values))
     hits.sort(key=lambda hit: (-hit.score, -hit.received_at.timestamp()))
     shown, truncated = hits[:MAX_RESULTS], len(hits) > MAX_RESULTS
     audit.record(actor, "list", "search", None, changes={
@@ -92,7 +97,9 @@ def _statement(actor: Actor, query: SearchQuery):
         # One row a referral: the caseworker opens the referral page, which lists its cases.
         statement = statement.add_columns(null().label("case_id"), null().label("case_status"),
                                           null().label("service_name"))
-    statement = statement.where(~restricted.hidden_from(actor, Referral.person_id), *_conditions(query))
+    # A restricted record is matched on its real values (scored above) and shown without them.
+    statement = statement.add_columns(restricted.hidden_from(actor, Referral.person_id).label("hidden"))
+    statement = statement.where(*_conditions(query))
     return statement.order_by(Referral.received_at.desc(), Referral.id.desc())
 
 

@@ -139,8 +139,8 @@ def authenticate(email: str, password: str, ip_address: str | None = None) -> Si
 
 
 def end_all_sessions_of(user: User, reason: str, actor: Actor | None = None) -> None:
-    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, and the
-    session nonce that older cookies carry."""
+    """End every session of ``user`` (a password reset, a deactivation): the server-side sessions, the session
+    nonce that older cookies carry, and the account's API tokens."""
     user.session_nonce = new_session_nonce()
     sessions.end_all_sessions(user.id, reason, actor)
     api_tokens.revoke_all_for_user(user.id, reason, actor)

@@ -2,6 +2,7 @@
 case, and the Commissioner's summary with chain verification. Reading the trail is itself recorded."""
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -155,7 +156,7 @@ def test_search_filters_by_user_action_object_and_date(client, auth, users):
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    by_user = search(user_email="ALICE.filter@example.org")
+    by_user = search(user="ALICE.filter@example.org")
     assert "alice.filter@example.org" in by_user and "bob.filter@example.org" not in by_user
     by_action = search(action="create")
     assert "Referral 42" in by_action and "Referral 41" not in by_action
@@ -184,7 +185,8 @@ def test_pagination_links_keep_the_filters(client, auth, users):
     ({"date_to": "02/11/2026"}, "To date must be a real date"),
     ({"date_from": "2026-11-05", "date_to": "2026-11-01"}, "To date must be the same as or after the from date"),
     ({"object_id": "12"}, "Enter the object type as well as its ID"),
-    ({"user_email": "not-an-email"}, "Enter the user&#39;s email address in the correct format"),
+    ({"case": "twelve"}, "Case number must be a number, like 1234"),
+    ({"reference": "VC-NOPE-NOPE"}, "No referral has the reference VC-NOPE-NOPE: check it and try again"),
 ])
 def test_bad_filters_are_explained_in_an_error_summary(client, auth, users, args, message):
     auth.login(users["admin"])
@@ -425,3 +427,34 @@ def test_the_case_page_links_its_lead_to_the_access_log_and_nobody_else(client, 
     auth.login(users["advocate"])
     page = client.get(f"/cases/{case.id}")
     assert page.status_code == 200 and link not in page.data
+
+
+def test_search_by_referral_reference_case_number_and_user_name(client, auth, users):
+    """A referral's reference finds its events and its cases' (not others'); a case number finds the case's; part of a
+    name finds that user's events. Victims appear by reference only, users by name."""
+    case = make_referral_with_case("domestic-abuse")
+    other = make_referral_with_case("domestic-abuse")
+    alice = make_user("caseworker", email="alice.search@example.org")
+    alice.name = "Alice Searchable"
+    audit.record(_actor(alice), "view", "referral", case.referral_id, referral_id=case.referral_id)
+    audit.record(_actor(alice), "view", "case", case.id, case_id=case.id, referral_id=case.referral_id)
+    audit.record(_actor(users["caseworker"]), "view", "case", other.id, case_id=other.id, referral_id=other.referral_id)
+    db.session.commit()
+    reference = case.referral.reference
+    auth.login(users["admin"])
+
+    def rows(**args):
+        response = client.get("/audit/events", query_string=args)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        return html, re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)[1:]
+
+    html, found = rows(reference=reference.lower())
+    assert len(found) == 2 and all(f"Referral {reference}" in row for row in found)
+    assert other.referral.reference not in html
+    assert case.referral.person.family_name not in html  # a victim is never named to an administrator
+    _, by_case = rows(case=str(case.id))
+    assert len(by_case) == 1 and f"case {case.id}" in by_case[0]
+    html, by_name = rows(user="searchable")
+    assert len(by_name) == 2 and all("Alice Searchable" in row for row in by_name)
+    assert "Download all 2 matching events" in html

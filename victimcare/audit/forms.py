@@ -8,7 +8,6 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from ..services.audit import ACTIONS
 from ..services.audit_queries import EventFilters, action_label
-from ..services.users import EMAIL_PATTERN
 from ..web.forms import BaseForm
 
 DATE_FORMAT_MESSAGE = "must be a real date in the format yyyy-mm-dd, like 2026-11-02"
@@ -39,14 +38,18 @@ class EventSearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    user_email = StringField(
-        "User's email address",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Regexp(EMAIL_PATTERN, message="Enter the user's email address in the correct format, like name@example.org"),
-        ],
+    user = StringField(
+        "User's name or email address", widget=GovTextInput(),
+        description="Part of a name finds everyone whose name contains it",
+        validators=[Optional(), Length(max=254, message="User's name or email address must be 254 characters or fewer")],
+    )
+    reference = StringField(
+        "Referral reference", widget=GovTextInput(), description="For example, VC-7K2M-Q9XD: the referral's events and its cases'",
+        validators=[Optional(), Length(max=32, message="Referral reference must be 32 characters or fewer")],
+    )
+    case = StringField(
+        "Case number", widget=GovTextInput(),
+        validators=[Optional(), Regexp(r"^\s*\d{1,9}\s*$", message="Case number must be a number, like 1234")],
     )
     action = SelectField(
         "Action",
@@ -77,13 +80,23 @@ class EventSearchForm(BaseForm):
         if start and end and end < start:
             raise ValidationError("To date must be the same as or after the from date")
 
+    # The route sets this to a lookup, so a mistyped reference is reported rather than finding "no events".
+    reference_exists = None
+
+    def validate_reference(self, field):
+        text = (field.data or "").strip()
+        if text and self.reference_exists is not None and not self.reference_exists(text):
+            raise ValidationError(f"No referral has the reference {text.upper()}: check it and try again")
+
     def validate_object_id(self, field):
         if (field.data or "").strip() and not (self.object_type.data or "").strip():
             raise ValidationError("Enter the object type as well as its ID")
 
     def filters(self) -> EventFilters:
         return EventFilters(
-            user_email=(self.user_email.data or "").strip().lower() or None,
+            user=(self.user.data or "").strip() or None,
+            reference=(self.reference.data or "").strip().upper() or None,
+            case_id=int(self.case.data) if (self.case.data or "").strip().isdigit() else None,
             action=self.action.data or None,
             object_type=(self.object_type.data or "").strip() or None,
             object_id=(self.object_id.data or "").strip() or None,

@@ -21,7 +21,10 @@ bp = Blueprint("audit", __name__)
 
 
 def _search_form() -> EventSearchForm:
-    return EventSearchForm(formdata=request.args)
+    form = EventSearchForm(formdata=request.args)
+    actor = current_actor()
+    form.reference_exists = lambda reference: audit_queries.referral_exists(actor, reference)
+    return form
 
 
 def _searched(form: EventSearchForm) -> bool:

@@ -10,13 +10,13 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, or_, select
 
 from ..domain.access import can_see_service_record, is_service_lead_for
 from ..domain.clock import LONDON, utc_now
 from ..domain.spreadsheet import spreadsheet_text
 from ..extensions import db
-from ..models import AuditEvent, AuditVerification, Case, Service, User
+from ..models import AuditEvent, AuditVerification, Case, Referral, Service, User
 from . import audit
 from .actors import Actor, require
 from .errors import NotFound
@@ -71,6 +71,9 @@ class EventFilters:
     """What an admin searched for. Dates are London calendar days, both ends included."""
 
     user_email: str | None = None
+    user: str | None = None  # a user's name (part of it) or email address
+    reference: str | None = None  # a referral's reference: its events and its cases' events
+    case_id: int | None = None  # a case number: its events
     action: str | None = None
     object_type: str | None = None
     object_id: str | None = None
@@ -82,7 +85,7 @@ class EventFilters:
         args = {}
         for name, value in asdict(self).items():
             if value:
-                args[name] = value.isoformat() if isinstance(value, date) else value
+                args["case" if name == "case_id" else name] = value.isoformat() if isinstance(value, date) else value
         return args
 
     def as_audit_detail(self) -> dict:
@@ -114,6 +117,7 @@ class EventRow(NamedTuple):
     request_id: str | None
     ip_address: str | None
     user_agent: str | None
+    referral_reference: str | None
 
 
 def _event_page(query, page: int, per_page: int) -> Page:
@@ -142,18 +146,48 @@ def _event_columns():
         AuditEvent.request_id,
         AuditEvent.ip_address,
         AuditEvent.user_agent,
+        Referral.reference.label("referral_reference"),
     )
 
 
+def _user_condition(user: str):
+    """An email address matches the event's actor exactly (any case); anything else is part of a user's name."""
+    text = user.strip().lower()
+    if "@" in text:
+        return func.lower(AuditEvent.actor_label) == text
+    names = select(User.id).where(func.lower(User.name).contains(text, autoescape=True))
+    return AuditEvent.actor_user_id.in_(names)
+
+
+def _referral_condition(reference: str):
+    """Events about the referral with this reference: its own, and those of its cases."""
+    referral_id = select(Referral.id).where(Referral.reference == reference.strip().upper()).scalar_subquery()
+    return or_(AuditEvent.referral_id == referral_id,
+               and_(AuditEvent.object_type == "referral", AuditEvent.object_id == func.cast(referral_id, String)))
+
+
+def _case_condition(case_id: int):
+    return or_(AuditEvent.case_id == case_id,
+               and_(AuditEvent.object_type == "case", AuditEvent.object_id == str(case_id)))
+
+
 def _events_query(filters: EventFilters):
-    """One SELECT: events with the actor's current name and the service's name, newest first."""
+    """One SELECT: events with the actor's current name, the service's name and the referral's reference (never
+    a victim's name), newest first."""
     query = (
         select(*_event_columns())
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .outerjoin(Service, Service.id == AuditEvent.service_id)
+        .outerjoin(Referral, Referral.id == AuditEvent.referral_id)
     )
     if filters.user_email:
         query = query.where(func.lower(AuditEvent.actor_label) == filters.user_email.strip().lower())
+    if filters.user:
+        query = query.where(_user_condition(filters.user))
+    if filters.reference:
+        query = query.where(_referral_condition(filters.reference))
+    if filters.case_id:
+        query = query.where(_case_condition(filters.case_id))
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.object_type:
@@ -172,6 +206,12 @@ def changed_field_names(changes) -> list[str]:
     if isinstance(changes, dict):
         return sorted(str(name) for name in changes)
     return []
+
+
+def referral_exists(actor: Actor, reference: str) -> bool:
+    """Whether a referral has this reference (so a search for a mistyped one says so rather than "no events")."""
+    require(actor, "audit.view", "You do not have permission to read the audit trail")
+    return db.session.scalar(select(Referral.id).where(Referral.reference == reference.strip().upper())) is not None
 
 
 def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: int = 50) -> Page:
@@ -261,6 +301,7 @@ def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 5
         select(*_event_columns())
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .outerjoin(Service, Service.id == AuditEvent.service_id)
+        .outerjoin(Referral, Referral.id == AuditEvent.referral_id)
         .where(or_(
             AuditEvent.case_id == case.id,
             and_(AuditEvent.referral_id == case.referral_id, AuditEvent.case_id.is_(None)),

@@ -211,3 +211,18 @@ def test_the_cli_needs_no_approval(runner):
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User).where(User.email == "ops-adv@example.org")).active
     assert pending() is None
+
+
+def test_when_the_service_loses_its_lead_another_administrator_decides(client, auth, people):
+    add_user(client, auth, people["admin"], "advocate", "domestic-abuse")
+    change = pending()
+    assert change.approver_service_id is not None
+    assert decide(client, auth, people["second_admin"], change.id).status_code == 403  # the lead's to decide
+    lead = db.session.get(User, people["da_lead"].id)
+    lead.active = False
+    db.session.commit()
+    auth.login(people["second_admin"])
+    assert b"Ada Newcomer" in client.get("/account-changes").data
+    auth.logout()
+    assert decide(client, auth, people["second_admin"], change.id).status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "ada@example.org")).active

@@ -88,3 +88,24 @@ def test_other_roles_cannot_see_the_deactivation_page(client, auth, users):
         auth.login(users[role])
         assert client.get(f"/admin/users/{users['admin'].id}/deactivate").status_code == 403
         auth.logout()
+
+
+def test_the_list_and_the_approvals_page_cost_the_same_queries_for_few_or_many(client, auth, users):
+    from .helpers_audit import count_queries
+
+    def cost(path):
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    auth.login(users["admin"])
+    few = cost("/admin/users"), cost("/account-changes")
+    for n in range(30):
+        make_user("advocate", service="hate-crime" if n % 2 else "domestic-abuse", is_lead=n < 4)
+    auth.logout()
+    auth.login(make_user("admin"))
+    for n in range(6):  # six changes waiting, asked for by the other administrator
+        client.post("/admin/users/new", data={"name": f"New {n}", "email": f"new{n}@example.org", "role": "caseworker"})
+    auth.logout()
+    auth.login(users["admin"])
+    assert (cost("/admin/users"), cost("/account-changes")) == few

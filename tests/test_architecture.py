@@ -209,3 +209,14 @@ def test_service_features_are_looked_up_by_slug_in_one_place():
     offenders += [f"{path.relative_to(PACKAGE.parent)}" for path in sorted((PACKAGE.parent / "templates").rglob("*.html"))
                   if template_test.search(path.read_text())]
     assert offenders == []
+
+
+def test_no_template_works_out_today():
+    """Overdue, due today and the like are decided in domain/due.py on London's today and handed to templates;
+    a template reading the server's date (or UTC's) would disagree with the filters between midnight and 1 am."""
+    import re
+
+    reads_the_date = re.compile(r"\.today\(\)|date_type|now_utc\(\)\.date\(\)")
+    offenders = [str(path.relative_to(PACKAGE.parent)) for path in sorted((PACKAGE.parent / "templates").rglob("*"))
+                 if path.is_file() and reads_the_date.search(path.read_text())]
+    assert offenders == []

@@ -209,3 +209,14 @@ def test_break_glass_minutes_is_a_setting(app, client, auth, users, setting):
         app.config["BREAK_GLASS_MINUTES"] = 60
     access = db.session.scalars(select(BreakGlassAccess)).one()
     assert access.expires_at - access.granted_at == timedelta(minutes=5)
+
+
+def test_the_data_protection_officer_reaches_their_account_pages_and_no_case_data(client, auth, users, setting):
+    case, _, dpo = setting
+    auth.login(dpo)
+    notifications = client.get("/account/notifications")
+    assert notifications.status_code == 200
+    assert "Break-glass access on my service" in notifications.get_data(as_text=True)
+    for url in ("/cases/", f"/referrals/{case.referral.reference}", "/triage", "/reports/", "/admin/users",
+                "/search?q=Smith"):
+        assert client.get(url).status_code == 403, url

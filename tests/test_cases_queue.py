@@ -89,7 +89,8 @@ def test_advocate_home_counts_link_to_filtered_lists(client, auth, users):
 
     def count(card_id):
         section = page[page.index(f'id="{card_id}"'):]
-        return int(section[section.index('vc-count__number">') + 18:].split("<", 1)[0])
+        shown = section[section.index('vc-count__number">') + 18:].split("<", 1)[0]
+        return 0 if shown == "None" else int(shown)  # zero reads "None", quiet, unlike a number to act on
 
     assert count("count-new") == 1
     assert count("count-due-today") == 1
@@ -100,6 +101,34 @@ def test_advocate_home_counts_link_to_filtered_lists(client, auth, users):
     assert 'id="count-unassigned"' not in page  # leads only
     assert "/cases/?tasks=overdue" in page and "/cases/?due=today" in page
     assert overdue.referral.reference in client.get("/cases/?tasks=overdue").get_data(as_text=True)
+
+
+def test_advocate_home_shows_mine_today_apart_from_the_services(client, auth, users):
+    today = _london_today()
+    mine = recent_case(status="accepted", first_contact_due=today - timedelta(days=1),
+                       assigned_to_id=users["advocate"].id)
+    recent_case(status="accepted", first_contact_due=today - timedelta(days=2))  # the service's, nobody's
+    recent_case(status="new", first_contact_due=today, assigned_to_id=users["advocate"].id)
+    db.session.add(Task(case_id=mine.id, title="Call back", due_on=today, assigned_to_id=users["advocate"].id))
+    db.session.commit()
+    auth.login(users["advocate"])
+    page = client.get("/home").get_data(as_text=True)
+    mine_today = page[page.index('id="mine-today"'):page.index("The whole service")]
+    assert "2 open cases are assigned to you" in mine_today
+
+    def card(card_id):
+        start = mine_today.rindex("<li", 0, mine_today.index(f'id="{card_id}"'))
+        return mine_today[start:].split("</li>", 1)[0]
+
+    assert 'vc-count__number">1<' in card("mine-overdue") and "vc-count--alert" in card("mine-overdue")
+    assert "Overdue</strong>" in card("mine-overdue")
+    assert 'vc-count__number">1<' in card("mine-due-today")
+    assert 'vc-count__number">1<' in card("mine-tasks-due")
+    assert 'vc-count__number">None<' in card("mine-tasks-overdue") and "vc-count--zero" in card("mine-tasks-overdue")
+    assert "assigned=me" in card("mine-overdue")
+    service = page[page.index("The whole service"):]
+    assert 'vc-count__number">2<' in service[service.index('id="count-overdue"'):].split("</li>", 1)[0]
+    assert 'id="header-search"' in page
 
 
 def test_lead_home_shows_unassigned_and_each_advocates_caseload(client, auth, users):

@@ -64,8 +64,7 @@ def test_a_form_names_the_field_and_keeps_the_other_answers(app):
     with app.test_request_context(method="POST", data={"title": "Safe\x00", "note": "Two\r\nlines\tkept"}):
         form = NoteForm(meta={"csrf": False})
         assert form.validate() is False
-        assert form.errors == {"title": ["Title must not contain control characters (such as a null byte): "
-                                         "remove them and try again"]}
+        assert form.errors == {"title": ["Remove the control characters (such as a null byte) from “Title”"]}
         assert form.note.data == "Two\r\nlines\tkept"
 
 

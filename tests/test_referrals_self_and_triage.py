@@ -194,3 +194,12 @@ def test_a_self_referral_phone_number_that_cannot_be_one_is_refused(client):
     assert response.status_code == 400
     assert "Enter a phone number, like 07700 900982" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_triage_shows_the_phone_number_in_the_national_format(client, auth, users):
+    post(client, "/self-referral", self_referral_data(phone="+44 7700 900456"))
+    referral = db.session.scalar(select(Referral))
+    assert referral.person.phone == "+447700900456"
+    auth.login(users["caseworker"])
+    page = client.get(f"/triage/{referral.reference}").get_data(as_text=True)
+    assert "07700 900456" in page and "+447700900456" not in page

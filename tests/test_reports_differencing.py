@@ -104,7 +104,7 @@ def test_the_commissioner_sees_the_snapped_dates_in_the_filters(client, auth, us
     assert page.status_code == 200
     assert '<option value="9" selected>September</option>' in html  # the "from" month
     assert '<option value="11" selected>November</option>' in html  # the "to" month
-    assert "Reports cover at least 3 months" in html
+    assert "Reports cover whole calendar months, at least 3." in html
     short = client.get("/reports/equality", query_string={"from_month": "11", "from_year": "2026",
                                                           "to_month": "11", "to_year": "2026"})
     assert '<option value="9" selected>September</option>' in short.get_data(as_text=True)

@@ -147,6 +147,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _record_complaints(today, advocates["victims-commissioner"])
     _restrict_one_record()
     _self_referrals_waiting(today, caseworker)
+    _assign_some_to_the_advocate()
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
 
@@ -177,6 +178,23 @@ def _self_referrals_waiting(today: date, caseworker: Actor) -> None:
         held.append(referral_service.create_referral(caseworker, data))
     referral_service.close_not_proceeding(caseworker, held[-1].reference, "spam",
                                           "A test message, not a real referral.")
+
+
+def _assign_some_to_the_advocate() -> None:
+    """The domestic-abuse lead gives the service's advocate three open cases (after the restricted one), so the
+    advocate's home shows "Mine today" with something in it."""
+    from .domain.vocab import OPEN_CASE_STATUSES
+
+    lead = db.session.scalar(select(User).where(User.email == f"domestic-abuse.lead@{DEMO_DOMAIN}"))
+    advocate = db.session.scalar(select(User).where(User.email == f"domestic-abuse@{DEMO_DOMAIN}"))
+    if lead is None or advocate is None:
+        return
+    case_ids = db.session.scalars(
+        select(Case.id).join(Case.service).where(Service.slug == "domestic-abuse", Case.status.in_(OPEN_CASE_STATUSES),
+                                                 Case.assigned_to_id.is_(None))
+        .order_by(Case.first_contact_due, Case.id).offset(1).limit(3))
+    for case_id in list(case_ids):
+        case_service.assign_case(Actor.from_user(lead), case_id, advocate.id)
 
 
 def _restrict_one_record() -> None:

@@ -19,5 +19,7 @@ def has_control_characters(value: str, multiline: bool = False) -> bool:
 
 
 def control_character_message(label: str) -> str:
-    """The error shown next to a field that holds a control character, naming the field."""
-    return f"{label} must not contain control characters (such as a null byte): remove them and try again"
+    """The error shown next to a field that holds a control character, naming the field (its label without an
+    "(optional)" suffix, in quotes, as labels are often questions)."""
+    name = label.strip().removesuffix("(optional)").strip()
+    return f"Remove the control characters (such as a null byte) from “{name}”"

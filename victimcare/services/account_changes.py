@@ -6,14 +6,13 @@ a second person approves: the service's lead for an advocate of that service, an
 Changes that only take access away apply at once. Every request and decision is audited.
 """
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..domain.access import (
     AccountAccess,
     approved_by_service_lead,
     belongs_to_a_service,
     change_needs_approval,
-    is_service_lead,
     may_approve_account_change,
     may_see_account_changes,
 )
@@ -151,7 +150,7 @@ def decide(actor: Actor, change_id: int, approve: bool) -> AccountChange:
     """A second person approves (the change takes effect) or rejects (nothing changes) a waiting change."""
     change = _pending(change_id)
     if not may_approve_account_change(actor.principal, requested_by=change.requested_by_id,
-                                      account_id=change.user_id, approver_service_id=change.approver_service_id):
+                                      account_id=change.user_id, approver_service_id=_approver_now(change, _leads())):
         raise Forbidden("You cannot decide this change", object_type="account_change", object_id=change.id)
     change.status = "approved" if approve else "rejected"
     change.decided_by_id = actor.user_id
@@ -171,20 +170,36 @@ def decide(actor: Actor, change_id: int, approve: bool) -> AccountChange:
     return change
 
 
+def _leads() -> dict[int, set[int]]:
+    """The active leads of each service: service id -> user ids."""
+    found: dict[int, set[int]] = {}
+    for user_id, service_id in db.session.execute(select(User.id, User.service_id).where(
+            User.role == "advocate", User.is_lead.is_(True), User.active.is_(True), User.service_id.is_not(None))):
+        found.setdefault(service_id, set()).add(user_id)
+    return found
+
+
+def _approver_now(change: AccountChange, leads: dict[int, set[int]]) -> int | None:
+    """The service whose lead decides this change, or None for another administrator: a service whose leads have
+    all gone (or are the account or the asker) since the change was asked for passes it to the administrators."""
+    service_id = change.approver_service_id
+    if service_id is None or not (leads.get(service_id, set()) - {change.user_id, change.requested_by_id}):
+        return None
+    return service_id
+
+
 def waiting_changes(actor: Actor) -> dict[str, list[AccountChange]]:
     """For the approvals page: the changes this person may decide, and (for administrators) those they asked
     for that wait on someone else."""
     principal = actor.principal
     if not may_see_account_changes(principal):
         raise Forbidden("You do not have permission to approve account changes", permission="account.approve")
-    pending = select(AccountChange).where(AccountChange.status == "pending").order_by(AccountChange.requested_at)
-    if is_service_lead(principal):
-        candidates = db.session.scalars(pending.where(AccountChange.approver_service_id == actor.service_id)).all()
-    else:
-        candidates = db.session.scalars(pending.where(or_(AccountChange.approver_service_id.is_(None),
-                                                          AccountChange.requested_by_id == actor.user_id))).all()
+    # Pending changes are few: all of them, with who approves each now, in two queries.
+    candidates = db.session.scalars(select(AccountChange).where(AccountChange.status == "pending")
+                                    .order_by(AccountChange.requested_at)).all()
+    leads = _leads()
     mine = [c for c in candidates if may_approve_account_change(
-        principal, requested_by=c.requested_by_id, account_id=c.user_id, approver_service_id=c.approver_service_id)]
+        principal, requested_by=c.requested_by_id, account_id=c.user_id, approver_service_id=_approver_now(c, leads))]
     others = [c for c in candidates if c not in mine and c.requested_by_id == actor.user_id]
     return {"to_decide": mine, "waiting_on_others": others}
 

@@ -4,23 +4,24 @@ from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
+from ..domain.due import DueState
 from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
 from ..models import Case, Service, Task, User
 from . import notifications
+from .queues import first_contact_is
 
 FIGURES = ("contacts_due_today", "contacts_overdue", "tasks_due_today", "tasks_overdue")
 
 
 def _contacts_by(column, today: date):
+    """First contacts due today and overdue, by the rule the badges and the queue's filters use (domain/due.py)."""
+    due_today, overdue = first_contact_is(DueState.DUE_TODAY, today), first_contact_is(DueState.OVERDUE, today)
     return db.session.execute(
-        select(column,
-               func.sum(sql_case((Case.first_contact_due == today, 1), else_=0)),
-               func.sum(sql_case((Case.first_contact_due < today, 1), else_=0)))
-        .where(Case.status.in_(OPEN_CASE_STATUSES), Case.first_contacted_at.is_(None),
-               Case.first_contact_due <= today, column.is_not(None))
+        select(column, func.sum(sql_case((due_today, 1), else_=0)), func.sum(sql_case((overdue, 1), else_=0)))
+        .where(or_(due_today, overdue), column.is_not(None))
         .group_by(column)
     ).all()
 

@@ -126,6 +126,12 @@ class ActionCounts:
     closure_requested: int = 0
     unassigned: int = 0
     caseloads: list = field(default_factory=list)  # (user id, name, open cases), leads only
+    # The advocate's own: open cases assigned to them, their first contacts, and tasks assigned to them.
+    mine_open: int = 0
+    mine_due_today: int = 0
+    mine_overdue: int = 0
+    mine_tasks_due: int = 0
+    mine_tasks_overdue: int = 0
 
 
 def action_counts(actor: Actor) -> ActionCounts:
@@ -135,6 +141,7 @@ def action_counts(actor: Actor) -> ActionCounts:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
     open_case = and_(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES))
+    mine = Case.assigned_to_id == actor.user_id
 
     def count_if(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -146,16 +153,24 @@ def action_counts(actor: Actor) -> ActionCounts:
             count_if(first_contact_is(DueState.OVERDUE, today)),
             count_if(Case.closure_requested_at.is_not(None)),
             count_if(Case.assigned_to_id.is_(None)),
+            count_if(mine),
+            count_if(mine & first_contact_is(DueState.DUE_TODAY, today)),
+            count_if(mine & first_contact_is(DueState.OVERDUE, today)),
         ).where(open_case)
     ).one()
+    my_task = Task.assigned_to_id == actor.user_id
     tasks = db.session.execute(
         select(
             count_if(Task.due_on == today),
             count_if(Task.due_on < today),
+            count_if(my_task & (Task.due_on == today)),
+            count_if(my_task & (Task.due_on < today)),
         ).join(Case, Task.case_id == Case.id).where(open_case, Task.done_at.is_(None))
     ).one()
     counts = ActionCounts(new=row[0], due_today=row[1], overdue=row[2], closure_requested=row[3],
-                          unassigned=row[4], tasks_due=tasks[0], tasks_overdue=tasks[1])
+                          unassigned=row[4], tasks_due=tasks[0], tasks_overdue=tasks[1], mine_open=row[5],
+                          mine_due_today=row[6], mine_overdue=row[7], mine_tasks_due=tasks[2],
+                          mine_tasks_overdue=tasks[3])
     if is_service_lead(actor.principal):
         counts.caseloads = [tuple(r) for r in db.session.execute(
             select(User.id, User.name, func.count(Case.id))

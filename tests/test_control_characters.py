@@ -225,8 +225,11 @@ def test_a_nul_in_any_api_text_field_is_refused_and_never_logged(app, client, de
             submitted.append(marker)
             response = client.post(url, json=_with(body, path, f"{marker}\x00 disclosure"),
                                    headers={**headers, "Idempotency-Key": marker})
-            # 422 from the API's models naming the field; a 409 (the case cannot move) is a refusal too.
-            assert 400 <= response.status_code < 500, f"{url} {'.'.join(map(str, path))}: {response.status_code}"
+            # The API's models refuse control characters with a 422 naming the field.
+            where = f"{url} {'.'.join(map(str, path))}"
+            assert response.status_code == 422, f"{where}: {response.status_code}"
+            fields = [error.get("field", "") for error in response.get_json().get("errors", [])]
+            assert any(str(path[-1]) in field for field in fields), f"{where}: {fields}"
     query = client.get("/api/v1/cases", query_string={"status": "open\x00"}, headers=advocate)
     assert query.status_code in (400, 422)
     leaked = [marker for marker in submitted if marker in caplog.text]

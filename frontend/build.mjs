@@ -22,6 +22,7 @@ const copies = [
   ['node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js', 'js/moj-frontend.min.js'],
   ['node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css', 'css/moj-frontend.min.css'],
   ['frontend/js/app.js', 'js/app.js'],
+  ['frontend/js/webauthn.js', 'js/webauthn.js'],
   ['frontend/images/favicon.svg', 'images/favicon.svg'],
   ['frontend/images/favicon.ico', 'images/favicon.ico'],
   ['node_modules/@ministryofjustice/frontend/moj/assets/images/icon-close-cross-black.svg', 'images/icon-close-cross-black.svg']

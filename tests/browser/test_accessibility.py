@@ -17,6 +17,7 @@ ROLES = {
     "advocate-lead": f"domestic-abuse.lead@{DEMO_DOMAIN}",
     "commissioner": f"commissioner@{DEMO_DOMAIN}",
     "admin": f"admin@{DEMO_DOMAIN}",
+    "dpo": f"dpo@{DEMO_DOMAIN}",
 }
 
 

@@ -1,14 +1,17 @@
 """Sign-in security: the authenticator app and recovery codes (and, later, security keys)."""
+import json
+
 import segno
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from .. import crypto
-from ..services import mfa
+from ..services import mfa, security_keys
 from ..services.errors import ValidationFailed
 from ..web import current_actor
 from ..web.forms import apply_service_errors
+from ..web.webauthn import relying_party
 from .forms import AuthenticatorForm
 from .routes import bp
 
@@ -19,6 +22,7 @@ PENDING_SECRET = "pending_totp_secret"
 @login_required
 def security_page():
     return render_template("account/security.html", factors=mfa.factors_of(current_user.id),
+                           keys=security_keys.keys_of(current_user.id),
                            enrolling=session.factor_state == "enrol",
                            required=current_app.config["MFA_REQUIRED"])
 
@@ -74,7 +78,9 @@ def new_recovery_codes():
 @login_required
 def remove_authenticator():
     mfa.remove_totp(current_actor())
-    if current_app.config["MFA_REQUIRED"]:
+    if mfa.has_second_factor(current_user.id):
+        flash("Your authenticator app is removed. You sign in with your security key.", "success")
+    elif current_app.config["MFA_REQUIRED"]:
         session.factor_state = "enrol"
         mfa.set_factor_state(session.row_id, "enrol")
         flash("Your authenticator app is removed. Set up another second factor to carry on.", "info")
@@ -82,4 +88,45 @@ def remove_authenticator():
         session.factor_state = "not-needed"
         mfa.set_factor_state(session.row_id, "not-needed")
         flash("Your authenticator app is removed. You now sign in with your password alone.", "success")
+    return redirect(url_for("account.security"))
+
+
+CHALLENGE = "webauthn_challenge"
+
+
+@bp.route("/account/security/keys/options", methods=["POST"], endpoint="security_key_options")
+@login_required
+def security_key_options():
+    rp_id, _ = relying_party()
+    options, session[CHALLENGE] = security_keys.registration_options(current_user, rp_id)
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.route("/account/security/keys", methods=["POST"], endpoint="security_key_register")
+@login_required
+def security_key_register():
+    payload = request.get_json(silent=True) or {}
+    rp_id, origin = relying_party()
+    try:
+        security_keys.register(current_actor(), json.dumps(payload.get("credential") or {}), session.pop(CHALLENGE, ""),
+                               rp_id, origin, str(payload.get("name") or ""), session.row_id)
+    except ValidationFailed as error:
+        return {"detail": error.errors[0]["message"]}, 422
+    was_enrolling = session.factor_state == "enrol"
+    session.factor_state = "passed"
+    flash("Your security key is added. victimcare will ask for it (or your app) each time you sign in.", "success")
+    if was_enrolling:  # signing in: on to the page asked for
+        return {"redirect": session.pop("after_second_factor", None) or url_for("main.home")}
+    return {"redirect": url_for("account.security")}
+
+
+@bp.route("/account/security/keys/<int:key_id>/remove", methods=["POST"], endpoint="remove_security_key")
+@login_required
+def remove_security_key(key_id):
+    security_keys.remove_key(current_actor(), key_id)
+    if not mfa.has_second_factor(current_user.id):
+        state = "enrol" if current_app.config["MFA_REQUIRED"] else "not-needed"
+        session.factor_state = state
+        mfa.set_factor_state(session.row_id, state)
+    flash("The security key is removed.", "success")
     return redirect(url_for("account.security"))

@@ -4,17 +4,21 @@ A session starts in one of four states (services/mfa.py): "not-needed", "pending
 (MFA_REQUIRED and nothing enrolled: only enrolment is open) or "passed". Until it is "passed" or "not-needed",
 every page but these few sends the person to the step they owe. There is no "remember this device".
 """
+import json
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import limiter
-from ..services import mfa
+from ..services import mfa, security_keys
 from ..web import sessions as web_sessions
+from ..web.webauthn import relying_party
 from .forms import SecondFactorForm
 from .routes import bp
 
 NEXT_KEY = "after_second_factor"
-OPEN_WHILE_PENDING = {"static", "auth.second_factor", "auth.sign_out", "auth.sign_in"}
+OPEN_WHILE_PENDING = {"static", "auth.second_factor", "auth.sign_out", "auth.sign_in", "auth.security_key_options",
+                      "auth.security_key_check"}
 OPEN_WHILE_ENROLLING = {"static", "auth.sign_out", "auth.sign_in", "account.security", "account.authenticator",
                         "account.security_key_options", "account.security_key_register"}
 
@@ -89,4 +93,41 @@ def second_factor():
         form.code.errors = list(form.code.errors) + ["The code is not right. Enter the 6-digit code your app shows "
                                                      "now, or an unused recovery code"]
     status = 401 if request.method == "POST" else 200
-    return render_template("auth/second_factor.html", form=form), status
+    factors = mfa.factors_of(current_user.id)
+    return render_template("auth/second_factor.html", form=form, has_app=factors["totp"],
+                           has_keys=bool(security_keys.keys_of(current_user.id))), status
+
+
+CHALLENGE = "webauthn_challenge"
+
+
+@bp.route("/sign-in/second-factor/key/options", methods=["POST"])
+@login_required
+def security_key_options():
+    if session.factor_state != "pending":
+        return {"detail": "You have already signed in"}, 409
+    rp_id, _ = relying_party()
+    options, session[CHALLENGE] = security_keys.authentication_options(current_user, rp_id)
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.route("/sign-in/second-factor/key", methods=["POST"])
+@login_required
+@limiter.limit(_second_factor_rate_limit, key_func=_user_key)
+def security_key_check():
+    if session.factor_state != "pending":
+        return {"detail": "You have already signed in"}, 409
+    payload = request.get_json(silent=True) or {}
+    rp_id, origin = relying_party()
+    result = security_keys.check_key(current_user, json.dumps(payload.get("credential") or {}),
+                                     session.pop(CHALLENGE, ""), rp_id, origin, request.remote_addr, session.row_id)
+    if result.ok:
+        session.factor_state = "passed"
+        return {"redirect": session.pop(NEXT_KEY, None) or url_for("main.home")}
+    if result.locked:
+        logout_user()
+        web_sessions.finish(session)
+        flash("You were signed out because the second factor failed too many times. Your account is locked from "
+              f"here for {current_app.config['LOCKOUT_MINUTES']} minutes.", "info")
+        return {"redirect": url_for("auth.sign_in")}
+    return {"detail": "That security key was not accepted. Try again, or use your authenticator app."}, 401

@@ -15,7 +15,7 @@ from .referrals import (
     RoutingDecision,
 )
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
-from .mfa import RecoveryCode, TotpCredential
+from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
 from .types import utcnow
 from .users import AccountChange, AccountLink, ApiToken, User
@@ -25,6 +25,6 @@ __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
     "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
-    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
+    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
 ]

@@ -71,7 +71,12 @@ def factors_of(user_id: int) -> dict:
 
 
 def has_second_factor(user_id: int) -> bool:
-    return db.session.scalar(select(TotpCredential.id).where(TotpCredential.user_id == user_id)) is not None
+    """An authenticator app or a security key."""
+    from ..models import SecurityKey
+
+    if db.session.scalar(select(TotpCredential.id).where(TotpCredential.user_id == user_id)) is not None:
+        return True
+    return db.session.scalar(select(SecurityKey.id).where(SecurityKey.user_id == user_id).limit(1)) is not None
 
 
 def factor_state_at_sign_in(user: User) -> str:

@@ -212,3 +212,17 @@ def test_user_create_refuses_a_secret_that_is_not_base32(runner):
     result = runner.invoke(args=["user", "create", "bad@example.org", "--name", "Bad Secret", "--role", "caseworker",
                                  "--password", "a-long-enough-password", "--totp-secret", "JBSWY3DPEHPK3PXP"])  # 80 bits: too short
     assert result.exit_code != 0 and "base32" in result.output
+
+
+def test_user_reset_second_factor_removes_every_factor_and_ends_sessions(app, runner):
+    user = _enrolled(role="caseworker")
+    client = app.test_client()
+    _password(client, user)
+    client.post("/sign-in/second-factor", data={"code": _code()})
+    result = runner.invoke(args=["user", "reset-second-factor", user.email])
+    assert result.exit_code == 0, result.output
+    assert mfa.factors_of(user.id) == {"totp": False, "recovery_codes_left": 0}
+    assert client.get("/triage").status_code == 302  # signed out
+    fresh = app.test_client()
+    assert _password(fresh, user).headers["Location"].endswith("/home")  # MFA off here: the password alone
+    assert runner.invoke(args=["user", "reset-second-factor", "nobody@example.org"]).exit_code == 2

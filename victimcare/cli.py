@@ -47,6 +47,24 @@ def create_user_command(email, name, role, service_slug, lead, password, totp_se
                + (" with an authenticator app (TOTP)" if totp_secret else ""))
 
 
+@user_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Remove a user's authenticator app, recovery codes and security keys, and end their sessions."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+    from .services import mfa
+
+    with unit_of_work():
+        user = db.session.scalar(select(User).where(User.email == users.normalise_email(email)))
+        if user is None:
+            _fail(f"No user with email {email!r}")
+        mfa.reset_all(SYSTEM, user)
+    click.echo(f"Removed every second factor of {user.email} and ended their sessions; they enrol again at sign-in.")
+
+
 @token_cli.command("create")
 @click.argument("email")
 @click.option("--read-only", is_flag=True, help="The token may read but not change anything (writes get 403).")

@@ -198,7 +198,7 @@ def _assign_some_to_the_advocate() -> None:
 
 
 def _restrict_one_record() -> None:
-    """The domestic-abuse lead restricts the victim at the top of the service's queue (the perpetrator may have
+    """The domestic-abuse lead restricts the victim second in the service's queue (the perpetrator may have
     access), so the service's advocate sees "Restricted record" there and must break the glass to open it. That
     advocate broke the glass on it yesterday (fictional history: written directly, told to nobody), and the access
     waits on the review list for the lead or the data protection officer."""
@@ -212,7 +212,7 @@ def _restrict_one_record() -> None:
         return
     case = db.session.scalar(
         select(Case).where(Case.service_id == lead.service_id, Case.status.in_(OPEN_CASE_STATUSES))
-        .order_by(Case.first_contact_due, Case.id).limit(1))
+        .order_by(Case.first_contact_due, Case.id).offset(1).limit(1))
     if case is not None:
         restricted.set_restriction(Actor.from_user(lead), case.referral.person_id, "perpetrator-may-have-access", [])
         advocate = db.session.scalar(select(User).where(User.email == f"domestic-abuse@{DEMO_DOMAIN}"))

@@ -227,9 +227,3 @@ def may_approve_account_change(principal: Principal, *, requested_by: int | None
 def may_see_account_changes(principal: Principal) -> bool:
     """Administrators and service leads see the account changes waiting for them."""
     return principal.role == "admin" or is_service_lead(principal)
-
-
-def reports_in_whole_months(principal: Principal) -> bool:
-    """The Commissioner's office sees report periods snapped to whole calendar months (REPORT_MIN_MONTHS at
-    least), so two published reports never differ by a day's cases."""
-    return principal.role == "commissioner"

@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from .contact_details import phone_for_display
+
 
 def age_on(date_of_birth: date | None, on: date) -> int | None:
     """Age in whole years on a day (None when the date of birth is not known)."""
@@ -65,7 +67,7 @@ def contact_routes(person) -> list[ContactRoute]:
         phone_rule = "Do not phone"
     phone_rule += f"; texts {hours}" if getattr(person, "may_text", False) else "; do not text"
     return [
-        ContactRoute("Phone", person.phone, phone_rule, bool(person.may_phone or getattr(person, "may_text", False))),
+        ContactRoute("Phone", phone_for_display(person.phone) or None, phone_rule, bool(person.may_phone or getattr(person, "may_text", False))),
         ContactRoute("Email", person.email, f"Safe to email {hours}" if person.may_email else "Do not email",
                      bool(person.may_email)),
         ContactRoute("Postal address", person.address, "Safe to write" if person.may_write else "Do not send letters",

@@ -146,6 +146,20 @@ def remove_totp(actor: Actor) -> None:
     audit.record(actor, "mfa-removed", "user", actor.user_id, changes={"factor": "totp"})
 
 
+def reset_all(actor: Actor, user: User) -> None:
+    """Remove every second factor of an account and end its sessions (a lost phone and no recovery codes).
+    Only from the command line: whoever runs the server already holds the database. The person enrols again at
+    the next sign-in when MFA_REQUIRED is on."""
+    from ..models import SecurityKey
+    from . import sessions
+
+    db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(SecurityKey).where(SecurityKey.user_id == user.id))
+    audit.record(actor, "mfa-removed", "user", user.id, changes={"factor": "all"})
+    sessions.end_all_sessions(user.id, "second-factor-reset", actor)
+
+
 @dataclass(frozen=True)
 class CodeCheck:
     ok: bool

@@ -162,15 +162,20 @@ def test_search_filters_by_user_action_object_and_date(client, auth, users):
     assert "Referral 42" in by_action and "Referral 41" not in by_action
     by_object = search(object_type="person", object_id="7")
     assert "bob.filter@example.org" in by_object and "Referral 42" not in by_object
-    today = search(date_from=TODAY.isoformat(), date_to=(TODAY + timedelta(days=1)).isoformat())
+    today = search(date_from=_boxes(TODAY), date_to=_boxes(TODAY + timedelta(days=1)))
     assert "Referral 41" in today and "Referral 42" in today
-    future = search(date_from=(TODAY + timedelta(days=2)).isoformat())
+    future = search(date_from=_boxes(TODAY + timedelta(days=2)))
     assert "No events match these filters" in future
-    past = search(date_to=(TODAY - timedelta(days=2)).isoformat())
+    past = search(date_to=_boxes(TODAY - timedelta(days=2)))
     assert "No events match these filters" in past
 
     filters = _events("list", users["admin"].email)[-1].changes["filters"]
     assert filters == {"date_to": (TODAY - timedelta(days=2)).isoformat()}
+
+
+def _boxes(day):
+    """A date as the GOV.UK date input sends it: the day, month and year boxes share the field's name."""
+    return [str(day.day), str(day.month), str(day.year)]
 
 
 def test_pagination_links_keep_the_filters(client, auth, users):
@@ -181,9 +186,14 @@ def test_pagination_links_keep_the_filters(client, auth, users):
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"date_from": "2026-02-30"}, "From date must be a real date"),
-    ({"date_to": "02/11/2026"}, "To date must be a real date"),
-    ({"date_from": "2026-11-05", "date_to": "2026-11-01"}, "To date must be the same as or after the from date"),
+    ({"date_from": ["30", "2", "2026"]}, "Date from must be a real date"),
+    ({"date_to": ["2", "11", "20x6"]}, "Date to must be a real date"),
+    ({"date_from": ["2", "", "2026"]}, "Date from must include a month"),
+    ({"date_to": ["", "11", ""]}, "Date to must include a day and year"),
+    ({"date_from": ["2", "11", "26"]}, "Date from must have a year with 4 numbers, like 2026"),
+    ({"date_from": "2026-11-02"}, "Date from must be a real date"),
+    ({"date_from": ["5", "11", "2026"], "date_to": ["1", "11", "2026"]},
+     "Date to must be the same as or after date from"),
     ({"object_id": "12"}, "Enter the object type as well as its ID"),
     ({"case": "twelve"}, "Case number must be a number, like 1234"),
     ({"reference": "VC-NOPE-NOPE"}, "No referral has the reference VC-NOPE-NOPE: check it and try again"),
@@ -498,3 +508,47 @@ def test_search_by_referral_reference_case_number_and_user_name(client, auth, us
     html, by_name = rows(user="searchable")
     assert len(by_name) == 2 and all("Alice Searchable" in row for row in by_name)
     assert "Download all 2 matching events" in html
+
+
+# Dates as GOV.UK date inputs -----------------------------------------------------------------------------------
+
+def test_the_dates_are_day_month_and_year_boxes_that_keep_what_was_typed(client, auth, users):
+    auth.login(users["admin"])
+    page = client.get("/audit/events").get_data(as_text=True)
+    assert "yyyy-mm-dd" not in page
+    for name in ("date_from", "date_to"):
+        assert len(re.findall(rf'name="{name}"', page)) == 3
+    assert 'id="date_from"' in page and 'id="date_from-month"' in page and 'id="date_from-year"' in page
+    assert "Date from" in page and "Date to" in page
+
+    wrong = client.get("/audit/events", query_string={"date_from": ["31", "4", "2026"]}).get_data(as_text=True)
+    assert 'href="#date_from"' in wrong  # the error summary links to the day box
+    assert 'value="31"' in wrong and 'value="4"' in wrong and 'value="2026"' in wrong
+
+
+def test_the_download_and_page_links_carry_the_dates_in_the_boxes_shape(client, auth, users):
+    record_events(60, action="view")
+    auth.login(users["admin"])
+    start, end = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
+    page = client.get("/audit/events", query_string={"action": "view", "date_from": _boxes(start),
+                                                     "date_to": _boxes(end)}).get_data(as_text=True)
+    dates = f"date_from={start.day}&amp;date_from={start.month}&amp;date_from={start.year}"
+    download = re.search(r'href="(/audit/events\.csv\?[^"]+)"', page).group(1)
+    assert dates in download and f"date_to={end.year}" in download
+    next_page = re.search(r'href="(/audit/events\?[^"]*page=2[^"]*)"', page).group(1)
+    assert dates in next_page
+
+    rows = _csv(client.get(download.replace("&amp;", "&")))
+    assert len(rows) >= 60
+    second = client.get(next_page.replace("&amp;", "&"))
+    assert second.status_code == 200 and "There is a problem" not in second.get_data(as_text=True)
+    recorded = _events("export")[-1].changes["filters"]
+    assert recorded["date_from"] == start.isoformat() and recorded["date_to"] == end.isoformat()
+
+
+def test_only_the_missing_boxes_are_marked_in_error(client, auth, users):
+    auth.login(users["admin"])
+    page = client.get("/audit/events", query_string={"date_to": ["", "11", "2026"]}).get_data(as_text=True)
+    boxes = {match.group(1): "govuk-input--error" in match.group(0)
+             for match in re.finditer(r'<input[^>]*id="(date_to(?:-month|-year)?)"[^>]*>', page)}
+    assert boxes == {"date_to": True, "date_to-month": False, "date_to-year": False}

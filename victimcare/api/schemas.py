@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..domain.clock import utc_now
 from ..domain.deadlines import covered_years, london_date
 from ..domain.referral_validation import offence_date_problem
+from ..domain.routing import active_routes
 from ..extensions import db
 from ..models import Borough
 from ..services.errors import ValidationFailed
@@ -137,17 +138,6 @@ def route_body(decision) -> dict:
     }
 
 
-def current_routes(decisions) -> list:
-    """The routes in force: each rule or added route, less any a caseworker removed later (decisions in order)."""
-    routes: dict[int, object] = {}
-    for decision in decisions:
-        if decision.kind == "override-remove":
-            routes.pop(decision.service_id, None)
-        else:
-            routes[decision.service_id] = decision
-    return list(routes.values())
-
-
 def risk_body(referral) -> dict | None:
     if referral.dash_level is None:
         return None
@@ -161,7 +151,7 @@ def referral_created_body(referral, decisions) -> dict:
         "enhanced": bool(referral.enhanced),
         "enhanced_reasons": list(referral.enhanced_reasons or []),
         "risk": risk_body(referral),
-        "routes": [route_body(d) for d in current_routes(decisions)],
+        "routes": [route_body(d) for d in active_routes(decisions).values()],
     }
 
 
@@ -192,7 +182,7 @@ def referral_body(referral) -> dict:
         "enhanced_reasons": list(referral.enhanced_reasons or []),
         "risk": risk_body(referral),
         "not_routed_reason": referral.not_routed_reason,
-        "routes": [route_body(d) for d in current_routes(referral.routing_decisions)],
+        "routes": [route_body(d) for d in active_routes(referral.routing_decisions).values()],
     }
 
 

@@ -2,36 +2,43 @@
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from ..services.audit import ACTIONS
 from ..services.audit_queries import EventFilters, action_label
 from ..web.forms import BaseForm
-
-DATE_FORMAT_MESSAGE = "must be a real date in the format yyyy-mm-dd, like 2026-11-02"
-
-
-def _parse_date(text: str | None) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
+from ..web.widgets import LinkedDateInput
 
 
-class DateText:
-    """Validator: empty, or a real calendar date written yyyy-mm-dd."""
+class SearchDateField(DateField):
+    """A GOV.UK date input (day, month and year boxes) for a search: all empty means no filter; otherwise the
+    boxes must make a real date, with GOV.UK's error messages naming the field."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, label, **kwargs):
+        super().__init__(label, widget=LinkedDateInput(), format="%d %m %Y", **kwargs)
 
-    def __call__(self, form, field):
-        if (field.data or "").strip() and _parse_date(field.data) is None:
-            raise ValidationError(f"{self.name} {DATE_FORMAT_MESSAGE}")
+    def process_formdata(self, valuelist):
+        self.data, self.error_parts = None, None
+        if not valuelist or not any((value or "").strip() for value in valuelist):
+            return
+        name = self.label.text
+        if len(valuelist) != 3:
+            raise ValueError(f"{name} must be a real date")
+        day, month, year = ((value or "").strip() for value in valuelist)
+        missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
+        if missing:
+            self.error_parts = missing
+            raise ValueError(f"{name} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValueError(f"{name} must be a real date")
+        if len(year) != 4:
+            raise ValueError(f"{name} must have a year with 4 numbers, like 2026")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{name} must be a real date") from None
 
 
 class EventSearchForm(BaseForm):
@@ -65,20 +72,14 @@ class EventSearchForm(BaseForm):
         "Object ID", widget=GovTextInput(),
         validators=[Optional(), Length(max=64, message="Object ID must be 64 characters or fewer")],
     )
-    date_from = StringField(
-        "From date", widget=GovTextInput(), description="yyyy-mm-dd, for example 2026-11-02",
-        validators=[DateText("From date")],
-    )
-    date_to = StringField(
-        "To date", widget=GovTextInput(), description="yyyy-mm-dd; events on this day are included",
-        validators=[DateText("To date")],
-    )
+    date_from = SearchDateField("Date from", description="For example, 2 11 2026")
+    date_to = SearchDateField("Date to", description="For example, 30 11 2026. Events on this day are included.")
     submit = SubmitField("Search", widget=GovSubmitInput())
 
     def validate_date_to(self, field):
-        start, end = _parse_date(self.date_from.data), _parse_date(field.data)
+        start, end = self.date_from.data, field.data
         if start and end and end < start:
-            raise ValidationError("To date must be the same as or after the from date")
+            raise ValidationError("Date to must be the same as or after date from")
 
     # The route sets this to a lookup, so a mistyped reference is reported rather than finding "no events".
     reference_exists = None
@@ -100,6 +101,6 @@ class EventSearchForm(BaseForm):
             action=self.action.data or None,
             object_type=(self.object_type.data or "").strip() or None,
             object_id=(self.object_id.data or "").strip() or None,
-            date_from=_parse_date(self.date_from.data),
-            date_to=_parse_date(self.date_to.data),
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
         )

@@ -35,7 +35,7 @@ from ..domain.contact_details import InvalidContactDetail, parse_email, parse_ph
 from ..domain.dash import ANSWERS
 from ..domain.referral_validation import date_of_birth_problem
 from ..web.forms import BaseForm
-from ..web.widgets import CheckboxesInput, DateInput, RadioInput
+from ..web.widgets import CheckboxesInput, LinkedDateInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
 
@@ -63,19 +63,6 @@ CONTACT_PERMISSIONS = (
     ("may-email", "Email them"),
 )
 
-
-
-class LinkedDateInput(DateInput):
-    """GOV.UK date input whose day box carries the field's id, so the error summary link lands on it."""
-
-    def map_gov_params(self, field, **kwargs):
-        if field.raw_data is not None and len(field.raw_data) != 3:
-            # A post without the three boxes (a hand-made request): show them empty rather than fail.
-            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
-        params = super().map_gov_params(field, **kwargs)
-        params["id"] = f"{field.id}-date"  # the wrapper gives up the field's id to the day box (ids must be unique)
-        params["items"][0]["id"] = field.id
-        return params
 
 
 def _date_field(label, description="", required=True, message="Enter a date"):

@@ -81,15 +81,17 @@ class EventFilters:
     date_to: date | None = None
 
     def as_query_args(self) -> dict:
-        """The filters as URL query arguments (for pagination links and the CSV link); empty ones left out."""
-        args = {}
-        for name, value in asdict(self).items():
-            if value:
-                args["case" if name == "case_id" else name] = value.isoformat() if isinstance(value, date) else value
-        return args
+        """The filters as URL query arguments (for pagination links and the CSV link), in the search form's shape:
+        a date as its day, month and year boxes (a repeated argument); empty ones left out."""
+        return {name: [str(value.day), str(value.month), str(value.year)] if isinstance(value, date) else value
+                for name, value in self._named().items()}
 
     def as_audit_detail(self) -> dict:
-        return {name: value for name, value in self.as_query_args().items()}
+        """The filters as the audit event records them: dates written yyyy-mm-dd."""
+        return {name: value.isoformat() if isinstance(value, date) else value for name, value in self._named().items()}
+
+    def _named(self) -> dict:
+        return {"case" if name == "case_id" else name: value for name, value in asdict(self).items() if value}
 
 
 def _london_midnight_utc(day: date) -> datetime:

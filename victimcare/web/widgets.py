@@ -32,3 +32,21 @@ class CheckboxesInput(_LegendDefault, GovCheckboxesInput):
 
 class DateInput(_LegendDefault, GovDateInput):
     pass
+
+
+class LinkedDateInput(DateInput):
+    """GOV.UK date input whose day box carries the field's id, so the error summary link lands on it."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            # A post without the three boxes (a hand-made request): show them empty rather than fail.
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        params = super().map_gov_params(field, **kwargs)
+        params["id"] = f"{field.id}-date"  # the wrapper gives up the field's id to the day box (ids must be unique)
+        params["items"][0]["id"] = field.id
+        parts = getattr(field, "error_parts", None)  # GOV.UK: when only some boxes are missing, mark just those
+        if field.errors and parts:
+            for item in params["items"]:
+                if item["label"].lower() not in parts:
+                    item["classes"] = item["classes"].replace("govuk-input--error", "").strip()
+        return params

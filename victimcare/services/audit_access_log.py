@@ -37,6 +37,7 @@ FIELD_LABELS = {
     "status": "status",
     "assigned_to_id": "assigned worker",
     "assignee_id": "assigned worker",
+    "assigned_to": "assigned worker",
     "reason_code": "reason",
     "first_contact_at": "first contact",
     "first_contact_due": "first contact due date",

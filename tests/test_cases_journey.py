@@ -166,7 +166,7 @@ def test_a_lead_sends_closure_back_with_a_comment_and_the_advocate_can_reopen_la
     auth.login(users["advocate"])
     post_case_form(client, f"/cases/{case.id}/status/close", case.id, {
         "closure_reason": "support-completed", "feels_safer": "same", "better_able_to_cope": "same",
-        "better_informed": "same"})
+        "better_informed": "same", "override_reason": "Support given by the school"})
     response = post_case_form(client, f"/cases/{case.id}/closure", case.id, {"decision": "approve"})
     assert response.status_code == 403  # not a lead
     auth.logout()

@@ -267,11 +267,16 @@ def _transparent(colour: str) -> bool:
 
 
 def focus_indicator_problem(focused: dict, unfocused: dict) -> str | None:
-    """None if the focused element shows an outline or box-shadow, and looks different from unfocused."""
+    """None if the focused element shows an outline, a box-shadow or the focus yellow, and looks different from
+    unfocused."""
     outline = (focused["outlineStyle"] != "none" and float(focused["outlineWidth"].rstrip("px") or 0) > 0
                and not _transparent(focused["outlineColor"]))
     shadow = focused["boxShadow"] != "none"
-    if not (outline or shadow):
+    # MOJ's sub-navigation marks focus with the GOV.UK focus yellow behind the text and a black bar drawn by
+    # ::before (no outline or shadow): the yellow, which the unfocused link lacks, is what the eye finds.
+    highlight = (focused["backgroundColor"] == "rgb(255, 221, 0)"
+                 and unfocused["backgroundColor"] != focused["backgroundColor"])
+    if not (outline or shadow or highlight):
         return f"no visible outline or box-shadow when focused ({focused})"
     if focused == unfocused:
         return f"looks the same focused and unfocused ({focused})"

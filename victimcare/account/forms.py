@@ -1,6 +1,6 @@
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
 
 from ..domain.notifications import NOTIFICATION_KINDS
@@ -27,3 +27,10 @@ class AuthenticatorForm(BaseForm):
         validators=[InputRequired(message="Enter the 6-digit code from your authenticator app"), Length(max=12)],
     )
     submit = SubmitField("Turn on", widget=GovSubmitInput())
+
+
+class SecurityKeyNameForm(BaseForm):
+    """The security key's name, read here only when the page is posted without JavaScript (which adding a key
+    needs): its text is checked like every form's before the page says so."""
+
+    key_name = StringField("Name for the key", validators=[Optional(), Length(max=60)])

@@ -12,19 +12,26 @@ from ..services.errors import ValidationFailed
 from ..web import current_actor
 from ..web.forms import apply_service_errors
 from ..web.webauthn import relying_party
-from .forms import AuthenticatorForm
+from .forms import AuthenticatorForm, SecurityKeyNameForm
 from .routes import bp
 
 PENDING_SECRET = "pending_totp_secret"
 
 
-@bp.route("/account/security", endpoint="security")
+@bp.route("/account/security", methods=["GET", "POST"], endpoint="security")
 @login_required
 def security_page():
+    key_error, status = None, 200
+    if request.method == "POST":  # "Add a security key" submitted without JavaScript, which adding a key needs
+        form = SecurityKeyNameForm()
+        key_error = (form.key_name.errors[0] if not form.validate() and form.key_name.errors else
+                     "Adding a security key needs JavaScript. Turn it on in your browser, or set up an "
+                     "authenticator app instead.")
+        status = 400
     return render_template("account/security.html", factors=mfa.factors_of(current_user.id),
                            keys=security_keys.keys_of(current_user.id),
                            enrolling=session.factor_state == "enrol",
-                           required=current_app.config["MFA_REQUIRED"])
+                           required=current_app.config["MFA_REQUIRED"], key_error=key_error), status
 
 
 def _pending_secret() -> str:

@@ -151,6 +151,9 @@ class ClosureRequestForm(CaseForm):
     feels_safer = _outcome("Feels safer")
     better_able_to_cope = _outcome("Better able to cope")
     better_informed = _outcome("Better informed about the criminal justice process")
+    override_reason = TextAreaField("Why should the case close with items still to do?", widget=GovTextArea(),
+                                    validators=[Optional(), Length(max=2000)],
+                                    description="Only needed when the checklist has items marked ‘To do’.")
     submit = SubmitField("Ask a lead to approve closure", widget=GovSubmitInput())
 
     def outcomes(self) -> dict:
@@ -163,6 +166,9 @@ class ClosureReviewForm(CaseForm):
                           choices=[("approve", "Approve closure"), ("send-back", "Send back to the advocate")],
                           validators=[InputRequired(message="Choose whether to approve the closure")])
     comment = TextAreaField("Comment (needed to send back)", widget=GovTextArea(), validators=[Optional()])
+    override_reason = TextAreaField("Why approve with items still to do?", widget=GovTextArea(),
+                                    validators=[Optional(), Length(max=2000)],
+                                    description="Only needed to approve when the checklist has items marked ‘To do’.")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
     def validate_comment(self, field):

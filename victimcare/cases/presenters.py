@@ -3,7 +3,7 @@ what templates show (text only, no decisions in templates), and never read or ch
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..domain.clock import london_today
+from ..domain.clock import london_date, london_today
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
     ContactRoute,
@@ -232,3 +232,14 @@ def timeline(case: Case) -> list[TimelineEntry]:
 def changes_since(case: Case, version: int) -> list[TimelineEntry]:
     """Timeline entries written after the version a stale form was opened at: what the other person did."""
     return [entry for entry in timeline(case) if entry.version is not None and entry.version > version]
+
+
+def open_tasks(case: Case) -> list:
+    """The case's tasks not yet done, as (task, assignee name) rows, soonest due first."""
+    return [row for row in case_service.list_tasks(case) if row[0].done_at is None]
+
+
+def time_open(case: Case) -> str:
+    """How long the case has been open, in words: "34 days (since 2 November 2026)"."""
+    days = (london_today() - london_date(case.received_at)).days
+    return f"{days} day{'' if days == 1 else 's'} (since {format_date(case.received_at)})"

@@ -419,6 +419,7 @@ def change_status(case_id, action):
                 outcomes=form.outcomes() if isinstance(form, ClosureRequestForm) else None,
                 reason_code=getattr(form, "reason_code", None) and form.reason_code.data,
                 expected_version=form.version.data, outcomes_required=True, reason_code_required=True,
+                checklist_required=True, override_reason=getattr(form, "override_reason", None) and form.override_reason.data,
             )
         except case_service.StaleCase:
             return _conflict(case_id, form, partial, form.version.data,
@@ -433,8 +434,9 @@ def change_status(case_id, action):
     case = case_service.get_case(actor, case_id)
     if isinstance(form, TransferForm):
         form.target_service.choices = [c for c in form.target_service.choices if c[0] != case.service.slug]
+    checklist = case_service.closure_checklist(case) if isinstance(form, ClosureRequestForm) else None
     return _page("cases/action.html", case, 400 if form.errors else 200, form=_with_version(form, case),
-                 partial=partial, action_title=title, action=action,
+                 partial=partial, action_title=title, action=action, checklist=checklist,
                  action_url=url_for(f"cases.status_{action}", case_id=case_id))
 
 
@@ -488,7 +490,8 @@ def review_closure(case_id):
     if form.validate_on_submit():
         try:
             if form.decision.data == "approve":
-                case_service.approve_closure(actor, case_id, expected_version=form.version.data)
+                case_service.approve_closure(actor, case_id, expected_version=form.version.data,
+                                             checklist_required=True, override_reason=form.override_reason.data)
                 message = "Closure approved. The case is closed."
             else:
                 case_service.send_back_closure(actor, case_id, form.comment.data, expected_version=form.version.data)
@@ -504,8 +507,11 @@ def review_closure(case_id):
             flash(message, "success")
             return redirect(url_for("cases.show", case_id=case_id))
     case = case_service.get_case(actor, case_id)
+    pending = case_service.closure_pending(case)
     return _page("cases/review_closure.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  partial="cases/_form_review.html", action_url=url_for("cases.review_closure", case_id=case_id),
+                 checklist=case_service.closure_checklist(case) if pending else None,
+                 open_tasks=presenters.open_tasks(case) if pending else [], time_open=presenters.time_open(case),
                  closure_reason=label(CLOSURE_REASONS, case.closure_reason) if case.closure_reason else None,
                  outcomes=[(text, label(OUTCOME_ANSWERS, getattr(case, case_service.OUTCOME_COLUMNS[slug])))
                            for slug, text in OUTCOME_QUESTIONS if getattr(case, case_service.OUTCOME_COLUMNS[slug])])

@@ -2,17 +2,18 @@
 it back). domain/case_lifecycle.py decides which moves are legal; this module makes them and records them."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import events
 from ...domain import access
 from ...domain import case_lifecycle as lifecycle_rules
+from ...domain import closure_checklist as checklist_rules
 from ...domain.case_lifecycle import OUTCOME_FIELDS, IllegalTransition, MissingDetail, allowed_targets, check_transition
 from ...domain.clock import utc_now
 from ...domain.deadlines import first_contact_due
 from ...domain.vocab import CASE_STATUSES, SERVICES, label, slugs
 from ...extensions import db
-from ...models import Case, CaseNote, Service, User
+from ...models import Case, CaseNote, CaseStep, Service, Task, User
 from ...models.types import utcnow
 from ..actors import Actor
 from ..errors import Conflict, Forbidden, ValidationFailed
@@ -27,6 +28,29 @@ OUTCOME_COLUMNS = {question: f"outcome_{field}" for question, field in OUTCOME_F
 def closure_pending(case: Case) -> bool:
     """A closure was asked for and not yet approved or sent back (the request time is kept once closed)."""
     return lifecycle_rules.closure_pending(case.closure_requested_at is not None, case.status)
+
+
+def closure_checklist(case: Case, closure_reason: str | None = None) -> tuple[checklist_rules.ChecklistItem, ...]:
+    """The closure checklist for this case (domain/closure_checklist.py), from two aggregate queries."""
+    open_tasks = db.session.scalar(
+        select(func.count(Task.id)).where(Task.case_id == case.id, Task.done_at.is_(None))) or 0
+    steps = frozenset(db.session.scalars(select(CaseStep.step).where(CaseStep.case_id == case.id).distinct()))
+    return checklist_rules.closure_checklist(checklist_rules.ClosureFacts(
+        service_slug=case.service.slug, open_tasks=open_tasks, first_contact_made=case.first_contacted_at is not None,
+        high_risk=bool(case.marac) or case.referral.dash_level == "high", recorded_steps=steps,
+        closure_reason=closure_reason or case.closure_reason))
+
+
+def _check_override(actor: Actor, case: Case, override_reason: str | None, *, approving: bool) -> CaseNote | None:
+    """Refuse a closure with blocking checklist items and no reason; keep the reason as a case note."""
+    items = closure_checklist(case)
+    errors = checklist_rules.override_errors(items, override_reason, approving=approving)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    if not checklist_rules.blocking_items(items):
+        return None
+    prefix = "Closure approved despite the checklist" if approving else "Closure checklist overridden"
+    return _reason_note(actor, case, prefix, override_reason)
 
 
 def may_approve_closure(actor: Actor, case: Case) -> bool:
@@ -79,12 +103,14 @@ def transition(
     actor: Actor, case_id: int, target: str, *, reason: str | None = None, target_service: str | None = None,
     closure_reason: str | None = None, outcomes: dict | None = None, expected_version: int | None = None,
     outcomes_required: bool = False, reason_code: str | None = None, reason_code_required: bool = False,
+    checklist_required: bool = False, override_reason: str | None = None,
 ) -> Case:
     """Move a case through its lifecycle (domain/case_lifecycle.py decides what is legal).
 
     ``closed`` from an advocate is a closure request; a lead approves it with approve_closure. Declining sends
     the referral back to triage; transferring opens the new service's case and keeps this one, marked
-    transferred, pointing at it.
+    transferred, pointing at it. With ``checklist_required`` (the pages), a closure request with blocking checklist
+    items (domain/closure_checklist.py) needs ``override_reason``.
     """
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
@@ -99,7 +125,8 @@ def transition(
     except MissingDetail as missing:
         raise ValidationFailed(errors=[{"field": missing.field, "message": str(missing)}]) from None
     if target == "closed":
-        return _request_closure(actor, case, closure_reason, outcomes, expected_version, outcomes_required)
+        return _request_closure(actor, case, closure_reason, outcomes, expected_version, outcomes_required,
+                                (override_reason or "") if checklist_required else None)
     if closure_pending(case) and target != "transferred":
         raise Conflict("Closure has been requested for this case: a lead must approve it or send it back first.")
 
@@ -178,21 +205,27 @@ def _open_transferred_case(actor: Actor, case: Case, target_service: str, reason
 
 
 def _request_closure(actor: Actor, case: Case, closure_reason: str, outcomes: dict | None,
-                     expected_version: int | None, outcomes_required: bool) -> Case:
+                     expected_version: int | None, outcomes_required: bool, override_reason: str | None) -> Case:
+    """``override_reason`` None: the checklist is not enforced (the API); a string (maybe blank): it is."""
     if closure_pending(case):
         raise Conflict("Closure has already been requested for this case.")
     errors = lifecycle_rules.closure_outcome_errors(outcomes, outcomes_required)
+    if override_reason is not None:
+        errors += checklist_rules.override_errors(closure_checklist(case, closure_reason), override_reason)
     if errors:
         raise ValidationFailed(errors=errors)
     case.closure_reason = closure_reason
+    note = _check_override(actor, case, override_reason, approving=False) if override_reason is not None else None
     case.closure_requested_at = utcnow()
     case.closure_requested_by_id = actor.user_id
     for question, column in OUTCOME_COLUMNS.items():
         setattr(case, column, (outcomes or {}).get(question, "not-asked"))
     locking.save_case(case, expected_version)
-    audit_case(actor, "transition", "case", case.id, case, {
-        "closure": "requested", "closure_reason": closure_reason,
-        "outcomes": {q: getattr(case, c) for q, c in OUTCOME_COLUMNS.items()}})
+    changes = {"closure": "requested", "closure_reason": closure_reason,
+               "outcomes": {q: getattr(case, c) for q, c in OUTCOME_COLUMNS.items()}}
+    if note is not None:
+        changes.update(overridden="yes", note_id=note.id)
+    audit_case(actor, "transition", "case", case.id, case, changes)
     events.closure_requested(actor, case)
     return case
 
@@ -208,11 +241,14 @@ def _load_pending_closure(actor: Actor, case_id: int, expected_version: int | No
     return case
 
 
-def approve_closure(actor: Actor, case_id: int, expected_version: int | None = None) -> Case:
+def approve_closure(actor: Actor, case_id: int, expected_version: int | None = None, *,
+                    checklist_required: bool = False, override_reason: str | None = None) -> Case:
+    """Close the case. With ``checklist_required`` (the pages), blocking checklist items need ``override_reason``."""
     case = _load_pending_closure(actor, case_id, expected_version)
     if not may_approve_closure(actor, case):
         raise Forbidden("You asked to close this case, so another lead must approve it.", object_type="case",
                         object_id=case.id)
+    note = _check_override(actor, case, override_reason, approving=True) if checklist_required else None
     try:
         check_transition(case.status, "closed", closure_reason=case.closure_reason)
     except IllegalTransition as illegal:
@@ -221,8 +257,10 @@ def approve_closure(actor: Actor, case_id: int, expected_version: int | None = N
     case.status = "closed"
     case.closed_at = utcnow()
     locking.save_case(case, expected_version)
-    audit_case(actor, "transition", "case", case.id, case,
-               {"closure": "approved", "status": {"before": before, "after": "closed"}})
+    changes = {"closure": "approved", "status": {"before": before, "after": "closed"}}
+    if note is not None:
+        changes.update(overridden="yes", note_id=note.id)
+    audit_case(actor, "transition", "case", case.id, case, changes)
     events.case_closed(case)
     return case
 

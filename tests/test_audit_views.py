@@ -340,6 +340,46 @@ def test_the_access_log_runs_the_same_number_of_queries_for_few_or_many_rows(cli
     assert many.count == few.count, many.statements
 
 
+def test_repeated_views_by_one_person_on_one_day_are_one_row_with_a_count(client, auth, lead, case, users):
+    advocate = users["advocate"]
+    for _ in range(10):
+        cases.get_case(_actor(advocate), case.id)
+    db.session.commit()
+    auth.login(lead)
+    page = client.get(f"/audit/cases/{case.id}").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Viewed 10 times" in text
+    assert page.count(advocate.email) == 1
+
+
+def test_changes_stay_one_row_each_and_name_fields_in_plain_words(client, auth, lead, case, users):
+    advocate = _actor(users["advocate"])
+    for _ in range(2):
+        audit.record(advocate, "update", "case", case.id, referral_id=case.referral_id, case_id=case.id,
+                     service_id=case.service_id,
+                     changes={"closure": {"after": "requested"}, "status": {"after": "closing"}, "version": 4})
+    db.session.commit()
+    auth.login(lead)
+    page = client.get(f"/audit/cases/{case.id}").get_data(as_text=True)
+    assert page.count("closure request, status") == 2
+    assert "version" not in page and "closure," not in page
+
+
+def test_a_long_access_log_has_a_second_page(client, auth, lead, case, users):
+    advocate = _actor(users["advocate"])
+    for n in range(55):
+        audit.record(advocate, "update", "case", case.id, case_id=case.id, service_id=case.service_id,
+                     changes={"status": {"after": f"s{n}"}})
+    db.session.commit()
+    auth.login(lead)
+    first = client.get(f"/audit/cases/{case.id}").get_data(as_text=True)
+    assert f"/audit/cases/{case.id}?page=2" in first
+    second = client.get(f"/audit/cases/{case.id}?page=2")
+    assert second.status_code == 200
+    # the header, the lead's own view of page 1, and the five oldest changes
+    assert second.get_data(as_text=True).count("govuk-table__row") == 1 + 6
+
+
 # The Commissioner's summary --------------------------------------------------------------------------------------
 
 def test_summary_counts_events_by_month_action_and_service(users):

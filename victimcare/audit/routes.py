@@ -13,7 +13,7 @@ from flask import (
 )
 
 from ..domain.clock import utc_now
-from ..services import audit_queries
+from ..services import audit_access_log, audit_queries
 from ..web import current_actor, permission_required
 from .forms import EventSearchForm
 
@@ -64,12 +64,13 @@ def events_csv():
 @bp.route("/cases/<int:case_id>", endpoint="case_access_log")
 @permission_required("case.view")
 def case_access_log(case_id):
-    heading, page = audit_queries.case_access_log(
+    heading, page = audit_access_log.case_access_log(
         current_actor(), case_id, request.args.get("page", 1, type=int)
     )
     return render_template(
         "audit/case_access_log.html", heading=heading, events=page,
-        changed_field_names=audit_queries.changed_field_names, action_label=audit_queries.action_label,
+        field_names=audit_access_log.plain_field_names, action_label=audit_queries.action_label,
+        object_label=audit_access_log.object_label,
     )
 
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import String, and_, func, or_, select
 
-from ..domain.access import can_see_service_record, is_service_lead_for
+from ..domain.access import can_see_service_record
 from ..domain.clock import LONDON, utc_now
 from ..domain.spreadsheet import spreadsheet_text
 from ..extensions import db
@@ -276,45 +276,6 @@ def export_rows(filters: EventFilters, up_to_seq: int):
             ])
         below = rows[-1].seq
         yield flush()
-
-
-def _is_service_lead_for(actor: Actor, service_id: int) -> bool:
-    return is_service_lead_for(actor.principal, service_id)
-
-
-@dataclass(frozen=True)
-class CaseHeading:
-    case_id: int
-    referral_reference: str
-    service_name: str
-
-
-def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 50) -> tuple[CaseHeading, Page]:
-    """Who has seen or changed a case: its own events and its referral's referral-level events, newest first.
-
-    Only the lead of the case's service may read it; anyone else gets a 404 (and the attempt is recorded), so
-    the case's existence is not revealed. Events of the same referral's cases in other services are left out:
-    they belong to those services.
-    """
-    case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
-    if case is None or not _is_service_lead_for(actor, case.service_id):
-        raise NotFound("Case not found", object_type="case", object_id=case_id)
-    query = (
-        select(*_event_columns())
-        .outerjoin(User, User.id == AuditEvent.actor_user_id)
-        .outerjoin(Service, Service.id == AuditEvent.service_id)
-        .outerjoin(Referral, Referral.id == AuditEvent.referral_id)
-        .where(or_(
-            AuditEvent.case_id == case.id,
-            and_(AuditEvent.referral_id == case.referral_id, AuditEvent.case_id.is_(None)),
-        ))
-        .order_by(AuditEvent.seq.desc())
-    )
-    result = _event_page(query, page, per_page)
-    heading = CaseHeading(case.id, case.referral.reference, case.service.name)
-    audit.record(actor, "view", "case_access_log", case.id, referral_id=case.referral_id, case_id=case.id,
-                 service_id=case.service_id, changes={"page": result.page})
-    return heading, result
 
 
 # The Commissioner's summary -----------------------------------------------------------------------------------

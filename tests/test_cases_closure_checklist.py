@@ -34,6 +34,7 @@ def test_the_checklist_shows_what_is_outstanding_and_blocks_a_request_without_a_
     assert "1 task is still open" in page and "No contact with the victim is recorded" in page
     assert "No MARAC referral is recorded for this high-risk case" in page
     assert page.count("To do</strong>") == 3
+    assert f'href="/cases/{case.id}/tasks"' in page and "Record the MARAC referral" in page
 
     response = _ask_to_close(client, case)
     assert response.status_code == 400

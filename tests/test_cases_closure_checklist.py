@@ -34,6 +34,7 @@ def test_the_checklist_shows_what_is_outstanding_and_blocks_a_request_without_a_
     assert "1 task is still open" in page and "No contact with the victim is recorded" in page
     assert "No MARAC referral is recorded for this high-risk case" in page
     assert page.count("To do</strong>") == 3
+    assert f'href="/cases/{case.id}/tasks"' in page and "Record the MARAC referral" in page
 
     response = _ask_to_close(client, case)
     assert response.status_code == 400
@@ -48,7 +49,7 @@ def test_an_override_reason_lets_the_request_through_and_is_audited_without_its_
     assert fresh(case.id).closure_requested_at is not None
     note = db.session.scalar(select(CaseNote).where(CaseNote.case_id == case.id))
     assert note.body == "Closure checklist overridden: Victim moved to Leeds"
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == case.id)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "case", AuditEvent.object_id == str(case.id))
                                .order_by(AuditEvent.id.desc())).first()
     assert event.changes["overridden"] == "yes" and event.changes["note_id"] == note.id
     assert all("Leeds" not in str(e.changes) for e in db.session.scalars(select(AuditEvent)))
@@ -79,6 +80,7 @@ def test_the_lead_sees_the_checklist_time_open_and_open_tasks_and_needs_a_reason
     assert "Open for" in page and "20 days (since" in page
     assert "Ring the housing officer, due 20 December 2026" in page
     assert "Why approve with items still to do?" in page
+    assert "Why the advocate asked to close anyway" in page and "Victim moved to Leeds" in page
 
     response = post_case_form(client, f"/cases/{case.id}/closure", case.id, {"decision": "approve"})
     assert response.status_code == 400
@@ -88,7 +90,7 @@ def test_the_lead_sees_the_checklist_time_open_and_open_tasks_and_needs_a_reason
     response = post_case_form(client, f"/cases/{case.id}/closure", case.id,
                               {"decision": "approve", "override_reason": "Agreed in supervision"})
     assert response.status_code == 302 and fresh(case.id).status == "closed"
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == case.id)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "case", AuditEvent.object_id == str(case.id))
                                .order_by(AuditEvent.id.desc())).first()
     assert event.changes["closure"] == "approved" and event.changes["overridden"] == "yes"
     assert all("supervision" not in str(e.changes) for e in db.session.scalars(select(AuditEvent)))

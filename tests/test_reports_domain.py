@@ -147,3 +147,37 @@ def test_a_hidden_base_hides_its_parts_so_they_cannot_bound_it():
     rows = publish_breakdown(categories, raw, ["cases", "due"], base_key="cases")
     assert [(r["cases"], r["due"]) for r in rows] == [
         (SUPPRESSED, SECONDARY_SUPPRESSED), (SECONDARY_SUPPRESSED, SECONDARY_SUPPRESSED), (30, 25), (53, 42)]
+
+
+def test_publish_compliance_hides_the_counts_made_from_a_hidden_count_of_cases():
+    # a's 3 cases are "fewer than 5"; b's 12 are hidden so the total cannot give a's away. Before, b's 9 due and
+    # 8 within the due date stayed visible beside its hidden 12, and the due column let a reader narrow a down.
+    raw = {
+        ("a", "all"): _raw(received=3, due=3, in_time=2, accepted=1),
+        ("b", "all"): _raw(received=12, due=9, in_time=8, overdue=1, accepted=7),
+        ("c", "all"): _raw(received=40, due=30, in_time=25, overdue=2, accepted=20),
+        (None, "all"): _raw(received=55, due=42, in_time=35, overdue=3, accepted=28),
+    }
+    a, b, c, total = publish_compliance([("a", "A"), ("b", "B"), ("c", "C")], raw, ["all"])
+    assert a["received_all"] == SUPPRESSED and b["received_all"] == SECONDARY_SUPPRESSED
+    for row in (a, b):
+        for measure in ("due", "in_time", "overdue", "accepted"):
+            assert row[f"{measure}_all"] in (SUPPRESSED, SECONDARY_SUPPRESSED), (row["label"], measure)
+        assert row["share_in_time_all"] is None and row["take_up_all"] is None
+    assert a["due_all"] == SUPPRESSED and b["due_all"] == SECONDARY_SUPPRESSED
+    # suppressed again down each column: with a and b's parts hidden, c's and the total's stay readable
+    assert (c["received_all"], c["due_all"], c["in_time_all"]) == (40, 30, 25)
+    assert (total["received_all"], total["due_all"], total["in_time_all"]) == (55, 42, 35)
+    assert c["share_in_time_all"] == pytest.approx(25 / 30)
+
+
+def test_publish_compliance_hides_within_due_date_where_only_due_is_hidden():
+    raw = {
+        ("a", "all"): _raw(received=10, due=3, in_time=3),
+        ("b", "all"): _raw(received=20, due=12, in_time=10),
+        (None, "all"): _raw(received=30, due=15, in_time=13),
+    }
+    a, b, total = publish_compliance([("a", "A"), ("b", "B")], raw, ["all"])
+    assert a["received_all"] == 10 and a["due_all"] == SUPPRESSED and a["in_time_all"] == SUPPRESSED
+    assert b["due_all"] == SECONDARY_SUPPRESSED and b["in_time_all"] == SECONDARY_SUPPRESSED
+    assert total["due_all"] == 15 and total["in_time_all"] == 13

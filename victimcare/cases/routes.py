@@ -511,6 +511,7 @@ def review_closure(case_id):
     return _page("cases/review_closure.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  partial="cases/_form_review.html", action_url=url_for("cases.review_closure", case_id=case_id),
                  checklist=case_service.closure_checklist(case) if pending else None,
+                 override_reason=case_service.closure_override_reason(case),
                  open_tasks=presenters.open_tasks(case) if pending else [], time_open=presenters.time_open(case),
                  closure_reason=label(CLOSURE_REASONS, case.closure_reason) if case.closure_reason else None,
                  outcomes=[(text, label(OUTCOME_ANSWERS, getattr(case, case_service.OUTCOME_COLUMNS[slug])))

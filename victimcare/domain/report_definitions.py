@@ -66,7 +66,8 @@ MEASURES_BY_KEY = {m.key: m for m in COMPLIANCE_MEASURES}
 
 SUPPRESSION_NOTE = (
     '"fewer than 5" means a count from 1 to 4. "hidden" means a number hidden so that a total cannot give away '
-    "a smaller one; it is never from 1 to 4. Rates and medians are \"not shown\" over fewer than 5 cases, or "
+    "a smaller one, or a count of some of the cases in a row whose number of cases is hidden; it is never from 1 "
+    "to 4. Rates and medians are \"not shown\" over fewer than 5 cases, or "
     "where a count they are worked out from is hidden."
 )
 

@@ -40,11 +40,9 @@ def publish_compliance(
                 row[f"{measure}_{level}"] = int(figures.get(measure) or 0)
         table.append(row)
 
-    both_levels = "all" in levels and len(levels) == 3
-    for measure in COUNT_KEYS:
-        cells = [f"{measure}_{level}" for level in levels]
-        table = suppress_counts(table, cells, total_key=f"{measure}_all" if both_levels else None,
-                                total_row_index=-1)
+    table = _suppress_compliance(table, levels)
+    while _hide_compliance_parts(table, levels):  # a hidden base hides what is counted out of it, then again
+        table = _suppress_compliance(table, levels)
 
     for row, key in zip(table, keys):
         for level in levels:
@@ -60,6 +58,29 @@ def publish_compliance(
                 round(float(median), 1) if median is not None and contacted >= THRESHOLD else None
             )
     return table
+
+
+# Each compliance count is counted out of the cases received; those contacted within the due date out of those due.
+# Where a base is hidden, a visible part beside it would narrow it down (a "hidden" received beside 17 due), so the
+# parts are hidden too, as in the breakdowns (publish_breakdown's base_key).
+COMPLIANCE_PARTS = (("received", ("due", "in_time", "overdue", "accepted")), ("due", ("in_time",)))
+
+
+def _suppress_compliance(table: list[dict], levels: Sequence[str]) -> list[dict]:
+    both_levels = "all" in levels and len(levels) == 3
+    for measure in COUNT_KEYS:
+        cells = [f"{measure}_{level}" for level in levels]
+        table = suppress_counts(table, cells, total_key=f"{measure}_all" if both_levels else None,
+                                total_row_index=-1)
+    return table
+
+
+def _hide_compliance_parts(table: list[dict], levels: Sequence[str]) -> bool:
+    changed = False
+    for level in levels:
+        for base, parts in COMPLIANCE_PARTS:
+            changed |= _hide_parts_of_hidden_bases(table, f"{base}_{level}", [f"{part}_{level}" for part in parts])
+    return changed
 
 
 def rank_rows(rows: Sequence[dict], value_key: str, higher_is_better: bool = True) -> tuple[list[dict], float | None]:

@@ -21,6 +21,7 @@ from .lifecycle import (
     approve_closure,
     closure_pending,
     closure_checklist,
+    closure_override_reason,
     may_approve_closure,
     next_steps,
     send_back_closure,
@@ -49,6 +50,6 @@ __all__ = [
     "accept_and_take", "add_note", "add_task", "approve_closure", "assign_case", "borough_name", "case_history", "closure_pending",
     "complete_task", "dash_history", "get_case", "latest_dash_answers", "list_contacts", "list_notes",
     "list_steps", "list_tasks",
-    "closure_checklist", "may_approve_closure", "next_steps", "open_case", "reassess_dash", "record_complaint", "record_contact",
+    "closure_checklist", "closure_override_reason", "may_approve_closure", "next_steps", "open_case", "reassess_dash", "record_complaint", "record_contact",
     "record_step", "save_needs", "send_back_closure", "service_advocates", "set_safeguarding_lead", "transition",
 ]

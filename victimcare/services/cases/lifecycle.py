@@ -30,6 +30,10 @@ def closure_pending(case: Case) -> bool:
     return lifecycle_rules.closure_pending(case.closure_requested_at is not None, case.status)
 
 
+REQUEST_OVERRIDE_PREFIX = "Closure checklist overridden"
+APPROVAL_OVERRIDE_PREFIX = "Closure approved despite the checklist"
+
+
 def closure_checklist(case: Case, closure_reason: str | None = None) -> tuple[checklist_rules.ChecklistItem, ...]:
     """The closure checklist for this case (domain/closure_checklist.py), from two aggregate queries."""
     open_tasks = db.session.scalar(
@@ -49,8 +53,19 @@ def _check_override(actor: Actor, case: Case, override_reason: str | None, *, ap
         raise ValidationFailed(errors=errors)
     if not checklist_rules.blocking_items(items):
         return None
-    prefix = "Closure approved despite the checklist" if approving else "Closure checklist overridden"
+    prefix = APPROVAL_OVERRIDE_PREFIX if approving else REQUEST_OVERRIDE_PREFIX
     return _reason_note(actor, case, prefix, override_reason)
+
+
+def closure_override_reason(case: Case) -> str | None:
+    """The reason the advocate gave to ask for closure with checklist items outstanding (for the lead's review)."""
+    if not closure_pending(case):
+        return None
+    body = db.session.scalar(
+        select(CaseNote.body).where(CaseNote.case_id == case.id, CaseNote.created_at >= case.closure_requested_at,
+                                    CaseNote.body.startswith(f"{REQUEST_OVERRIDE_PREFIX}: "))
+        .order_by(CaseNote.id.desc()).limit(1))
+    return body.removeprefix(f"{REQUEST_OVERRIDE_PREFIX}: ") if body else None
 
 
 def may_approve_closure(actor: Actor, case: Case) -> bool:

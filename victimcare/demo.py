@@ -287,6 +287,7 @@ def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocat
                     advocate, case_id, "closed", closure_reason=rng.choice(["support-completed"] * 4 + ["declined-support"]),
                     outcomes={q: rng.choice(answers[:2] * 3 + answers[2:]) for q in slugs(OUTCOME_QUESTIONS)})
                 case_service.approve_closure(leads[slug], case_id)
+    _closure_waiting_with_checklist(today, advocates)
     # A few caseworker overrides: general support added where the rules did not choose it.
     referrals = list(db.session.scalars(select(Referral).where(Referral.status == "routed").order_by(Referral.id)))
     for referral in rng.sample(referrals, min(12, len(referrals))):
@@ -295,6 +296,22 @@ def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocat
             referral_service.add_route(caseworker, referral.reference, "victim-support",
                                        "The victim asked for practical help as well.",
                                        rng.choice(["victim-choice", "need-not-captured", "professional-judgement"]))
+
+
+def _closure_waiting_with_checklist(today: date, advocates: dict[str, Actor]) -> None:
+    """One domestic abuse closure waiting for the lead, asked for with a task still open (the checklist overridden
+    with a reason), so the closure review shows its checklist."""
+    case_id = db.session.scalar(select(Case.id).join(Service).where(
+        Service.slug == "domestic-abuse", Case.status == "in-progress", Case.closure_requested_at.is_(None))
+        .order_by(Case.id).limit(1))
+    if case_id is None:
+        return
+    advocate = advocates["domestic-abuse"]
+    case_service.add_task(advocate, case_id, "Send the housing support letter", due_on=today + timedelta(days=3))
+    case_service.transition(
+        advocate, case_id, "closed", closure_reason="support-completed", checklist_required=True,
+        override_reason="The victim has moved out of London; the local service there has the housing letter.",
+        outcomes={q: "improved" for q in slugs(OUTCOME_QUESTIONS)})
 
 
 # What the demo's Victims' Code complaints are about, weighted (made-up proportions).

@@ -83,10 +83,12 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
 
     rng = random.Random(2026)
     today = today or london_today()
-    caseworker = Actor.from_user(db.session.scalar(select(User).where(User.role == "caseworker")))
+    # Only active accounts act: the demo also holds an invited and a not-yet-approved account.
+    active = User.active.is_(True)
+    caseworker = Actor.from_user(db.session.scalar(select(User).where(User.role == "caseworker", active)))
     advocates = {
         u.service.slug: Actor.from_user(u)
-        for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(False)))
+        for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(False), active))
     }
     boroughs = list(db.session.scalars(select(Borough.ons_code).order_by(Borough.ons_code)))
     strands = slugs(HATE_STRANDS)
@@ -264,7 +266,8 @@ def _work_some_cases(rng: random.Random, today: date, caseworker: Actor, advocat
     """Move some demo cases on, through the service layer, so every report has something to show: declines and
     transfers with coded reasons, caseworker overrides, accepted support, and approved closures with outcomes."""
     leads = {u.service.slug: Actor.from_user(u)
-             for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(True)))}
+             for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(True),
+                                                            User.active.is_(True)))}
     case_ids = list(db.session.scalars(select(Case.id).where(Case.status == "new").order_by(Case.id)))
     for case_id in case_ids:
         case = db.session.get(Case, case_id)

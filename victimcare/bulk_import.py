@@ -163,7 +163,8 @@ def import_command(file: Path, as_email: str | None):
     """Import referrals from FILE (.csv, or JSON Lines), each routed as the API routes it."""
     actor = _actor(as_email)
     uow.rollback()
-    total = sum(1 for _ in file.open(encoding="utf-8-sig")) - (1 if file.suffix.lower() == ".csv" else 0)
+    with file.open(encoding="utf-8-sig") as counting:
+        total = sum(1 for _ in counting) - (1 if file.suffix.lower() == ".csv" else 0)
     rejected_path = file.with_name(file.name + ".rejected.jsonl")
     tally = referral_service.ImportTally()
     seen: set[str] = set()

@@ -26,7 +26,7 @@ def test_adding_a_route_opens_a_case_and_keeps_the_rule_decision(client, auth, u
     assert db.session.scalar(select(Case).where(Case.service_id == service("hate-crime").id)).status == "new"
 
     page = client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
-    assert "Rule: general-support" in page and "Added by caseworker" in page
+    assert "Rule: General support: victim support" in page and "general-support" not in page.split("Routing decisions")[1] and "Added by caseworker" in page
     assert "Victim disclosed racist abuse on the call" in page and "A need the routing rules did not capture" in page
     assert "Hate crime advocacy" in page and "Victim support" in page
 
@@ -46,7 +46,7 @@ def test_removing_a_route_declines_its_new_case_and_keeps_both_records(client, a
     db.session.expire_all()
     assert db.session.get(Referral, referral.id).status == "not-routed"
     page = client.get(f"/referrals/{referral.reference}").get_data(as_text=True)
-    assert "Rule: general-support" in page and "Removed by caseworker" in page
+    assert "Rule: General support: victim support" in page and "general-support" not in page.split("Routing decisions")[1] and "Removed by caseworker" in page
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "case")).all()
     assert "transition" in actions
 

@@ -11,6 +11,7 @@ from ..domain.clock import LONDON, london_today, utc_now
 from ..domain.contact_details import phone_for_display
 from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.vocab import ROLES, SERVICES, label
+from ..domain.report_definitions import ROUTE_LABELS
 
 # (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
 # item whose prefix matches the page's path longest is marked current, so a journey under /referrals/new is "New
@@ -134,3 +135,4 @@ def register(app):
     app.add_template_filter(phone_for_display, "phone")  # stored E.164 -> "07700 900123"
     app.add_template_global(lambda slug: label(ROLES, slug), "role_label")
     app.add_template_global(lambda slug: label(SERVICES, slug), "service_label")
+    app.add_template_global(lambda slug: ROUTE_LABELS.get(slug, "a routing rule"), "route_label")

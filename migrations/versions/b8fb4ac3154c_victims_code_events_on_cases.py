@@ -1,7 +1,7 @@
 """Victims' Code events on cases
 
 Revision ID: b8fb4ac3154c
-Revises: ae40ac404b20
+Revises: 202e32930f9b
 Create Date: 2026-12-06 14:42:39.689407
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b8fb4ac3154c'
-down_revision = 'ae40ac404b20'
+down_revision = '202e32930f9b'
 branch_labels = None
 depends_on = None
 

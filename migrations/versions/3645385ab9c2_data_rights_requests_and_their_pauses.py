@@ -1,7 +1,7 @@
 """data-rights requests and their pauses
 
 Revision ID: 3645385ab9c2
-Revises: ae40ac404b20
+Revises: 202e32930f9b
 Create Date: 2026-12-06 14:41:20.493072
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3645385ab9c2'
-down_revision = 'ae40ac404b20'
+down_revision = '202e32930f9b'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """data-rights requests and their pauses
 
 Revision ID: 3645385ab9c2
-Revises: 202e32930f9b
+Revises: b8fb4ac3154c
 Create Date: 2026-12-06 14:41:20.493072
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3645385ab9c2'
-down_revision = '202e32930f9b'
+down_revision = 'b8fb4ac3154c'
 branch_labels = None
 depends_on = None
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search"}),
-    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search"}),
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search",
+                             "code-rights.view", "code-rights.record"}),
+    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search", "code-rights.view",
+                           "code-rights.record"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
     # The data protection officer: reviews break-glass access to restricted records and handles data-rights
     # requests; opens a person's record only within a request they work on (may_open_record_within_request).
@@ -55,6 +57,12 @@ def may_change_routing(principal: Principal) -> bool:
 def can_see_service_record(principal: Principal, service_id: int | None) -> bool:
     """Advocates see only their own service's cases; no other role sees case content."""
     return principal.role == "advocate" and principal.service_id is not None and principal.service_id == service_id
+
+
+def may_see_code_rights_of(principal: Principal, service_id: int | None) -> bool:
+    """A case's Victims' Code events: an advocate on their own service's cases; a caseworker on any case, as
+    they see every referral and police decisions reach the victim care unit through them (and their API tokens)."""
+    return principal.role == "caseworker" or can_see_service_record(principal, service_id)
 
 
 def searches_own_service_only(principal: Principal) -> bool:
@@ -190,7 +198,8 @@ def may_open_record_within_request(principal: Principal, handled_by_id: int | No
 # administrator approves the rest. Never the person who asked, nor the account itself.
 
 # Permissions that open victims' records (names, contact details, notes).
-CASE_DATA_PERMISSIONS = frozenset({"referral.view", "referral.triage", "person.search", "case.view", "case.work"})
+CASE_DATA_PERMISSIONS = frozenset({"referral.view", "referral.triage", "person.search", "case.view", "case.work",
+                                   "code-rights.view", "code-rights.record"})
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """MARAC meetings, agendas, hearings, actions and the coordinator flag
 
 Revision ID: 2449b1d02599
-Revises: b8fb4ac3154c
+Revises: 3645385ab9c2
 Create Date: 2026-12-06 14:41:44.796733
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2449b1d02599'
-down_revision = 'b8fb4ac3154c'
+down_revision = '3645385ab9c2'
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search", "code-rights.view",
                            "code-rights.record"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
-    # The data protection officer: reviews break-glass access to restricted records; never reads case content.
-    "dpo": frozenset({"break-glass.review"}),
+    # The data protection officer: reviews break-glass access to restricted records and handles data-rights
+    # requests; opens a person's record only within a request they work on (may_open_record_within_request).
+    "dpo": frozenset({"break-glass.review", "data-rights.manage"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
 }
@@ -196,6 +197,17 @@ def may_see_break_glass_reviews(principal: Principal) -> bool:
 def reviews_every_break_glass(principal: Principal) -> bool:
     """The data protection officer reviews break-glass access on every service; a lead, on their own."""
     return principal.role == "dpo"
+
+
+# --- data-rights requests ----------------------------------------------------------------------------------------
+# The data protection officer records and answers subject access, rectification and erasure requests. They never
+# browse case content: a person's whole record opens for them only inside an open request they are working on, and
+# each such view is audited with the request's id.
+
+
+def may_open_record_within_request(principal: Principal, handled_by_id: int | None, request_open: bool) -> bool:
+    return (has_permission(principal, "data-rights.manage") and principal.user_id is not None
+            and principal.user_id == handled_by_id and request_open)
 
 
 # --- separation of duties for accounts ----------------------------------------------------------------------------

@@ -7,8 +7,11 @@ from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
+    PARTY_SENSITIVE_FIELDS,
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
+    ParentCarer,
+    Perpetrator,
     Referral,
     ReferralStrand,
     RiskAssessment,
@@ -24,7 +27,7 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
-    "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
 ]

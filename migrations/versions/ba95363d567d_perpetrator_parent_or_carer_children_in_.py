@@ -3,7 +3,7 @@
 All new columns are nullable: existing referrals simply have none of these answers.
 
 Revision ID: ba95363d567d
-Revises: ae40ac404b20
+Revises: 3645385ab9c2
 Create Date: 2026-12-06 14:41:49.529181
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ba95363d567d'
-down_revision = 'ae40ac404b20'
+down_revision = '3645385ab9c2'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, ParentCarer, Perpetrator, Person, Referral
 
 from .factories import make_user
-from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autouse fixture)
+from .helpers_referrals import (
     about,
     choose_person,
     consent,
@@ -20,7 +20,6 @@ from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autou
     find_person,
     household,
     offence,
-    referral_drafts_dir,
     walk_to_check,
 )
 

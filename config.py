@@ -146,6 +146,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "victimcare <no-reply@victimcare.invalid>")
     MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Security keys are bound to one web origin. Locally (any port, the browser tests' live servers) that is the host
+    # the page was asked for; in production it is APP_BASE_URL, never a Host header, which a phishing proxy could set.
+    WEBAUTHN_ORIGIN_FROM_REQUEST = True
     DIGEST_TIME = os.environ.get("DIGEST_TIME", "08:00")  # London time of the daily staff digest
 
     # Webhooks to partners (Standard Webhooks): retry delays in seconds, about a day in all.
@@ -204,6 +207,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     SEED_DEMO_ALLOWED = False
+    WEBAUTHN_ORIGIN_FROM_REQUEST = False
 
 
 class TestConfig(Config):

@@ -68,6 +68,9 @@ def _refuse_unsafe_production_settings(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         problems.append("DATABASE_URL must point at PostgreSQL, e.g. postgresql+psycopg://victimcare@db/victimcare "
                         "(SQLite has no append-only guard on the audit trail, and is the fallback when it is unset)")
+    if not app.config["APP_BASE_URL"].startswith("https://"):
+        problems.append("APP_BASE_URL must be the service's public https address, e.g. https://victimcare.example.org "
+                        "(links in emails and the origin security keys are bound to come from it)")
     if problems:
         raise RuntimeError("The production configuration refuses to start:\n- " + "\n- ".join(problems))
 

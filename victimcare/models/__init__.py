@@ -10,6 +10,7 @@ from .referrals import (
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
     Referral,
+    ReferralDraft,
     ReferralStrand,
     RiskAssessment,
     RoutingDecision,
@@ -25,6 +26,6 @@ __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
     "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
-    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
+    "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
 ]

@@ -14,14 +14,7 @@ from victimcare.models import AuditEvent, Case, Referral
 from .factories import make_user
 from .helpers_api import CLOCK, bearer, body, token_for
 from .helpers_cases import date_parts, post_case_form
-from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autouse fixture)
-    about,
-    choose_person,
-    consent,
-    find_person,
-    offence,
-    referral_drafts_dir,
-)
+from .helpers_referrals import about, choose_person, consent, find_person, offence
 
 
 def submit_referral(client, *, category, flags=(), on=date(2026, 3, 2), dob=date(1991, 4, 12), rj="no"):

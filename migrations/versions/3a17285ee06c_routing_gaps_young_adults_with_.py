@@ -3,7 +3,7 @@ signposted to the Havens, and restorative justice for stalking, harassment, traf
 exploitation is flagged for a specialist risk assessment. Existing referrals had none of the new flags (false).
 
 Revision ID: 3a17285ee06c
-Revises: 3645385ab9c2
+Revises: 2449b1d02599
 Create Date: 2026-12-06 14:42:33.025549
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3a17285ee06c'
-down_revision = '3645385ab9c2'
+down_revision = '2449b1d02599'
 branch_labels = None
 depends_on = None
 

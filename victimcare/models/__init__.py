@@ -4,6 +4,7 @@ from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
 from .data_rights import DataRightsPause, DataRightsRequest
 from .code_rights import CodeEvent
 from .jobs import ExportFile, SweepRun
+from .marac import MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, MaracShare
 from .notifications import NotificationOptOut, VictimMessage
 from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
@@ -33,4 +34,5 @@ __all__ = [
     "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
+    "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
 ]

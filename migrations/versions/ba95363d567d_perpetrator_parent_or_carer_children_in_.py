@@ -3,7 +3,7 @@
 All new columns are nullable: existing referrals simply have none of these answers.
 
 Revision ID: ba95363d567d
-Revises: 3645385ab9c2
+Revises: 3a17285ee06c
 Create Date: 2026-12-06 14:41:49.529181
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ba95363d567d'
-down_revision = '3645385ab9c2'
+down_revision = '3a17285ee06c'
 branch_labels = None
 depends_on = None
 

@@ -317,6 +317,11 @@ CONSENT_METHODS: Vocabulary = (
 )
 
 # Grounds for referring without the victim's consent; recorded instead of a consent.
+# Where a victim is directed first, outside the services routed to (domain/routing.py signposts).
+SIGNPOSTS: Vocabulary = (
+    ("sarc", "The Havens (sexual assault referral centre)"),
+)
+
 LAWFUL_BASES: Vocabulary = (
     ("child-safeguarding", "Child safeguarding referral"),
     ("marac", "MARAC referral for a high-risk domestic abuse victim"),

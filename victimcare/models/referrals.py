@@ -48,6 +48,10 @@ class Referral(db.Model):
     bereaved_relative: Mapped[bool] = mapped_column(Boolean, default=False)
     vulnerable_or_intimidated: Mapped[bool] = mapped_column(Boolean, default=False)
     most_serious_crime: Mapped[bool] = mapped_column(Boolean, default=False)
+    trafficking: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_sexual_exploitation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A learning disability or additional needs: the Child House takes young people up to 25 with them.
+    additional_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     age_at_offence: Mapped[int | None] = mapped_column(Integer)
 
     # Consent to referral, or the lawful basis used where consent is not needed
@@ -67,6 +71,9 @@ class Referral(db.Model):
     dash_level: Mapped[str | None] = mapped_column(String(10))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     not_routed_reason: Mapped[str | None] = mapped_column(Text)
+    # Where the victim is directed first, outside the routes (an acute sexual assault: the Havens), and why.
+    signposted_to: Mapped[str | None] = mapped_column(String(32))
+    signposting_reason: Mapped[str | None] = mapped_column(Text)
     # A referral held for triage opens no case, but its first-contact clock runs from receipt: the earliest date
     # the routes its details point to would be due, kept so triage can show what is overdue.
     first_contact_due: Mapped[date | None] = mapped_column(Date)

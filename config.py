@@ -101,6 +101,8 @@ class Config:
     DASH_HIGH_RISK_SCORE = _int_env("DASH_HIGH_RISK_SCORE", 14)
     DASH_MEDIUM_RISK_SCORE = _int_env("DASH_MEDIUM_RISK_SCORE", 10)
     MARAC_ESCALATION_INCIDENTS = _int_env("MARAC_ESCALATION_INCIDENTS", 3)
+    # Minutes a MARAC agenda plans for each case (SafeLives suggests about 12-15).
+    MARAC_MINUTES_PER_CASE = _int_env("MARAC_MINUTES_PER_CASE", 15)
     DASH_QUESTIONS_FILE = os.environ.get("DASH_QUESTIONS_FILE")  # None: the bundled default labels
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.

@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
+    from .data_rights.routes import bp as data_rights_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .messages.routes import bp as messages_bp
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(restricted_bp)
+    app.register_blueprint(data_rights_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")

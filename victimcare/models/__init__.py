@@ -1,14 +1,20 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .audit import AuditChainHead, AuditEvent, AuditVerification
 from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
+from .data_rights import DataRightsPause, DataRightsRequest
+from .code_rights import CodeEvent
 from .jobs import ExportFile, SweepRun
+from .marac import MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, MaracShare
 from .notifications import NotificationOptOut, VictimMessage
 from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
+    PARTY_SENSITIVE_FIELDS,
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
+    ParentCarer,
+    Perpetrator,
     Referral,
     ReferralDraft,
     ReferralStrand,
@@ -24,8 +30,9 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
-    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
-    "ContactAttempt", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
+    "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
 ]

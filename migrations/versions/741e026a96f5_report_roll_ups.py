@@ -2,7 +2,7 @@
 the cases not yet due for first contact.
 
 Revision ID: 741e026a96f5
-Revises: ae40ac404b20
+Revises: 3a17285ee06c
 Create Date: 2026-12-06 14:43:07.620060
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '741e026a96f5'
-down_revision = 'ae40ac404b20'
+down_revision = '3a17285ee06c'
 branch_labels = None
 depends_on = None
 

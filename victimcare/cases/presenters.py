@@ -72,6 +72,12 @@ def identity(case: Case) -> CaseIdentity:
     )
 
 
+@dataclass(frozen=True)
+class SpecialistAssessment:
+    reason: str
+    recorded: bool
+
+
 @dataclass
 class CaseFacts:
     """What happened and who referred: the referral's facts on the case overview."""
@@ -79,6 +85,15 @@ class CaseFacts:
     rows: list[tuple[str, str]]
     dash_yes: list[str] | None  # the questions answered yes (None: no DASH answers recorded)
     dash_summary: str | None
+
+
+def specialist_assessment(case: Case) -> SpecialistAssessment | None:
+    """On a case flagged "specialist risk assessment needed" (restorative justice for stalking, harassment,
+    trafficking or child sexual exploitation): why, and whether it is recorded yet."""
+    step = case.service.features.specialist_assessment_step
+    if not case.specialist_risk_reason or step is None:
+        return None
+    return SpecialistAssessment(case.specialist_risk_reason, case_service.step_recorded(case, step))
 
 
 def _referred_by(referral) -> str:
@@ -94,6 +109,8 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
     offence = label(OFFENCE_CATEGORIES, referral.offence_category)
     flags = [text for flag, text in ((referral.domestic_abuse, "domestic abuse"),
                                      (referral.sexual_offence, "sexual offence"),
+                                     (referral.child_sexual_exploitation, "child sexual exploitation"),
+                                     (referral.trafficking, "trafficking"),
                                      (referral.weapon_involved, "weapon involved"))
              if flag and text != offence.lower()]
     strands = [label(HATE_STRANDS, s) for s in referral.strand_slugs]
@@ -108,6 +125,8 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
         ("Referred by", _referred_by(referral)),
         ("Referral received", format_datetime(referral.received_at)),
     ]
+    if referral.additional_needs:
+        rows.append(("Additional needs", "A learning disability or additional needs"))
     if referral.description:
         rows.append(("What the referrer said", referral.description))
     assessment = case_service.latest_dash_answers(case)

@@ -156,6 +156,7 @@ def show(case_id):
     return _page(
         "cases/show.html", case, timeline=presenters.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
         assign_form=assign_form, facts=presenters.case_facts(case, dash_questions()),
+        specialist=presenters.specialist_assessment(case),
     )
 
 
@@ -297,7 +298,8 @@ def steps(case_id):
         history = case_service.dash_history(case)
     return _page("cases/steps.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  lead_form=lead_form, dash_form=dash_form, dash_history=history, recorded=recorded,
-                 stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+                 stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}),
+                 specialist=presenters.specialist_assessment(case))
 
 
 @bp.route("/<int:case_id>/dash", methods=["GET", "POST"], endpoint="dash_reassessment")

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import EncryptedText, UTCDateTime, utcnow
 
 
 class Referral(db.Model):
@@ -48,6 +48,10 @@ class Referral(db.Model):
     bereaved_relative: Mapped[bool] = mapped_column(Boolean, default=False)
     vulnerable_or_intimidated: Mapped[bool] = mapped_column(Boolean, default=False)
     most_serious_crime: Mapped[bool] = mapped_column(Boolean, default=False)
+    trafficking: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_sexual_exploitation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A learning disability or additional needs: the Child House takes young people up to 25 with them.
+    additional_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     age_at_offence: Mapped[int | None] = mapped_column(Integer)
 
     # Consent to referral, or the lawful basis used where consent is not needed
@@ -67,6 +71,9 @@ class Referral(db.Model):
     dash_level: Mapped[str | None] = mapped_column(String(10))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     not_routed_reason: Mapped[str | None] = mapped_column(Text)
+    # Where the victim is directed first, outside the routes (an acute sexual assault: the Havens), and why.
+    signposted_to: Mapped[str | None] = mapped_column(String(32))
+    signposting_reason: Mapped[str | None] = mapped_column(Text)
     # A referral held for triage opens no case, but its first-contact clock runs from receipt: the earliest date
     # the routes its details point to would be due, kept so triage can show what is overdue.
     first_contact_due: Mapped[date | None] = mapped_column(Date)
@@ -163,3 +170,25 @@ class IdempotencyRecord(db.Model):
     response_body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReferralDraft(db.Model):
+    """The answers of a referral journey not yet submitted, kept between its pages (``referrals/drafts.py``).
+
+    Owned by the user who started it (``user_id``); it names no person or case of its own, though its encrypted
+    answers may hold a victim's details, so it lives only as long as its journey: deleted on submission, "start
+    again", the owner's sign-out, or after IDLE_TIMEOUT untouched (the ``referral-drafts`` sweep). A retention
+    purge or a subject access request need not look here: nothing in it outlives a signed-in session. Every app
+    server reads the same row, so a journey may move between servers page by page.
+    """
+
+    __tablename__ = "referral_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random id the user's session holds: a copy of this table cannot be turned into a session's id.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The answers as JSON, encrypted with DATA_ENCRYPTION_KEYS (criminal-offence, health and equality data).
+    answers: Mapped[str] = mapped_column(EncryptedText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

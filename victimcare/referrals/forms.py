@@ -46,6 +46,8 @@ DASH_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not-known": "Not known"}
 OFFENCE_FLAGS = (
     ("domestic-abuse", "Domestic abuse"),
     ("sexual-offence", "Sexual offence (including exploitation)"),
+    ("child-sexual-exploitation", "Child sexual exploitation"),
+    ("trafficking", "Human trafficking or modern slavery"),
     ("weapon", "A weapon was involved"),
     ("persistently-targeted", "Persistently targeted (repeatedly targeted, harassment or stalking)"),
     ("bereaved-relative", "Close relative bereaved by crime"),
@@ -53,6 +55,8 @@ OFFENCE_FLAGS = (
     ("most-serious-crime", "Another of the most serious crimes (attempted murder, trafficking, kidnap, terrorism, "
                            "arson with intent to endanger life, GBH with intent)"),
     ("code-complaint", "Complaint that an agency failed the victim's rights under the Victims' Code"),
+    ("additional-needs", "The victim has a learning disability or additional needs (the Child House supports "
+                         "young people with these up to age 25)"),
 )
 
 CONTACT_PERMISSIONS = (

@@ -21,7 +21,7 @@ from ..actors import Actor, require
 from ..errors import NotFound, ValidationFailed
 from ..risk import dash_thresholds, last_marac_referral_on
 from .inputs import DashAnswers, ReferralInput, VictimDetails
-from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision
+from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision, signposting_of
 
 # No 0/O or 1/I/L: references are read out on the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -60,7 +60,8 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     audit.record(
         actor, "create", "referral", referral.id, referral_id=referral.id,
         changes={"source": data.source, "routes": [] if held else [r.service for r in decision.routes],
-                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {})},
+                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {}),
+                 **({"signposted_to": referral.signposted_to} if referral.signposted_to else {})},
     )
     if held:
         # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
@@ -119,6 +120,10 @@ def _facts(data: ReferralInput, received_at: datetime, age: int | None, dash: Da
         code_complaint=data.code_complaint,
         dash=dash,
         most_serious_crime=data.most_serious_crime,
+        offence_date=data.offence_date,
+        trafficking=data.trafficking,
+        child_sexual_exploitation=data.child_sexual_exploitation,
+        additional_needs=data.additional_needs,
     )
 
 
@@ -147,6 +152,9 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         bereaved_relative=data.bereaved_relative,
         vulnerable_or_intimidated=data.vulnerable_or_intimidated,
         most_serious_crime=data.most_serious_crime,
+        trafficking=data.trafficking,
+        child_sexual_exploitation=data.child_sexual_exploitation,
+        additional_needs=data.additional_needs,
         age_at_offence=facts.age_at_offence,
         consent_referral=data.consent_referral,
         consent_given_by=data.consent_given_by,
@@ -160,6 +168,7 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         dash_level=facts.dash.level if facts.dash else None,
         marac=bool(facts.dash and facts.dash.marac),
         not_routed_reason=not_routed_note(decision),
+        **signposting_of(decision),
         lawful_basis=lawful_basis_of(decision) or data.lawful_basis,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
         strands=[ReferralStrand(strand=s) for s in facts.hate_strands],

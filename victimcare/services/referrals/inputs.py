@@ -59,6 +59,9 @@ class ReferralInput:
     bereaved_relative: bool = False
     vulnerable_or_intimidated: bool = False
     most_serious_crime: bool = False
+    trafficking: bool = False
+    child_sexual_exploitation: bool = False
+    additional_needs: bool = False
     consent_referral: bool | None = None
     consent_given_by: str | None = None
     consent_method: str | None = None

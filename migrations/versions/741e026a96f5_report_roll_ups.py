@@ -2,7 +2,7 @@
 the cases not yet due for first contact.
 
 Revision ID: 741e026a96f5
-Revises: 3a17285ee06c
+Revises: ba95363d567d
 Create Date: 2026-12-06 14:43:07.620060
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '741e026a96f5'
-down_revision = '3a17285ee06c'
+down_revision = 'ba95363d567d'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from .referrals import (
     RiskAssessment,
     RoutingDecision,
 )
+from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -35,4 +36,5 @@ __all__ = [
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
+    "RollupCases", "RollupPurgedCases",
 ]

@@ -3,7 +3,7 @@ and hash stay empty until the sealer fills them, a partial index finds the unsea
 append-only guard allows exactly that one UPDATE (an unsealed event sealed, nothing else changed).
 
 Revision ID: 2b370e9447d3
-Revises: ba95363d567d
+Revises: 741e026a96f5
 Create Date: 2026-12-06 14:46:54.511452
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2b370e9447d3'
-down_revision = 'ba95363d567d'
+down_revision = '741e026a96f5'
 branch_labels = None
 depends_on = None
 

@@ -134,3 +134,17 @@ def test_a_failure_half_way_through_one_person_leaves_that_person_untouched(runn
 def test_a_bad_date_is_refused(runner):
     result = runner.invoke(args=["retention", "run", "--as-of", "01/09/2026"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_the_retention_date_is_shown_on_the_referral_and_case_pages(client, auth, users):
+    made = retention_fixture()
+    supported, held = made["cases"]["supported"], made["cases"]["held"]
+    auth.login(users["caseworker"])
+    page = client.get(f"/referrals/{supported.referral.reference}").get_data(as_text=True)
+    assert "Records kept" in page and "Until 1 February 2032: supported" in page
+    page = client.get(f"/referrals/{held.referral.reference}").get_data(as_text=True)
+    assert "On legal hold, kept until the hold is lifted" in page
+    auth.logout()
+    auth.login(users["advocate"])
+    page = client.get(f"/cases/{supported.id}").get_data(as_text=True)
+    assert "Until 1 February 2032: supported" in page

@@ -101,6 +101,8 @@ class Config:
     DASH_HIGH_RISK_SCORE = _int_env("DASH_HIGH_RISK_SCORE", 14)
     DASH_MEDIUM_RISK_SCORE = _int_env("DASH_MEDIUM_RISK_SCORE", 10)
     MARAC_ESCALATION_INCIDENTS = _int_env("MARAC_ESCALATION_INCIDENTS", 3)
+    # Minutes a MARAC agenda plans for each case (SafeLives suggests about 12-15).
+    MARAC_MINUTES_PER_CASE = _int_env("MARAC_MINUTES_PER_CASE", 15)
     DASH_QUESTIONS_FILE = os.environ.get("DASH_QUESTIONS_FILE")  # None: the bundled default labels
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
@@ -152,6 +154,9 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "victimcare <no-reply@victimcare.invalid>")
     MAIL_DIR = os.environ.get("MAIL_DIR") or str(BASE_DIR / "instance" / "mail")
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Security keys are bound to one web origin. Locally (any port, the browser tests' live servers) that is the host
+    # the page was asked for; in production it is APP_BASE_URL, never a Host header, which a phishing proxy could set.
+    WEBAUTHN_ORIGIN_FROM_REQUEST = True
     DIGEST_TIME = os.environ.get("DIGEST_TIME", "08:00")  # London time of the daily staff digest
 
     # Webhooks to partners (Standard Webhooks): retry delays in seconds, about a day in all.
@@ -210,6 +215,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     SEED_DEMO_ALLOWED = False
+    WEBAUTHN_ORIGIN_FROM_REQUEST = False
 
 
 class TestConfig(Config):

@@ -90,16 +90,6 @@ def self_referral_data(**overrides):
     return form(**values)
 
 
-import pytest  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def referral_drafts_dir(app, tmp_path, monkeypatch):
-    """Journey drafts go to a per-test directory, not the checkout's instance folder."""
-    monkeypatch.setitem(app.config, "REFERRAL_DRAFT_DIR", str(tmp_path / "drafts"))
-    return tmp_path / "drafts"
-
-
 def honeypot_name(client) -> str:
     """The honeypot field's name in a fresh rendering of the self-referral form (it changes every time)."""
     import re

@@ -16,7 +16,6 @@ from .helpers_referrals import (  # noqa: F401
     WESTMINSTER,
     date_fields,
     post,
-    referral_drafts_dir,
     self_referral_data,
 )
 

@@ -5,7 +5,7 @@ import pytest
 from victimcare import create_app
 
 SAFE_PRODUCTION = {"SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://victimcare@db/victimcare",
-                   "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1"}
+                   "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1", "APP_BASE_URL": "https://victimcare.example.org"}
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -79,6 +79,7 @@ def test_behind_a_trusted_load_balancer_the_audit_trail_records_the_client(app):
     ({"SECRET_KEY": "x"}, "SECRET_KEY must be at least 32 bytes"),
     ({"SECRET_KEY": "x" * 31}, "SECRET_KEY must be at least 32 bytes"),
     ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/victimcare.db"}, "DATABASE_URL must point at PostgreSQL"),
+    ({"APP_BASE_URL": "http://127.0.0.1:5000"}, "APP_BASE_URL must be the service's public https address"),
 ])
 def test_production_refuses_unsafe_settings_saying_what_to_set(unsafe, says):
     with pytest.raises(RuntimeError, match=says):
@@ -95,3 +96,21 @@ def test_production_names_every_unsafe_setting_at_once():
 def test_the_local_demo_still_starts_on_its_defaults():
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_production_binds_security_keys_to_app_base_url_not_the_host_header():
+    """A phishing proxy forwarding sign-in under Host: evil.example must not get evil.example as the relying party:
+    the key would then sign for the proxy's name and the server would accept it."""
+    from victimcare.web.webauthn import relying_party
+
+    app = create_app("production", SAFE_PRODUCTION)
+    with app.test_request_context("/sign-in/security-key", headers={"Host": "evil.example"}):
+        assert relying_party() == ("victimcare.example.org", "https://victimcare.example.org")
+
+
+def test_locally_security_keys_follow_the_host_asked_for():
+    from victimcare.web.webauthn import relying_party
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    with app.test_request_context("/sign-in/security-key", base_url="http://127.0.0.1:5123"):
+        assert relying_party() == ("127.0.0.1", "http://127.0.0.1:5123")

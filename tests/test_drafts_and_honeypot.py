@@ -1,51 +1,65 @@
 """Half-written referrals do not outlive their session, and the self-referral honeypot cannot be learnt."""
-import os
-import time
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from victimcare.domain.clock import utc_now
 from victimcare.extensions import db
 from victimcare.jobs.sweeps import SWEEPS
-from victimcare.models import Referral
+from victimcare.models import Referral, ReferralDraft
 
 from .helpers_referrals import (  # noqa: F401
+    choose_person,
     find_person,
     honeypot_name,
     post,
-    referral_drafts_dir,
     self_referral_data,
 )
 
 
-def _drafts(directory):
-    return sorted(directory.glob("*.json")) if directory.exists() else []
+def _drafts_of(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(ReferralDraft).where(ReferralDraft.user_id == user.id))
 
 
-def test_signing_out_deletes_the_users_drafts_in_every_browser(app, users, referral_drafts_dir):
-    from .factories import TEST_PASSWORD
+def test_signing_out_deletes_the_users_drafts_in_every_browser(app, users):
+    from .factories import TEST_PASSWORD, make_user
 
     browsers = [app.test_client() for _ in range(2)]
     for browser in browsers:
         browser.post("/sign-in", data={"email": users["caseworker"].email, "password": TEST_PASSWORD})
         assert find_person(browser).status_code == 302
     other = app.test_client()
-    other.post("/sign-in", data={"email": users["admin"].email, "password": TEST_PASSWORD})
-    assert len(_drafts(referral_drafts_dir)) == 2
+    colleague = make_user("caseworker")
+    other.post("/sign-in", data={"email": colleague.email, "password": TEST_PASSWORD})
+    assert find_person(other).status_code == 302
+    assert _drafts_of(users["caseworker"]) == 2
     browsers[0].post("/sign-out")
-    assert _drafts(referral_drafts_dir) == []
+    assert _drafts_of(users["caseworker"]) == 0
+    assert _drafts_of(colleague) == 1  # another user's journey carries on
 
 
-def test_the_sweep_deletes_drafts_untouched_for_longer_than_the_idle_timeout(app, client, auth, users,
-                                                                            referral_drafts_dir):
+def test_the_sweep_deletes_drafts_untouched_for_longer_than_the_idle_timeout(app, client, auth, users):
     auth.login(users["caseworker"])
     assert find_person(client).status_code == 302
-    fresh_draft, = _drafts(referral_drafts_dir)
-    stale = referral_drafts_dir / ("a" * 64 + ".json")
-    stale.write_text('{"user_id": 999, "answers": {"given_name": "Old"}}')
-    long_ago = time.time() - app.config["IDLE_TIMEOUT"].total_seconds() - 60
-    os.utime(stale, (long_ago, long_ago))
+    fresh, = db.session.scalars(select(ReferralDraft)).all()
+    long_ago = utc_now() - app.config["IDLE_TIMEOUT"] - timedelta(minutes=1)
+    db.session.add(ReferralDraft(token_hash="a" * 64, user_id=users["admin"].id, answers='{"given_name": "Old"}',
+                                 created_at=long_ago, updated_at=long_ago))
+    db.session.commit()
     assert SWEEPS["referral-drafts"].run() == {"deleted": 1}
-    assert _drafts(referral_drafts_dir) == [fresh_draft]
+    assert [d.id for d in db.session.scalars(select(ReferralDraft))] == [fresh.id]
+
+
+def test_a_draft_left_longer_than_the_idle_timeout_reads_as_empty(app, client, auth, users):
+    auth.login(users["caseworker"])
+    assert find_person(client).status_code == 302
+    assert choose_person(client).status_code == 302
+    assert client.get("/referrals/new/offence").status_code == 200
+    draft = db.session.scalars(select(ReferralDraft)).one()
+    draft.updated_at = utc_now() - app.config["IDLE_TIMEOUT"] - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get("/referrals/new/offence")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/referrals/new/person")
 
 
 def test_the_honeypot_has_a_new_name_every_time_the_form_is_shown(client):

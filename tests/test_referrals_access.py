@@ -5,7 +5,7 @@ from sqlalchemy import select
 from victimcare.extensions import db
 from victimcare.models import AuditEvent, Referral
 
-from .helpers_referrals import referral_drafts_dir, walk_to_check  # noqa: F401
+from .helpers_referrals import walk_to_check
 
 INTAKE = [
     ("get", "/referrals/new"), ("post", "/referrals/new"),

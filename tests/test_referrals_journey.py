@@ -3,7 +3,7 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from victimcare.domain.deadlines import first_contact_due
 from victimcare.extensions import db
@@ -12,12 +12,13 @@ from victimcare.models import (
     Case,
     Person,
     Referral,
+    ReferralDraft,
     RiskAssessment,
     RoutingDecision,
 )
 
 from .factories import make_person
-from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autouse fixture)
+from .helpers_referrals import (
     about,
     choose_person,
     consent,
@@ -25,7 +26,6 @@ from .helpers_referrals import (  # noqa: F401  (referral_drafts_dir is an autou
     find_person,
     offence,
     post,
-    referral_drafts_dir,
     walk_to_check,
 )
 
@@ -257,17 +257,20 @@ def test_a_person_id_not_offered_cannot_be_chosen(client, auth, users):
     assert choose_person(client, other.id).status_code == 400
 
 
-def test_answers_are_kept_on_the_server_not_in_the_cookie(client, auth, users, app, referral_drafts_dir):
+def test_answers_are_kept_on_the_server_encrypted_not_in_the_cookie(client, auth, users, app):
     auth.login(users["caseworker"])
     walk_to_check(client, category="domestic-abuse")
     assert client.get_cookie("session").value.startswith("sid.")  # the cookie holds only the session's id
     with client.session_transaction() as session:
         assert "Okafor" not in json.dumps(dict(session))
-        assert set(session) >= {"referral_draft_id"}
-    files = list(referral_drafts_dir.glob("*.json"))
-    assert len(files) == 1 and (files[0].stat().st_mode & 0o077) == 0
+        draft_id = session["referral_draft_id"]
+    stored = db.session.execute(text("SELECT token_hash, answers FROM referral_drafts")).all()
+    assert len(stored) == 1
+    token_hash, answers = stored[0]
+    assert answers.startswith("enc1:") and "Okafor" not in answers and "domestic" not in answers
+    assert draft_id not in token_hash  # the table cannot give a session's draft id back
     client.post("/referrals/new/check", data={})
-    assert list(referral_drafts_dir.glob("*.json")) == []  # submitted: the draft is gone
+    assert db.session.scalar(select(func.count()).select_from(ReferralDraft)) == 0  # submitted: the draft is gone
 
 
 def test_another_user_cannot_pick_up_a_draft(client, auth, users, app):

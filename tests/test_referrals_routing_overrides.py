@@ -5,7 +5,7 @@ from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, Referral, RoutingDecision
 
 from .factories import service
-from .helpers_referrals import referral_drafts_dir, walk_to_check  # noqa: F401
+from .helpers_referrals import walk_to_check
 
 
 def _submit_burglary(client):

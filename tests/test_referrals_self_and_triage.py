@@ -12,7 +12,6 @@ from .helpers_referrals import (  # noqa: F401
     date_fields,
     honeypot_name,
     post,
-    referral_drafts_dir,
     self_referral_data,
 )
 

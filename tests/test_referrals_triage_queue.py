@@ -9,7 +9,7 @@ from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, Referral
 
 from .factories import make_person, make_referral_with_case
-from .helpers_referrals import post, referral_drafts_dir, self_referral_data  # noqa: F401
+from .helpers_referrals import post, self_referral_data
 
 
 def _waiting(name, days_ago, due_in=5, **values) -> Referral:

@@ -68,6 +68,9 @@ def _refuse_unsafe_production_settings(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         problems.append("DATABASE_URL must point at PostgreSQL, e.g. postgresql+psycopg://victimcare@db/victimcare "
                         "(SQLite has no append-only guard on the audit trail, and is the fallback when it is unset)")
+    if not app.config["APP_BASE_URL"].startswith("https://"):
+        problems.append("APP_BASE_URL must be the service's public https address, e.g. https://victimcare.example.org "
+                        "(links in emails and the origin security keys are bound to come from it)")
     if problems:
         raise RuntimeError("The production configuration refuses to start:\n- " + "\n- ".join(problems))
 
@@ -156,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit.routes import bp as audit_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
+    from .data_rights.routes import bp as data_rights_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .messages.routes import bp as messages_bp
@@ -170,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(restricted_bp)
+    app.register_blueprint(data_rights_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -30,15 +30,18 @@ def _fail(message: str, code: int = 2):
 @click.option("--role", required=True, help=f"One of: {', '.join(slugs(ROLES))}.")
 @click.option("--service", "service_slug", default=None, help="Service slug (advocates only, required for them).")
 @click.option("--lead", is_flag=True, help="Make an advocate a service lead.")
+@click.option("--marac-coordinator", is_flag=True,
+              help="Let an advocate of a service that refers to MARAC (domestic abuse) run its MARAC meetings.")
 @click.option("--password", required=True, help="Initial password (at least 12 characters).")
 @click.option("--totp-secret", default=None, help="Enrol an authenticator app (TOTP) with this base32 secret.")
-def create_user_command(email, name, role, service_slug, lead, password, totp_secret):
+def create_user_command(email, name, role, service_slug, lead, marac_coordinator, password, totp_secret):
     """Create a user who can sign in."""
     from .services import mfa
 
     try:
         with unit_of_work():
-            user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead)
+            user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead,
+                                     is_marac_coordinator=marac_coordinator)
             if totp_secret is not None:
                 mfa.enrol_totp_secret(SYSTEM, user, totp_secret)
     except ValidationFailed as error:

@@ -6,7 +6,6 @@ message where no browser is installed, like the rest of the browser suite.
 import pytest
 
 from ..factories import TEST_PASSWORD, make_person
-from ..helpers_referrals import referral_drafts_dir  # noqa: F401
 from .helpers import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

@@ -34,4 +34,4 @@ def me():
     return {"email": actor.label, "role": actor.role, "service_id": actor.service_id}
 
 
-from . import cases, openapi, referrals, reports  # noqa: E402,F401  (register their routes on bp)
+from . import cases, code_rights, openapi, referrals, reports  # noqa: E402,F401  (register their routes on bp)

@@ -41,6 +41,7 @@ from ..domain.referral_validation import date_of_birth_problem
 from ..domain.text import has_control_characters
 from ..domain.vocab import (
     CASE_STATUSES,
+    CODE_EVENTS,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
     DECLINE_REASONS_OFFERED,
@@ -48,6 +49,7 @@ from ..domain.vocab import (
     OFFENCE_CATEGORY_LABELS,
     SERVICES,
     TRANSFER_REASONS,
+    VICTIMS_CODE_RIGHTS,
     slugs,
 )
 
@@ -273,6 +275,18 @@ class ContactCreate(RequestBody):
         "voicemail, a letter, email or text they did not agree to); otherwise 422."))] = False
     against_wishes_reason: Annotated[OptionalText("the reason", 2000, multiline=True), Field(
         description="Why it was needed; required with the above.")] = None
+
+
+class CodeEventCreate(RequestBody):
+    """POST /cases/{id}/code-events: what happened under one of the Victims' Code rights."""
+
+    right: Slug(VICTIMS_CODE_RIGHTS, "the right", "One of the twelve rights; the event must be one of its own.")
+    event: Slug(CODE_EVENTS, "the event", "decision-communicated needs decision_at.")
+    at: Annotated[Moment, Field(description="When it happened: ISO 8601 with a time zone, not in the future.")]
+    decision_at: Annotated[Moment | None, Field(description=(
+        "When the police decision was made (required for decision-communicated): not after at. The victim must "
+        "be told within 1 working day of it if enhanced, 5 otherwise."))] = None
+    note: OptionalText("the note", 4000, multiline=True) = None
 
 
 _REASON_CODES = [(slug, slug) for slug in sorted(set(slugs(DECLINE_REASONS_OFFERED) + slugs(TRANSFER_REASONS)))]

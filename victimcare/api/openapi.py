@@ -8,22 +8,25 @@ described in prose and answered with 422.
 from flask import jsonify
 from pydantic.json_schema import models_json_schema
 
+from ..domain.code_rights import RightState
 from ..domain.people import UNSAFE_CONTACT_RULES
 from ..domain.routing import RULES
 from ..domain.suppression import MARKERS
 from ..domain.vocab import (
     CASE_STATUSES,
+    CODE_EVENTS,
     COMPLAINT_AGENCIES,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
+    POLICE_DECISIONS,
     REFERRAL_SOURCES,
     SERVICES,
     VICTIMS_CODE_RIGHTS,
 )
 from . import bp
-from .models import ContactCreate, ReferralCreate, TransitionCreate
+from .models import CodeEventCreate, ContactCreate, ReferralCreate, TransitionCreate
 
-REQUEST_MODELS = (ReferralCreate, ContactCreate, TransitionCreate)
+REQUEST_MODELS = (ReferralCreate, ContactCreate, TransitionCreate, CodeEventCreate)
 
 PROBLEM = "application/problem+json"
 
@@ -275,6 +278,46 @@ def _response_schemas() -> dict:
                 "case_version": {"type": "integer"},
             },
         },
+        "CodeEvent": {
+            "type": "object",
+            "required": ["id", "right", "event", "at", "decision_at", "decision", "working_days", "in_time", "note"],
+            "properties": {
+                "id": {"type": "integer"},
+                "right": {"type": "string", "enum": _slugs(VICTIMS_CODE_RIGHTS)},
+                "event": {"type": "string", "enum": _slugs(CODE_EVENTS)},
+                "at": {"type": "string", "format": "date-time"},
+                "decision_at": _nullable({"type": "string", "format": "date-time"}),
+                "decision": _nullable({"type": "string", "enum": _slugs(POLICE_DECISIONS)}),
+                "working_days": _nullable({"type": "integer", "description": (
+                    "For a decision: working days (London, bank holidays excluded) from the decision to telling "
+                    "the victim.")}),
+                "in_time": _nullable({"type": "boolean", "description": (
+                    "For a decision: told within 1 working day (enhanced victims) or 5 (others).")}),
+                "note": _nullable({"type": "string"}),
+                "case_id": {"type": "integer", "description": "In the answer to a POST."},
+                "case_version": {"type": "integer", "description": "In the answer to a POST."},
+            },
+        },
+        "CodeRights": {
+            "type": "object",
+            "required": ["case_id", "enhanced", "rights"],
+            "properties": {
+                "case_id": {"type": "integer"},
+                "enhanced": {"type": "boolean"},
+                "rights": {"type": "array", "description": "The twelve rights, in the Code's order.", "items": {
+                    "type": "object",
+                    "required": ["right", "label", "status", "due_on", "events"],
+                    "properties": {
+                        "right": {"type": "string", "enum": _slugs(VICTIMS_CODE_RIGHTS)},
+                        "label": {"type": "string"},
+                        "status": {"type": "string", "enum": [state.value for state in RightState],
+                                   "description": "met-late: applied, but a decision was told after its deadline."},
+                        "due_on": _nullable({"type": "string", "format": "date"}),
+                        "events": {"type": "array", "items": _ref("CodeEvent")},
+                    },
+                }},
+            },
+        },
         "Figure": {
             "description": "A count, rate or median. A count from 1 to 4 is \"fewer than 5\"; any other count "
                            "hidden so that a total cannot give a smaller one away is \"hidden\". null where a "
@@ -434,6 +477,37 @@ def _paths() -> dict:
                                 "content": {"application/json": {"schema": _ref("TransitionCreate")}}},
                 "responses": {"200": _json("The case after the change.", _ref("Case"), case_headers),
                               **_errors(400, 401, 403, 404, 409, 413, 422)},
+            },
+        },
+        "/cases/{id}/code-events": {
+            "post": {
+                "operationId": "recordCodeEvent",
+                "summary": "Record what happened under one of the Victims' Code rights",
+                "description": "Caseworker tokens on any case, advocate tokens on their own service's cases "
+                               "(404 otherwise). 422 for an unknown right or event, an event of another right, "
+                               "decision-communicated without decision_at, decision_at after at, or a time in "
+                               "the future.",
+                "tags": ["cases"],
+                "parameters": [_case_id(), _if_match()],
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": _ref("CodeEventCreate")}}},
+                "responses": {
+                    "201": _json("Recorded.", _ref("CodeEvent"), {
+                        **case_headers,
+                        "Location": {"schema": {"type": "string"}, "description": "The case's Code rights."},
+                    }),
+                    **_errors(400, 401, 403, 404, 409, 413, 422),
+                },
+            },
+        },
+        "/cases/{id}/code-rights": {
+            "get": {
+                "operationId": "caseCodeRights",
+                "summary": "Each Victims' Code right of a case: met, met late, due (with the date), missed or "
+                           "not applicable, with its events",
+                "tags": ["cases"],
+                "parameters": [_case_id()],
+                "responses": {"200": _json("The case's rights.", _ref("CodeRights")), **_errors(401, 403, 404)},
             },
         },
         "/reports/code-compliance": {

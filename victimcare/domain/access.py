@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search"}),
-    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search"}),
+    "caseworker": frozenset({"referral.create", "referral.view", "referral.triage", "person.search", "record.search",
+                             "code-rights.view", "code-rights.record"}),
+    "advocate": frozenset({"case.view", "case.work", "referral.view", "record.search", "code-rights.view",
+                           "code-rights.record"}),
     "commissioner": frozenset({"report.view", "audit.summary"}),
-    # The data protection officer: reviews break-glass access to restricted records; never reads case content.
-    "dpo": frozenset({"break-glass.review"}),
+    # The data protection officer: reviews break-glass access to restricted records and handles data-rights
+    # requests; opens a person's record only within a request they work on (may_open_record_within_request).
+    "dpo": frozenset({"break-glass.review", "data-rights.manage"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
 }
@@ -30,6 +33,7 @@ class Principal:
     service_id: int | None = None
     is_lead: bool = False
     user_id: int | None = None
+    is_marac_coordinator: bool = False
 
 
 def has_permission(principal: Principal, permission: str) -> bool:
@@ -56,6 +60,12 @@ def can_see_service_record(principal: Principal, service_id: int | None) -> bool
     return principal.role == "advocate" and principal.service_id is not None and principal.service_id == service_id
 
 
+def may_see_code_rights_of(principal: Principal, service_id: int | None) -> bool:
+    """A case's Victims' Code events: an advocate on their own service's cases; a caseworker on any case, as
+    they see every referral and police decisions reach the victim care unit through them (and their API tokens)."""
+    return principal.role == "caseworker" or can_see_service_record(principal, service_id)
+
+
 def searches_own_service_only(principal: Principal) -> bool:
     """Advocates' searches cover their own service's cases; caseworkers' cover every referral."""
     return principal.role == "advocate"
@@ -80,6 +90,24 @@ def is_service_lead(principal: Principal) -> bool:
 
 def is_service_lead_for(principal: Principal, service_id: int | None) -> bool:
     return is_service_lead(principal) and can_see_service_record(principal, service_id)
+
+
+def is_marac_coordinator(principal: Principal, service_runs_marac: bool) -> bool:
+    """A MARAC coordinator: an advocate of a service that refers to MARAC (``service_runs_marac``, its
+    ServiceFeatures.marac), with the coordinator flag. The flag opens no case beyond the advocate's own service:
+    it adds the meetings, their agendas and the partner share of that service's cases."""
+    return (principal.role == "advocate" and principal.service_id is not None and principal.is_marac_coordinator
+            and service_runs_marac)
+
+
+def may_be_marac_coordinator(role: str | None, service_runs_marac: bool) -> bool:
+    """Who the coordinator flag may be set on: an advocate of a service that refers to MARAC."""
+    return role == "advocate" and service_runs_marac
+
+
+def may_coordinate_marac_for(principal: Principal, service_id: int | None, service_runs_marac: bool) -> bool:
+    """Whether the actor runs MARAC meetings over this service's cases: a coordinator of that very service."""
+    return is_marac_coordinator(principal, service_runs_marac) and principal.service_id == service_id
 
 
 def may_hold_cases_of(principal: Principal, service_id: int | None) -> bool:
@@ -171,6 +199,17 @@ def reviews_every_break_glass(principal: Principal) -> bool:
     return principal.role == "dpo"
 
 
+# --- data-rights requests ----------------------------------------------------------------------------------------
+# The data protection officer records and answers subject access, rectification and erasure requests. They never
+# browse case content: a person's whole record opens for them only inside an open request they are working on, and
+# each such view is audited with the request's id.
+
+
+def may_open_record_within_request(principal: Principal, handled_by_id: int | None, request_open: bool) -> bool:
+    return (has_permission(principal, "data-rights.manage") and principal.user_id is not None
+            and principal.user_id == handled_by_id and request_open)
+
+
 # --- separation of duties for accounts ----------------------------------------------------------------------------
 # An administrator cannot give an account access to case data alone: creating a caseworker or advocate, changing a
 # role or service, setting the lead flag or reactivating such an account waits for a second person. The service's
@@ -178,7 +217,8 @@ def reviews_every_break_glass(principal: Principal) -> bool:
 # administrator approves the rest. Never the person who asked, nor the account itself.
 
 # Permissions that open victims' records (names, contact details, notes).
-CASE_DATA_PERMISSIONS = frozenset({"referral.view", "referral.triage", "person.search", "case.view", "case.work"})
+CASE_DATA_PERMISSIONS = frozenset({"referral.view", "referral.triage", "person.search", "case.view", "case.work",
+                                   "code-rights.view", "code-rights.record"})
 
 
 @dataclass(frozen=True)

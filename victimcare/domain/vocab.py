@@ -125,6 +125,31 @@ VICTIMS_CODE_RIGHTS: Vocabulary = (
     ("make-a-complaint", "Make a complaint"),
 )
 
+# What happened for a victim under the Code: each event belongs to one right (domain/code_rights.py EVENT_RIGHT).
+# Police and partner systems post them through the API (POST /api/v1/cases/{id}/code-events); staff on the case page.
+CODE_EVENTS: Vocabulary = (
+    ("told-about-code", "Told about the Victims' Code"),
+    ("needs-assessed", "Needs assessed"),
+    ("referred", "Referred to other support"),
+    ("compensation-information", "Told about compensation"),
+    ("vps-offered", "Offered a Victim Personal Statement"),
+    ("vps-made", "Made a Victim Personal Statement"),
+    ("decision-communicated", "Told of a police decision"),
+    ("trial-dates-communicated", "Told the trial dates"),
+    ("outcome-communicated", "Told the outcome"),
+    ("complaint-information", "Told how to complain"),
+)
+
+# The police decisions a victim must be told of (no further action, arrest, release, bail, charge, court).
+POLICE_DECISIONS: Vocabulary = (
+    ("no-further-action", "No further action"),
+    ("suspect-arrested", "Suspect arrested"),
+    ("suspect-released", "Suspect released"),
+    ("suspect-bailed", "Suspect bailed"),
+    ("suspect-charged", "Suspect charged"),
+    ("case-to-court", "Case sent to court"),
+)
+
 # Why a service declined a new case. Published in the routing report by code; the free text stays on the case.
 DECLINE_REASONS: Vocabulary = (
     ("not-eligible", "Does not meet the service's criteria"),

@@ -105,13 +105,13 @@ def expired_export_files() -> dict:
     return {"deleted": exports.expire_files()}
 
 
-@sweep("referral-drafts", "Expired referral drafts", "Deletes half-written referrals (files under REFERRAL_DRAFT_DIR) "
-       "untouched for longer than the idle timeout; a user's drafts are also deleted when they sign out.",
-       every_minutes=15)
+@sweep("referral-drafts", "Expired referral drafts", "Deletes half-written referrals (encrypted rows of "
+       "referral_drafts) untouched for longer than the idle timeout; a user's drafts are also deleted when they "
+       "sign out.", every_minutes=15)
 def expired_referral_drafts() -> dict:
-    from ..referrals import drafts
+    from ..services import referrals
 
-    return {"deleted": drafts.sweep_expired()}
+    return {"deleted": referrals.sweep_expired_drafts()}
 
 
 @sweep("audit-checkpoint", "Signed audit checkpoint", "Verifies the audit chain and writes a checkpoint signed "

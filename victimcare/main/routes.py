@@ -8,7 +8,8 @@ from ..domain.report_definitions import (
     MEASURES_BY_KEY,
     format_figure,
 )
-from ..services import account_changes, break_glass, queues, reports, search, users
+from ..data_rights import presenters as data_rights_presenters
+from ..services import account_changes, break_glass, data_rights, queues, reports, search, users
 from ..services import referrals as referral_service
 from ..web import current_actor, permission_required
 
@@ -33,7 +34,10 @@ def home():
                                account_changes_waiting=account_changes.count_waiting(actor),
                                break_glass_waiting=break_glass.waiting_count(actor))
     if home == "dpo":
-        return redirect(url_for("restricted.reviews"))
+        requests = data_rights.list_requests(actor, 1, open_only=True)
+        return render_template("main/home_dpo.html", page=requests,
+                               rows=[data_rights_presenters.request_view(actor, row[0]) for row in requests.items],
+                               break_glass_waiting=break_glass.waiting_count(actor))
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)

@@ -1,7 +1,10 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 from .audit import AuditChainHead, AuditEvent, AuditVerification
 from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
+from .data_rights import DataRightsPause, DataRightsRequest
+from .code_rights import CodeEvent
 from .jobs import ExportFile, SweepRun
+from .marac import MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, MaracShare
 from .notifications import NotificationOptOut, VictimMessage
 from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
@@ -10,6 +13,7 @@ from .referrals import (
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
     Referral,
+    ReferralDraft,
     ReferralStrand,
     RiskAssessment,
     RoutingDecision,
@@ -24,8 +28,9 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
-    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote",
-    "ContactAttempt", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
-    "Referral", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
+    "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
+    "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
 ]

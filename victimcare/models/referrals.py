@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import EncryptedText, UTCDateTime, utcnow
 
 
 class Referral(db.Model):
@@ -163,3 +163,25 @@ class IdempotencyRecord(db.Model):
     response_body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReferralDraft(db.Model):
+    """The answers of a referral journey not yet submitted, kept between its pages (``referrals/drafts.py``).
+
+    Owned by the user who started it (``user_id``); it names no person or case of its own, though its encrypted
+    answers may hold a victim's details, so it lives only as long as its journey: deleted on submission, "start
+    again", the owner's sign-out, or after IDLE_TIMEOUT untouched (the ``referral-drafts`` sweep). A retention
+    purge or a subject access request need not look here: nothing in it outlives a signed-in session. Every app
+    server reads the same row, so a journey may move between servers page by page.
+    """
+
+    __tablename__ = "referral_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random id the user's session holds: a copy of this table cannot be turned into a session's id.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The answers as JSON, encrypted with DATA_ENCRYPTION_KEYS (criminal-offence, health and equality data).
+    answers: Mapped[str] = mapped_column(EncryptedText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

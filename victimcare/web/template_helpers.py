@@ -28,6 +28,7 @@ NAVIGATION = (
     ("jobs.view", "admin.sweeps", "Background work", ("/admin/background-work",)),
     ("audit.view", "audit.events", "Audit trail", ("/audit",)),
     ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
+    ("data-rights.manage", "data_rights.index", "Data-rights requests", ("/data-rights",)),
     ("break-glass.review", "restricted.reviews", "Break-glass reviews", ("/break-glass",)),
 )
 

@@ -1,8 +1,14 @@
-"""What WebAuthn needs from the request: the relying party id (the host) and the page's origin."""
-from flask import request
+"""What WebAuthn needs: the relying party id (a host name) and the origin a security key's answer must come from."""
+from urllib.parse import urlsplit
+
+from flask import current_app, request
 
 
 def relying_party() -> tuple[str, str]:
-    """(rp_id, origin) for the host the person is on. Behind a proxy, TRUSTED_PROXY_COUNT makes these the
-    public host and scheme."""
-    return request.host.split(":")[0], request.host_url.rstrip("/")
+    """(rp_id, origin). In production both come from APP_BASE_URL, so a proxy that forwards a person's sign-in
+    under another Host header cannot get a key's answer accepted for its own name. Locally they follow the host the
+    page was asked for (the demo and the browser tests run on any port)."""
+    if current_app.config["WEBAUTHN_ORIGIN_FROM_REQUEST"]:
+        return request.host.split(":")[0], request.host_url.rstrip("/")
+    base = urlsplit(current_app.config["APP_BASE_URL"])
+    return base.hostname, f"{base.scheme}://{base.netloc}"

@@ -10,10 +10,12 @@ and never import from the modules inside, which are split by job:
 - ``overrides``: a caseworker adds or removes a service, with a reason;
 - ``triage``: the triage list (most urgent first), confirming a referral out of triage, or closing it as not
   proceeding;
+- ``drafts``: the answers of a journey not yet submitted, encrypted, between its pages;
 - ``imports``: referrals from another system in bulk, idempotent by the source system's id;
 - ``routing``: routing with the policies in force and recording a route with its case (shared by the others).
 """
 from .create import create_referral, new_reference
+from .drafts import delete_user_drafts, discard_draft, load_draft, save_draft, sweep_expired_drafts
 from .imports import ImportTally, already_imported, import_referral, record_run
 from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
 from .overrides import add_route, remove_route
@@ -32,7 +34,8 @@ from .triage import TriageRow, close_not_proceeding, confirm_triage, triage_list
 __all__ = [
     "ActiveRoute", "DashAnswers", "ImportTally", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
     "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
-    "deadline_policies", "get_referral", "import_referral", "record_run",
+    "deadline_policies", "delete_user_drafts", "discard_draft", "load_draft", "save_draft",
+    "sweep_expired_drafts", "get_referral", "import_referral", "record_run",
     "get_referral_details", "list_referrals", "ReferralRow",
     "new_reference", "remove_route", "routing_decisions_of", "triage_list",
 ]

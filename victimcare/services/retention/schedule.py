@@ -14,7 +14,7 @@ from ...domain.clock import london_date
 from ...domain.retention import CaseFacts, ReferralFacts, Retention, RetentionPolicy, person_retention
 from ...domain.vocab import OPEN_CASE_STATUSES
 from ...extensions import db
-from ...models import Case, ContactAttempt, LegalHold, Person, Referral
+from ...models import Case, ContactAttempt, LegalHold, MaracHearing, Person, Referral
 
 
 def policy() -> RetentionPolicy:
@@ -28,13 +28,16 @@ def _day(moment) -> date | None:
 def _facts_query(person_ids: Iterable[int] | None):
     last_contact = (select(ContactAttempt.case_id, func.max(ContactAttempt.at).label("last"))
                     .group_by(ContactAttempt.case_id).subquery())
+    heard = select(MaracHearing.case_id).distinct().subquery()
     query = (
         select(Person.id, Person.date_of_birth, Referral.id, Referral.received_at, Referral.offence_date,
                Referral.age_at_offence, Referral.marac, Case.id, Case.received_at, Case.first_contacted_at,
-               last_contact.c.last, Case.accepted_at, Case.closed_at, Case.updated_at, Case.status, Case.marac)
+               last_contact.c.last, Case.accepted_at, Case.closed_at, Case.updated_at, Case.status,
+               Case.marac | heard.c.case_id.is_not(None))
         .join(Referral, Referral.person_id == Person.id)
         .outerjoin(Case, Case.referral_id == Referral.id)
         .outerjoin(last_contact, last_contact.c.case_id == Case.id)
+        .outerjoin(heard, heard.c.case_id == Case.id)
         .where(Person.purged_at.is_(None))
         .order_by(Person.id, Referral.id, Case.id)
     )

@@ -12,7 +12,9 @@
 from datetime import date, datetime, timezone
 
 from victimcare.extensions import db
-from victimcare.models import CaseNote, CaseStep, ContactAttempt, LegalHold, Referral, RiskAssessment, Task
+from victimcare.models import (
+    CaseNote, CaseStep, ContactAttempt, LegalHold, ParentCarer, Perpetrator, Referral, RiskAssessment, Task,
+)
 
 from .factories import make_person, make_referral_with_case
 
@@ -31,6 +33,8 @@ def _work(case, *, contacted: bool) -> None:
                                       note="Spoke to her at work"))
         case.first_contacted_at = JAN
         case.first_contact_working_days, case.first_contact_in_time = 0, True
+    db.session.add(Perpetrator(referral_id=case.referral_id, name="Sam Example", date_of_birth=date(1985, 1, 1)))
+    db.session.add(ParentCarer(referral_id=case.referral_id, name="Jo Example", phone="+447700900456"))
     db.session.add(RiskAssessment(referral_id=case.referral_id, case_id=case.id, answers={"q1": "yes"}, yes_count=1,
                                   actuarial_level="standard", level="standard",
                                   professional_judgement_reason="Partner has a knife"))

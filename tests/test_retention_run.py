@@ -3,7 +3,8 @@ from sqlalchemy import func, select
 
 from victimcare.extensions import db
 from victimcare.models import (
-    AuditEvent, Case, CaseNote, CaseStep, ContactAttempt, IdempotencyRecord, Person, Referral, RiskAssessment, Task,
+    AuditEvent, Case, CaseNote, CaseStep, ContactAttempt, IdempotencyRecord, ParentCarer, Perpetrator, Person,
+    Referral, RiskAssessment, Task,
 )
 from victimcare.services import audit
 from victimcare.services.retention import purge
@@ -57,6 +58,8 @@ def test_the_run_removes_personal_data_and_keeps_the_report_columns(runner, clie
         referral = db.session.get(Referral, case.referral_id)
         assert referral.description is None and referral.crime_reference is None
         assert db.session.scalar(select(func.count()).where(CaseNote.case_id == case.id)) == 0
+        for party in (Perpetrator, ParentCarer):
+            assert db.session.scalar(select(func.count()).where(party.referral_id == case.referral_id)) == 0
         assert db.session.scalar(select(Task.title).where(Task.case_id == case.id)) == ""
         assert db.session.scalar(select(CaseStep.detail).where(CaseStep.case_id == case.id)) is None
         risk = db.session.scalar(select(RiskAssessment).where(RiskAssessment.case_id == case.id))

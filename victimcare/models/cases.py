@@ -52,6 +52,9 @@ class Case(db.Model):
     needs: Mapped[dict | None] = mapped_column(JSON)
     support_plan: Mapped[str | None] = mapped_column(Text)
     safeguarding_lead: Mapped[str | None] = mapped_column(String(120))
+    # Restorative justice for stalking, harassment, trafficking or child sexual exploitation: why a specialist risk
+    # assessment is needed before any meeting stage (domain/routing.py specialist_risk_reason); None otherwise.
+    specialist_risk_reason: Mapped[str | None] = mapped_column(Text)
     # Victims' Commissioner casework: the complaint's agency and Code right (vocab slugs), and the agency's
     # response. The due date is worked out once, in working days, when the request date is recorded.
     complaint_agency: Mapped[str | None] = mapped_column(String(32))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from .. import events
 from ...domain.clock import london_date
-from ...domain.routing import is_child_safeguarding
+from ...domain.routing import is_child_safeguarding, specialist_risk_reason
 from ...domain.vocab import age_band_on
 from ...extensions import db
 from ...models import Case, Referral, Service
@@ -28,7 +28,7 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
         child_safeguarding=is_child_safeguarding(rule) if child_safeguarding is None else child_safeguarding,
         first_contact_due=first_contact_due, created_at=received_at,
         age_band=age_band_on(referral.person.date_of_birth if referral.person else None, london_date(received_at)),
-        **carried,
+        specialist_risk_reason=_specialist_risk_reason(referral, service), **carried,
     )
     db.session.add(case)
     db.session.flush()
@@ -36,3 +36,14 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
                  changes={"status": {"after": "new"}, "rule": rule, **(audit_changes or {})})
     events.case_opened(case)
     return case
+
+
+def _specialist_risk_reason(referral: Referral, service: Service) -> str | None:
+    """A service that gates its meetings on a specialist risk assessment (restorative justice) flags the case
+    when the referral is for stalking, harassment, trafficking or child sexual exploitation, however the case
+    came to the service (a rule, a caseworker's route or a transfer)."""
+    if service.features.specialist_assessment_step is None:
+        return None
+    return specialist_risk_reason(
+        offence_category=referral.offence_category, persistently_targeted=referral.persistently_targeted,
+        trafficking=referral.trafficking, child_sexual_exploitation=referral.child_sexual_exploitation)

@@ -22,6 +22,7 @@ from .referrals import (
     RoutingDecision,
 )
 from .retention import LegalHold
+from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -36,4 +37,5 @@ __all__ = [
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
+    "RollupCases", "RollupPurgedCases",
 ]

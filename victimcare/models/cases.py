@@ -87,6 +87,13 @@ Index(
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
 )
+# Reports: cases not yet due for first contact (due today or later, not contacted, not declined or transferred),
+# the one figure besides "overdue" that depends on today and so cannot live in the roll-ups.
+Index(
+    "ix_cases_not_yet_due", Case.first_contact_due,
+    postgresql_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
+    sqlite_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
+)
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)
 # Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).

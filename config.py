@@ -193,7 +193,10 @@ class Config:
     AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or None
     AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
-    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 1)
+    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 300)
+    # Seal new audit events into the hash chain straight after each commit that recorded some (the audit-seal
+    # sweep and `flask audit seal` are the backstop). Off only for measuring.
+    AUDIT_SEAL_AFTER_COMMIT = os.environ.get("AUDIT_SEAL_AFTER_COMMIT", "1") != "0"
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)

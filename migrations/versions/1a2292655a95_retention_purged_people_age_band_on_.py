@@ -4,7 +4,7 @@ The age band is filled when a case opens and, for older cases, by the purge befo
 (the equality report reads the band when set, otherwise works it out from the date of birth).
 
 Revision ID: 1a2292655a95
-Revises: 741e026a96f5
+Revises: 2b370e9447d3
 Create Date: 2026-12-06 14:42:14.073888
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1a2292655a95'
-down_revision = '741e026a96f5'
+down_revision = '2b370e9447d3'
 branch_labels = None
 depends_on = None
 

@@ -32,6 +32,7 @@ from ..domain.vocab import (
 from ..models import AuditEvent, Case
 from ..web.template_helpers import format_date, format_datetime
 from ..services import cases as case_service
+from ..services.retention import schedule as retention
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
         ("Crime reference", referral.crime_reference or "None given"),
         ("Referred by", _referred_by(referral)),
         ("Referral received", format_datetime(referral.received_at)),
+        ("Records kept", retention.describe(referral.person_id) or "No victim recorded"),
     ]
     if referral.additional_needs:
         rows.append(("Additional needs", "A learning disability or additional needs"))

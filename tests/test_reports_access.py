@@ -23,7 +23,7 @@ REPORT_ROUTES = [
     "/reports/postcode-lottery",
     "/reports/postcode-lottery.csv",
     "/reports/postcode-lottery.xlsx",
-] + [f"/reports/{slug}{suffix}" for slug in ("routing-and-flow", "service-measures", "outcomes", "equality")
+] + [f"/reports/{slug}{suffix}" for slug in ("routing-and-flow", "service-measures", "outcomes", "equality", "attrition")
      for suffix in ("", ".csv", ".xlsx")]
 OTHER_ROLES = ["caseworker", "advocate", "other_advocate", "admin"]
 

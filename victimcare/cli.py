@@ -17,6 +17,7 @@ token_cli = AppGroup("token", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 webhook_cli = AppGroup("webhook", help="Manage partner webhook endpoints.")
 jobs_cli = AppGroup("jobs", help="Background jobs and scheduled sweeps.")
+rollups_cli = AppGroup("rollups", help="The report roll-ups: compare them with a recount, or rebuild them.")
 
 
 def _fail(message: str, code: int = 2):
@@ -123,6 +124,14 @@ def verify_command(checkpoints, more_checkpoints):
     for check in checks:
         click.echo(("ok: " if check.ok else "FAILED: ") + check.message)
     sys.exit(0 if result.ok and all(check.ok for check in checks) else 1)
+
+
+@audit_cli.command("seal")
+def seal_command():
+    """Seal audit events still waiting into the hash chain (normally done straight after each commit)."""
+    with unit_of_work():
+        sealed = audit.seal_in_transaction()
+    click.echo(f"Sealed {sealed} event{'s' if sealed != 1 else ''}.")
 
 
 @audit_cli.command("checkpoint")
@@ -271,12 +280,45 @@ def jobs_sweep_command(name):
     sys.exit(0 if outcome == "done" else 1)
 
 
+@rollups_cli.command("check")
+def rollups_check_command():
+    """Compare the roll-ups with a recount from the cases; exit 1 and list the differences on any."""
+    from .extensions import db
+    from .services import rollups
+
+    if db.engine.dialect.name == "postgresql":  # the roll-ups and the cases read in one snapshot
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    differences = rollups.check()
+    db.session.rollback()
+    for difference in differences:
+        click.echo(difference.describe())
+    if differences:
+        click.echo(f"Roll-ups differ from a recount in {len(differences)} row(s): "
+                   "run flask --app wsgi rollups rebuild", err=True)
+        sys.exit(1)
+    click.echo("Roll-ups match a recount of the cases.")
+
+
+@rollups_cli.command("rebuild")
+def rollups_rebuild_command():
+    """Replace the roll-ups with a recount from the cases (after loading cases with SQL, say)."""
+    from .services import rollups
+
+    with unit_of_work():
+        rows = rollups.rebuild()
+    click.echo(f"Roll-ups rebuilt: {rows} row(s).")
+
+
 def register(app):
     from .bulk_import import referrals_cli
+    from .retention_cli import retention_cli
+
+    app.cli.add_command(retention_cli)
 
     app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(rollups_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(audit_cli)

@@ -2,7 +2,7 @@
 table of their own so reports count them in SQL.
 
 Revision ID: 808d510c908b
-Revises: 3a17285ee06c
+Revises: 1a2292655a95
 Create Date: 2026-12-06 14:56:28.534573
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '808d510c908b'
-down_revision = '3a17285ee06c'
+down_revision = '1a2292655a95'
 branch_labels = None
 depends_on = None
 

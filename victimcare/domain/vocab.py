@@ -345,6 +345,46 @@ LAWFUL_BASES: Vocabulary = (
     ("vital-interests", "Vital interests: a risk to someone's life"),
 )
 
+# --- The people around the victim (asked on the referral form) -------------------------------------------------
+
+# Who the person causing harm is to the victim (domestic abuse: a partner, ex-partner or family member).
+PERPETRATOR_RELATIONSHIPS: Vocabulary = (
+    ("partner", "Partner"),
+    ("ex-partner", "Ex-partner"),
+    ("parent", "Parent or step-parent"),
+    ("child", "Son or daughter (including adult children)"),
+    ("sibling", "Brother or sister"),
+    ("other-family", "Other family member"),
+    ("carer", "Carer"),
+    ("other", "Someone else"),
+)
+
+# Who a child victim's parent or carer is.
+PARENT_CARER_RELATIONSHIPS: Vocabulary = (
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("step-parent", "Step-parent"),
+    ("grandparent", "Grandparent"),
+    ("foster-carer", "Foster carer"),
+    ("social-worker", "Social worker (child in care)"),
+    ("other", "Other relative or guardian"),
+)
+
+# When the victim would rather be contacted (their preference, not a safety rule: the safe hours are that).
+CONTACT_TIMES: Vocabulary = (
+    ("weekday-mornings", "Weekday mornings"),
+    ("weekday-afternoons", "Weekday afternoons"),
+    ("weekday-evenings", "Weekday evenings"),
+    ("weekends", "Weekends"),
+)
+
+# Are there children in the household?
+CHILDREN_IN_HOUSEHOLD: Vocabulary = (
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("not-known", "Not known"),
+)
+
 # --- Reporting ----------------------------------------------------------------------------------------------
 
 AGE_BANDS: Vocabulary = (
@@ -377,6 +417,15 @@ def age_band(age: int) -> str:
         if age >= floor:
             return slug
     raise AssertionError("unreachable: the lowest band starts at 0")
+
+
+def age_band_on(date_of_birth, day) -> str | None:
+    """The AGE_BANDS slug for someone born on ``date_of_birth`` on ``day`` (whole years); None when the date of
+    birth is unknown or after ``day``."""
+    if date_of_birth is None:
+        return None
+    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return age_band(age) if age >= 0 else None
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------
@@ -415,4 +464,13 @@ RESTRICTION_REASONS: Vocabulary = (
     ("public-figure", "The victim is a public figure"),
     ("perpetrator-may-have-access", "The perpetrator may have access to this system"),
     ("other-risk", "Another risk to the victim if the record is seen"),
+)
+
+# Why a person's records are held from the retention schedule's purge (the hold is lifted with a reason).
+LEGAL_HOLD_REASONS: Vocabulary = (
+    ("court-proceedings", "Court proceedings"),
+    ("complaint", "An open complaint"),
+    ("subject-access", "An open subject access request"),
+    ("inquiry", "A review, inquiry or investigation"),
+    ("other", "Another legal reason"),
 )

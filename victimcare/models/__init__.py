@@ -11,14 +11,19 @@ from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
+    PARTY_SENSITIVE_FIELDS,
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
+    ParentCarer,
+    Perpetrator,
     Referral,
     ReferralDraft,
     ReferralStrand,
     RiskAssessment,
     RoutingDecision,
 )
+from .retention import LegalHold
+from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -29,8 +34,9 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
-    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
+    "RollupCases", "RollupPurgedCases",
 ]

@@ -24,6 +24,9 @@ class Case(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
     enhanced: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The victim's age band (domain/vocab.py AGE_BANDS) on the London day the case was received, kept so the
+    # equality report gives the same figures once the date of birth is purged (NULL: no date of birth known).
+    age_band: Mapped[str | None] = mapped_column(String(8))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     child_safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
     first_contact_due: Mapped[date] = mapped_column(Date)
@@ -83,6 +86,13 @@ Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+)
+# Reports: cases not yet due for first contact (due today or later, not contacted, not declined or transferred),
+# the one figure besides "overdue" that depends on today and so cannot live in the roll-ups.
+Index(
+    "ix_cases_not_yet_due", Case.first_contact_due,
+    postgresql_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
+    sqlite_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
 )
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)

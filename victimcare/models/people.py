@@ -1,7 +1,7 @@
 """Victims. Contact details and equality data are personal and, for the latter, special-category data."""
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.search import phonetic_key
@@ -43,6 +43,8 @@ class Person(db.Model):
     safe_contact_from: Mapped[time | None] = mapped_column(Time)
     safe_contact_until: Mapped[time | None] = mapped_column(Time)
     safe_contact_notes: Mapped[str | None] = mapped_column(Text)
+    # When they would rather be contacted (vocab CONTACT_TIMES slugs); a preference, the safe hours above are the rule
+    preferred_contact_times: Mapped[list | None] = mapped_column(JSON)
     # Equality monitoring (optional; "prefer-not-to-say" is a value, NULL means not asked)
     sex: Mapped[str | None] = mapped_column(String(32))
     gender_identity: Mapped[str | None] = mapped_column(String(32))
@@ -54,6 +56,10 @@ class Person(db.Model):
     interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the retention schedule (or an accepted erasure request) removed this person's personal data: the
+    # row stays as an anonymous statistical record (equality answers in their bands), and every page and the API
+    # treat the person's referrals and cases as not found (services/retention/purge.py).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     borough = relationship("Borough", lazy="joined")
 

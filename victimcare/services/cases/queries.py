@@ -129,7 +129,7 @@ def case_history(case: Case) -> CaseHistory:
                      AuditEvent.object_type == "referral")),
             AuditEvent.action.not_in(_NOT_ON_TIMELINE),
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
     ).all()
     return CaseHistory(
         events=events,

@@ -20,6 +20,7 @@ from .. import audit
 from ..actors import Actor, require
 from ..errors import NotFound, ValidationFailed
 from ..risk import dash_thresholds, last_marac_referral_on
+from .household import household_problems, record_household
 from .inputs import DashAnswers, ReferralInput, VictimDetails
 from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision, signposting_of
 
@@ -30,7 +31,8 @@ EQUALITY_FIELDS = (
     "sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation", "first_language",
     "interpreter_needed",
 )
-_CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes")
+_CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes", "address",
+                   "preferred_contact_times")
 _CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email", "may_text")
 
 
@@ -56,6 +58,7 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     db.session.flush()
     if dash_result is not None:
         db.session.add(_risk_assessment(actor, referral, data.dash, dash_result))
+    record_household(actor, referral, data)
     held = data.hold_for_triage
     audit.record(
         actor, "create", "referral", referral.id, referral_id=referral.id,
@@ -81,8 +84,10 @@ def _validated(data: ReferralInput, received_at: datetime) -> ReferralInput:
         phone=victim.phone if victim else None, email=victim.email if victim else None,
         offence_date=data.offence_date, received_on=london_date(received_at), today=london_today(),
     )
-    if result.errors:
-        raise ValidationFailed("The referral has details that cannot be right", errors=result.errors)
+    data, household_errors = household_problems(data, london_today())
+    if result.errors or household_errors:
+        raise ValidationFailed("The referral has details that cannot be right",
+                               errors=result.errors + household_errors)
     if victim is None:
         return data
     contact = result.contact
@@ -217,6 +222,7 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
         borough_code=v.borough_code, postcode=v.postcode, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
         may_email=v.may_email, may_text=v.may_text, safe_contact_notes=v.safe_contact_notes,
+        address=(v.address or "").strip() or None, preferred_contact_times=v.preferred_contact_times,
         **{name: getattr(v, name) for name in EQUALITY_FIELDS},
     )
     db.session.add(person)

@@ -122,6 +122,7 @@ def _count_queries(client, path, params):
     ("/reports/service-measures", {}),
     ("/reports/outcomes", {}),
     ("/reports/equality.csv", {}),
+    ("/reports/attrition", {}),
 ])
 def test_query_count_does_not_grow_with_cases(client, auth, users, path, params):
     auth.login(users["commissioner"])

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_date, london_today
+from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
     ContactRoute,
@@ -258,6 +259,30 @@ def _describe_contact(changes: dict, attempt=None) -> tuple[str, str | None]:
     return title, " ".join(details) or None
 
 
+def _describe_marac(action: str, object_type: str, oid: int | None,
+                    history: case_service.CaseHistory) -> tuple[str, str | None]:
+    """A MARAC agenda change, hearing or action on the case's timeline."""
+    if object_type == "marac_agenda_item":
+        return ("Put on a MARAC meeting's agenda", None) if action == "create" \
+            else ("Deferred to the next MARAC meeting", None)
+    if object_type == "marac_hearing":
+        hearing = history.marac_hearings.get(oid)
+        if hearing is None:
+            return "Heard at MARAC", None
+        agencies = ", ".join(label(MARAC_AGENCIES, a) for a in hearing.agencies_present or ())
+        return (f"Heard at MARAC on {format_date(hearing.heard_on)}",
+                f"Agencies present: {agencies}. Risks discussed: {hearing.risks_discussed} "
+                f"The victim's views (given by their IDVA): {hearing.victim_views}")
+    found = history.marac_actions.get(oid)
+    if found is None:
+        return ("MARAC action agreed" if action == "create" else "MARAC action done"), None
+    agency = label(MARAC_AGENCIES, found.agency)
+    if action == "create":
+        return (f"MARAC action agreed: {agency}, due {format_date(found.due_on)}",
+                f"{found.description} (owner: {found.owner})")
+    return f"MARAC action done: {agency}", found.description
+
+
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
     """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
     changes = event.changes or {}
@@ -286,6 +311,8 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind == ("create", "justice_withdrawal"):
         return (f"Victim withdrew from the justice process: {label(WITHDRAWAL_STAGES, changes.get('stage')).lower()}",
                 "Reasons: " + ", ".join(label(WITHDRAWAL_REASONS, r).lower() for r in changes.get("reasons") or []))
+    if event.object_type in ("marac_agenda_item", "marac_hearing", "marac_action"):
+        return _describe_marac(event.action, event.object_type, oid, history)
     if event.object_type == "victim_message":
         from ..services.messages import describe_event
 

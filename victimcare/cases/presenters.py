@@ -30,6 +30,8 @@ from ..domain.vocab import (
     REFERRAL_SOURCES,
     SERVICES,
     TRANSFER_REASONS,
+    WITHDRAWAL_REASONS,
+    WITHDRAWAL_STAGES,
     label,
 )
 from ..models import AuditEvent, Case
@@ -319,6 +321,9 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if kind == ("create", "justice_withdrawal"):
+        return (f"Victim withdrew from the justice process: {label(WITHDRAWAL_STAGES, changes.get('stage')).lower()}",
+                "Reasons: " + ", ".join(label(WITHDRAWAL_REASONS, r).lower() for r in changes.get("reasons") or []))
     if event.object_type in ("marac_agenda_item", "marac_hearing", "marac_action"):
         return _describe_marac(event.action, event.object_type, oid, history)
     if kind == ("create", "code_event"):

@@ -101,6 +101,8 @@ class Config:
     DASH_HIGH_RISK_SCORE = _int_env("DASH_HIGH_RISK_SCORE", 14)
     DASH_MEDIUM_RISK_SCORE = _int_env("DASH_MEDIUM_RISK_SCORE", 10)
     MARAC_ESCALATION_INCIDENTS = _int_env("MARAC_ESCALATION_INCIDENTS", 3)
+    # Minutes a MARAC agenda plans for each case (SafeLives suggests about 12-15).
+    MARAC_MINUTES_PER_CASE = _int_env("MARAC_MINUTES_PER_CASE", 15)
     DASH_QUESTIONS_FILE = os.environ.get("DASH_QUESTIONS_FILE")  # None: the bundled default labels
     # Victims' Commissioner casework: working days an agency has to answer the Commissioner's request about a
     # complaint. Set locally (no national figure), so a setting; "responses on time" in the reports uses it.
@@ -185,7 +187,10 @@ class Config:
     AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or None
     AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
-    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 1)
+    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 300)
+    # Seal new audit events into the hash chain straight after each commit that recorded some (the audit-seal
+    # sweep and `flask audit seal` are the backstop). Off only for measuring.
+    AUDIT_SEAL_AFTER_COMMIT = os.environ.get("AUDIT_SEAL_AFTER_COMMIT", "1") != "0"
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)

@@ -136,6 +136,21 @@ def _app_context(app):
         _db.session.remove()
 
 
+@pytest.fixture(autouse=True)
+def _rollups_match_a_recount(_app_context):
+    """After every test, the report roll-ups equal a recount of the cases (issue 14: `rollups check` is clean
+    after the suite's fixtures), whatever the test changed and however."""
+    yield
+    from victimcare.services import rollups
+
+    _db.session.rollback()
+    differences = rollups.check()
+    _db.session.rollback()
+    if differences:
+        pytest.fail("The report roll-ups differ from a recount of the cases after this test: "
+                    + "; ".join(d.describe() for d in differences[:5]), pytrace=False)
+
+
 def victim_identifiers() -> list[str]:
     """What would identify a victim of the test's data: full names, family names no member of staff shares,
     dates of birth in the usual spellings, phone numbers, email addresses and postcodes."""

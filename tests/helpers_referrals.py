@@ -1,7 +1,9 @@
 """Helpers for the referral journey tests: walk the question pages as a caseworker would."""
 from datetime import date
 
+from victimcare.domain.clock import london_today
 from victimcare.domain.dash import load_dash_questions
+from victimcare.domain.people import age_on
 
 WESTMINSTER = "E09000033"
 CAMDEN = "E09000007"
@@ -56,15 +58,35 @@ def dash(client, yes=15, judgement="no", reason="", incidents="", action="submit
     return post(client, "/referrals/new/domestic-abuse", data)
 
 
+def household(client, perpetrator=True, parent_carer=False, relationship="ex-partner", lives_with="no",
+              children="no", children_details="", carer_name="Grace Okafor", carer_safe="yes", carer_phone="",
+              perpetrator_dob=None):
+    """The people-around-them page: the person causing harm and children (domestic abuse), a child's parent or
+    carer."""
+    data = []
+    if perpetrator:
+        data += form(date_fields("perpetrator_date_of_birth", perpetrator_dob) if perpetrator_dob else
+                     [("perpetrator_date_of_birth", "")] * 3,
+                     perpetrator_name="Dan Kerr", perpetrator_relationship=relationship,
+                     perpetrator_lives_with_victim=lives_with, children_in_household=children,
+                     household_children_details=children_details)
+    if parent_carer:
+        data += form(parent_carer_name=carer_name, parent_carer_relationship="mother", parent_carer_phone=carer_phone,
+                     parent_carer_safe=carer_safe, parent_carer_notes="")
+    return post(client, "/referrals/new/people-around-them", data)
+
+
 def about(client, **answers):
     return post(client, "/referrals/new/about-the-victim", form(**answers))
 
 
 def consent(client, agreed="yes", given_by="The victim", method="phone", rj="no", rj_consent="", lawful_basis="",
-            permissions=("may-phone",), phone="07700 900123", notes=""):
+            permissions=("may-phone",), phone="07700 900123", notes="", address="", contact_times=(),
+            interpreter="no", language=""):
     data = form(consent_referral=agreed, consent_given_by=given_by, consent_method=method, lawful_basis=lawful_basis,
                 rj_requested=rj, rj_consent=rj_consent, phone=phone, email="",
-                contact_permissions=list(permissions), safe_contact_notes=notes)
+                contact_permissions=list(permissions), safe_contact_notes=notes, address=address,
+                preferred_contact_times=list(contact_times), interpreter_needed=interpreter, first_language=language)
     return post(client, "/referrals/new/consent", data)
 
 
@@ -74,8 +96,13 @@ def walk_to_check(client, category="domestic-abuse", flags=(), strands=(), dash_
     assert find_person(client, dob=dob).status_code == 302
     assert choose_person(client, person_choice).status_code == 302
     assert offence(client, category=category, flags=flags, strands=strands).status_code == 302
-    if category == "domestic-abuse" or "domestic-abuse" in flags:
+    domestic_abuse = category == "domestic-abuse" or "domestic-abuse" in flags
+    if domestic_abuse:
         assert dash(client, yes=dash_yes).status_code == 302
+    child = dob is not None and age_on(dob, london_today()) < 18
+    if domestic_abuse or child:
+        response = household(client, perpetrator=domestic_abuse, parent_carer=child)
+        assert response.status_code == 302, response.data
     assert about(client, sex="female", ethnicity="black-african").status_code == 302
     response = consent(client, **(consent_kwargs or {}))
     assert response.status_code == 302, response.data

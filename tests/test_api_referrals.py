@@ -72,7 +72,9 @@ def test_caseworker_creates_a_referral_routed_as_the_issue_describes(client, tok
     response = post(client, tokens["caseworker"], body())
     assert response.status_code == 201
     data = response.get_json()
-    assert set(data) == {"reference", "enhanced", "enhanced_reasons", "risk", "routes"}
+    # The issue's five fields, and signposting (null unless an acute sexual assault), added by issue 17.
+    assert set(data) == {"reference", "enhanced", "enhanced_reasons", "risk", "routes", "signposting"}
+    assert data["signposting"] is None
     assert response.headers["Location"] == f"/api/v1/referrals/{data['reference']}"
     assert data["risk"] == {"dash_level": "high", "marac": True}
     assert data["enhanced"] is True and data["enhanced_reasons"]

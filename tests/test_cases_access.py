@@ -7,9 +7,9 @@ from victimcare.models import AuditEvent
 
 from .helpers_cases import post_case_form, recent_case
 
-PAGES = ["", "/contacts", "/notes", "/tasks", "/steps", "/needs", "/status/accept", "/status/start",
+PAGES = ["", "/contacts", "/notes", "/tasks", "/steps", "/needs", "/victims-code", "/status/accept", "/status/start",
          "/status/decline", "/status/transfer", "/status/close", "/status/reopen", "/closure"]
-POSTS = ["/contacts", "/notes", "/tasks", "/steps", "/needs", "/status/accept", "/status/decline",
+POSTS = ["/contacts", "/notes", "/tasks", "/steps", "/needs", "/victims-code", "/status/accept", "/status/decline",
          "/status/transfer", "/status/close", "/closure", "/assign", "/tasks/1/done"]
 
 

@@ -64,6 +64,9 @@ def test_seed_demo_loads_once(runner):
     referrals = db.session.scalar(select(func.count()).select_from(Referral))
     assert referrals == 12 + len(TRIAGE_EXAMPLES)  # and the self-referrals waiting at triage
     assert db.session.scalar(select(func.count()).select_from(Case)) > 0
+    from victimcare.models import CodeEvent
+
+    assert db.session.scalar(select(func.count()).select_from(CodeEvent)) > 0  # the Victims' Code tab shows something
     again = runner.invoke(args=["seed-demo", "--referrals", "12"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert db.session.scalar(select(func.count()).select_from(Referral)) == referrals

@@ -13,6 +13,7 @@ INTAKE = [
     ("get", "/referrals/new/person/matches"), ("post", "/referrals/new/person/matches"),
     ("get", "/referrals/new/offence"), ("post", "/referrals/new/offence"),
     ("get", "/referrals/new/domestic-abuse"), ("post", "/referrals/new/domestic-abuse"),
+    ("get", "/referrals/new/people-around-them"), ("post", "/referrals/new/people-around-them"),
     ("get", "/referrals/new/about-the-victim"), ("post", "/referrals/new/about-the-victim"),
     ("get", "/referrals/new/consent"), ("post", "/referrals/new/consent"),
     ("get", "/referrals/new/check"), ("post", "/referrals/new/check"),

@@ -116,6 +116,9 @@ def register_extensions(app: Flask) -> None:
             parents=True, exist_ok=True
         )
     db.init_app(app)
+    from .services import rollups
+
+    rollups.install(db.session)  # the report roll-ups move in the transaction of every change to a case
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

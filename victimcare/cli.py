@@ -18,6 +18,7 @@ audit_cli = AppGroup("audit", help="Check the audit trail.")
 webhook_cli = AppGroup("webhook", help="Manage partner webhook endpoints.")
 jobs_cli = AppGroup("jobs", help="Background jobs and scheduled sweeps.")
 sar_cli = AppGroup("sar", help="Subject access: copies of a person's records for the data protection officer.")
+rollups_cli = AppGroup("rollups", help="The report roll-ups: compare them with a recount, or rebuild them.")
 
 
 def _fail(message: str, code: int = 2):
@@ -31,15 +32,18 @@ def _fail(message: str, code: int = 2):
 @click.option("--role", required=True, help=f"One of: {', '.join(slugs(ROLES))}.")
 @click.option("--service", "service_slug", default=None, help="Service slug (advocates only, required for them).")
 @click.option("--lead", is_flag=True, help="Make an advocate a service lead.")
+@click.option("--marac-coordinator", is_flag=True,
+              help="Let an advocate of a service that refers to MARAC (domestic abuse) run its MARAC meetings.")
 @click.option("--password", required=True, help="Initial password (at least 12 characters).")
 @click.option("--totp-secret", default=None, help="Enrol an authenticator app (TOTP) with this base32 secret.")
-def create_user_command(email, name, role, service_slug, lead, password, totp_secret):
+def create_user_command(email, name, role, service_slug, lead, marac_coordinator, password, totp_secret):
     """Create a user who can sign in."""
     from .services import mfa
 
     try:
         with unit_of_work():
-            user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead)
+            user = users.create_user(SYSTEM, email, name, role, password, service_slug=service_slug, is_lead=lead,
+                                     is_marac_coordinator=marac_coordinator)
             if totp_secret is not None:
                 mfa.enrol_totp_secret(SYSTEM, user, totp_secret)
     except ValidationFailed as error:
@@ -121,6 +125,14 @@ def verify_command(checkpoints, more_checkpoints):
     for check in checks:
         click.echo(("ok: " if check.ok else "FAILED: ") + check.message)
     sys.exit(0 if result.ok and all(check.ok for check in checks) else 1)
+
+
+@audit_cli.command("seal")
+def seal_command():
+    """Seal audit events still waiting into the hash chain (normally done straight after each commit)."""
+    with unit_of_work():
+        sealed = audit.seal_in_transaction()
+    click.echo(f"Sealed {sealed} event{'s' if sealed != 1 else ''}.")
 
 
 @audit_cli.command("checkpoint")
@@ -295,12 +307,42 @@ def sar_export_command(reference, out):
     click.echo(f"Wrote the review copy to {target} ({len(data)} bytes). It is not for release: redact it in the app.")
 
 
+@rollups_cli.command("check")
+def rollups_check_command():
+    """Compare the roll-ups with a recount from the cases; exit 1 and list the differences on any."""
+    from .extensions import db
+    from .services import rollups
+
+    if db.engine.dialect.name == "postgresql":  # the roll-ups and the cases read in one snapshot
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    differences = rollups.check()
+    db.session.rollback()
+    for difference in differences:
+        click.echo(difference.describe())
+    if differences:
+        click.echo(f"Roll-ups differ from a recount in {len(differences)} row(s): "
+                   "run flask --app wsgi rollups rebuild", err=True)
+        sys.exit(1)
+    click.echo("Roll-ups match a recount of the cases.")
+
+
+@rollups_cli.command("rebuild")
+def rollups_rebuild_command():
+    """Replace the roll-ups with a recount from the cases (after loading cases with SQL, say)."""
+    from .services import rollups
+
+    with unit_of_work():
+        rows = rollups.rebuild()
+    click.echo(f"Roll-ups rebuilt: {rows} row(s).")
+
+
 def register(app):
     from .bulk_import import referrals_cli
 
     app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(rollups_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(audit_cli)

@@ -23,6 +23,7 @@ from .extensions import db
 from .models import Borough, Case, Referral, Service, User
 from .services import account_changes
 from .services import cases as case_service
+from .services import code_rights
 from .services import referrals as referral_service
 from .services import users as user_service
 from .services.actors import SYSTEM, Actor
@@ -147,6 +148,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 record_contact(advocate, case.id, at + timedelta(minutes=30), method, "reached")
     _work_some_cases(rng, today, caseworker, advocates)
     _record_complaints(today, advocates["victims-commissioner"])
+    _record_code_events(advocates, caseworker)
     _restrict_one_record()
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
@@ -374,3 +376,48 @@ def _record_complaints(today: date, advocate: Actor) -> None:
             advocate, case_id, agency=rng.choices(list(COMPLAINT_AGENCY_WEIGHTS), list(COMPLAINT_AGENCY_WEIGHTS.values()))[0],
             code_right=rng.choices(list(COMPLAINT_RIGHT_WEIGHTS), list(COMPLAINT_RIGHT_WEIGHTS.values()))[0],
             requested_on=requested, received_on=received if received and received <= today else None)
+
+
+# Police decisions the demo's caseworker passes on, and how many working days it took to tell the victim.
+DEMO_DECISIONS = ("suspect-arrested", "suspect-bailed", "suspect-charged", "no-further-action", "case-to-court")
+
+
+def _record_code_events(advocates: dict[str, Actor], caseworker: Actor) -> None:
+    """Victims' Code events on the contacted cases, so the case's "Victims' Code" tab and the code-rights report
+    show something: most told about the Code and assessed at first contact, some referred on, police decisions
+    told (mostly in time, some late), statements offered, trial dates and outcomes told."""
+    rng = random.Random(12)  # its own sequence, so the rest of the demo does not change with this
+    latest = utc_now() - timedelta(hours=1)
+    rows = db.session.execute(
+        select(Case.id, Case.first_contacted_at, Case.enhanced, Service.slug).join(Service)
+        .where(Case.first_contacted_at.is_not(None), Case.status.not_in(("declined", "transferred")))
+        .order_by(Case.id)
+    ).all()
+    for case_id, contacted, enhanced, slug in rows:
+        advocate = advocates[slug]
+
+        def record(right, event, at, actor=advocate, **extra):
+            code_rights.record_code_event(actor, case_id, right, event, min(at, latest), **extra)
+
+        if rng.random() < 0.7:
+            record("understand-and-be-understood", "told-about-code", contacted)
+        if rng.random() < 0.6:
+            record("referral-to-support", "needs-assessed", contacted + timedelta(minutes=20))
+            if rng.random() < 0.3:
+                record("referral-to-support", "referred", contacted + timedelta(days=rng.randint(1, 5)))
+        if rng.random() < 0.3:
+            record("information-about-compensation", "compensation-information", contacted + timedelta(minutes=30))
+        if rng.random() < 0.25:
+            record("make-a-complaint", "complaint-information", contacted + timedelta(minutes=40))
+        if rng.random() < (0.5 if enhanced else 0.2):
+            decided = contacted + timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
+            if decided < latest:
+                told = add_working_days(decided.date(), rng.choice([0, 0, 1, 1, 1, 2, 3, 4, 6]))
+                told_at = datetime.combine(told, time(11, 0), tzinfo=timezone.utc)
+                decision = rng.choice(DEMO_DECISIONS)
+                record("information-about-investigation", "decision-communicated", max(told_at, decided),
+                       actor=caseworker, decision_at=decided, decision=decision)
+                if decision in ("suspect-charged", "case-to-court") and told_at < latest:
+                    record("victim-personal-statement", "vps-offered", told_at + timedelta(days=2))
+                    if rng.random() < 0.5:
+                        record("information-about-trial", "trial-dates-communicated", told_at + timedelta(days=20))

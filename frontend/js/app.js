@@ -1,6 +1,6 @@
 // Marks the page as JavaScript-enabled (GOV.UK Frontend's convention, done here because the CSP forbids inline
 // script) and starts the GOV.UK and MOJ components. Every page works without it.
-import { ExitThisPage, initAll } from './govuk-frontend.min.js'
+import { Checkboxes, ExitThisPage, Radios, initAll } from './govuk-frontend.min.js'
 import { FilterToggleButton } from './moj-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
@@ -18,6 +18,18 @@ ExitThisPage.prototype.exitPage = function exitPage () {
   this.$overlay.textContent = this.i18n.t('activated')
   for (const form of document.querySelectorAll('form')) form.reset()
   window.location.replace(this.$button.href)
+}
+
+// Conditional reveals (a follow-up question under the answer that needs it): GOV.UK's component also sets
+// aria-expanded on the radio or checkbox, an attribute ARIA does not allow on those roles (axe-core's
+// aria-allowed-attr fails the page). The reveal itself is kept; the follow-up sits right after its answer, so a
+// screen reader meets it next.
+for (const Component of [Radios, Checkboxes]) {
+  const sync = Component.prototype.syncConditionalRevealWithInputState
+  Component.prototype.syncConditionalRevealWithInputState = function ($input) {
+    sync.call(this, $input)
+    $input.removeAttribute('aria-expanded')
+  }
 }
 
 initAll()

@@ -66,6 +66,19 @@ def test_caseworker_journey_is_axe_clean_on_every_page(page, users):
     assert_accessible(page, "DASH with score")
     _continue(page)
 
+    assert "/people-around-them" in page.url
+    assert_accessible(page)
+    details = page.get_by_label("How many children, and how old are they?")
+    assert not details.is_visible()  # revealed only by "Yes"
+    _radio(page, "Are there children in the household?", "Yes")
+    assert details.is_visible()
+    details.fill("2 children, aged 4 and 9")
+    page.get_by_label("Their name (if known)").fill("Dan Kerr")
+    _radio(page, "Who are they to the victim?", "Ex-partner")
+    _radio(page, "Do they live with the victim?", "No")
+    assert_accessible(page, "people around them, children revealed")
+    _continue(page)
+
     assert_accessible(page)
     page.get_by_label("Female").check()
     _continue(page)
@@ -76,6 +89,14 @@ def test_caseworker_journey_is_axe_clean_on_every_page(page, users):
     page.get_by_label("By phone").check()
     page.locator("#rj_requested-2").check()
     page.get_by_label("Phone them").check()
+    address = page.get_by_label("Postal address")
+    assert not address.is_visible()
+    page.get_by_label("Write to them by post").check()
+    assert address.is_visible()  # revealed by ticking letters
+    address.fill("1 High Street\nLondon NW1 2AB")
+    _radio(page, "Do they need an interpreter?", "Yes")
+    page.get_by_label("Which language?").fill("Polish")
+    assert_accessible(page, "consent with reveals open")
     _continue(page)
 
     assert "Check your answers" in page.content()

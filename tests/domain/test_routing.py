@@ -362,3 +362,107 @@ def test_a_closed_service_beside_an_open_one_routes_only_the_open_one():
     decision = route_referral(facts(domestic_abuse=True, hate_strands=("religion",)), POLICIES,
                               closed_services={"domestic-abuse"})
     assert rules(decision) == ("hate-crime",) and decision.closed == ("domestic-abuse",)
+
+
+# --- Routing gaps: young adults with additional needs, acute sexual assault, RJ specialist risk -------------------
+
+@pytest.mark.parametrize(
+    "overrides, expected_rules",
+    [
+        ({"age_at_offence": 18, "sexual_offence": True, "additional_needs": True}, ("young-adult-sexual-abuse",)),
+        ({"age_at_offence": 25, "sexual_offence": True, "additional_needs": True}, ("young-adult-sexual-abuse",)),
+        ({"age_at_offence": 26, "sexual_offence": True, "additional_needs": True}, ("general-support",)),
+        ({"age_at_offence": 20, "sexual_offence": True}, ("general-support",)),  # no additional needs
+        ({"age_at_offence": 20, "offence_category": "robbery", "additional_needs": True}, ("general-support",)),
+        ({"age_at_offence": None, "sexual_offence": True, "additional_needs": True}, ("general-support",)),
+        # A child keeps the child rule, additional needs or not; exploitation is a sexual offence.
+        ({"age_at_offence": 16, "sexual_offence": True, "additional_needs": True}, ("child-sexual-abuse",)),
+        ({"age_at_offence": 15, "child_sexual_exploitation": True}, ("child-sexual-abuse",)),
+    ],
+)
+def test_young_adults_with_additional_needs_go_to_the_child_house(overrides, expected_rules):
+    decision = route_referral(facts(**overrides), POLICIES)
+    assert rules(decision) == expected_rules
+    if expected_rules == ("young-adult-sexual-abuse",):
+        route = decision.routes[0]
+        assert (route.service, route.priority, route.lawful_basis) == ("child-house", "high", None)
+        assert "learning disability or additional needs" in route.reason
+
+
+def test_a_young_adult_is_an_adult_so_goes_to_the_child_house_only_with_consent():
+    decision = route_referral(facts(age_at_offence=21, sexual_offence=True, additional_needs=True,
+                                    referral_consent=None), POLICIES)
+    assert decision.routes == ()
+    assert any("Child House" in line for line in decision.withheld)
+
+
+@pytest.mark.parametrize(
+    "offence_date, sexual, acute",
+    [
+        (date(2026, 12, 24), True, True),    # the same day
+        (date(2026, 12, 17), True, True),    # 7 days before: still acute
+        (date(2026, 12, 16), True, False),   # 8 days before
+        (date(2026, 12, 20), False, False),  # not a sexual offence
+        (None, True, False),                 # date not known
+    ],
+)
+def test_an_acute_sexual_assault_is_signposted_to_the_havens_first(offence_date, sexual, acute):
+    decision = route_referral(facts(offence_date=offence_date, sexual_offence=sexual), POLICIES)
+    if acute:
+        (signpost,) = decision.signposts
+        assert signpost.to == "sarc"
+        assert "Havens" in signpost.reason and "within 7 days" in signpost.reason
+    else:
+        assert decision.signposts == ()
+    assert decision.routes  # signposting is as well as the routes, not instead of them
+
+
+def test_signposting_needs_no_consent_and_goes_with_the_child_house_route():
+    decision = route_referral(facts(age_at_offence=14, offence_category="sexual-offence", referral_consent=None,
+                                    offence_date=date(2026, 12, 22)), POLICIES)
+    assert rules(decision) == ("child-sexual-abuse",)
+    assert "2 days before the referral" in decision.signposts[0].reason
+
+
+def test_acute_is_counted_on_london_dates():
+    # 23:30 UTC on 24 June is 00:30 on 25 June in London: an offence on 17 June is then 8 days before.
+    late = datetime(2026, 6, 24, 23, 30, tzinfo=timezone.utc)
+    decision = route_referral(facts(received_at=late, sexual_offence=True, offence_date=date(2026, 6, 17)), POLICIES)
+    assert decision.signposts == ()
+
+
+@pytest.mark.parametrize(
+    "overrides, flagged_for",
+    [
+        ({"offence_category": "stalking-harassment"}, "stalking or harassment"),
+        ({"persistently_targeted": True}, "stalking or harassment"),
+        ({"trafficking": True}, "trafficking"),
+        ({"child_sexual_exploitation": True, "age_at_offence": 30}, "child sexual exploitation"),
+        ({"trafficking": True, "offence_category": "stalking-harassment"}, "stalking or harassment and trafficking"),
+        ({}, None),
+        ({"offence_category": "robbery"}, None),
+    ],
+)
+def test_restorative_justice_for_specialist_risk_offences_is_allowed_but_flagged(overrides, flagged_for):
+    decision = route_referral(facts(restorative_justice_requested=True, **overrides), POLICIES)
+    rj = route_for(decision, "restorative-justice")
+    if flagged_for:
+        assert f"Specialist risk assessment needed: {flagged_for}." in rj.reason
+    else:
+        assert "Specialist" not in rj.reason
+
+
+def test_child_sexual_exploitation_allows_rj_where_other_child_sexual_abuse_does_not():
+    exploited = route_referral(facts(age_at_offence=16, child_sexual_exploitation=True,
+                                     restorative_justice_requested=True), POLICIES)
+    assert rules(exploited) == ("child-sexual-abuse", "restorative-justice")
+    abused = route_referral(facts(age_at_offence=16, sexual_offence=True, restorative_justice_requested=True),
+                            POLICIES)
+    assert rules(abused) == ("child-sexual-abuse",)
+
+
+def test_trafficking_gives_enhanced_rights_twice_over():
+    enhanced, reasons = enhanced_entitlement(facts(trafficking=True))
+    assert enhanced
+    assert "Victim of human trafficking, one of the most serious crimes." in reasons
+    assert "Victims of trafficking count as intimidated automatically." in reasons

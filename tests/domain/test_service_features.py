@@ -47,3 +47,29 @@ def test_restorative_justice_meetings_wait_for_both_written_consents(stage):
         check_step("restorative-justice", stage, {"rj-victim-consent"})
     check_step("restorative-justice", stage, {"rj-victim-consent", "rj-offender-consent"})
     check_step("restorative-justice", "rj-victim-meeting", set())  # meeting the facilitator needs no consent yet
+
+
+# --- A flagged RJ case waits for the specialist risk assessment before any meeting stage -----------------------
+
+_CONSENTED = {"rj-victim-consent", "rj-offender-consent"}
+
+
+@pytest.mark.parametrize("stage", ["rj-preparation", "rj-direct-meeting", "rj-indirect-meeting",
+                                   "rj-outcome-agreement"])
+def test_a_flagged_case_records_no_meeting_stage_before_the_specialist_assessment(stage):
+    with pytest.raises(StepRefused, match="specialist risk assessment first"):
+        check_step("restorative-justice", stage, _CONSENTED, specialist_assessment_needed=True)
+    check_step("restorative-justice", stage, _CONSENTED | {"rj-specialist-risk-assessment"},
+               specialist_assessment_needed=True)
+    check_step("restorative-justice", stage, _CONSENTED)  # an unflagged case does not wait for it
+
+
+def test_the_specialist_assessment_and_early_steps_are_not_gated():
+    for step in ("rj-contact", "rj-victim-meeting", "rj-specialist-risk-assessment", "rj-victim-consent"):
+        check_step("restorative-justice", step, set(), specialist_assessment_needed=True)
+
+
+def test_written_consent_is_still_asked_first_on_a_flagged_case():
+    with pytest.raises(StepRefused, match="written consent"):
+        check_step("restorative-justice", "rj-preparation", {"rj-specialist-risk-assessment"},
+                   specialist_assessment_needed=True)

@@ -21,6 +21,9 @@ from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, RadioInput
 
 
+MARAC_COORDINATOR_LABEL = "MARAC coordinator (domestic abuse advocates: runs the service's MARAC meetings)"
+
+
 class NewUserForm(BaseForm):
     name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's name")])
     email = EmailField(
@@ -39,6 +42,7 @@ class NewUserForm(BaseForm):
         validators=[Optional()],
     )
     is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
+    is_marac_coordinator = BooleanField(MARAC_COORDINATOR_LABEL, widget=GovCheckboxInput())
     submit = SubmitField("Create user and make an invitation link", widget=GovSubmitInput())
 
 
@@ -49,6 +53,7 @@ class AccessForm(BaseForm):
     service = SelectField("Service (advocates only)", widget=GovSelect(), choices=[("", "No service")] + list(SERVICES),
                           validators=[Optional()])
     is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
+    is_marac_coordinator = BooleanField(MARAC_COORDINATOR_LABEL, widget=GovCheckboxInput())
     submit = SubmitField("Save access", widget=GovSubmitInput())
 
 

@@ -42,6 +42,7 @@ def new_user():
             user, issued, change = account_changes.create_account(
                 current_actor(), form.email.data, form.name.data, form.role.data,
                 service_slug=form.service.data or None, is_lead=form.is_lead.data,
+                is_marac_coordinator=form.is_marac_coordinator.data,
             )
         except ValidationFailed as error:
             apply_service_errors(form, error)
@@ -81,11 +82,13 @@ def change_access(user_id):
     form = AccessForm()
     if not form.is_submitted():
         form.role.data, form.is_lead.data = user.role, user.is_lead
+        form.is_marac_coordinator.data = bool(user.is_marac_coordinator)
         form.service.data = user.service.slug if user.service else ""
     if form.validate_on_submit():
         try:
             user, change = account_changes.change_access(current_actor(), user_id, form.role.data,
-                                                         form.service.data or None, form.is_lead.data)
+                                                         form.service.data or None, form.is_lead.data,
+                                                         form.is_marac_coordinator.data)
         except ValidationFailed as error:
             apply_service_errors(form, error)
         else:

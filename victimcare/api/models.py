@@ -221,6 +221,14 @@ class Offence(RequestBody):
         description="The victim's perception decides; several allowed.")]
     persistently_targeted: StrictBool | None = None
     vulnerable_or_intimidated: StrictBool | None = None
+    trafficking: Annotated[StrictBool | None, Field(description=(
+        "Human trafficking or modern slavery: enhanced rights; restorative justice needs a specialist risk "
+        "assessment."))] = None
+    child_sexual_exploitation: Annotated[StrictBool | None, Field(description=(
+        "Child sexual exploitation (a sexual offence): restorative justice needs a specialist risk assessment."))] = None
+    additional_needs: Annotated[StrictBool | None, Field(description=(
+        "The victim has a learning disability or additional needs: with a sexual offence, a young person aged 18 "
+        "to 25 at the offence is routed to the Child House."))] = None
 
 
 class Consent(RequestBody):

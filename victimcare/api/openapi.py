@@ -10,7 +10,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..domain.code_rights import RightState
 from ..domain.people import UNSAFE_CONTACT_RULES
-from ..domain.routing import RULES
+from ..domain.routing import RULES, SIGNPOST_SARC
 from ..domain.suppression import MARKERS
 from ..domain.vocab import (
     CASE_STATUSES,
@@ -153,6 +153,14 @@ def _response_schemas() -> dict:
             "properties": {"dash_level": {"type": "string", "enum": ["standard", "medium", "high"]},
                            "marac": {"type": "boolean"}},
         }),
+        "Signposting": _nullable({
+            "type": "object",
+            "required": ["to", "reason"],
+            "description": "Where the victim is directed first, outside the routes: an acute sexual assault "
+                           "(within the last 7 days) goes first to the Havens, London's sexual assault referral "
+                           "centres.",
+            "properties": {"to": {"type": "string", "enum": [SIGNPOST_SARC]}, "reason": {"type": "string"}},
+        }),
         "ReferralCreated": {
             "type": "object",
             "required": ["reference", "enhanced", "enhanced_reasons", "risk", "routes"],
@@ -161,6 +169,7 @@ def _response_schemas() -> dict:
                 "enhanced": {"type": "boolean"},
                 "enhanced_reasons": {"type": "array", "items": {"type": "string"}},
                 "risk": _ref("Risk"),
+                "signposting": _ref("Signposting"),
                 "routes": {"type": "array", "items": _ref("Route")},
             },
         },
@@ -191,6 +200,9 @@ def _response_schemas() -> dict:
                         "domestic_abuse": {"type": "boolean"},
                         "sexual_offence": {"type": "boolean"},
                         "hate_crime_strands": {"type": "array", "items": {"type": "string"}},
+                        "trafficking": {"type": "boolean"},
+                        "child_sexual_exploitation": {"type": "boolean"},
+                        "additional_needs": {"type": "boolean"},
                     },
                 },
                 "consent": {"type": "object", "properties": {"referral": _nullable({"type": "boolean"})}},
@@ -198,6 +210,7 @@ def _response_schemas() -> dict:
                 "enhanced_reasons": {"type": "array", "items": {"type": "string"}},
                 "risk": _ref("Risk"),
                 "not_routed_reason": _nullable({"type": "string"}),
+                "signposting": _ref("Signposting"),
                 "routes": {"type": "array", "items": _ref("Route"),
                            "description": "The routes in force: rule decisions and caseworker additions, less "
                                           "removals."},

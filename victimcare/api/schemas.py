@@ -82,6 +82,9 @@ def parse_referral(body, boroughs: dict[str, str]) -> ReferralInput:
         hate_strands=sorted(set(offence.hate_crime_strands)),
         persistently_targeted=bool(offence.persistently_targeted),
         vulnerable_or_intimidated=bool(offence.vulnerable_or_intimidated),
+        trafficking=bool(offence.trafficking),
+        child_sexual_exploitation=bool(offence.child_sexual_exploitation),
+        additional_needs=bool(offence.additional_needs),
         consent_referral=data.consent.referral,
         rj_requested=bool(data.restorative_justice_requested),
         code_complaint=bool(data.code_complaint),
@@ -151,8 +154,16 @@ def referral_created_body(referral, decisions) -> dict:
         "enhanced": bool(referral.enhanced),
         "enhanced_reasons": list(referral.enhanced_reasons or []),
         "risk": risk_body(referral),
+        "signposting": signposting_body(referral),
         "routes": [route_body(d) for d in active_routes(decisions).values()],
     }
+
+
+def signposting_body(referral) -> dict | None:
+    """Where the victim is directed first, outside the routes (an acute sexual assault: the Havens)."""
+    if referral.signposted_to is None:
+        return None
+    return {"to": referral.signposted_to, "reason": referral.signposting_reason}
 
 
 def referral_body(referral) -> dict:
@@ -176,12 +187,16 @@ def referral_body(referral) -> dict:
             "domestic_abuse": bool(referral.domestic_abuse),
             "sexual_offence": bool(referral.sexual_offence),
             "hate_crime_strands": referral.strand_slugs,
+            "trafficking": bool(referral.trafficking),
+            "child_sexual_exploitation": bool(referral.child_sexual_exploitation),
+            "additional_needs": bool(referral.additional_needs),
         },
         "consent": {"referral": referral.consent_referral},
         "enhanced": bool(referral.enhanced),
         "enhanced_reasons": list(referral.enhanced_reasons or []),
         "risk": risk_body(referral),
         "not_routed_reason": referral.not_routed_reason,
+        "signposting": signposting_body(referral),
         "routes": [route_body(d) for d in active_routes(referral.routing_decisions).values()],
     }
 

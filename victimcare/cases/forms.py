@@ -29,11 +29,13 @@ from wtforms.validators import (
 
 from ..domain.vocab import (
     CLOSURE_REASONS,
+    CODE_EVENTS,
     COMPLAINT_AGENCIES,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
     DECLINE_REASONS_OFFERED,
     OUTCOME_ANSWERS,
+    POLICE_DECISIONS,
     SERVICES,
     TRANSFER_REASONS,
     VICTIMS_CODE_NEEDS,
@@ -227,3 +229,17 @@ class NeedsForm(CaseForm):
 
 FILTER_STATUS_CHOICES = [("new", "New"), ("accepted", "Accepted"), ("in-progress", "In progress"),
                          ("closed", "Closed"), ("declined", "Declined"), ("transferred", "Transferred")]
+
+
+class CodeEventForm(CaseForm):
+    """What happened under the Victims' Code. The right follows from the event (domain/code_rights.EVENT_RIGHT)."""
+
+    event = RadioField("What happened?", widget=RadioInput(), choices=list(CODE_EVENTS),
+                       validators=[InputRequired(message="Choose what happened")])
+    at_on = _date_field("When did it happen?", message="Enter the date it happened")
+    decision = SelectField("Which police decision? (for \u201cTold of a police decision\u201d)", widget=GovSelect(),
+                           choices=[("", "Choose the decision")] + list(POLICE_DECISIONS), validators=[Optional()])
+    decision_on = _date_field("When was the decision made? (for \u201cTold of a police decision\u201d)",
+                              required=False)
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField("Record what happened", widget=GovSubmitInput())

@@ -11,8 +11,14 @@ from ..domain.people import (
     contact_routes,
     safe_contact_instructions,
 )
+from ..domain.contact_details import phone_for_display
+from ..domain.referral_questions import is_child
 from ..domain.vocab import (
     CASE_STATUSES,
+    CHILDREN_IN_HOUSEHOLD,
+    CONTACT_TIMES,
+    PARENT_CARER_RELATIONSHIPS,
+    PERPETRATOR_RELATIONSHIPS,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
     DECLINE_REASONS,
@@ -26,6 +32,31 @@ from ..domain.vocab import (
 from ..models import AuditEvent, Case
 from ..web.template_helpers import format_date, format_datetime
 from ..services import cases as case_service
+
+
+@dataclass(frozen=True)
+class ParentCarerLine:
+    """A child victim's parent or carer as the reach-safely panel shows them: who, their phone, and the rule."""
+
+    who: str
+    phone: str | None
+    rule: str
+    safe: bool
+    notes: str | None
+
+
+def _parent_carer_line(carer) -> ParentCarerLine:
+    relation = label(PARENT_CARER_RELATIONSHIPS, carer.relationship_to_victim) if carer.relationship_to_victim else None
+    rule = {True: "Safe to contact about the child", False: "Not safe to contact: do not contact them",
+            None: "Not known whether it is safe: check with the referrer first"}[carer.safe_to_contact]
+    return ParentCarerLine(who=f"{carer.name} ({relation.lower()})" if relation else carer.name,
+                           phone=phone_for_display(carer.phone) or None, rule=rule,
+                           safe=carer.safe_to_contact is True, notes=carer.notes)
+
+
+def _contact_times(person) -> str | None:
+    times = (person.preferred_contact_times or []) if person else []
+    return ", ".join(label(CONTACT_TIMES, t) for t in times) or None
 
 
 @dataclass
@@ -42,10 +73,12 @@ class CaseIdentity:
     safe_contact_notes: list[str]
     contact_routes: list[ContactRoute] = field(default_factory=list)
     interpreter: str | None = None
+    parent_carers: list[ParentCarerLine] = field(default_factory=list)
+    contact_times: str | None = None
 
     @property
     def is_child(self) -> bool:
-        return self.age is not None and self.age < 18
+        return is_child(self.age)
 
 
 def _interpreter(person) -> str | None:
@@ -58,10 +91,11 @@ def identity(case: Case) -> CaseIdentity:
     referral = case.referral
     person = referral.person
     notes = [n for n in ((person.safe_contact_notes if person else None), referral.safe_contact_notes) if n]
+    age = age_on(person.date_of_birth, london_today()) if person else None
     return CaseIdentity(
         case=case,
         name=person.full_name if person else "Name not recorded",
-        age=age_on(person.date_of_birth, london_today()) if person else None,
+        age=age,
         borough=case_service.borough_name(case),
         reference=referral.reference,
         risk_level=referral.dash_level,
@@ -69,7 +103,15 @@ def identity(case: Case) -> CaseIdentity:
         safe_contact_notes=notes,
         contact_routes=contact_routes(person),
         interpreter=_interpreter(person),
+        parent_carers=[_parent_carer_line(c) for c in referral.parent_carers] if is_child(age) else [],
+        contact_times=_contact_times(person),
     )
+
+
+@dataclass(frozen=True)
+class SpecialistAssessment:
+    reason: str
+    recorded: bool
 
 
 @dataclass
@@ -79,6 +121,15 @@ class CaseFacts:
     rows: list[tuple[str, str]]
     dash_yes: list[str] | None  # the questions answered yes (None: no DASH answers recorded)
     dash_summary: str | None
+
+
+def specialist_assessment(case: Case) -> SpecialistAssessment | None:
+    """On a case flagged "specialist risk assessment needed" (restorative justice for stalking, harassment,
+    trafficking or child sexual exploitation): why, and whether it is recorded yet."""
+    step = case.service.features.specialist_assessment_step
+    if not case.specialist_risk_reason or step is None:
+        return None
+    return SpecialistAssessment(case.specialist_risk_reason, case_service.step_recorded(case, step))
 
 
 def _referred_by(referral) -> str:
@@ -94,6 +145,8 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
     offence = label(OFFENCE_CATEGORIES, referral.offence_category)
     flags = [text for flag, text in ((referral.domestic_abuse, "domestic abuse"),
                                      (referral.sexual_offence, "sexual offence"),
+                                     (referral.child_sexual_exploitation, "child sexual exploitation"),
+                                     (referral.trafficking, "trafficking"),
                                      (referral.weapon_involved, "weapon involved"))
              if flag and text != offence.lower()]
     strands = [label(HATE_STRANDS, s) for s in referral.strand_slugs]
@@ -108,8 +161,11 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
         ("Referred by", _referred_by(referral)),
         ("Referral received", format_datetime(referral.received_at)),
     ]
+    if referral.additional_needs:
+        rows.append(("Additional needs", "A learning disability or additional needs"))
     if referral.description:
         rows.append(("What the referrer said", referral.description))
+    rows += _household_rows(referral)
     assessment = case_service.latest_dash_answers(case)
     if assessment is None:
         return CaseFacts(rows, None, None)
@@ -119,6 +175,26 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
     yes += [qid for qid, answer in answers.items() if answer == "yes" and qid not in known]
     summary = f"{assessment.yes_count} of {len(dash_questions)} answered yes: {assessment.level} risk"
     return CaseFacts(rows, yes, summary)
+
+
+def _household_rows(referral) -> list[tuple[str, str]]:
+    """The person causing harm and the children at home, as the referral recorded them (domestic abuse)."""
+    rows = []
+    for p in referral.perpetrators:
+        parts = [p.name or "Name not known"]
+        if p.relationship_to_victim:
+            parts.append(label(PERPETRATOR_RELATIONSHIPS, p.relationship_to_victim).lower())
+        if p.date_of_birth:
+            parts.append(f"born {format_date(p.date_of_birth)}")
+        parts.append({True: "lives with the victim", False: "does not live with the victim",
+                      None: "not known whether they live with the victim"}[p.lives_with_victim])
+        rows.append(("Person causing harm", ", ".join(parts)))
+    if referral.children_in_household:
+        text = label(CHILDREN_IN_HOUSEHOLD, referral.children_in_household)
+        if referral.household_children_details:
+            text += f": {referral.household_children_details}"
+        rows.append(("Children in the household", text))
+    return rows
 
 
 @dataclass

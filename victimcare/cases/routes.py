@@ -16,23 +16,26 @@ from flask import (
     url_for,
 )
 
-from ..domain.access import is_service_lead
-from ..domain.clock import LONDON, london_today
+from ..domain.access import has_permission, is_service_lead
+from ..domain.clock import LONDON, london_datetime, london_today
+from ..domain.code_rights import EVENT_RIGHT
 from ..domain.dash import load_dash_questions
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
 from ..domain.service_features import process_stopped, steps_for
-from ..domain.vocab import CLOSURE_REASONS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
+from ..domain.vocab import CLOSURE_REASONS, CODE_EVENTS, OUTCOME_ANSWERS, OUTCOME_QUESTIONS, label
 from ..services import cases as case_service
-from ..services import queues, reference
+from ..services import code_rights, queues, reference
 from ..services.errors import Conflict, NotFound, ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from . import presenters
+from .code_rights_presenter import code_rights_rows, code_rights_summary
 from .forms import (
     FILTER_STATUS_CHOICES,
     AssignForm,
     ClosureRequestForm,
+    CodeEventForm,
     ClosureReviewForm,
     ComplaintForm,
     ConfirmForm,
@@ -156,6 +159,7 @@ def show(case_id):
     return _page(
         "cases/show.html", case, timeline=presenters.timeline(case), confirm_form=_with_version(ConfirmForm(), case),
         assign_form=assign_form, facts=presenters.case_facts(case, dash_questions()),
+        specialist=presenters.specialist_assessment(case),
     )
 
 
@@ -297,7 +301,37 @@ def steps(case_id):
         history = case_service.dash_history(case)
     return _page("cases/steps.html", case, 400 if form.errors else 200, form=_with_version(form, case),
                  lead_form=lead_form, dash_form=dash_form, dash_history=history, recorded=recorded,
-                 stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}))
+                 stopped=process_stopped(case.service.slug, {m.step for m, _ in recorded}),
+                 specialist=presenters.specialist_assessment(case))
+
+
+_CODE_EVENT_FIELDS = {"right": "event", "at": "at_on", "decision_at": "decision_on"}
+
+
+@bp.route("/<int:case_id>/victims-code", methods=["GET", "POST"], endpoint="code_rights")
+@permission_required("case.view")
+def code_rights_page(case_id):
+    """The case's Victims' Code rights, and (for staff who may record them) what happened under one."""
+    actor = current_actor()
+    may_record = has_permission(actor.principal, "code-rights.record")
+    form = CodeEventForm()
+    if may_record and form.validate_on_submit():
+        event, on, decided = form.event.data, form.at_on.data, form.decision_on.data
+        response = _save_case_form(
+            case_id, form, lambda: code_rights.record_code_event(
+                actor, case_id, EVENT_RIGHT.get(event, ""), event, london_datetime(on),
+                decision_at=london_datetime(decided) if decided else None, note=form.note.data,
+                decision=form.decision.data or None, expected_version=form.version.data),
+            endpoint="cases.code_rights", partial="cases/_form_code_event.html",
+            done=lambda row: f"Recorded: {label(CODE_EVENTS, row.event)}.",
+            field_map=_CODE_EVENT_FIELDS)
+        if response:
+            return response
+    case = case_service.get_case(actor, case_id)
+    result = code_rights.case_code_rights(actor, case_id)
+    return _page("cases/code_rights.html", case, 400 if form.errors else 200,
+                 form=_with_version(form, case) if may_record else None,
+                 rights=code_rights_rows(result), summary=code_rights_summary(result))
 
 
 @bp.route("/<int:case_id>/dash", methods=["GET", "POST"], endpoint="dash_reassessment")

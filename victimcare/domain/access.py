@@ -33,6 +33,7 @@ class Principal:
     service_id: int | None = None
     is_lead: bool = False
     user_id: int | None = None
+    is_marac_coordinator: bool = False
 
 
 def has_permission(principal: Principal, permission: str) -> bool:
@@ -89,6 +90,24 @@ def is_service_lead(principal: Principal) -> bool:
 
 def is_service_lead_for(principal: Principal, service_id: int | None) -> bool:
     return is_service_lead(principal) and can_see_service_record(principal, service_id)
+
+
+def is_marac_coordinator(principal: Principal, service_runs_marac: bool) -> bool:
+    """A MARAC coordinator: an advocate of a service that refers to MARAC (``service_runs_marac``, its
+    ServiceFeatures.marac), with the coordinator flag. The flag opens no case beyond the advocate's own service:
+    it adds the meetings, their agendas and the partner share of that service's cases."""
+    return (principal.role == "advocate" and principal.service_id is not None and principal.is_marac_coordinator
+            and service_runs_marac)
+
+
+def may_be_marac_coordinator(role: str | None, service_runs_marac: bool) -> bool:
+    """Who the coordinator flag may be set on: an advocate of a service that refers to MARAC."""
+    return role == "advocate" and service_runs_marac
+
+
+def may_coordinate_marac_for(principal: Principal, service_id: int | None, service_runs_marac: bool) -> bool:
+    """Whether the actor runs MARAC meetings over this service's cases: a coordinator of that very service."""
+    return is_marac_coordinator(principal, service_runs_marac) and principal.service_id == service_id
 
 
 def may_hold_cases_of(principal: Principal, service_id: int | None) -> bool:

@@ -253,6 +253,23 @@ def month_keys(date_from: date, date_to: date) -> list[str]:
     return keys
 
 
+def whole_months_within(date_from: date, date_to: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The period split for the roll-ups: (first day of the first whole month, first day of the last), or None
+    where no whole month lies inside, and the days at either end outside whole months, as (first, last) days.
+    Reports count whole months from the roll-ups and only the odd days at the ends from the cases."""
+    first = date_from if date_from.day == 1 else add_months(date_from.replace(day=1), 1)
+    after_last = add_months(date_to.replace(day=1), 1)
+    end = after_last if date_to == after_last - timedelta(days=1) else date_to.replace(day=1)  # exclusive
+    if first >= end:
+        return None, [(date_from, date_to)]
+    edges = []
+    if date_from < first:
+        edges.append((date_from, first - timedelta(days=1)))
+    if end <= date_to:
+        edges.append((end, date_to))
+    return (first, add_months(end, -1)), edges
+
+
 def month_label(key: str) -> str:
     return date.fromisoformat(key + "-01").strftime("%B %Y")
 

@@ -7,19 +7,30 @@ that names the facts it relied on.
 Consent: a victim may opt out of referral, and adults are only routed with their consent. Two lawful bases
 allow a referral without it: child safeguarding (a sexual offence against a child goes to the Child House) and
 MARAC (a domestic abuse victim who meets a MARAC criterion goes to domestic abuse advocacy).
+
+Signposting is not a route: an acute sexual assault (within the last ``ACUTE_SEXUAL_ASSAULT_DAYS`` days) is first
+signposted to the sexual assault referral centre (in London, the Havens) for forensic and medical care, whatever
+else the referral is routed to.
 """
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .clock import london_date
 from .dash import QUESTION_COUNT, DashResult
 from .deadlines import first_contact_due
 from .vocab import HATE_STRAND_LABELS, OFFENCE_CATEGORY_LABELS, SERVICE_LABELS
 
 ADULT_AGE = 18
+# The Child House also takes young people up to this age (inclusive) with learning disabilities or additional needs.
+YOUNG_ADULT_MAX_AGE = 25
+# A sexual assault this many days ago or fewer is acute: forensic evidence and emergency care are still possible.
+ACUTE_SEXUAL_ASSAULT_DAYS = 7
+SIGNPOST_SARC = "sarc"
 
 # Rule ids are stored with each routing decision: never rename one.
 RULE_CHILD_SEXUAL_ABUSE = "child-sexual-abuse"
+RULE_YOUNG_ADULT_SEXUAL_ABUSE = "young-adult-sexual-abuse"
 RULE_DOMESTIC_ABUSE = "domestic-abuse"
 RULE_HATE_CRIME = "hate-crime"
 RULE_RESTORATIVE_JUSTICE = "restorative-justice"
@@ -27,6 +38,7 @@ RULE_CODE_COMPLAINT = "code-complaint"
 RULE_GENERAL_SUPPORT = "general-support"
 RULES = (
     RULE_CHILD_SEXUAL_ABUSE,
+    RULE_YOUNG_ADULT_SEXUAL_ABUSE,
     RULE_DOMESTIC_ABUSE,
     RULE_HATE_CRIME,
     RULE_RESTORATIVE_JUSTICE,
@@ -49,7 +61,11 @@ class ReferralFacts:
     (a burglary in a domestic abuse context); the matching offence category counts as well.
     ``most_serious_crime`` marks offences in the Code's "most serious crime" group that have no category of
     their own (attempted murder, human trafficking, terrorism, kidnap, false imprisonment, arson with intent to
-    endanger life, wounding or GBH with intent). A naive ``received_at`` is taken to be UTC.
+    endanger life, wounding or GBH with intent). ``trafficking`` (human trafficking or modern slavery) and
+    ``child_sexual_exploitation`` are flags of their own because restorative justice for them needs a specialist
+    risk assessment; child sexual exploitation is a sexual offence. ``additional_needs``: the victim has a
+    learning disability or additional needs (the Child House takes them up to 25). ``offence_date`` (a London
+    date) tells an acute sexual assault. A naive ``received_at`` is taken to be UTC.
     """
 
     received_at: datetime
@@ -68,6 +84,10 @@ class ReferralFacts:
     code_complaint: bool = False
     dash: DashResult | None = None
     most_serious_crime: bool = False
+    offence_date: date | None = None
+    additional_needs: bool = False
+    trafficking: bool = False
+    child_sexual_exploitation: bool = False
 
     def __post_init__(self) -> None:
         if self.offence_category not in OFFENCE_CATEGORY_LABELS:
@@ -87,8 +107,22 @@ class ReferralFacts:
         return self.age_at_offence is not None and self.age_at_offence < ADULT_AGE
 
     @property
+    def is_young_adult_with_additional_needs(self) -> bool:
+        """18 to 25 at the offence, with a learning disability or additional needs."""
+        return (self.additional_needs and self.age_at_offence is not None
+                and ADULT_AGE <= self.age_at_offence <= YOUNG_ADULT_MAX_AGE)
+
+    @property
     def is_sexual_offence(self) -> bool:
-        return self.sexual_offence or self.offence_category == "sexual-offence"
+        return self.sexual_offence or self.child_sexual_exploitation or self.offence_category == "sexual-offence"
+
+    @property
+    def is_acute_sexual_assault(self) -> bool:
+        """A sexual offence within the last ACUTE_SEXUAL_ASSAULT_DAYS days of the referral's receipt (London)."""
+        if not self.is_sexual_offence or self.offence_date is None:
+            return False
+        days = (london_date(self.received_at) - self.offence_date).days
+        return 0 <= days <= ACUTE_SEXUAL_ASSAULT_DAYS
 
     @property
     def is_domestic_abuse(self) -> bool:
@@ -121,6 +155,14 @@ class DeadlinePolicy:
 
 
 @dataclass(frozen=True)
+class Signpost:
+    """Somewhere the victim is directed first, outside the services routed to (the Havens), and why."""
+
+    to: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Route:
     """One service a referral goes to, and why. ``lawful_basis`` is set only when routed without consent."""
 
@@ -149,6 +191,7 @@ class RoutingDecision:
     withheld: tuple[str, ...] = field(default=())
     # Services a rule chose that are not taking new referrals: a caseworker must route the victim elsewhere.
     closed: tuple[str, ...] = field(default=())
+    signposts: tuple[Signpost, ...] = field(default=())
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -186,6 +229,8 @@ def enhanced_entitlement(facts: ReferralFacts) -> tuple[bool, tuple[str, ...]]:
         reasons.append(f"Victim of hate crime{_strand_phrase(facts)}, one of the most serious crimes.")
     if facts.is_sexual_offence:
         reasons.append("Victim of a sexual offence, one of the most serious crimes.")
+    if facts.trafficking:
+        reasons.append("Victim of human trafficking, one of the most serious crimes.")
     if facts.most_serious_crime:
         reasons.append("Victim of one of the most serious crimes (such as attempted murder, trafficking or kidnap).")
     if facts.bereaved_relative:
@@ -200,6 +245,8 @@ def enhanced_entitlement(facts: ReferralFacts) -> tuple[bool, tuple[str, ...]]:
         reasons.append(f"Aged {facts.age_at_offence} at the time of the offence: under-18s are vulnerable automatically.")
     if facts.is_sexual_offence:
         reasons.append("Victims of sexual offences count as intimidated automatically.")
+    if facts.trafficking:
+        reasons.append("Victims of trafficking count as intimidated automatically.")
     if facts.vulnerable_or_intimidated:
         reasons.append("Vulnerable or intimidated victim, as recorded by the referrer.")
     return bool(reasons), tuple(reasons)
@@ -224,16 +271,23 @@ def route_referral(
     new referrals) is not made: it is listed in ``withheld`` and ``closed`` so the referral can wait for a
     caseworker, and general support still applies when nothing else was routed. Rules, in order:
 
-    - child-sexual-abuse: under 18 at the offence and a sexual offence -> Child House, high priority, with or
-      without consent (lawful basis child safeguarding);
+    - child-sexual-abuse: under 18 at the offence and a sexual offence (exploitation included) -> Child House,
+      high priority, with or without consent (lawful basis child safeguarding);
+    - young-adult-sexual-abuse: 18 to 25 at the offence with a learning disability or additional needs, and a
+      sexual offence -> Child House, high priority, with consent (an adult);
     - domestic-abuse -> domestic abuse advocacy; a DASH MARAC criterion makes it high priority, flags MARAC and
       lets it proceed without consent (lawful basis MARAC);
     - hate-crime: any strand -> hate crime advocacy (consent);
     - restorative-justice: requested (with referral consent), unless domestic abuse at high DASH risk or a sexual
-      offence against a child. Written consent of both parties belongs to the RJ process: the RJ case asks for
-      it before any meeting (domain/service_features.py), and either party may withdraw it at any time;
+      offence against a child other than exploitation. Written consent of both parties belongs to the RJ
+      process: the RJ case asks for it before any meeting (domain/service_features.py), and either party may
+      withdraw it at any time. Stalking, harassment, trafficking and child sexual exploitation are allowed but
+      need a specialist risk assessment first (``specialist_risk_reason``: the RJ case is flagged);
     - code-complaint -> Victims' Commissioner casework (consent);
     - general-support -> victim support, only when no other route was made (consent).
+
+    An acute sexual assault is also signposted to the Havens (``signposts``), with or without consent: it is
+    advice to the victim, not a referral of their details.
     """
     enhanced, enhanced_reasons = enhanced_entitlement(facts)
     consented = facts.referral_consent is True
@@ -269,6 +323,13 @@ def route_referral(
             reason += " Referred without consent as a child safeguarding referral."
         add("child-house", RULE_CHILD_SEXUAL_ABUSE, reason, priority="high",
             lawful_basis=None if consented else "child-safeguarding")
+    elif facts.is_young_adult_with_additional_needs and facts.is_sexual_offence:
+        if consented:
+            add("child-house", RULE_YOUNG_ADULT_SEXUAL_ABUSE,
+                f"Sexual offence against a young person (aged {facts.age_at_offence} at the time) with a learning "
+                "disability or additional needs: Child House, which supports them up to 25.", priority="high")
+        else:
+            needs_consent("Child House (a young adult with additional needs)")
 
     # Domestic abuse.
     if facts.is_domestic_abuse:
@@ -299,9 +360,12 @@ def route_referral(
         elif not consented:
             needs_consent("Restorative justice")
         else:
+            specialist = specialist_risk_reason(
+                offence_category=facts.offence_category, persistently_targeted=facts.persistently_targeted,
+                trafficking=facts.trafficking, child_sexual_exploitation=facts.child_sexual_exploitation)
             add("restorative-justice", RULE_RESTORATIVE_JUSTICE,
                 "Restorative justice requested by the victim: the service asks both parties for written consent "
-                "before any meeting.")
+                "before any meeting." + (f" {specialist}" if specialist else ""))
 
     # Complaint about Victims' Code rights.
     if facts.code_complaint:
@@ -327,7 +391,35 @@ def route_referral(
         not_routed_reason=_not_routed_reason(facts, bool(routes)) if held_for_consent else None,
         withheld=tuple(withheld),
         closed=tuple(closed),
+        signposts=_signposts(facts),
     )
+
+
+def specialist_risk_reason(*, offence_category: str, persistently_targeted: bool, trafficking: bool,
+                           child_sexual_exploitation: bool) -> str | None:
+    """Why restorative justice needs a specialist risk assessment before any meeting (RJC standards), or None.
+
+    The RJ case is flagged with this reason and its meeting stages wait for the assessment
+    (domain/service_features.py)."""
+    stalking_or_harassment = offence_category == "stalking-harassment" or persistently_targeted
+    what = [name for flag, name in ((stalking_or_harassment, "stalking or harassment"),
+                                    (trafficking, "trafficking"),
+                                    (child_sexual_exploitation, "child sexual exploitation")) if flag]
+    if not what:
+        return None
+    listed = what[0] if len(what) == 1 else f"{', '.join(what[:-1])} and {what[-1]}"
+    return (f"Specialist risk assessment needed: {listed}. No meeting stage can be recorded until it is.")
+
+
+def _signposts(facts: ReferralFacts) -> tuple[Signpost, ...]:
+    if not facts.is_acute_sexual_assault:
+        return ()
+    days = (london_date(facts.received_at) - facts.offence_date).days
+    when = "today" if days == 0 else ("1 day before the referral" if days == 1 else f"{days} days before the referral")
+    return (Signpost(SIGNPOST_SARC,
+                     f"Acute sexual assault ({when}, within {ACUTE_SEXUAL_ASSAULT_DAYS} days): first signpost the "
+                     "victim to the Havens, London's sexual assault referral centres, for forensic and medical care."),)
+
 
 
 def _strand_phrase(facts: ReferralFacts) -> str:
@@ -353,7 +445,8 @@ def _domestic_abuse_reason(dash: DashResult | None, marac: bool) -> str:
 def _restorative_justice_exclusion(facts: ReferralFacts) -> str | None:
     if facts.is_domestic_abuse and facts.dash is not None and facts.dash.level == "high":
         return "domestic abuse at high DASH risk."
-    if facts.is_child and facts.is_sexual_offence:
+    # Child sexual exploitation is allowed, flagged for a specialist risk assessment (RJC standards).
+    if facts.is_child and facts.is_sexual_offence and not facts.child_sexual_exploitation:
         return "sexual offence against a child."
     return None
 

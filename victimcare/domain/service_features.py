@@ -34,6 +34,7 @@ SERVICE_STEPS: dict[str, Vocabulary] = {
         ("rj-victim-consent", "Victim's written consent"),
         ("rj-offender-consent", "Offender's written consent"),
         ("rj-risk-assessment", "Risk assessment completed"),
+        ("rj-specialist-risk-assessment", "Specialist risk assessment completed"),
         ("rj-preparation", "Preparation completed"),
         ("rj-direct-meeting", "Direct meeting (conference) held"),
         ("rj-indirect-meeting", "Indirect communication exchanged"),
@@ -57,6 +58,9 @@ RJ_WITHDRAWAL = "rj-consent-withdrawn"
 # The meeting stages of restorative justice wait for both parties' written consent (RJC standards).
 RJ_WRITTEN_CONSENTS = ("rj-victim-consent", "rj-offender-consent")
 RJ_MEETING_STAGES = ("rj-preparation", "rj-direct-meeting", "rj-indirect-meeting", "rj-outcome-agreement")
+# Stalking, harassment, trafficking and child sexual exploitation: a flagged RJ case (Case.specialist_risk_reason)
+# records this assessment before any meeting stage.
+RJ_SPECIALIST_ASSESSMENT = "rj-specialist-risk-assessment"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class ServiceFeatures:
     stopping_step: str | None = None    # a step after which no other may be recorded (consent withdrawn)
     # Steps that wait for others: {step: the steps that must be recorded first}.
     prerequisites: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # On a case flagged "specialist risk assessment needed", these steps wait for this one as well.
+    specialist_assessment_step: str | None = None
+    specialist_gated_steps: tuple[str, ...] = ()
     safeguarding_lead: bool = False     # a named safeguarding lead (Child House)
     dash_reassessment: bool = False     # DASH reassessments and their history (domestic abuse)
     marac: bool = False                 # a case may be referred to MARAC (domestic abuse)
@@ -79,7 +86,8 @@ FEATURES: dict[str, ServiceFeatures] = {
     "child-house": ServiceFeatures(SERVICE_STEPS["child-house"], safeguarding_lead=True),
     "restorative-justice": ServiceFeatures(
         SERVICE_STEPS["restorative-justice"], stopping_step=RJ_WITHDRAWAL,
-        prerequisites=tuple((stage, RJ_WRITTEN_CONSENTS) for stage in RJ_MEETING_STAGES)),
+        prerequisites=tuple((stage, RJ_WRITTEN_CONSENTS) for stage in RJ_MEETING_STAGES),
+        specialist_assessment_step=RJ_SPECIALIST_ASSESSMENT, specialist_gated_steps=RJ_MEETING_STAGES),
     "hate-crime": ServiceFeatures(SERVICE_STEPS["hate-crime"]),
     "victims-commissioner": ServiceFeatures(SERVICE_STEPS["victims-commissioner"], complaint=True),
     "victim-support": ServiceFeatures(SERVICE_STEPS["victim-support"], general_support=True),
@@ -100,8 +108,10 @@ def steps_for(service_slug: str) -> Vocabulary:
     return features_of(service_slug).steps
 
 
-def check_step(service_slug: str, step: str, recorded_steps: set[str] | frozenset[str]) -> None:
-    """Check that ``step`` belongs to the service and may follow the steps already recorded."""
+def check_step(service_slug: str, step: str, recorded_steps: set[str] | frozenset[str],
+               specialist_assessment_needed: bool = False) -> None:
+    """Check that ``step`` belongs to the service and may follow the steps already recorded. On a case flagged
+    ``specialist_assessment_needed`` the meeting stages also wait for the specialist risk assessment."""
     if step not in {slug for slug, _ in steps_for(service_slug)}:
         raise StepRefused("Choose one of this service's steps.")
     if process_stopped(service_slug, recorded_steps):
@@ -112,6 +122,11 @@ def check_step(service_slug: str, step: str, recorded_steps: set[str] | frozense
     if missing:
         raise StepRefused(f"Record these first: {', '.join(missing).lower()}. Both parties' written consent "
                           "comes before any meeting.")
+    features = features_of(service_slug)
+    if (specialist_assessment_needed and step in features.specialist_gated_steps
+            and features.specialist_assessment_step not in recorded_steps):
+        raise StepRefused("Record the specialist risk assessment first: this case needs one before any meeting "
+                          "stage (stalking, harassment, trafficking or child sexual exploitation).")
 
 
 def process_stopped(service_slug: str, recorded_steps: set[str] | frozenset[str]) -> bool:

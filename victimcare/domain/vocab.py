@@ -317,10 +317,55 @@ CONSENT_METHODS: Vocabulary = (
 )
 
 # Grounds for referring without the victim's consent; recorded instead of a consent.
+# Where a victim is directed first, outside the services routed to (domain/routing.py signposts).
+SIGNPOSTS: Vocabulary = (
+    ("sarc", "The Havens (sexual assault referral centre)"),
+)
+
 LAWFUL_BASES: Vocabulary = (
     ("child-safeguarding", "Child safeguarding referral"),
     ("marac", "MARAC referral for a high-risk domestic abuse victim"),
     ("vital-interests", "Vital interests: a risk to someone's life"),
+)
+
+# --- The people around the victim (asked on the referral form) -------------------------------------------------
+
+# Who the person causing harm is to the victim (domestic abuse: a partner, ex-partner or family member).
+PERPETRATOR_RELATIONSHIPS: Vocabulary = (
+    ("partner", "Partner"),
+    ("ex-partner", "Ex-partner"),
+    ("parent", "Parent or step-parent"),
+    ("child", "Son or daughter (including adult children)"),
+    ("sibling", "Brother or sister"),
+    ("other-family", "Other family member"),
+    ("carer", "Carer"),
+    ("other", "Someone else"),
+)
+
+# Who a child victim's parent or carer is.
+PARENT_CARER_RELATIONSHIPS: Vocabulary = (
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("step-parent", "Step-parent"),
+    ("grandparent", "Grandparent"),
+    ("foster-carer", "Foster carer"),
+    ("social-worker", "Social worker (child in care)"),
+    ("other", "Other relative or guardian"),
+)
+
+# When the victim would rather be contacted (their preference, not a safety rule: the safe hours are that).
+CONTACT_TIMES: Vocabulary = (
+    ("weekday-mornings", "Weekday mornings"),
+    ("weekday-afternoons", "Weekday afternoons"),
+    ("weekday-evenings", "Weekday evenings"),
+    ("weekends", "Weekends"),
+)
+
+# Are there children in the household?
+CHILDREN_IN_HOUSEHOLD: Vocabulary = (
+    ("yes", "Yes"),
+    ("no", "No"),
+    ("not-known", "Not known"),
 )
 
 # --- Reporting ----------------------------------------------------------------------------------------------

@@ -114,6 +114,14 @@ def expired_referral_drafts() -> dict:
     return {"deleted": referrals.sweep_expired_drafts()}
 
 
+@sweep("audit-seal", "Audit events sealed into the chain", "Seals audit events that were not sealed straight "
+       "after their commit (a sealer failed or the app stopped), so `audit verify` covers them.", every_minutes=5)
+def audit_seal() -> dict:
+    from ..services import audit
+
+    return {"sealed": audit.seal_in_transaction()}
+
+
 @sweep("audit-checkpoint", "Signed audit checkpoint", "Verifies the audit chain and writes a checkpoint signed "
        "with AUDIT_SIGNING_KEY_FILE to AUDIT_CHECKPOINT_DIR, for shipping to a store the database's users cannot "
        "write. Does nothing while AUDIT_SIGNING_KEY_FILE is unset.", daily_at="02:30")

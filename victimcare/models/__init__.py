@@ -4,19 +4,24 @@ from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
 from .data_rights import DataRightsPause, DataRightsRequest
 from .code_rights import CodeEvent
 from .jobs import ExportFile, SweepRun
+from .marac import MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, MaracShare
 from .notifications import NotificationOptOut, VictimMessage
 from .outbox import OutboxJob
 from .people import PERSON_SENSITIVE_FIELDS, Person
 from .reference import Borough, Service
 from .referrals import (
+    PARTY_SENSITIVE_FIELDS,
     REFERRAL_SENSITIVE_FIELDS,
     IdempotencyRecord,
+    ParentCarer,
+    Perpetrator,
     Referral,
     ReferralDraft,
     ReferralStrand,
     RiskAssessment,
     RoutingDecision,
 )
+from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -27,7 +32,9 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
-    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
+    "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
+    "RollupCases", "RollupPurgedCases",
 ]

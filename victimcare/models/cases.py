@@ -49,6 +49,9 @@ class Case(db.Model):
     needs: Mapped[dict | None] = mapped_column(JSON)
     support_plan: Mapped[str | None] = mapped_column(Text)
     safeguarding_lead: Mapped[str | None] = mapped_column(String(120))
+    # Restorative justice for stalking, harassment, trafficking or child sexual exploitation: why a specialist risk
+    # assessment is needed before any meeting stage (domain/routing.py specialist_risk_reason); None otherwise.
+    specialist_risk_reason: Mapped[str | None] = mapped_column(Text)
     # Victims' Commissioner casework: the complaint's agency and Code right (vocab slugs), and the agency's
     # response. The due date is worked out once, in working days, when the request date is recorded.
     complaint_agency: Mapped[str | None] = mapped_column(String(32))
@@ -80,6 +83,13 @@ Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+)
+# Reports: cases not yet due for first contact (due today or later, not contacted, not declined or transferred),
+# the one figure besides "overdue" that depends on today and so cannot live in the roll-ups.
+Index(
+    "ix_cases_not_yet_due", Case.first_contact_due,
+    postgresql_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
+    sqlite_where=Case.first_contact_working_days.is_(None) & Case.status.not_in(("declined", "transferred")),
 )
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)

@@ -1,7 +1,7 @@
 """Victims. Contact details and equality data are personal and, for the latter, special-category data."""
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.search import phonetic_key
@@ -43,6 +43,8 @@ class Person(db.Model):
     safe_contact_from: Mapped[time | None] = mapped_column(Time)
     safe_contact_until: Mapped[time | None] = mapped_column(Time)
     safe_contact_notes: Mapped[str | None] = mapped_column(Text)
+    # When they would rather be contacted (vocab CONTACT_TIMES slugs); a preference, the safe hours above are the rule
+    preferred_contact_times: Mapped[list | None] = mapped_column(JSON)
     # Equality monitoring (optional; "prefer-not-to-say" is a value, NULL means not asked)
     sex: Mapped[str | None] = mapped_column(String(32))
     gender_identity: Mapped[str | None] = mapped_column(String(32))

@@ -48,6 +48,10 @@ class Referral(db.Model):
     bereaved_relative: Mapped[bool] = mapped_column(Boolean, default=False)
     vulnerable_or_intimidated: Mapped[bool] = mapped_column(Boolean, default=False)
     most_serious_crime: Mapped[bool] = mapped_column(Boolean, default=False)
+    trafficking: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_sexual_exploitation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A learning disability or additional needs: the Child House takes young people up to 25 with them.
+    additional_needs: Mapped[bool] = mapped_column(Boolean, default=False)
     age_at_offence: Mapped[int | None] = mapped_column(Integer)
 
     # Consent to referral, or the lawful basis used where consent is not needed
@@ -67,6 +71,9 @@ class Referral(db.Model):
     dash_level: Mapped[str | None] = mapped_column(String(10))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     not_routed_reason: Mapped[str | None] = mapped_column(Text)
+    # Where the victim is directed first, outside the routes (an acute sexual assault: the Havens), and why.
+    signposted_to: Mapped[str | None] = mapped_column(String(32))
+    signposting_reason: Mapped[str | None] = mapped_column(Text)
     # A referral held for triage opens no case, but its first-contact clock runs from receipt: the earliest date
     # the routes its details point to would be due, kept so triage can show what is overdue.
     first_contact_due: Mapped[date | None] = mapped_column(Date)
@@ -77,9 +84,16 @@ class Referral(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     safe_contact_notes: Mapped[str | None] = mapped_column(Text)
+    # Domestic abuse: are there children in the household (vocab CHILDREN_IN_HOUSEHOLD), and how many, their ages
+    # (free text, personal: never audited by value)
+    children_in_household: Mapped[str | None] = mapped_column(String(16))
+    household_children_details: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     person = relationship("Person", lazy="joined")
+    # Loaded when asked for (the case page, the check page), not with every referral a list shows
+    perpetrators = relationship("Perpetrator", order_by="Perpetrator.id", cascade="all, delete-orphan")
+    parent_carers = relationship("ParentCarer", order_by="ParentCarer.id", cascade="all, delete-orphan")
     strands = relationship("ReferralStrand", lazy="selectin", cascade="all, delete-orphan")
     routing_decisions = relationship(
         "RoutingDecision", lazy="selectin", order_by="RoutingDecision.id", cascade="all, delete-orphan"
@@ -94,7 +108,42 @@ class Referral(db.Model):
 
 Index("ix_referrals_status_received", Referral.status, Referral.received_at)
 
-REFERRAL_SENSITIVE_FIELDS = frozenset({"description", "safe_contact_notes", "consent_given_by", "not_proceeding_detail"})
+REFERRAL_SENSITIVE_FIELDS = frozenset({"description", "safe_contact_notes", "consent_given_by", "not_proceeding_detail",
+                                       "household_children_details"})
+
+
+class Perpetrator(db.Model):
+    """The person the victim says caused the harm, as the referral describes them (domestic abuse). Not a Person:
+    they are never searched, contacted or shown a case, and their details are the victim's account."""
+
+    __tablename__ = "perpetrators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    relationship_to_victim: Mapped[str | None] = mapped_column(String(32))  # vocab PERPETRATOR_RELATIONSHIPS
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    lives_with_victim: Mapped[bool | None] = mapped_column(Boolean)  # None: not known
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ParentCarer(db.Model):
+    """A child victim's parent or carer, and whether it is safe to contact them (a parent may be the abuser)."""
+
+    __tablename__ = "parent_carers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_victim: Mapped[str | None] = mapped_column(String(32))  # vocab PARENT_CARER_RELATIONSHIPS
+    phone: Mapped[str | None] = mapped_column(String(32))
+    safe_to_contact: Mapped[bool | None] = mapped_column(Boolean)  # None: not known yet
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# Fields of the people around the victim whose values never enter audit events.
+PARTY_SENSITIVE_FIELDS = frozenset({"name", "date_of_birth", "phone", "notes"})
 
 
 class ReferralStrand(db.Model):

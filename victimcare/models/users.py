@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), index=True)
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Runs MARAC meetings for their service (domain/access.py is_marac_coordinator); set like the lead flag.
+    is_marac_coordinator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -46,6 +46,8 @@ DASH_ANSWER_LABELS = {"yes": "Yes", "no": "No", "not-known": "Not known"}
 OFFENCE_FLAGS = (
     ("domestic-abuse", "Domestic abuse"),
     ("sexual-offence", "Sexual offence (including exploitation)"),
+    ("child-sexual-exploitation", "Child sexual exploitation"),
+    ("trafficking", "Human trafficking or modern slavery"),
     ("weapon", "A weapon was involved"),
     ("persistently-targeted", "Persistently targeted (repeatedly targeted, harassment or stalking)"),
     ("bereaved-relative", "Close relative bereaved by crime"),
@@ -53,6 +55,8 @@ OFFENCE_FLAGS = (
     ("most-serious-crime", "Another of the most serious crimes (attempted murder, trafficking, kidnap, terrorism, "
                            "arson with intent to endanger life, GBH with intent)"),
     ("code-complaint", "Complaint that an agency failed the victim's rights under the Victims' Code"),
+    ("additional-needs", "The victim has a learning disability or additional needs (the Child House supports "
+                         "young people with these up to age 25)"),
 )
 
 CONTACT_PERMISSIONS = (
@@ -204,7 +208,62 @@ def dash_form_class(questions) -> type:
     return _dash_classes[key]
 
 
-# --- 4. About the victim (equality monitoring) -----------------------------------------------------------------
+# --- 4. The people around them (domestic abuse; a child victim) ------------------------------------------------
+
+
+YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("not-known", "Not known")]
+
+
+class HouseholdForm(BaseForm):
+    """Who caused the harm and who else is at home (domestic abuse), and a child's parent or carer. The route
+    removes the questions that do not apply to this referral before validating."""
+
+    perpetrator_name = NormalisedText("Their name (if known)", widget=GovTextInput(),
+                                      validators=[Optional(), Length(max=200)])
+    perpetrator_relationship = RadioField(
+        "Who are they to the victim?", widget=RadioInput(), choices=list(vocab.PERPETRATOR_RELATIONSHIPS),
+        validators=[InputRequired(message="Choose who the person causing harm is to the victim")])
+    perpetrator_date_of_birth = DateField(
+        "Their date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
+        description="For example, 27 3 1985", validators=[Optional(), date_of_birth_rule])
+    perpetrator_lives_with_victim = RadioField(
+        "Do they live with the victim?", widget=RadioInput(), choices=YES_NO_NOT_KNOWN,
+        validators=[InputRequired(message="Say whether the person causing harm lives with the victim")])
+    children_in_household = RadioField(
+        "Are there children in the household?", widget=RadioInput(), choices=list(vocab.CHILDREN_IN_HOUSEHOLD),
+        description="Anyone under 18 who lives with the victim, or with the person causing harm",
+        validators=[InputRequired(message="Say whether there are children in the household")])
+    household_children_details = TextAreaField(
+        "How many children, and how old are they?", widget=GovTextArea(),
+        description="For example, 2 children aged 4 and 9. Add whether children's services already know them.",
+        validators=[Optional(), Length(max=1000)])
+    parent_carer_name = NormalisedText("Parent or carer's name", widget=GovTextInput(),
+                                       validators=[InputRequired(message="Enter the parent or carer's name"),
+                                                   Length(max=200)])
+    parent_carer_relationship = RadioField(
+        "Who are they to the child?", widget=RadioInput(), choices=list(vocab.PARENT_CARER_RELATIONSHIPS),
+        validators=[InputRequired(message="Choose who the parent or carer is to the child")])
+    parent_carer_phone = NormalisedText("Their phone number (optional)", widget=GovTextInput(),
+                                        validators=[Optional(), contact_rule(parse_phone)])
+    parent_carer_safe = RadioField(
+        "Is it safe to contact them about the child?", widget=RadioInput(), choices=YES_NO_NOT_KNOWN,
+        description="Not safe if, for example, they are the person causing harm or do not know about the referral",
+        validators=[InputRequired(message="Say whether it is safe to contact the parent or carer")])
+    parent_carer_notes = TextAreaField("Anything the service should know before contacting them (optional)",
+                                       widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    PERPETRATOR_FIELDS = ("perpetrator_name", "perpetrator_relationship", "perpetrator_date_of_birth",
+                          "perpetrator_lives_with_victim", "children_in_household", "household_children_details")
+    PARENT_CARER_FIELDS = ("parent_carer_name", "parent_carer_relationship", "parent_carer_phone",
+                           "parent_carer_safe", "parent_carer_notes")
+
+    def keep_only(self, perpetrator: bool, parent_carer: bool) -> None:
+        for name in (() if perpetrator else self.PERPETRATOR_FIELDS) + (() if parent_carer else self.PARENT_CARER_FIELDS):
+            del self[name]
+
+
+# --- 5. About the victim (equality monitoring) -----------------------------------------------------------------
 
 
 def _optional_radio(label, choices):
@@ -221,13 +280,12 @@ class AboutVictimForm(BaseForm):
     religion = SelectField("What is their religion?", widget=GovSelect(),
                            choices=[("", "Not answered")] + list(vocab.RELIGION), validators=[Optional()])
     sexual_orientation = _optional_radio("Which best describes their sexual orientation?", vocab.SEXUAL_ORIENTATION)
-    first_language = NormalisedText("What is their first language?", widget=GovTextInput(),
-                                    validators=[Optional(), Length(max=64)])
-    interpreter_needed = _optional_radio("Do they need an interpreter?", YES_NO + [vocab.PREFER_NOT_TO_SAY])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
+    IDENTITY_FIELDS = ("gender_identity", "sexual_orientation")
 
-# --- 5. Consent and safe contact ------------------------------------------------------------------------------
+
+# --- 6. Consent and safe contact ------------------------------------------------------------------------------
 
 
 class ConsentForm(BaseForm):
@@ -255,10 +313,29 @@ class ConsentForm(BaseForm):
     contact_permissions = SelectMultipleField("Is it safe to:", widget=CheckboxesInput(),
                                               choices=list(CONTACT_PERMISSIONS), description="Select all that are safe.",
                                               validators=[Optional()])
+    address = TextAreaField("Postal address", widget=GovTextArea(),
+                            description="Only an address where a letter is safe. Include the postcode.",
+                            validators=[Length(max=500)])
+    preferred_contact_times = SelectMultipleField(
+        "When would they rather be contacted? (optional)", widget=CheckboxesInput(), choices=list(vocab.CONTACT_TIMES),
+        description="Select all that suit them.", validators=[Optional()])
     safe_contact_notes = TextAreaField("Anything else about contacting them safely (optional)", widget=GovTextArea(),
                                        description="For example, safe times to call, or a trusted person's number",
                                        validators=[Optional(), Length(max=2000)])
+    interpreter_needed = RadioField("Do they need an interpreter?", widget=RadioInput(), choices=YES_NO,
+                                    validators=[InputRequired(message="Say whether they need an interpreter")])
+    first_language = NormalisedText("Which language?", widget=GovTextInput(),
+                                    description="Include a dialect if it matters, for example Sylheti",
+                                    validators=[Length(max=64)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def validate_address(self, field):
+        if "may-write" in (self.contact_permissions.data or []) and not (field.data or "").strip():
+            raise ValidationError("Enter their postal address, or untick writing to them by post")
+
+    def validate_first_language(self, field):
+        if self.interpreter_needed.data == "yes" and not field.data:
+            raise ValidationError("Enter the language they need an interpreter for")
 
     def validate_consent_given_by(self, field):
         if self.consent_referral.data == "yes" and not field.data:

@@ -28,6 +28,7 @@ from .forms import (
     ChoosePersonForm,
     ConsentForm,
     FindPersonForm,
+    HouseholdForm,
     NotProceedingForm,
     OffenceForm,
     RemoveRouteForm,
@@ -42,6 +43,7 @@ STEPS = (
     ("person", "referrals.find_person"),
     ("offence", "referrals.offence"),
     ("dash", "referrals.dash"),
+    ("household", "referrals.household"),
     ("about", "referrals.about"),
     ("consent", "referrals.consent"),
 )
@@ -68,7 +70,14 @@ def _save(draft: dict) -> None:
 
 
 def _steps_for(draft: dict) -> list[tuple[str, str]]:
-    return [step for step in STEPS if step[0] != "dash" or summary.is_domestic_abuse(draft)]
+    """The pages this referral's answers call for: DASH for domestic abuse; the people around them for domestic
+    abuse or a child victim."""
+    skip = set()
+    if not summary.is_domestic_abuse(draft):
+        skip.add("dash")
+    if not summary.asks_household(draft):
+        skip.add("household")
+    return [step for step in STEPS if step[0] not in skip]
 
 
 def _first_incomplete(draft: dict) -> str:
@@ -179,9 +188,11 @@ def matches():
         if form.person.data == "new":
             draft["person"] = {"mode": "new", **search}
         else:
-            draft["person"] = {"mode": "existing", "person_id": int(form.person.data),
-                               "label": next(r["label"] for r in rows if str(r["id"]) == form.person.data)}
+            row = next(r for r in rows if str(r["id"]) == form.person.data)
+            draft["person"] = {"mode": "existing", "person_id": int(form.person.data), "label": row["label"],
+                               "date_of_birth": row.get("date_of_birth")}
         draft.pop("match_rows", None)
+        summary.drop_answers_that_no_longer_apply(draft)
         _save(draft)
         return _next(draft, "person")
     return render_template("referrals/matches.html", form=form, rows=rows, search=search,
@@ -208,8 +219,7 @@ def offence():
             "flags": list(form.flags.data or []), "hate_strands": list(form.hate_strands.data or []),
             "description": (form.description.data or "").strip() or None,
         }
-        if not summary.is_domestic_abuse(draft):
-            draft.pop("dash", None)  # answers for a checklist that no longer applies must not be kept
+        summary.drop_answers_that_no_longer_apply(draft)
         _save(draft)
         return _next(draft, "offence")
     return _render_step("referrals/offence.html", form, draft, "offence")
@@ -264,7 +274,28 @@ def dash():
     return _render_step("referrals/dash.html", form, draft, "dash", questions=questions_fields, result=result)
 
 
-# --- 4. About the victim --------------------------------------------------------------------------------------
+# --- 4. The people around them -----------------------------------------------------------------------------------
+
+
+@bp.route("/referrals/new/people-around-them", methods=["GET", "POST"])
+@permission_required("referral.create")
+def household():
+    draft = _load()
+    if not summary.asks_household(draft):
+        return redirect(url_for(_first_incomplete(draft)))
+    if (stop := _guard(draft, "household")) is not None:
+        return stop
+    saved = draft.get("household")
+    form = HouseholdForm(data=summary.household_form_data(saved) if request.method == "GET" and saved else None)
+    form.keep_only(perpetrator=summary.is_domestic_abuse(draft), parent_carer=summary.is_child_victim(draft))
+    if form.validate_on_submit():
+        draft["household"] = summary.household_answers(form)
+        _save(draft)
+        return _next(draft, "household")
+    return _render_step("referrals/household.html", form, draft, "household")
+
+
+# --- 5. About the victim --------------------------------------------------------------------------------------
 
 
 @bp.route("/referrals/new/about-the-victim", methods=["GET", "POST"])
@@ -275,14 +306,17 @@ def about():
         return stop
     saved = draft.get("about")
     form = AboutVictimForm(data=saved if request.method == "GET" and saved else None)
+    if not summary.asks_identity_questions(draft):
+        for name in AboutVictimForm.IDENTITY_FIELDS:
+            del form[name]
     if form.validate_on_submit():
-        draft["about"] = {name: (form[name].data or None) for name in summary.ABOUT_FIELDS}
+        draft["about"] = {name: (form[name].data or None) for name in summary.ABOUT_FIELDS if name in form}
         _save(draft)
         return _next(draft, "about")
     return _render_step("referrals/about.html", form, draft, "about")
 
 
-# --- 5. Consent and safe contact ------------------------------------------------------------------------------
+# --- 6. Consent and safe contact ------------------------------------------------------------------------------
 
 
 @bp.route("/referrals/new/consent", methods=["GET", "POST"])
@@ -304,7 +338,12 @@ def consent():
             "rj_consent": form.rj_consent.data if form.rj_requested.data == "yes" else "no",
             "phone": form.phone.data, "email": form.email.data,
             "contact_permissions": list(form.contact_permissions.data or []),
+            "address": (form.address.data or "").strip() or None
+            if "may-write" in (form.contact_permissions.data or []) else None,
+            "preferred_contact_times": list(form.preferred_contact_times.data or []),
             "safe_contact_notes": (form.safe_contact_notes.data or "").strip() or None,
+            "interpreter_needed": form.interpreter_needed.data,
+            "first_language": form.first_language.data if form.interpreter_needed.data == "yes" else None,
         }
         _save(draft)
         return _next(draft, "consent")

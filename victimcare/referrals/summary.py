@@ -9,28 +9,28 @@ from markupsafe import Markup, escape
 
 from ..domain import vocab
 from ..domain.access import RESTRICTED_RECORD_LABEL
-from ..domain.clock import utc_now
+from ..domain import referral_questions
+from ..domain.clock import london_today, utc_now
 from ..domain.contact_details import InvalidContactDetail, parse_email, phone_for_display
 from ..domain.dash import count_yes
 from ..services.referrals import (
     DashAnswers,
+    ParentCarerDetails,
+    PerpetratorDetails,
     ReferralInput,
     TriageCompletion,
     VictimDetails,
 )
 from .forms import CONTACT_PERMISSIONS, DASH_ANSWER_LABELS, OFFENCE_FLAGS
 
-ABOUT_FIELDS = ("sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation",
-                "first_language", "interpreter_needed")
+ABOUT_FIELDS = ("sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation")
 ABOUT_VOCABS = {
     "sex": vocab.SEX, "gender_identity": vocab.GENDER_IDENTITY, "ethnicity": vocab.ETHNICITY,
     "disability": vocab.DISABILITY, "religion": vocab.RELIGION, "sexual_orientation": vocab.SEXUAL_ORIENTATION,
-    "interpreter_needed": (("yes", "Yes"), ("no", "No"), vocab.PREFER_NOT_TO_SAY),
 }
 ABOUT_LABELS = {
     "sex": "Sex", "gender_identity": "Gender same as sex registered at birth", "ethnicity": "Ethnic group",
     "disability": "Disabled", "religion": "Religion", "sexual_orientation": "Sexual orientation",
-    "first_language": "First language", "interpreter_needed": "Interpreter needed",
 }
 FLAG_LABELS = dict(OFFENCE_FLAGS)
 CONTACT_LABELS = dict(CONTACT_PERMISSIONS)
@@ -49,6 +49,94 @@ def is_domestic_abuse(draft: dict) -> bool:
     return offence.get("offence_category") == "domestic-abuse" or "domestic-abuse" in (offence.get("flags") or [])
 
 
+def victim_age(draft: dict) -> int | None:
+    """The victim's age today, from the date of birth given or the record chosen (None: not known)."""
+    person = draft.get("person") or draft.get("search") or {}
+    return referral_questions.age_now(_date(person.get("date_of_birth")), london_today())
+
+
+def is_child_victim(draft: dict) -> bool:
+    return referral_questions.asks_parent_carer(victim_age(draft))
+
+
+def asks_household(draft: dict) -> bool:
+    return referral_questions.asks_household(is_domestic_abuse(draft), victim_age(draft))
+
+
+def asks_identity_questions(draft: dict) -> bool:
+    return referral_questions.asks_identity_questions(victim_age(draft))
+
+
+_PERPETRATOR_KEYS = ("perpetrator", "children_in_household", "household_children_details")
+
+
+def drop_answers_that_no_longer_apply(draft: dict) -> None:
+    """After a changed answer (the offence, the person): answers to questions no longer asked are not kept."""
+    if not is_domestic_abuse(draft):
+        draft.pop("dash", None)
+    household = draft.get("household")
+    if household is not None:
+        if not asks_household(draft):
+            draft.pop("household")
+        else:
+            if not is_domestic_abuse(draft) and any(household.get(k) is not None for k in _PERPETRATOR_KEYS):
+                draft.pop("household")  # asked again without the domestic abuse questions
+            elif not is_child_victim(draft) and household.get("parent_carer") is not None:
+                draft.pop("household")
+            elif is_child_victim(draft) and household.get("parent_carer") is None:
+                draft.pop("household")  # now a child: the parent or carer must be asked
+            elif is_domestic_abuse(draft) and household.get("perpetrator") is None:
+                draft.pop("household")
+    about = draft.get("about")
+    if about is not None and not asks_identity_questions(draft):
+        for name in ("gender_identity", "sexual_orientation"):
+            about.pop(name, None)
+
+
+_TRI_STATE = {"yes": True, "no": False}
+
+
+def household_answers(form) -> dict:
+    """The people-around-them page's answers, as kept in the draft (only the questions asked)."""
+    answers = {"perpetrator": None, "children_in_household": None, "household_children_details": None,
+               "parent_carer": None}
+    if "perpetrator_relationship" in form:
+        answers["perpetrator"] = {
+            "name": form.perpetrator_name.data, "relationship": form.perpetrator_relationship.data,
+            "date_of_birth": _iso(form.perpetrator_date_of_birth.data),
+            "lives_with_victim": form.perpetrator_lives_with_victim.data,
+        }
+        answers["children_in_household"] = form.children_in_household.data
+        answers["household_children_details"] = (
+            (form.household_children_details.data or "").strip() or None
+            if form.children_in_household.data == "yes" else None)
+    if "parent_carer_name" in form:
+        answers["parent_carer"] = {
+            "name": form.parent_carer_name.data, "relationship": form.parent_carer_relationship.data,
+            "phone": form.parent_carer_phone.data, "safe": form.parent_carer_safe.data,
+            "notes": (form.parent_carer_notes.data or "").strip() or None,
+        }
+    return answers
+
+
+def household_form_data(saved: dict) -> dict:
+    """The draft's answers back into the page's fields."""
+    data = {"children_in_household": saved.get("children_in_household"),
+            "household_children_details": saved.get("household_children_details")}
+    if (p := saved.get("perpetrator")) is not None:
+        data.update(perpetrator_name=p["name"], perpetrator_relationship=p["relationship"],
+                    perpetrator_date_of_birth=_date(p.get("date_of_birth")),
+                    perpetrator_lives_with_victim=p["lives_with_victim"])
+    if (c := saved.get("parent_carer")) is not None:
+        data.update(parent_carer_name=c["name"], parent_carer_relationship=c["relationship"],
+                    parent_carer_phone=c.get("phone"), parent_carer_safe=c["safe"], parent_carer_notes=c.get("notes"))
+    return data
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def match_row(match) -> dict:
     """A search result as the matches page shows it (kept in the draft so the choice can be checked)."""
     p = match.person
@@ -57,7 +145,8 @@ def match_row(match) -> dict:
     born = p.date_of_birth.strftime("%-d %B %Y") if p.date_of_birth else "date of birth not known"
     label = f"{p.given_name} {p.family_name}, born {born}"
     details = ", ".join(x for x in (p.postcode, p.borough.name if p.borough else None) if x)
-    return {"id": p.id, "label": label, "details": details, "likely": match.likely}
+    return {"id": p.id, "label": label, "details": details, "likely": match.likely,
+            "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None}
 
 
 # --- Check your answers ---------------------------------------------------------------------------------------------
@@ -131,9 +220,14 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
         ]
         sections.append({"title": "Domestic abuse risk (DASH)", "rows": rows})
 
+    if draft.get("household"):
+        sections.append({"title": "The people around them", "rows": _household_rows(draft["household"])})
+
     a = draft["about"]
     rows = []
     for name in ABOUT_FIELDS:
+        if name not in a and name in ("gender_identity", "sexual_orientation"):
+            continue  # not asked: the victim is under 16
         value = a.get(name)
         shown = vocab.label(ABOUT_VOCABS[name], value) if name in ABOUT_VOCABS and value else value
         rows.append(_row(ABOUT_LABELS[name], shown or "Not answered", "referrals.about", ABOUT_LABELS[name]))
@@ -157,10 +251,52 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
         _row("Email", _email_as_stored(c.get("email")), "referrals.consent", "email"),
         _row("Safe to", [CONTACT_LABELS[p] for p in c.get("contact_permissions") or []] or ["No contact agreed yet"],
              "referrals.consent", "safe ways to contact"),
+        _row("Postal address", (c.get("address") or "").splitlines() or ("Not needed: letters are not safe"
+                                                      if "may-write" not in (c.get("contact_permissions") or [])
+                                                      else None), "referrals.consent", "postal address"),
+        _row("Best times to contact", [vocab.label(vocab.CONTACT_TIMES, t) for t in c.get("preferred_contact_times")
+                                       or []] or ["No preference given"], "referrals.consent", "best times to contact"),
         _row("Safe contact notes", c.get("safe_contact_notes"), "referrals.consent", "safe contact notes"),
+        _row("Interpreter", _interpreter_text(c), "referrals.consent", "interpreter"),
     ]
     sections.append({"title": "Consent and safe contact", "rows": rows})
     return sections
+
+
+def _interpreter_text(c: dict) -> str:
+    if c.get("interpreter_needed") == "yes":
+        return f"Needed: {c.get('first_language')}"
+    return "Not needed" if c.get("interpreter_needed") == "no" else "Not asked"
+
+
+_YES_NO_NOT_KNOWN = {"yes": "Yes", "no": "No", "not-known": "Not known"}
+
+
+def _household_rows(h: dict) -> list[dict]:
+    rows = []
+    if (p := h.get("perpetrator")) is not None:
+        page = "referrals.household"
+        rows += [
+            _row("Person causing harm", p.get("name") or "Name not known", page, "name of the person causing harm"),
+            _row("Who they are to the victim", vocab.label(vocab.PERPETRATOR_RELATIONSHIPS, p["relationship"]),
+                 page, "who they are to the victim"),
+            _row("Their date of birth", _display_date(p.get("date_of_birth")), page, "their date of birth"),
+            _row("Lives with the victim", _YES_NO_NOT_KNOWN[p["lives_with_victim"]], page, "whether they live with "
+                                                                                           "the victim"),
+            _row("Children in the household", _YES_NO_NOT_KNOWN[h["children_in_household"]]
+                 + (f": {h['household_children_details']}" if h.get("household_children_details") else ""),
+                 page, "children in the household"),
+        ]
+    if (c := h.get("parent_carer")) is not None:
+        page = "referrals.household"
+        rows += [
+            _row("Parent or carer", f"{c['name']} ({vocab.label(vocab.PARENT_CARER_RELATIONSHIPS, c['relationship']).lower()})",
+                 page, "parent or carer"),
+            _row("Their phone", phone_for_display(c.get("phone")) or None, page, "parent or carer's phone"),
+            _row("Safe to contact them", _YES_NO_NOT_KNOWN[c["safe"]], page, "whether it is safe to contact them"),
+            _row("Before contacting them", c.get("notes"), page, "what to know before contacting them"),
+        ]
+    return rows
 
 
 # --- Draft -> service input -------------------------------------------------------------------------------------------
@@ -171,7 +307,7 @@ def referral_input(draft: dict) -> ReferralInput:
     person, o, a, c = draft["person"], draft["offence"], draft["about"], draft["consent"]
     flags = set(o.get("flags") or [])
     permissions = set(c.get("contact_permissions") or [])
-    interpreter = a.get("interpreter_needed")
+    interpreter = c.get("interpreter_needed")
     victim = VictimDetails(
         given_name=person.get("given_name") or "", family_name=person.get("family_name") or "",
         date_of_birth=_date(person.get("date_of_birth")), postcode=person.get("postcode"),
@@ -180,9 +316,11 @@ def referral_input(draft: dict) -> ReferralInput:
         may_write="may-write" in permissions, may_email="may-email" in permissions,
         may_text="may-text" in permissions,
         safe_contact_notes=c.get("safe_contact_notes"),
+        address=c.get("address") if "may-write" in permissions else None,
+        preferred_contact_times=list(c.get("preferred_contact_times") or []),
         sex=a.get("sex"), gender_identity=a.get("gender_identity"), ethnicity=a.get("ethnicity"),
         disability=a.get("disability"), religion=a.get("religion"), sexual_orientation=a.get("sexual_orientation"),
-        first_language=a.get("first_language"),
+        first_language=c.get("first_language") if interpreter == "yes" else None,
         interpreter_needed={"yes": True, "no": False}.get(interpreter),
     )
     dash = None
@@ -212,6 +350,9 @@ def referral_input(draft: dict) -> ReferralInput:
         bereaved_relative="bereaved-relative" in flags,
         vulnerable_or_intimidated="vulnerable-or-intimidated" in flags,
         most_serious_crime="most-serious-crime" in flags,
+        trafficking="trafficking" in flags,
+        child_sexual_exploitation="child-sexual-exploitation" in flags,
+        additional_needs="additional-needs" in flags,
         code_complaint="code-complaint" in flags,
         consent_referral=consent,
         consent_given_by=c.get("consent_given_by") if consent else None,
@@ -221,7 +362,23 @@ def referral_input(draft: dict) -> ReferralInput:
         rj_consent=c["rj_requested"] == "yes" and c["rj_consent"] == "yes",
         dash=dash,
         received_at=utc_now(),
+        **_household_input(draft.get("household") or {}),
     )
+
+
+def _household_input(h: dict) -> dict:
+    """The people-around-them answers as ReferralInput's fields."""
+    values = {"children_in_household": h.get("children_in_household"),
+              "household_children_details": h.get("household_children_details")}
+    if (p := h.get("perpetrator")) is not None:
+        values["perpetrator"] = PerpetratorDetails(
+            name=p.get("name"), relationship_to_victim=p["relationship"], date_of_birth=_date(p.get("date_of_birth")),
+            lives_with_victim=_TRI_STATE.get(p["lives_with_victim"]))
+    if (c := h.get("parent_carer")) is not None:
+        values["parent_carer"] = ParentCarerDetails(
+            name=c["name"], relationship_to_victim=c["relationship"], phone=c.get("phone"),
+            safe_to_contact=_TRI_STATE.get(c["safe"]), notes=c.get("notes"))
+    return values
 
 
 def triage_defaults(referral) -> dict:

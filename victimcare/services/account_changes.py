@@ -14,6 +14,7 @@ from ..domain.access import (
     belongs_to_a_service,
     change_needs_approval,
     may_approve_account_change,
+    may_be_marac_coordinator,
     may_see_account_changes,
 )
 from ..domain.clock import utc_now
@@ -23,6 +24,7 @@ from ..models import AccountChange, Service, User
 from . import account_links, audit, notifications, users
 from .actors import Actor
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .marac.coordinators import apply_coordinator_flag
 
 KINDS = ("create", "access", "reactivate")
 
@@ -71,10 +73,11 @@ def _approvers(change: AccountChange) -> list[int]:
 
 
 def create_account(actor: Actor, email: str, name: str, role: str, service_slug: str | None = None,
-                   is_lead=False) -> tuple[User, account_links.IssuedLink | None, AccountChange | None]:
+                   is_lead=False, is_marac_coordinator=False) -> tuple[User, account_links.IssuedLink | None, AccountChange | None]:
     """An administrator adds a person. Without case data the invitation is made at once; a caseworker or an
     advocate waits, inactive and without an invitation, until a second person approves."""
-    user = users.create_user(actor, email, name, role, None, service_slug=service_slug, is_lead=is_lead)
+    user = users.create_user(actor, email, name, role, None, service_slug=service_slug, is_lead=is_lead,
+                             is_marac_coordinator=is_marac_coordinator)
     after = _access(user)
     if not change_needs_approval(actor.principal, None, after):
         return user, account_links.issue_link(actor, user, account_links.INVITATION), None
@@ -94,9 +97,10 @@ def set_active(actor: Actor, user_id: int, active: bool) -> tuple[User, AccountC
 
 
 def change_access(actor: Actor, user_id: int, role: str, service_slug: str | None,
-                  is_lead: bool) -> tuple[User, AccountChange | None]:
+                  is_lead: bool, is_marac_coordinator: bool | None = None) -> tuple[User, AccountChange | None]:
     """Change an account's role, service or lead flag: at once when it only takes access away, otherwise as a
-    change waiting for approval."""
+    change waiting for approval. The MARAC coordinator flag (None: leave it) applies at once, for the role and
+    service asked for (services/marac/coordinators.py says why it needs no second person)."""
     user = users.get_user(actor, user_id)
     if user.id == actor.user_id:
         raise Forbidden("You cannot change your own access", object_type="user", object_id=user.id)
@@ -106,8 +110,14 @@ def change_access(actor: Actor, user_id: int, role: str, service_slug: str | Non
     before = _access(user)
     if pending_change_for(user.id) is not None:
         raise Conflict("A change to this account is already waiting for approval: it must be decided first")
-    if after == before:
+    coordinator = None if is_marac_coordinator is None else bool(is_marac_coordinator) and belongs_to_a_service(role)
+    coordinator_changed = coordinator is not None and coordinator != bool(user.is_marac_coordinator)
+    if after == before and not coordinator_changed:
         raise ValidationFailed(errors=[{"field": "role", "message": "Change the role, service or lead flag, or go back"}])
+    if coordinator_changed:
+        apply_coordinator_flag(actor, user, coordinator, role, service)
+    if after == before:
+        return user, None
     if change_needs_approval(actor.principal, before, after):
         return user, _request(actor, user, "access", after)
     _apply(actor, user, after, "update")
@@ -136,6 +146,10 @@ def _apply(actor: Actor, user: User, after: AccountAccess, action: str, **extra)
         ("service", service_slugs.get(before.service_id), service_slugs.get(after.service_id)),
         ("is_lead", before.is_lead, after.is_lead), ("active", before.active, after.active)) if old != new}
     user.role, user.service_id, user.is_lead, user.active = after.role, after.service_id, after.is_lead, after.active
+    service = db.session.get(Service, after.service_id) if after.service_id else None
+    if user.is_marac_coordinator and not may_be_marac_coordinator(after.role, bool(service and service.features.marac)):
+        user.is_marac_coordinator = False  # the flag means nothing outside a MARAC service's advocates
+        changes["is_marac_coordinator"] = {"before": True, "after": False}
     audit.record(actor, action, "user", user.id, service_id=after.service_id, changes={**changes, **extra})
 
 

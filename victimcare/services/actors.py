@@ -12,10 +12,12 @@ class Actor:
     service_id: int | None = None
     is_lead: bool = False
     token_id: int | None = None
+    is_marac_coordinator: bool = False
 
     @property
     def principal(self) -> Principal:
-        return Principal(role=self.role, service_id=self.service_id, is_lead=self.is_lead, user_id=self.user_id)
+        return Principal(role=self.role, service_id=self.service_id, is_lead=self.is_lead, user_id=self.user_id,
+                         is_marac_coordinator=self.is_marac_coordinator)
 
     @classmethod
     def from_user(cls, user, token_id: int | None = None) -> "Actor":
@@ -26,6 +28,7 @@ class Actor:
             service_id=user.service_id,
             is_lead=bool(user.is_lead),
             token_id=token_id,
+            is_marac_coordinator=bool(getattr(user, "is_marac_coordinator", False)),
         )
 
 

@@ -72,7 +72,7 @@ def validate_new_user(email: str, name: str, role: str, service_slug: str | None
 
 def create_user(
     actor: Actor, email: str, name: str, role: str, password: str | None, service_slug: str | None = None,
-    is_lead=False,
+    is_lead=False, is_marac_coordinator=False,
 ) -> User:
     """Create a staff account. The CLI acts as SYSTEM and may give a password (bootstrap, provisioning by whoever
     runs the server); administrators give none, and the person chooses it through an invitation link."""
@@ -81,12 +81,16 @@ def create_user(
     errors, service = validate_new_user(email, name, role, service_slug, password)
     if errors:
         raise ValidationFailed(errors=errors)
+    from .marac.coordinators import check_coordinator_flag
+
+    check_coordinator_flag(role, service, bool(is_marac_coordinator))
     user = User(
         email=email,
         name=name.strip(),
         role=role,
         service_id=service.id if service else None,
         is_lead=bool(is_lead) and belongs_to_a_service(role),
+        is_marac_coordinator=bool(is_marac_coordinator),
         password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         session_nonce=new_session_nonce(),
     )
@@ -95,7 +99,7 @@ def create_user(
     audit.record(
         actor, "create", "user", user.id,
         changes={"email": {"after": email}, "role": {"after": role}, "service": {"after": service_slug},
-                 "is_lead": {"after": user.is_lead}},
+                 "is_lead": {"after": user.is_lead}, "is_marac_coordinator": {"after": user.is_marac_coordinator}},
     )
     return user
 

@@ -41,6 +41,7 @@ from .queries import (
     list_steps,
     list_tasks,
     service_advocates,
+    step_recorded,
 )
 from .service_specific import COMPLAINT_FIELDS, reassess_dash, record_complaint, record_step, set_safeguarding_lead
 from .work import add_note, add_task, assign_case, complete_task, record_contact, save_needs
@@ -51,5 +52,5 @@ __all__ = [
     "complete_task", "dash_history", "get_case", "latest_dash_answers", "list_contacts", "list_notes",
     "list_steps", "list_tasks",
     "closure_checklist", "closure_override_reason", "may_approve_closure", "next_steps", "open_case", "reassess_dash", "record_complaint", "record_contact",
-    "record_step", "save_needs", "send_back_closure", "service_advocates", "set_safeguarding_lead", "transition",
+    "record_step", "save_needs", "send_back_closure", "service_advocates", "set_safeguarding_lead", "step_recorded", "transition",
 ]

@@ -6,7 +6,7 @@ enhanced) and carries the same flags for the same rule.
 from datetime import date, datetime
 
 from .. import events
-from ...domain.routing import is_child_safeguarding
+from ...domain.routing import is_child_safeguarding, specialist_risk_reason
 from ...extensions import db
 from ...models import Case, Referral, Service
 from .. import audit
@@ -24,7 +24,8 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
         route_reason=reason, received_at=received_at, borough_code=referral.offence_borough_code,
         enhanced=referral.enhanced if enhanced is None else enhanced, marac=marac,
         child_safeguarding=is_child_safeguarding(rule) if child_safeguarding is None else child_safeguarding,
-        first_contact_due=first_contact_due, created_at=received_at, **carried,
+        first_contact_due=first_contact_due, created_at=received_at,
+        specialist_risk_reason=_specialist_risk_reason(referral, service), **carried,
     )
     db.session.add(case)
     db.session.flush()
@@ -32,3 +33,14 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
                  changes={"status": {"after": "new"}, "rule": rule, **(audit_changes or {})})
     events.case_opened(case)
     return case
+
+
+def _specialist_risk_reason(referral: Referral, service: Service) -> str | None:
+    """A service that gates its meetings on a specialist risk assessment (restorative justice) flags the case
+    when the referral is for stalking, harassment, trafficking or child sexual exploitation, however the case
+    came to the service (a rule, a caseworker's route or a transfer)."""
+    if service.features.specialist_assessment_step is None:
+        return None
+    return specialist_risk_reason(
+        offence_category=referral.offence_category, persistently_targeted=referral.persistently_targeted,
+        trafficking=referral.trafficking, child_sexual_exploitation=referral.child_sexual_exploitation)

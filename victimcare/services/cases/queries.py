@@ -55,6 +55,12 @@ def list_steps(case: Case) -> list:
     ).all()
 
 
+def step_recorded(case: Case, step: str) -> bool:
+    """Whether the case has this service step recorded (a specialist risk assessment, say)."""
+    return db.session.scalar(select(CaseStep.id).where(CaseStep.case_id == case.id, CaseStep.step == step)
+                             .limit(1)) is not None
+
+
 def dash_history(case: Case) -> list:
     """Every DASH assessment of the case's referral, newest first, with who made it."""
     return db.session.execute(
@@ -123,7 +129,7 @@ def case_history(case: Case) -> CaseHistory:
                      AuditEvent.object_type == "referral")),
             AuditEvent.action.not_in(_NOT_ON_TIMELINE),
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
     ).all()
     return CaseHistory(
         events=events,

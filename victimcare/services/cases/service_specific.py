@@ -34,7 +34,7 @@ def record_step(actor: Actor, case_id: int, step: str, occurred_on: date | None,
     recorded = set(db.session.scalars(select(CaseStep.step).where(CaseStep.case_id == case.id)))
     errors = []
     try:
-        check_step(case.service.slug, step, recorded)
+        check_step(case.service.slug, step, recorded, specialist_assessment_needed=bool(case.specialist_risk_reason))
     except StepRefused as refused:
         errors.append({"field": "step", "message": str(refused)})
     if occurred_on is None:

@@ -4,7 +4,9 @@ The package's public API is what this module names below: callers write
 ``from victimcare.services import referrals as referral_service`` and ``referral_service.create_referral(...)``,
 and never import from the modules inside, which are split by job:
 
-- ``inputs``: the plain data the operations take (ReferralInput, VictimDetails, DashAnswers, TriageCompletion);
+- ``inputs``: the plain data the operations take (ReferralInput, VictimDetails, DashAnswers, TriageCompletion, and
+  the people around the victim: PerpetratorDetails, ParentCarerDetails);
+- ``household``: checking and recording those people with a new referral;
 - ``create``: recording a referral (person, DASH, routing, one case per route) in one transaction;
 - ``reading``: the audited read of a referral and its details (routes in force, latest risk, cases);
 - ``overrides``: a caseworker adds or removes a service, with a reason;
@@ -17,7 +19,14 @@ and never import from the modules inside, which are split by job:
 from .create import create_referral, new_reference
 from .drafts import delete_user_drafts, discard_draft, load_draft, save_draft, sweep_expired_drafts
 from .imports import ImportTally, already_imported, import_referral, record_run
-from .inputs import DashAnswers, ReferralInput, TriageCompletion, VictimDetails
+from .inputs import (
+    DashAnswers,
+    ParentCarerDetails,
+    PerpetratorDetails,
+    ReferralInput,
+    TriageCompletion,
+    VictimDetails,
+)
 from .overrides import add_route, remove_route
 from .reading import (
     ActiveRoute,
@@ -32,7 +41,7 @@ from .routing import deadline_policies
 from .triage import TriageRow, close_not_proceeding, confirm_triage, triage_list
 
 __all__ = [
-    "ActiveRoute", "DashAnswers", "ImportTally", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
+    "ActiveRoute", "DashAnswers", "ImportTally", "ParentCarerDetails", "PerpetratorDetails", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
     "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
     "deadline_policies", "delete_user_drafts", "discard_draft", "load_draft", "save_draft",
     "sweep_expired_drafts", "get_referral", "import_referral", "record_run",

@@ -20,8 +20,9 @@ from .. import audit
 from ..actors import Actor, require
 from ..errors import NotFound, ValidationFailed
 from ..risk import dash_thresholds, last_marac_referral_on
+from .household import household_problems, record_household
 from .inputs import DashAnswers, ReferralInput, VictimDetails
-from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision
+from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision, signposting_of
 
 # No 0/O or 1/I/L: references are read out on the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -30,7 +31,8 @@ EQUALITY_FIELDS = (
     "sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation", "first_language",
     "interpreter_needed",
 )
-_CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes")
+_CONTACT_FIELDS = ("phone", "email", "postcode", "borough_code", "safe_contact_notes", "address",
+                   "preferred_contact_times")
 _CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email", "may_text")
 
 
@@ -56,11 +58,13 @@ def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     db.session.flush()
     if dash_result is not None:
         db.session.add(_risk_assessment(actor, referral, data.dash, dash_result))
+    record_household(actor, referral, data)
     held = data.hold_for_triage
     audit.record(
         actor, "create", "referral", referral.id, referral_id=referral.id,
         changes={"source": data.source, "routes": [] if held else [r.service for r in decision.routes],
-                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {})},
+                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {}),
+                 **({"signposted_to": referral.signposted_to} if referral.signposted_to else {})},
     )
     if held:
         # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
@@ -80,8 +84,10 @@ def _validated(data: ReferralInput, received_at: datetime) -> ReferralInput:
         phone=victim.phone if victim else None, email=victim.email if victim else None,
         offence_date=data.offence_date, received_on=london_date(received_at), today=london_today(),
     )
-    if result.errors:
-        raise ValidationFailed("The referral has details that cannot be right", errors=result.errors)
+    data, household_errors = household_problems(data, london_today())
+    if result.errors or household_errors:
+        raise ValidationFailed("The referral has details that cannot be right",
+                               errors=result.errors + household_errors)
     if victim is None:
         return data
     contact = result.contact
@@ -119,6 +125,10 @@ def _facts(data: ReferralInput, received_at: datetime, age: int | None, dash: Da
         code_complaint=data.code_complaint,
         dash=dash,
         most_serious_crime=data.most_serious_crime,
+        offence_date=data.offence_date,
+        trafficking=data.trafficking,
+        child_sexual_exploitation=data.child_sexual_exploitation,
+        additional_needs=data.additional_needs,
     )
 
 
@@ -147,6 +157,9 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         bereaved_relative=data.bereaved_relative,
         vulnerable_or_intimidated=data.vulnerable_or_intimidated,
         most_serious_crime=data.most_serious_crime,
+        trafficking=data.trafficking,
+        child_sexual_exploitation=data.child_sexual_exploitation,
+        additional_needs=data.additional_needs,
         age_at_offence=facts.age_at_offence,
         consent_referral=data.consent_referral,
         consent_given_by=data.consent_given_by,
@@ -160,6 +173,7 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         dash_level=facts.dash.level if facts.dash else None,
         marac=bool(facts.dash and facts.dash.marac),
         not_routed_reason=not_routed_note(decision),
+        **signposting_of(decision),
         lawful_basis=lawful_basis_of(decision) or data.lawful_basis,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
         strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
@@ -208,6 +222,7 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
         borough_code=v.borough_code, postcode=v.postcode, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
         may_email=v.may_email, may_text=v.may_text, safe_contact_notes=v.safe_contact_notes,
+        address=(v.address or "").strip() or None, preferred_contact_times=v.preferred_contact_times,
         **{name: getattr(v, name) for name in EQUALITY_FIELDS},
     )
     db.session.add(person)

@@ -19,6 +19,8 @@ class VictimDetails:
     may_email: bool = False
     may_text: bool = False
     safe_contact_notes: str | None = None
+    address: str | None = None
+    preferred_contact_times: list[str] | None = None  # vocab CONTACT_TIMES; None: not asked
     # Equality monitoring (special-category data): None = not asked; "prefer-not-to-say" is an answer.
     sex: str | None = None
     gender_identity: str | None = None
@@ -28,6 +30,27 @@ class VictimDetails:
     sexual_orientation: str | None = None
     first_language: str | None = None
     interpreter_needed: bool | None = None
+
+
+@dataclass
+class PerpetratorDetails:
+    """The person causing harm, as the victim or referrer describes them (domestic abuse)."""
+
+    name: str | None = None
+    relationship_to_victim: str | None = None
+    date_of_birth: date | None = None
+    lives_with_victim: bool | None = None
+
+
+@dataclass
+class ParentCarerDetails:
+    """A child victim's parent or carer, and whether it is safe to contact them."""
+
+    name: str
+    relationship_to_victim: str | None = None
+    phone: str | None = None
+    safe_to_contact: bool | None = None
+    notes: str | None = None
 
 
 @dataclass
@@ -59,6 +82,9 @@ class ReferralInput:
     bereaved_relative: bool = False
     vulnerable_or_intimidated: bool = False
     most_serious_crime: bool = False
+    trafficking: bool = False
+    child_sexual_exploitation: bool = False
+    additional_needs: bool = False
     consent_referral: bool | None = None
     consent_given_by: str | None = None
     consent_method: str | None = None
@@ -74,6 +100,10 @@ class ReferralInput:
     hold_for_triage: bool = False
     # Recorded when the victim did not consent (or was not asked) but a lawful basis allows the referral.
     lawful_basis: str | None = None
+    perpetrator: PerpetratorDetails | None = None
+    parent_carer: ParentCarerDetails | None = None
+    children_in_household: str | None = None  # vocab CHILDREN_IN_HOUSEHOLD
+    household_children_details: str | None = None
 
 
 @dataclass

@@ -35,6 +35,13 @@ def not_routed_note(decision: RouteDecision) -> str | None:
     return " ".join(parts) or None
 
 
+def signposting_of(decision: RouteDecision) -> dict:
+    """The referral's signposting columns from a decision: where the victim is directed first, and why."""
+    signpost = decision.signposts[0] if decision.signposts else None
+    return {"signposted_to": signpost.to if signpost else None,
+            "signposting_reason": signpost.reason if signpost else None}
+
+
 def lawful_basis_of(decision: RouteDecision) -> str | None:
     """The lawful basis a route without consent relied on (child safeguarding, MARAC), if any."""
     return next((r.lawful_basis for r in decision.routes if r.lawful_basis), None)

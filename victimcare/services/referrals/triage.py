@@ -24,7 +24,7 @@ from ..pagination import paginate
 from .inputs import TriageCompletion
 from .overrides import load_for_change
 from .reading import ReferralDetails, details, latest_risk
-from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision
+from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision, signposting_of
 
 _TRIAGE_REFERRAL_FIELDS = (
     "offence_category", "offence_date", "offence_borough_code", "crime_reference", "domestic_abuse",
@@ -234,6 +234,8 @@ def _route_again(actor: Actor, referral: Referral) -> None:
     referral.enhanced = decision.enhanced
     referral.enhanced_reasons = list(decision.enhanced_reasons)
     referral.not_routed_reason = not_routed_note(decision)
+    for name, value in signposting_of(decision).items():
+        setattr(referral, name, value)
     if referral.lawful_basis is None:
         referral.lawful_basis = lawful_basis_of(decision)
     active = active_routes(referral.routing_decisions)
@@ -268,4 +270,6 @@ def _facts_for(referral: Referral, risk: RiskAssessment | None) -> ReferralFacts
         weapon_involved=referral.weapon_involved, referral_consent=referral.consent_referral,
         restorative_justice_requested=referral.rj_requested, restorative_justice_consent=referral.rj_consent,
         code_complaint=referral.code_complaint, dash=dash, most_serious_crime=referral.most_serious_crime,
+        offence_date=referral.offence_date, trafficking=referral.trafficking,
+        child_sexual_exploitation=referral.child_sexual_exploitation, additional_needs=referral.additional_needs,
     )

@@ -1,10 +1,12 @@
-"""The SQL behind the compliance tables: one scan of the cases to a small "fine" table, then its roll-ups.
+"""The SQL behind the compliance tables: a small "fine" table, then its totals and medians.
 
-Every figure is a SQL aggregate over the ``cases`` table, whose report columns (received_at, borough_code,
-enhanced, first_contact_*) are copied there when a case is made so no join to referrals or people is needed.
-One statement per table, the same on PostgreSQL and SQLite (see compliance_statement).
+The fine table's whole months come from the roll-ups (``rollup_cases``, see rollup_sql); odd days at the ends
+of a period are counted from the ``cases`` table, whose report columns (received_at, borough_code, enhanced,
+first_contact_*) are copied there when a case is made so no join to referrals or people is needed. One
+statement per table, the same on PostgreSQL and SQLite (see compliance_statement).
 """
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from sqlalchemy import (
     String,
@@ -24,15 +26,15 @@ from sqlalchemy import (
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql
 
-from ...domain.report_definitions import ReportFilters, month_keys
+from ...domain.report_definitions import ReportFilters, add_months, month_keys, whole_months_within
 from ...domain.vocab import OPEN_CASE_STATUSES
 from ...extensions import db
 from ...models import Borough, Case
 from ...models.types import UTCDateTime
+from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from .options import ReportOptions, case_conditions, month_starts
+from .rollup_sql import rollup_rows, today_rows
 
-# A case the service declined or passed on, and never contacted, is not counted as due for contact.
-NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
 UNKNOWN_KEY = "unknown"
 COUNT_NAMES = ("received", "due", "in_time", "overdue", "accepted", "contacted")
 
@@ -87,18 +89,30 @@ def _from(group_by: str):
 
 
 def _fine_cte(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
-    """The cases read once, grouped by (group ``g``, enhanced ``e``, working days to first contact ``d``): a few
-    hundred rows however many cases there are. Every total and median is worked out from this small table."""
+    """The figures grouped by (group ``g``, enhanced ``e``, working days to first contact ``d``): a few hundred
+    rows however many cases there are, from which every total and median is worked out. The period's whole
+    London months come from the roll-ups (corrected for today from two partial indexes); only odd days at its
+    ends, outside whole months, are counted from the cases."""
     group = _group_expression(group_by, filters, dialect)
-    # GROUP BY positions, not repeated expressions: a repeated expression would carry its own copies of any
-    # bound values, and PostgreSQL would then not see the SELECT and GROUP BY expressions as the same.
-    return (
-        select(group.label("g"), Case.enhanced.label("e"), Case.first_contact_working_days.label("d"),
-               *_count_columns(today))
-        .select_from(_from(group_by)).where(*case_conditions(filters, options))
-        .group_by(literal_column("1"), literal_column("2"), literal_column("3"))  # by position: see docstring
-        .cte(f"fine_{group_by}")
-    )
+    months, edges = whole_months_within(filters.date_from, filters.date_to)
+    parts = []
+    for first, last in edges:
+        # GROUP BY positions, not repeated expressions: a repeated expression would carry its own copies of any
+        # bound values, and PostgreSQL would then not see the SELECT and GROUP BY expressions as the same.
+        parts.append(
+            select(group.label("g"), Case.enhanced.label("e"), Case.first_contact_working_days.label("d"),
+                   *_count_columns(today))
+            .select_from(_from(group_by)).where(*case_conditions(replace(filters, date_from=first, date_to=last),
+                                                                 options))
+            .group_by(literal_column("1"), literal_column("2"), literal_column("3"))
+        )
+    if months:
+        whole = replace(filters, date_from=months[0], date_to=add_months(months[1], 1) - timedelta(days=1))
+        parts.append(rollup_rows(group_by, filters, options, months))
+        parts.extend(today_rows(group, _from(group_by), case_conditions(whole, options), today))
+    fine = union_all(*parts).subquery(f"parts_{group_by}")
+    return (select(fine.c.g, fine.c.e, fine.c.d, *[func.sum(fine.c[name]).label(name) for name in COUNT_NAMES])
+            .group_by(fine.c.g, fine.c.e, fine.c.d).cte(f"fine_{group_by}"))
 
 
 def _bcu_fine_cte(borough_fine):

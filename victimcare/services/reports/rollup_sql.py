@@ -1,0 +1,82 @@
+"""The whole months of a report period, read from the roll-ups (``rollup_cases``) as rows of the compliance
+statement's "fine" table, and the two figures that depend on today (not yet due, overdue), counted from the
+cases through partial indexes rather than a scan.
+
+A roll-up row holds, for one service, area, London month, level and number of working days to first contact
+(-1: none), the cases received, contacted in time, accepted, and "pending" (not contacted, not declined or
+transferred). So: contacted = received where days >= 0; due = contacted + pending - not yet due today.
+"""
+from datetime import date
+
+from sqlalchemy import Date, and_, func, literal, literal_column, null, select
+from sqlalchemy import case as sql_case
+
+from ...domain.report_definitions import ReportFilters, month_keys
+from ...domain.vocab import OPEN_CASE_STATUSES
+from ...models import Borough, Case, RollupCases
+from ...models.rollups import NO_BOROUGH, NOT_CONTACTED
+from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
+
+R = RollupCases
+
+
+def _group(group_by: str, filters: ReportFilters):
+    """The roll-up's group column, the same values as compliance_sql's group expression over the cases."""
+    if group_by == "service":
+        return R.service_id
+    if group_by == "borough":
+        return func.nullif(R.borough_code, literal(NO_BOROUGH))
+    if group_by == "bcu":
+        return sql_case((R.borough_code == NO_BOROUGH, literal_column("-1")),
+                        else_=func.coalesce(Borough.met_bcu, literal_column("0")))
+    keys = month_keys(filters.date_from, filters.date_to)  # numbered from 0 for the period's first month
+    whens = [(R.month < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
+             for i, key in enumerate(keys[1:])]
+    return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
+
+
+def _conditions(filters: ReportFilters, options, months: tuple[date, date]) -> list:
+    conditions = [R.month >= months[0], R.month <= months[1]]
+    if filters.service:
+        conditions.append(R.service_id == options.service_id(filters.service))
+    if filters.borough:
+        conditions.append(R.borough_code == filters.borough)
+    if filters.bcu is not None:
+        conditions.append(R.borough_code.in_(options.boroughs_of_bcu(filters.bcu)))
+    if filters.level:
+        conditions.append(R.enhanced.is_(filters.level == "enhanced"))
+    return conditions
+
+
+def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[date, date]):
+    """Fine-table rows (g, e, d, counts) for the whole months ``months`` (first days of the first and last);
+    "due" here counts every pending case as due, which ``today_rows`` corrects."""
+    contacted = sql_case((R.days != NOT_CONTACTED, R.received), else_=literal_column("0"))
+    source = R.__table__.outerjoin(Borough, R.borough_code == Borough.ons_code) if group_by == "bcu" else R.__table__
+    return (select(_group(group_by, filters).label("g"), R.enhanced.label("e"),
+                   sql_case((R.days != NOT_CONTACTED, R.days), else_=null()).label("d"),
+                   R.received.label("received"), (contacted + R.pending).label("due"), R.in_time.label("in_time"),
+                   literal_column("0").label("overdue"), R.accepted.label("accepted"), contacted.label("contacted"))
+            .select_from(source).where(*_conditions(filters, options, months)))
+
+
+def today_rows(group, source, conditions: list, today: date) -> list:
+    """Fine-table rows correcting the roll-ups' figures for today, among the cases ``conditions`` select:
+    the cases not yet due (due today or later, not contacted, not declined or transferred) taken off "due",
+    and the open cases past their due date without a first contact counted as "overdue". Each reads a partial
+    index of the few cases in that state (ix_cases_not_yet_due, ix_cases_awaiting_contact)."""
+    zero = literal_column("0")
+    not_yet_due = and_(Case.first_contact_working_days.is_(None), Case.status.not_in(NOT_DUE_UNLESS_CONTACTED),
+                       Case.first_contact_due >= today)
+    overdue = and_(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES),
+                   Case.first_contact_due < today)
+    rows = []
+    for where, due, late in ((not_yet_due, -1, 0), (overdue, 0, 1)):
+        rows.append(
+            select(group.label("g"), Case.enhanced.label("e"), null().label("d"), zero.label("received"),
+                   (func.count() * due).label("due"), zero.label("in_time"), (func.count() * late).label("overdue"),
+                   zero.label("accepted"), zero.label("contacted"))
+            .select_from(source).where(*conditions, where)
+            .group_by(literal_column("1"), literal_column("2"))
+        )
+    return rows

@@ -23,6 +23,10 @@ from victimcare.models import (
     ContactAttempt,
     DataRightsRequest,
     ExportFile,
+    MaracAction,
+    MaracAgendaItem,
+    MaracHearing,
+    MaracMeeting,
     RecordRestriction,
     ReferralStrand,
     RiskAssessment,
@@ -64,6 +68,20 @@ def full_record(advocate):
         DataRightsRequest(kind="subject-access", person_id=person.id, referral_id=referral.id, requester="victim",
                           identity_check="known-to-service", received_on=date(2026, 11, 5), due_on=date(2026, 12, 5)),
     ])
+    db.session.flush()
+    meeting = MaracMeeting(service_id=case.service_id, held_on=date(2026, 11, 10), chair="Chair (fictional)")
+    db.session.add(meeting)
+    db.session.flush()
+    item = MaracAgendaItem(meeting_id=meeting.id, case_id=case.id, source="referral", referred_on=date(2026, 11, 4),
+                           planned_minutes=15)
+    db.session.add(item)
+    db.session.flush()
+    hearing = MaracHearing(agenda_item_id=item.id, case_id=case.id, heard_on=date(2026, 11, 10),
+                           risks_discussed="Risk from the ex-partner", victim_views="Wants to stay at home")
+    db.session.add(hearing)
+    db.session.flush()
+    db.session.add(MaracAction(hearing_id=hearing.id, case_id=case.id, agency="police", owner="DS on duty",
+                               description="Flag the address", due_on=date(2026, 11, 17)))
     db.session.commit()
     return case
 

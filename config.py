@@ -119,6 +119,12 @@ class Config:
     RETENTION_CONTACTED_NO_SERVICE_DAYS = _int_env("RETENTION_CONTACTED_NO_SERVICE_DAYS", 42)
     RETENTION_NEVER_CONTACTED_DAYS = _int_env("RETENTION_NEVER_CONTACTED_DAYS", 183)
     RETENTION_SUPPORTED_YEARS = _int_env("RETENTION_SUPPORTED_YEARS", 6)
+    # A child at the offence: until this birthday, or RETENTION_CHILD_YEARS_AFTER_CLOSURE after closure if later.
+    RETENTION_CHILD_UNTIL_AGE = _int_env("RETENTION_CHILD_UNTIL_AGE", 25)
+    RETENTION_CHILD_YEARS_AFTER_CLOSURE = _int_env("RETENTION_CHILD_YEARS_AFTER_CLOSURE", 6)
+    # Cases heard at MARAC: years after the later of the last contact and the closure (set by the local MARAC
+    # information-sharing protocol; 6 is a common choice).
+    RETENTION_MARAC_YEARS = _int_env("RETENTION_MARAC_YEARS", 6)
 
     # Security headers
     HSTS = False

@@ -338,6 +338,9 @@ def rollups_rebuild_command():
 
 def register(app):
     from .bulk_import import referrals_cli
+    from .retention_cli import retention_cli
+
+    app.cli.add_command(retention_cli)
 
     app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)

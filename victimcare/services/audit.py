@@ -36,6 +36,8 @@ ACTIONS = (
     "sessions-ended", "mfa-enrolled", "mfa-removed", "mfa-failed", "mfa-verified", "recovery-code-used",
     "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
     "change-requested", "change-approved", "change-rejected",
+    # Retention (docs/data-protection.md)
+    "purged", "hold-placed", "hold-lifted", "erasure-decided",
 )
 
 

@@ -17,6 +17,7 @@ AUDIT_CLOCK_SKEW_SECONDS for that and for clocks differing between app servers.
 import hashlib
 import json
 import logging
+from json.encoder import encode_basestring as _encode_string  # what JSONEncoder(ensure_ascii=False) uses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -223,41 +224,50 @@ def _parse_timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value[:-1]).replace(tzinfo=timezone.utc)
 
 
-# PostgreSQL builds each event's canonical content itself, all but ``changes`` (whose keys Python sorts): the
-# same bytes as canonical_content (tests/test_audit_sealing.py compares them), without a Python object per column.
-def _pg_json(column: str) -> str:
-    return f"coalesce(to_json({column})::text, 'null')"
+# On PostgreSQL each column comes back as the text it stands for in the canonical JSON (numbers and null already
+# written out, the timestamp in the canonical format) and Python fills them into a template, encoding strings with
+# the json module's own C string encoder: the same bytes as canonical_content (tests/test_audit_sealing.py
+# compares them) without a Python object per column. Building the JSON in SQL instead is 4x slower in the server.
+def _pg_text(column: str) -> str:
+    return f"coalesce({column}::text, 'null')"
 
 
-_PG_TIMESTAMP = """'"' || to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || 'Z"'"""
-_PG_BEFORE_CHANGES = " || ".join([
-    """'{"action":'""", _pg_json("action"), """',"actor_label":'""", _pg_json("actor_label"),
-    """',"actor_role":'""", _pg_json("actor_role"), """',"actor_token_id":'""", _pg_json("actor_token_id"),
-    """',"actor_user_id":'""", _pg_json("actor_user_id"), """',"case_id":'""", _pg_json("case_id"),
-    """',"changes":'""",
-])
-_PG_AFTER_CHANGES = " || ".join([
-    """',"ip_address":'""", _pg_json("ip_address"), """',"object_id":'""", _pg_json("object_id"),
-    """',"object_type":'""", _pg_json("object_type"), """',"occurred_at":'""", _PG_TIMESTAMP,
-    """',"referral_id":'""", _pg_json("referral_id"), """',"request_id":'""", _pg_json("request_id"),
-    """',"seq":'""", "seq::text", """',"service_id":'""", _pg_json("service_id"),
-    """',"user_agent":'""", _pg_json("user_agent"), "'}'",
-])
 _PG_WALK = (
-    f"SELECT seq, {_PG_TIMESTAMP}, {_PG_BEFORE_CHANGES}, changes::text, {_PG_AFTER_CHANGES}, prev_hash, hash "
-    "FROM audit_events WHERE seq IS NOT NULL ORDER BY seq"
+    "SELECT seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), action, actor_label, "
+    f"actor_role, {_pg_text('actor_token_id')}, {_pg_text('actor_user_id')}, {_pg_text('case_id')}, changes::text, "
+    f"ip_address, object_id, object_type, {_pg_text('referral_id')}, request_id, {_pg_text('service_id')}, "
+    "user_agent, prev_hash, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq"
+)
+_CANONICAL_TEMPLATE = (
+    '{"action":%s,"actor_label":%s,"actor_role":%s,"actor_token_id":%s,"actor_user_id":%s,"case_id":%s,'
+    '"changes":%s,"ip_address":%s,"object_id":%s,"object_type":%s,"occurred_at":"%sZ","referral_id":%s,'
+    '"request_id":%s,"seq":%d,"service_id":%s,"user_agent":%s}'
 )
 
 
+def _pg_canonical(row) -> str:
+    """The canonical content of one row of _PG_WALK."""
+    (seq, at, action, label, role, token_id, user_id, case_id, changes, ip_address, object_id, object_type,
+     referral_id, request_id, service_id, user_agent) = row[:16]
+    return _CANONICAL_TEMPLATE % (
+        _string(action), _string(label), _string(role), token_id, user_id, case_id,
+        "null" if changes is None else _ENCODER.encode(json.loads(changes)), _string(ip_address),
+        _string(object_id), _string(object_type), at, referral_id, _string(request_id), seq, service_id,
+        _string(user_agent),
+    )
+
+
+def _string(value: str | None) -> str:
+    return "null" if value is None else _encode_string(value)
+
+
 def _walk_postgresql(walk: _Walk, batch_size: int) -> VerificationResult | None:
-    loads, encode = json.loads, _ENCODER.encode
     raw = db.session.connection().connection.dbapi_connection
     with raw.cursor(name="audit_verify") as cursor:  # server-side: rows stream, memory stays flat
         cursor.itersize = batch_size
         cursor.execute(_PG_WALK)
-        for seq, at, before, changes, after, prev_hash, digest in cursor:
-            canonical = before + ("null" if changes is None else encode(loads(changes))) + after
-            if (problem := walk.step(seq, at[1:-1], canonical, prev_hash, digest)) is not None:
+        for row in cursor:
+            if (problem := walk.step(row[0], row[1] + "Z", _pg_canonical(row), row[16], row[17])) is not None:
                 return problem
     return None
 

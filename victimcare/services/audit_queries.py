@@ -54,6 +54,10 @@ ACTION_LABELS = {
     "change-requested": "Account change asked for",
     "change-approved": "Account change approved",
     "change-rejected": "Account change rejected",
+    "purged": "Personal data purged",
+    "hold-placed": "Legal hold placed",
+    "hold-lifted": "Legal hold lifted",
+    "erasure-decided": "Erasure request decided",
 }
 
 CSV_COLUMNS = (

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from victimcare.domain.subject_access import REDACTED, item_key
+from victimcare.domain.vocab import LEGAL_HOLD_REASONS
 from victimcare.extensions import db
 from victimcare.models import (
     AuditEvent,
@@ -23,6 +24,9 @@ from victimcare.models import (
     ContactAttempt,
     DataRightsRequest,
     ExportFile,
+    ParentCarer,
+    Perpetrator,
+    LegalHold,
     MaracAction,
     MaracAgendaItem,
     MaracHearing,
@@ -51,6 +55,8 @@ def full_record(advocate):
     referral.description = "Assaulted at home."
     db.session.add_all([
         ReferralStrand(referral_id=referral.id, strand="race"),
+        Perpetrator(referral_id=referral.id, name="Daniel Price", relationship_to_victim=None, lives_with_victim=True),
+        ParentCarer(referral_id=referral.id, name="A parent (fictional)", safe_to_contact=False),
         RoutingDecision(referral_id=referral.id, service_id=case.service_id, kind="rule", rule="domestic-abuse",
                         reason="Domestic abuse goes to the domestic abuse service"),
         RiskAssessment(referral_id=referral.id, case_id=case.id, answers={"q1": "yes"}, yes_count=1,
@@ -65,6 +71,7 @@ def full_record(advocate):
         RecordRestriction(person_id=person.id, reason="works-here", created_by_id=advocate.id),
         BreakGlassAccess(person_id=person.id, user_id=advocate.id, reason="Crisis call", case_id=case.id,
                          granted_at=now, expires_at=now + timedelta(hours=1)),
+        LegalHold(person_id=person.id, reason=LEGAL_HOLD_REASONS[0][0], detail="Trial listed for March"),
         DataRightsRequest(kind="subject-access", person_id=person.id, referral_id=referral.id, requester="victim",
                           identity_check="known-to-service", received_on=date(2026, 11, 5), due_on=date(2026, 12, 5)),
     ])
@@ -88,10 +95,10 @@ def full_record(advocate):
 
 def model_tables_about_a_person() -> set[str]:
     return {table.name for table in db.metadata.sorted_tables
-            if {"person_id", "case_id"} & {column.name for column in table.columns}}
+            if {"person_id", "referral_id", "case_id"} & {column.name for column in table.columns}}
 
 
-def test_every_table_with_a_person_id_or_case_id_is_in_the_copy_or_left_out_with_a_reason():
+def test_every_table_with_a_person_id_referral_id_or_case_id_is_in_the_copy_or_left_out_with_a_reason():
     covered = {source.model.__tablename__ for source in SOURCES} | set(NOT_COPIED)
     missing = sorted(model_tables_about_a_person() - covered)
     assert missing == [], (f"{missing} hold something about a person but are not in the subject access copy: add "
@@ -118,6 +125,9 @@ def test_the_copy_holds_a_row_from_every_source_and_flags_what_may_identify_some
     assert ("case_notes", THIRD_PARTY_NOTE, "May name another person (Daniel Price)") in flagged
     assert ("case_notes", SENSITIVE_NOTE, "A note marked sensitive") in flagged
     assert ("risk_assessments", "dash", "Describes the perpetrator's behaviour (DASH answers)") in flagged
+    reasons = {(item.source, name): reason for item, name, reason in copy.flagged()}
+    assert reasons[("perpetrators", "name")] == "Details of the perpetrator"
+    assert reasons[("parent_carers", "name")] == "Details of a parent or carer (household)"
     assert not any(body == PLAIN_NOTE for _, body, _ in flagged)
     # Staff are never named: no user ids in the copy.
     assert not any(name.endswith("_by_id") or name in ("user_id", "assigned_to_id")

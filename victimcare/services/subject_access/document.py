@@ -35,7 +35,10 @@ FIELD_VOCABULARIES = {
 ROUTING_KINDS = (("rule", "A routing rule"), ("override-add", "Added by a caseworker"),
                  ("override-remove", "Removed by a caseworker"))
 TABLE_VOCABULARIES = {("cases", "status"): vocab.CASE_STATUSES, ("routing_decisions", "kind"): ROUTING_KINDS, ("data_rights_requests", "status"): data_rights.STATUSES,
-                      ("record_restrictions", "reason"): vocab.RESTRICTION_REASONS}
+                      ("record_restrictions", "reason"): vocab.RESTRICTION_REASONS,
+                      ("legal_holds", "reason"): vocab.LEGAL_HOLD_REASONS,
+                      ("perpetrators", "relationship_to_victim"): vocab.PERPETRATOR_RELATIONSHIPS,
+                      ("parent_carers", "relationship_to_victim"): vocab.PARENT_CARER_RELATIONSHIPS}
 ROLE_WORDS = dict(vocab.ROLES) | {"system": "The system (scheduled work)", None: "The public (a self-referral)"}
 ACTION_WORDS = {"view": "Looked at", "list": "Saw in a list", "create": "Recorded", "update": "Changed",
                 "transition": "Changed the status of", "export": "Exported", "break-glass": "Opened in an emergency",

@@ -2,7 +2,7 @@
 
 A source is read by the column that ties it to its parent: a person's own rows by ``person_id``, a referral's by
 ``referral_id``, a case's by ``case_id``. tests/test_subject_access.py fails when a model table with a
-``person_id`` or ``case_id`` column is neither here nor in ``NOT_COPIED`` (with the reason): add a new table to
+``person_id``, ``referral_id`` or ``case_id`` column is neither here nor in ``NOT_COPIED`` (with the reason): add a new table to
 one or the other in the same change that creates it.
 """
 from dataclasses import dataclass, field
@@ -15,9 +15,12 @@ from ...models import (
     CodeEvent,
     ContactAttempt,
     DataRightsRequest,
+    LegalHold,
     MaracAction,
     MaracAgendaItem,
     MaracHearing,
+    ParentCarer,
+    Perpetrator,
     Person,
     RecordRestriction,
     Referral,
@@ -53,6 +56,12 @@ SOURCES: tuple[Source, ...] = (
            review_fields=("description", "referrer_name", "consent_given_by", "safe_contact_notes",
                           "not_proceeding_detail", "not_routed_reason")),
     Source("referral_strands", ReferralStrand, "Hate crime strands", "referrals", "referral_id"),
+    Source("perpetrators", Perpetrator, "The person who harmed you, as the referral describes them", "referrals",
+           "referral_id", review_fields=("name", "date_of_birth", "relationship_to_victim", "lives_with_victim"),
+           review_all="Details of the perpetrator"),
+    Source("parent_carers", ParentCarer, "Parents and carers", "referrals", "referral_id",
+           review_fields=("name", "phone", "notes", "relationship_to_victim"),
+           review_all="Details of a parent or carer (household)"),
     Source("routing_decisions", RoutingDecision, "Routing decisions and their reasons", "referrals", "referral_id"),
     Source("risk_assessments", RiskAssessment, "Risk assessments (DASH)", "referrals", "referral_id",
            review_fields=("answers", "professional_judgement_reason"),
@@ -80,6 +89,8 @@ SOURCES: tuple[Source, ...] = (
            review_fields=("reason",)),
     Source("break_glass_accesses", BreakGlassAccess, "Emergency openings of your restricted record", None,
            "person_id", review_fields=("reason", "review_note")),
+    Source("legal_holds", LegalHold, "Holds on deleting your records", None, "person_id",
+           review_fields=("detail", "lift_reason")),
     Source("data_rights_requests", DataRightsRequest, "Your data-protection requests", None, "person_id",
            review_fields=("requester_name", "authority_seen", "identity_check_note"),
            leave_out=("due_on",)),

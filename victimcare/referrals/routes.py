@@ -37,6 +37,7 @@ from .forms import (
     SubmitReferralForm,
     TriageForm,
     dash_form_class,
+    flags_without_repeats,
 )
 
 # The journey's pages in order: (draft key, endpoint). The DASH page only applies to domestic abuse.
@@ -213,11 +214,13 @@ def offence():
     form = OffenceForm(data={**saved, "offence_date": _parse(saved.get("offence_date"))}
                        if request.method == "GET" and saved else None)
     form.offence_borough.choices = [("", "Choose an area")] + reference_data.london_areas()
+    form.victim_born = summary.victim_date_of_birth(draft)
     if form.validate_on_submit():
         draft["offence"] = {
             "offence_category": form.offence_category.data, "offence_date": _iso(form.offence_date.data),
             "offence_borough": form.offence_borough.data, "crime_reference": (form.crime_reference.data or "").upper() or None,
-            "flags": list(form.flags.data or []), "hate_strands": list(form.hate_strands.data or []),
+            "flags": flags_without_repeats(form.offence_category.data, form.flags.data),
+            "hate_strands": list(form.hate_strands.data or []),
             "description": (form.description.data or "").strip() or None,
         }
         summary.drop_answers_that_no_longer_apply(draft)

@@ -21,7 +21,7 @@ from ..services.referrals import (
     TriageCompletion,
     VictimDetails,
 )
-from .forms import CONTACT_PERMISSIONS, DASH_ANSWER_LABELS, OFFENCE_FLAGS
+from .forms import CONTACT_PERMISSIONS, DASH_ANSWER_LABELS, OFFENCE_FLAGS, STRANDS_NOT_KNOWN
 
 ABOUT_FIELDS = ("sex", "gender_identity", "ethnicity", "disability", "religion", "sexual_orientation")
 ABOUT_VOCABS = {
@@ -33,6 +33,7 @@ ABOUT_LABELS = {
     "disability": "Disabled", "religion": "Religion", "sexual_orientation": "Sexual orientation",
 }
 FLAG_LABELS = dict(OFFENCE_FLAGS)
+STRAND_LABELS = dict(vocab.HATE_STRANDS + (STRANDS_NOT_KNOWN,))
 CONTACT_LABELS = dict(CONTACT_PERMISSIONS)
 
 
@@ -49,10 +50,15 @@ def is_domestic_abuse(draft: dict) -> bool:
     return offence.get("offence_category") == "domestic-abuse" or "domestic-abuse" in (offence.get("flags") or [])
 
 
+def victim_date_of_birth(draft: dict) -> date | None:
+    """The date of birth given on the person page, or the chosen record's (None: not known)."""
+    person = draft.get("person") or draft.get("search") or {}
+    return _date(person.get("date_of_birth"))
+
+
 def victim_age(draft: dict) -> int | None:
     """The victim's age today, from the date of birth given or the record chosen (None: not known)."""
-    person = draft.get("person") or draft.get("search") or {}
-    return referral_questions.age_now(_date(person.get("date_of_birth")), london_today())
+    return referral_questions.age_now(victim_date_of_birth(draft), london_today())
 
 
 def is_child_victim(draft: dict) -> bool:
@@ -195,7 +201,7 @@ def check_sections(draft: dict, questions, areas: dict[str, str], dash_result) -
         _row("Area", areas.get(o.get("offence_borough"), o.get("offence_borough")), "referrals.offence", "area"),
         _row("Crime reference", o.get("crime_reference"), "referrals.offence", "crime reference"),
         _row("Also applies", [FLAG_LABELS[f] for f in o.get("flags") or []], "referrals.offence", "what also applies"),
-        _row("Hate crime strands", [vocab.label(vocab.HATE_STRANDS, s) for s in o.get("hate_strands") or []],
+        _row("Hate crime strands", [STRAND_LABELS[s] for s in o.get("hate_strands") or []],
              "referrals.offence", "hate crime strands"),
         _row("What happened", o.get("description"), "referrals.offence", "what happened"),
     ]})
@@ -344,7 +350,7 @@ def referral_input(draft: dict) -> ReferralInput:
         description=o.get("description"),
         domestic_abuse="domestic-abuse" in flags,
         sexual_offence="sexual-offence" in flags,
-        hate_strands=list(o.get("hate_strands") or []),
+        hate_strands=[s for s in o.get("hate_strands") or [] if s != STRANDS_NOT_KNOWN[0]],
         weapon_involved="weapon" in flags,
         persistently_targeted="persistently-targeted" in flags,
         bereaved_relative="bereaved-relative" in flags,

@@ -1,7 +1,7 @@
 """Subject access redactions on a data-rights request
 
 Revision ID: 8a0739552cc2
-Revises: 1a2292655a95
+Revises: 808d510c908b
 Create Date: 2026-12-06 14:53:30.960039
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8a0739552cc2'
-down_revision = '1a2292655a95'
+down_revision = '808d510c908b'
 branch_labels = None
 depends_on = None
 

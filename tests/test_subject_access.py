@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from victimcare.domain.subject_access import REDACTED, item_key
-from victimcare.domain.vocab import LEGAL_HOLD_REASONS
+from victimcare.domain.vocab import LEGAL_HOLD_REASONS, WITHDRAWAL_REASONS, WITHDRAWAL_STAGES
 from victimcare.extensions import db
 from victimcare.models import (
     AuditEvent,
@@ -24,6 +24,8 @@ from victimcare.models import (
     ContactAttempt,
     DataRightsRequest,
     ExportFile,
+    JusticeWithdrawal,
+    JusticeWithdrawalReason,
     ParentCarer,
     Perpetrator,
     LegalHold,
@@ -76,6 +78,10 @@ def full_record(advocate):
                           identity_check="known-to-service", received_on=date(2026, 11, 5), due_on=date(2026, 12, 5)),
     ])
     db.session.flush()
+    withdrawal = JusticeWithdrawal(case_id=case.id, stage=WITHDRAWAL_STAGES[0][0], withdrawn_on=date(2026, 11, 6),
+                                   supported_by_advocate=True)
+    withdrawal.reasons.append(JusticeWithdrawalReason(reason=WITHDRAWAL_REASONS[0][0]))
+    db.session.add(withdrawal)
     meeting = MaracMeeting(service_id=case.service_id, held_on=date(2026, 11, 10), chair="Chair (fictional)")
     db.session.add(meeting)
     db.session.flush()

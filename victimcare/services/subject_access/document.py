@@ -37,6 +37,8 @@ ROUTING_KINDS = (("rule", "A routing rule"), ("override-add", "Added by a casewo
 TABLE_VOCABULARIES = {("cases", "status"): vocab.CASE_STATUSES, ("routing_decisions", "kind"): ROUTING_KINDS, ("data_rights_requests", "status"): data_rights.STATUSES,
                       ("record_restrictions", "reason"): vocab.RESTRICTION_REASONS,
                       ("legal_holds", "reason"): vocab.LEGAL_HOLD_REASONS,
+                      ("justice_withdrawals", "stage"): vocab.WITHDRAWAL_STAGES,
+                      ("justice_withdrawal_reasons", "reason"): vocab.WITHDRAWAL_REASONS,
                       ("perpetrators", "relationship_to_victim"): vocab.PERPETRATOR_RELATIONSHIPS,
                       ("parent_carers", "relationship_to_victim"): vocab.PARENT_CARER_RELATIONSHIPS}
 ROLE_WORDS = dict(vocab.ROLES) | {"system": "The system (scheduled work)", None: "The public (a self-referral)"}

@@ -155,6 +155,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _record_complaints(today, advocates["victims-commissioner"])
     _record_code_events(advocates, caseworker)
     _restrict_one_record()
+    _hold_one_record()
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
     _marac_meetings(today)
@@ -248,6 +249,19 @@ def _restrict_one_record() -> None:
         audit.record(Actor.from_user(advocate), "break-glass", "case", case.id, referral_id=case.referral_id,
                      case_id=case.id, service_id=case.service_id,
                      changes={"break_glass_access_id": access.id, "minutes": 60})
+
+
+def _hold_one_record() -> None:
+    """The data protection officer puts the oldest referral's person on legal hold (fictional court proceedings),
+    so the Retention pages and that person's record show a hold."""
+    from .services.retention import holds
+
+    dpo = db.session.scalar(select(User).where(User.role == "dpo", User.active.is_(True)))
+    reference = db.session.scalar(select(Referral.reference).where(Referral.person_id.is_not(None))
+                                  .order_by(Referral.received_at, Referral.id).limit(1))
+    if dpo is not None and reference is not None:
+        holds.place_hold(Actor.from_user(dpo), reference, "court-proceedings",
+                         "Crown Court trial listed; keep everything until the verdict and any appeal.")
 
 
 DECLINE_DETAILS = {"not-eligible": "Offence outside the service's remit.", "already-supported": "Already has an advocate.",

@@ -79,6 +79,9 @@ REGISTRY: dict[str, TableRule] = {
     "record_restriction_users": TableRule(keep_all=True, note="Staff ids only."),
     "legal_holds": TableRule(scrub={"detail": None, "lift_reason": None}, keep=frozenset({"reason"}),
                              note="A held person is never purged; a lifted hold's words go with the person."),
+    "justice_withdrawals": TableRule(scrub={"other_details": None}, keep=frozenset({"stage"}),
+                                     note="The stage and the coded reasons the attrition report counts stay; the "
+                                          "details of an other reason go."),
     "code_events": TableRule(scrub={"note": None}, keep=frozenset({"right", "event", "decision"}), note=_CODED),
     "data_rights_requests": TableRule(
         scrub={"requester_name": None, "authority_seen": None, "identity_check_note": None, "scope": None,

@@ -112,6 +112,9 @@ class Config:
     REPORT_TARGET_SHARE_IN_TIME = _float_env("REPORT_TARGET_SHARE_IN_TIME", 90)
     REPORT_TARGET_TAKE_UP = _float_env("REPORT_TARGET_TAKE_UP", 50)
     REPORT_TARGET_MEDIAN_DAYS = _float_env("REPORT_TARGET_MEDIAN_DAYS", 2)
+    # The Victims' Code rights report's headline figures (percentages): told about the Code, offered a referral.
+    REPORT_TARGET_TOLD_ABOUT_CODE = _float_env("REPORT_TARGET_TOLD_ABOUT_CODE", 90)
+    REPORT_TARGET_OFFERED_REFERRAL = _float_env("REPORT_TARGET_OFFERED_REFERRAL", 90)
     # How long the referrals API remembers an Idempotency-Key (and its stored reply) for retries.
     IDEMPOTENCY_KEY_HOURS = _int_env("IDEMPOTENCY_KEY_HOURS", 24)
 

@@ -26,10 +26,12 @@ DEMO_ROLES = {
     "caseworker": "caseworker@demo.victimcare.test",
     "advocate": "domestic-abuse@demo.victimcare.test",
     "advocate-lead": "domestic-abuse.lead@demo.victimcare.test",
+    "marac-coordinator": "domestic-abuse.marac@demo.victimcare.test",
     "child-house-advocate": "child-house@demo.victimcare.test",
     "restorative-justice-lead": "restorative-justice.lead@demo.victimcare.test",
     "commissioner": "commissioner@demo.victimcare.test",
     "admin": "admin@demo.victimcare.test",
+    "dpo": "dpo@demo.victimcare.test",
 }
 PUBLIC_STARTS = ["/sign-in", "/self-referral"]
 WIDTHS = (1280, 375)

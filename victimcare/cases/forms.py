@@ -40,6 +40,8 @@ from ..domain.vocab import (
     TRANSFER_REASONS,
     VICTIMS_CODE_NEEDS,
     VICTIMS_CODE_RIGHTS,
+    WITHDRAWAL_REASONS,
+    WITHDRAWAL_STAGES,
 )
 from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
@@ -243,3 +245,19 @@ class CodeEventForm(CaseForm):
                               required=False)
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
     submit = SubmitField("Record what happened", widget=GovSubmitInput())
+
+
+class WithdrawalForm(CaseForm):
+    """A victim's withdrawal from the investigation or prosecution (services/attrition.py checks it)."""
+
+    stage = RadioField("When did the victim withdraw?", widget=RadioInput(), choices=list(WITHDRAWAL_STAGES),
+                       validators=[InputRequired(message="Choose the stage at which the victim withdrew")])
+    withdrawn_on = _date_field("Date they withdrew", message="Enter the date the victim withdrew")
+    reasons = SelectMultipleField("Why did they withdraw?", widget=CheckboxesInput(), choices=list(WITHDRAWAL_REASONS),
+                                  description="Select all that apply.",
+                                  validators=[InputRequired(message="Choose at least one reason")])
+    other_details = TextAreaField(
+        "If other, give the details", widget=GovTextArea(),
+        description="Kept on this case only: never in reports, exports or the audit trail.",
+        validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record the withdrawal", widget=GovSubmitInput())

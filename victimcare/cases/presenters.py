@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_date, london_today
+from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
     ContactRoute,
@@ -15,6 +16,7 @@ from ..domain.contact_details import phone_for_display
 from ..domain.referral_questions import is_child
 from ..domain.vocab import (
     CASE_STATUSES,
+    CODE_EVENTS,
     CHILDREN_IN_HOUSEHOLD,
     CONTACT_TIMES,
     PARENT_CARER_RELATIONSHIPS,
@@ -24,9 +26,12 @@ from ..domain.vocab import (
     DECLINE_REASONS,
     HATE_STRANDS,
     OFFENCE_CATEGORIES,
+    POLICE_DECISIONS,
     REFERRAL_SOURCES,
     SERVICES,
     TRANSFER_REASONS,
+    WITHDRAWAL_REASONS,
+    WITHDRAWAL_STAGES,
     label,
 )
 from ..models import AuditEvent, Case
@@ -256,6 +261,41 @@ def _describe_contact(changes: dict, attempt=None) -> tuple[str, str | None]:
     return title, " ".join(details) or None
 
 
+def _describe_marac(action: str, object_type: str, oid: int | None,
+                    history: case_service.CaseHistory) -> tuple[str, str | None]:
+    """A MARAC agenda change, hearing or action on the case's timeline."""
+    if object_type == "marac_agenda_item":
+        return ("Put on a MARAC meeting's agenda", None) if action == "create" \
+            else ("Deferred to the next MARAC meeting", None)
+    if object_type == "marac_hearing":
+        hearing = history.marac_hearings.get(oid)
+        if hearing is None:
+            return "Heard at MARAC", None
+        agencies = ", ".join(label(MARAC_AGENCIES, a) for a in hearing.agencies_present or ())
+        return (f"Heard at MARAC on {format_date(hearing.heard_on)}",
+                f"Agencies present: {agencies}. Risks discussed: {hearing.risks_discussed} "
+                f"The victim's views (given by their IDVA): {hearing.victim_views}")
+    found = history.marac_actions.get(oid)
+    if found is None:
+        return ("MARAC action agreed" if action == "create" else "MARAC action done"), None
+    agency = label(MARAC_AGENCIES, found.agency)
+    if action == "create":
+        return (f"MARAC action agreed: {agency}, due {format_date(found.due_on)}",
+                f"{found.description} (owner: {found.owner})")
+    return f"MARAC action done: {agency}", found.description
+
+
+def _describe_code_event(changes: dict) -> tuple[str, str | None]:
+    """A Victims' Code event, from its audit record (which holds the event and timing, never the note)."""
+    title = f"Victims' Code: {label(CODE_EVENTS, changes.get('event') or '')}"
+    days = changes.get("working_days")
+    if days is None:
+        return title, None
+    decision = label(POLICE_DECISIONS, changes["decision"]) + ": " if changes.get("decision") else ""
+    timing = "in time" if changes.get("in_time") else "late"
+    return title, f"{decision}told {days} working day{'' if days == 1 else 's'} after the decision ({timing})"
+
+
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
     """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
     changes = event.changes or {}
@@ -281,6 +321,13 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if kind == ("create", "justice_withdrawal"):
+        return (f"Victim withdrew from the justice process: {label(WITHDRAWAL_STAGES, changes.get('stage')).lower()}",
+                "Reasons: " + ", ".join(label(WITHDRAWAL_REASONS, r).lower() for r in changes.get("reasons") or []))
+    if event.object_type in ("marac_agenda_item", "marac_hearing", "marac_action"):
+        return _describe_marac(event.action, event.object_type, oid, history)
+    if kind == ("create", "code_event"):
+        return _describe_code_event(changes)
     if event.object_type == "victim_message":
         from ..services.messages import describe_event
 

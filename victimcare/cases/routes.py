@@ -550,3 +550,5 @@ def review_closure(case_id):
                  closure_reason=label(CLOSURE_REASONS, case.closure_reason) if case.closure_reason else None,
                  outcomes=[(text, label(OUTCOME_ANSWERS, getattr(case, case_service.OUTCOME_COLUMNS[slug])))
                            for slug, text in OUTCOME_QUESTIONS if getattr(case, case_service.OUTCOME_COLUMNS[slug])])
+
+from . import justice_routes  # noqa: E402,F401  (registers the Justice process page on this blueprint)

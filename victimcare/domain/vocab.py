@@ -317,6 +317,23 @@ CONSENT_METHODS: Vocabulary = (
 )
 
 # Grounds for referring without the victim's consent; recorded instead of a consent.
+# Attrition: the stage at which a victim withdrew from the investigation or prosecution, and why (several reasons
+# may apply). The details typed beside "other" stay on the case: never in reports, exports or the audit trail.
+WITHDRAWAL_STAGES: Vocabulary = (
+    ("before-charge", "Before charge"),
+    ("after-charge", "After charge"),
+    ("at-trial", "At trial"),
+)
+WITHDRAWAL_REASONS: Vocabulary = (
+    ("fear-of-suspect", "Fear of the suspect"),
+    ("lack-of-confidence", "Lack of confidence in the process"),
+    ("delay", "Delay"),
+    ("pressure-from-others", "Pressure from others"),
+    ("reconciled", "Reconciled with the suspect"),
+    ("practical-barriers", "Practical barriers (for example childcare, travel or work)"),
+    ("other", "Other"),
+)
+
 # Where a victim is directed first, outside the services routed to (domain/routing.py signposts).
 SIGNPOSTS: Vocabulary = (
     ("sarc", "The Havens (sexual assault referral centre)"),

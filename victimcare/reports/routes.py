@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from ..domain import code_rights_report
 from ..domain import targets as target_rules
 from ..domain.report_definitions import (
     BREAKDOWN_REPORTS,
@@ -19,7 +20,7 @@ from ..services import exports as export_files
 from ..services import reports
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
-from . import exports, presenters
+from . import code_rights_presenter, exports, presenters
 from .catalogue import REPORTS
 
 bp = Blueprint("reports", __name__)
@@ -90,6 +91,47 @@ def code_compliance():
                                    target_rules.targets_from_settings(current_app.config).get("share_in_time"))
     return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
                            group_by=group_by, trend=trend, **_page_context(options, filters, errors)), 400 if errors else 200
+
+
+@bp.route("/code-rights")
+@permission_required("report.view")
+def code_rights():
+    """The Victims' Code rights side by side, by service and by borough, with the two headline figures."""
+    actor, options, filters, _, errors = _read()
+    report = reports.code_rights_report(actor, filters, ("service", "borough"), options)
+    targets = code_rights_report.targets_from_settings(current_app.config)
+    expected, recorded = code_rights_presenter.expected_columns(), code_rights_presenter.recorded_columns()
+    tables = [(group_by, GROUP_BYS[group_by], code_rights_presenter.table_rows(table.rows, expected, targets),
+               code_rights_presenter.table_rows(table.rows, recorded, targets))
+              for group_by, table in report.tables.items()]
+    return render_template(
+        "reports/code_rights.html", report=report, expected=expected, recorded=recorded, tables=tables,
+        findings=code_rights_report.findings(report.total, targets), not_recorded=code_rights_report.NOT_RECORDED_RIGHTS,
+        hides=any(code_rights_report.hides_any(table.rows) for table in report.tables.values()),
+        terms=code_rights_presenter.definitions(), **_page_context(options, filters, errors),
+    ), 400 if errors else 200
+
+
+@bp.route("/code-rights.csv", defaults={"fmt": "csv"})
+@bp.route("/code-rights.xlsx", defaults={"fmt": "xlsx"})
+@permission_required("report.view")
+def code_rights_export(fmt):
+    return _export("code-rights", fmt)
+
+
+def _code_rights_file(args, fmt, actor, progress):
+    actor, options, filters, _, errors = _read(None, args, actor)
+    if errors:
+        raise ValidationFailed("Correct the report filters", errors=errors)
+    report = reports.code_rights_report(actor, filters, ("service", "borough"), options, export_format=fmt)
+    header, tables = code_rights_presenter.export_rows(report, GROUP_BYS)
+    definitions = code_rights_presenter.export_definitions(_about(filters, options, [
+        ("Report", "Victims' Code rights"), ("Counted as of", report.today.isoformat())]), SUPPRESSION_NOTE)
+    name = f"code-rights-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    progress(1, 2, "writing the file")
+    if fmt == "csv":
+        return exports.to_csv(header, [line for _, body in tables for line in body], definitions), name
+    return exports.to_xlsx([(f"By {title.lower()}", header, body) for title, body in tables], definitions), name
 
 
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})
@@ -229,6 +271,8 @@ def _breakdown_file(slug, args, fmt, actor, progress):
 def _report_file(report: str):
     if report == "code-compliance":
         return _code_compliance_file
+    if report == "code-rights":
+        return _code_rights_file
     if report == "postcode-lottery":
         return _postcode_lottery_file
     return lambda args, fmt, actor, progress: _breakdown_file(report, args, fmt, actor, progress)
@@ -260,7 +304,8 @@ def _build_report_export(export, actor, progress):
     return export_files.BuiltFile(f"{name}.{params['fmt']}", EXPORT_TYPES[params["fmt"]], body)
 
 
-REPORT_TITLES = {"code-compliance": "Victims' Code compliance", "postcode-lottery": "The postcode lottery",
+REPORT_TITLES = {"code-compliance": "Victims' Code compliance", "code-rights": "Victims' Code rights",
+                 "postcode-lottery": "The postcode lottery",
                  **{slug: spec[0] for slug, spec in BREAKDOWN_REPORTS.items()}}
 export_files.register_builder("report", _build_report_export, "report.view")
 

@@ -2,7 +2,7 @@
 closure waits for the lead, and tasks not done by due date; each capped count reads a few index entries.
 
 Revision ID: e0465f7de5a5
-Revises: 1a2292655a95
+Revises: 8a0739552cc2
 Create Date: 2026-12-06 15:26:45.811444
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e0465f7de5a5'
-down_revision = '1a2292655a95'
+down_revision = '8a0739552cc2'
 branch_labels = None
 depends_on = None
 

@@ -70,6 +70,11 @@ def _group_expression(group_by: str, filters: ReportFilters, dialect: str):
     raise ValueError(f"unknown group_by {group_by!r}")
 
 
+def month_bucket(filters: ReportFilters):
+    """The London month each case was received in, numbered from 0 for the period's first month, as SQL."""
+    return _group_expression("month", filters, db.engine.dialect.name)
+
+
 def _count_columns(today: date) -> list:
     overdue = and_(Case.first_contacted_at.is_(None), Case.first_contact_due < today, Case.status.in_(OPEN_CASE_STATUSES))
     return [

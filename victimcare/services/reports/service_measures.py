@@ -19,7 +19,7 @@ from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHT
 from ...extensions import db
 from ...models import Case, CaseStep, Referral, ReferralStrand
 from .options import ReportOptions, case_conditions
-from .sections import Section, case_counts, counts_by, section
+from .sections import Section, case_counts, count_of, counts_by, section
 
 ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
 STEP_COLUMN = [count_column("cases", "Cases", "Cases received in the period that reached this step, each counted once.")]
@@ -105,9 +105,8 @@ def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
                            _with_referral().join(ReferralStrand, ReferralStrand.referral_id == Referral.id))
     multi = (select(ReferralStrand.referral_id).group_by(ReferralStrand.referral_id)
              .having(func.count() >= 2).subquery())
-    combined = db.session.execute(
-        select(func.count(func.distinct(Case.id))).select_from(Case.__table__.join(multi, multi.c.referral_id == Case.referral_id))
-        .where(*conditions, hate_crime)).scalar()
+    combined = count_of(func.count(func.distinct(Case.id)), [*conditions, hate_crime],
+                        Case.__table__.join(multi, multi.c.referral_id == Case.referral_id))
     strand_raw["combined"] = {"cases": combined}
     return section(
         "hate-crime-strands", "Hate crime by strand", "Strand", list(HATE_STRANDS) + [("combined", "Two or more strands")],
@@ -117,17 +116,14 @@ def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
 
 def _restorative_justice(conditions: list, options: ReportOptions) -> Section:
     rj = [*conditions, Case.service_id == options.service_id("restorative-justice")]
-    requested = db.session.execute(select(func.count(Case.id)).select_from(_with_referral())
-                                   .where(*rj, Referral.rj_requested.is_(True))).scalar()
+    requested = count_of(func.count(Case.id), [*rj, Referral.rj_requested.is_(True)], _with_referral())
     both = (select(CaseStep.case_id)
             .where(CaseStep.step.in_(("rj-victim-consent", "rj-offender-consent")))
             .group_by(CaseStep.case_id).having(func.count(func.distinct(CaseStep.step)) == 2).subquery())
     meeting = (select(CaseStep.case_id).where(CaseStep.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
                .distinct().subquery())
-    consented = db.session.execute(select(func.count(Case.id)).select_from(
-        Case.__table__.join(both, both.c.case_id == Case.id)).where(*rj)).scalar()
-    met = db.session.execute(select(func.count(Case.id)).select_from(
-        Case.__table__.join(meeting, meeting.c.case_id == Case.id)).where(*rj)).scalar()
+    consented = count_of(func.count(Case.id), rj, Case.__table__.join(both, both.c.case_id == Case.id))
+    met = count_of(func.count(Case.id), rj, Case.__table__.join(meeting, meeting.c.case_id == Case.id))
     return _steps_section(
         "restorative-justice", "Restorative justice", conditions, options,
         extra=[("requested", "Victim asked for restorative justice"), ("both-consented", "Both victim and offender consented"),

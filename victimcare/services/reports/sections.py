@@ -12,10 +12,10 @@ from sqlalchemy import func, literal_column, select
 
 from ...domain.report_definitions import NOT_RECORDED_CATEGORY, ReportFilters, month_keys
 from ...domain.report_suppression import differs_by_a_few_from_a_shorter_period, publish_breakdown
-from ...extensions import db
 from ...models import Case
 from .compliance_sql import contact_due
 from .options import ReportOptions
+from .reading import report_session
 
 # A rate column's numerator and denominator.
 RATE_PARTS = {"share_in_time": ("in_time", "due"), "take_up": ("accepted", "cases"),
@@ -78,14 +78,14 @@ def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
     if guard is None:
         statement = (select(group.label("k"), *[expr.label(name) for name, expr in columns.items()])
                      .select_from(select_from).where(*conditions).group_by(group))
-        return {row["k"]: {name: row[name] for name in columns} for row in db.session.execute(statement).mappings()}
+        return {row["k"]: {name: row[name] for name in columns} for row in report_session().execute(statement).mappings()}
     from .compliance_sql import month_bucket  # the compliance statement's London months, numbered from 0
 
     statement = (select(group.label("k"), month_bucket(guard.filters).label("m"),
                         *[expr.label(name) for name, expr in columns.items()])
                  .select_from(select_from).where(*conditions).group_by(literal_column("1"), literal_column("2")))
     series: dict = {}
-    for row in db.session.execute(statement).mappings():
+    for row in report_session().execute(statement).mappings():
         figures = series.setdefault(row["k"], {name: [0] * guard.n for name in columns})
         for name in columns:
             figures[name][int(row["m"])] += int(row[name] or 0)

@@ -16,9 +16,9 @@ from ...domain.report_definitions import (
 from ...domain.service_features import steps_for
 from ...domain.suppression import suppress_counts
 from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHTS
-from ...extensions import db
 from ...models import Case, CaseStep, Referral, ReferralStrand
 from .options import ReportOptions, case_conditions
+from .reading import report_dialect
 from .sections import Section, case_counts, count_of, counts_by, section
 
 ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
@@ -79,7 +79,7 @@ def _steps_section(slug: str, title: str, conditions: list, options: ReportOptio
 
 def _days_from_receipt(on_date):
     """Calendar days from the day a case was received (London date) to `on_date`, in SQL on either database."""
-    if db.engine.dialect.name == "postgresql":
+    if report_dialect() == "postgresql":
         received = func.cast(func.timezone("Europe/London", Case.received_at), Date)
         return on_date - received
     return func.julianday(on_date) - func.julianday(func.date(Case.received_at))

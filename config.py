@@ -112,6 +112,9 @@ class Config:
     REPORT_TARGET_SHARE_IN_TIME = _float_env("REPORT_TARGET_SHARE_IN_TIME", 90)
     REPORT_TARGET_TAKE_UP = _float_env("REPORT_TARGET_TAKE_UP", 50)
     REPORT_TARGET_MEDIAN_DAYS = _float_env("REPORT_TARGET_MEDIAN_DAYS", 2)
+    # The Victims' Code rights report's headline figures (percentages): told about the Code, offered a referral.
+    REPORT_TARGET_TOLD_ABOUT_CODE = _float_env("REPORT_TARGET_TOLD_ABOUT_CODE", 90)
+    REPORT_TARGET_OFFERED_REFERRAL = _float_env("REPORT_TARGET_OFFERED_REFERRAL", 90)
     # How long the referrals API remembers an Idempotency-Key (and its stored reply) for retries.
     IDEMPOTENCY_KEY_HOURS = _int_env("IDEMPOTENCY_KEY_HOURS", 24)
 
@@ -119,6 +122,12 @@ class Config:
     RETENTION_CONTACTED_NO_SERVICE_DAYS = _int_env("RETENTION_CONTACTED_NO_SERVICE_DAYS", 42)
     RETENTION_NEVER_CONTACTED_DAYS = _int_env("RETENTION_NEVER_CONTACTED_DAYS", 183)
     RETENTION_SUPPORTED_YEARS = _int_env("RETENTION_SUPPORTED_YEARS", 6)
+    # A child at the offence: until this birthday, or RETENTION_CHILD_YEARS_AFTER_CLOSURE after closure if later.
+    RETENTION_CHILD_UNTIL_AGE = _int_env("RETENTION_CHILD_UNTIL_AGE", 25)
+    RETENTION_CHILD_YEARS_AFTER_CLOSURE = _int_env("RETENTION_CHILD_YEARS_AFTER_CLOSURE", 6)
+    # Cases heard at MARAC: years after the later of the last contact and the closure (set by the local MARAC
+    # information-sharing protocol; 6 is a common choice).
+    RETENTION_MARAC_YEARS = _int_env("RETENTION_MARAC_YEARS", 6)
 
     # Security headers
     HSTS = False
@@ -187,7 +196,10 @@ class Config:
     AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE") or None
     AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
-    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 1)
+    AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 300)
+    # Seal new audit events into the hash chain straight after each commit that recorded some (the audit-seal
+    # sweep and `flask audit seal` are the backstop). Off only for measuring.
+    AUDIT_SEAL_AFTER_COMMIT = os.environ.get("AUDIT_SEAL_AFTER_COMMIT", "1") != "0"
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)

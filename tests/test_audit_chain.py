@@ -54,6 +54,7 @@ def test_a_change_and_its_event_are_committed_together():
     at = case.received_at + timedelta(hours=3)
 
     attempt = cases.record_contact(advocate, case.id, at, "phone", "reached")
+    db.session.commit()  # the commit seals the event into the chain
 
     db.session.expire_all()
     saved = db.session.get(ContactAttempt, attempt.id)

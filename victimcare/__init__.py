@@ -168,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     from .data_rights.routes import bp as data_rights_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
+    from .marac.routes import bp as marac_bp
     from .messages.routes import bp as messages_bp
     from .referrals.routes import bp as referrals_bp
     from .reports.routes import bp as reports_bp
@@ -182,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(restricted_bp)
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(marac_bp, url_prefix="/marac")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/audit")

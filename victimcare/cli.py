@@ -126,6 +126,14 @@ def verify_command(checkpoints, more_checkpoints):
     sys.exit(0 if result.ok and all(check.ok for check in checks) else 1)
 
 
+@audit_cli.command("seal")
+def seal_command():
+    """Seal audit events still waiting into the hash chain (normally done straight after each commit)."""
+    with unit_of_work():
+        sealed = audit.seal_in_transaction()
+    click.echo(f"Sealed {sealed} event{'s' if sealed != 1 else ''}.")
+
+
 @audit_cli.command("checkpoint")
 @click.option("--dir", "directory", type=click.Path(file_okay=False),
               help="Where to write the file (default AUDIT_CHECKPOINT_DIR).")
@@ -303,6 +311,9 @@ def rollups_rebuild_command():
 
 def register(app):
     from .bulk_import import referrals_cli
+    from .retention_cli import retention_cli
+
+    app.cli.add_command(retention_cli)
 
     app.cli.add_command(referrals_cli)
     app.cli.add_command(webhook_cli)

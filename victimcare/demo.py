@@ -76,6 +76,10 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     for email, role, service, lead, name in _demo_users():
         user_service.create_user(SYSTEM, email, name, role, DEMO_PASSWORD, service_slug=service, is_lead=lead)
         created_users.append((email, f"{role}{' – ' + service if service else ''}{' (lead)' if lead else ''}"))
+    # The domestic abuse service's MARAC coordinator: runs its meetings (seeded below).
+    user_service.create_user(SYSTEM, f"domestic-abuse.marac@{DEMO_DOMAIN}", "Marley Coordinator", "advocate",
+                             DEMO_PASSWORD, service_slug="domestic-abuse", is_marac_coordinator=True)
+    created_users.append((f"domestic-abuse.marac@{DEMO_DOMAIN}", "advocate – domestic-abuse (MARAC coordinator)"))
     # Someone invited who has not chosen a password yet: the administrator's pages show the invitation state.
     user_service.create_user(SYSTEM, f"invited@{DEMO_DOMAIN}", "Ines Invited", "commissioner", None)
     # A new advocate the administrator asked for, waiting for the domestic abuse lead to approve it.
@@ -89,7 +93,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     caseworker = Actor.from_user(db.session.scalar(select(User).where(User.role == "caseworker", active)))
     advocates = {
         u.service.slug: Actor.from_user(u)
-        for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(False), active))
+        for u in db.session.scalars(select(User).where(User.role == "advocate", User.is_lead.is_(False), active,
+                                                       User.is_marac_coordinator.is_(False)))
     }
     boroughs = list(db.session.scalars(select(Borough.ons_code).order_by(Borough.ons_code)))
     strands = slugs(HATE_STRANDS)
@@ -152,6 +157,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _restrict_one_record()
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
+    _marac_meetings(today)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
 
@@ -400,3 +406,43 @@ def _record_code_events(advocates: dict[str, Actor], caseworker: Actor) -> None:
                     record("victim-personal-statement", "vps-offered", told_at + timedelta(days=2))
                     if rng.random() < 0.5:
                         record("information-about-trial", "trial-dates-communicated", told_at + timedelta(days=20))
+
+
+# What the demo's MARAC hearings record: fictional, and the same for every case.
+MARAC_RISKS = ("Threats to kill made by text last week; the ex-partner knows the new address.",
+               "Escalating stalking at the workplace; children present at the last incident.")
+MARAC_VIEWS = ("Wants to stay in the home with the locks changed; does not want a police visit at work.",
+               "Wants support to move to a refuge outside the borough.")
+MARAC_ACTIONS = (("police", "DC Patel", "Flag the address for an urgent response", 7),
+                 ("housing", "Housing officer J. Evans", "Sanctuary scheme: change the locks", 14),
+                 ("idva", "The IDVA", "Safety plan reviewed with the victim", 3))
+
+
+def _marac_meetings(today: date) -> None:
+    """Two MARAC meetings for the BCU with the most referrals: four weeks ago (heard, actions agreed, one overdue)
+    and next week (its agenda filled with the referrals since)."""
+    from .domain.report_definitions import BCU_NAMES
+    from .services import marac
+
+    coordinator = Actor.from_user(db.session.scalar(select(User).where(User.is_marac_coordinator.is_(True))))
+    counts = dict(db.session.execute(
+        select(Borough.met_bcu, func.count(Case.id)).join(Case, Case.borough_code == Borough.ons_code)
+        .where(Case.marac.is_(True), Case.service_id == coordinator.service_id).group_by(Borough.met_bcu)).all())
+    bcu = max((b for b in counts if b in BCU_NAMES), key=lambda b: counts[b], default=min(BCU_NAMES))
+    agencies = ["police", "idva", "childrens-social-care", "health", "housing", "probation"]
+    past = marac.create_meeting(coordinator, held_on=today - timedelta(days=28), chair="DI Rivera (Met Police)",
+                                agencies=agencies, bcu=bcu)
+    _, rows = marac.agenda(coordinator, past.id)
+    for n, row in enumerate(rows):
+        if n == len(rows) - 1 and n > 0:
+            marac.defer_item(coordinator, past.id, row.item.id, "The police officer in the case could not attend")
+            continue
+        hearing = marac.record_hearing(coordinator, past.id, row.item.id, agencies_present=agencies[: 4 + n % 3],
+                                       risks_discussed=MARAC_RISKS[n % 2], victim_views=MARAC_VIEWS[n % 2])
+        for k, (agency, owner, what, days) in enumerate(MARAC_ACTIONS[: 1 + n % 3]):
+            action = marac.add_action(coordinator, hearing.id, marac.ActionInput(agency, owner, what,
+                                                                                past.held_on + timedelta(days=days)))
+            if (n + k) % 4 != 3:  # most done, a few on time and late; some left open, and so overdue
+                marac.mark_done(coordinator, action.id, min(today, action.due_on + timedelta(days=(n + k) % 3 - 1)))
+    marac.create_meeting(coordinator, held_on=today + timedelta(days=7), chair="DI Rivera (Met Police)",
+                         agencies=agencies, bcu=bcu)

@@ -26,6 +26,7 @@ DEMO_ROLES = {
     "caseworker": "caseworker@demo.victimcare.test",
     "advocate": "domestic-abuse@demo.victimcare.test",
     "advocate-lead": "domestic-abuse.lead@demo.victimcare.test",
+    "marac-coordinator": "domestic-abuse.marac@demo.victimcare.test",
     "child-house-advocate": "child-house@demo.victimcare.test",
     "restorative-justice-lead": "restorative-justice.lead@demo.victimcare.test",
     "commissioner": "commissioner@demo.victimcare.test",

@@ -15,6 +15,7 @@ ROLES = {
     "caseworker": f"caseworker@{DEMO_DOMAIN}",
     "advocate": f"domestic-abuse@{DEMO_DOMAIN}",
     "advocate-lead": f"domestic-abuse.lead@{DEMO_DOMAIN}",
+    "marac-coordinator": f"domestic-abuse.marac@{DEMO_DOMAIN}",
     "commissioner": f"commissioner@{DEMO_DOMAIN}",
     "admin": f"admin@{DEMO_DOMAIN}",
     "dpo": f"dpo@{DEMO_DOMAIN}",

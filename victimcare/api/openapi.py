@@ -311,6 +311,39 @@ def _response_schemas() -> dict:
                 "case_version": {"type": "integer", "description": "In the answer to a POST."},
             },
         },
+        "CodeRightsRow": {
+            "type": "object",
+            "required": ["group", "label", "cases", "rights"],
+            "properties": {
+                "group": _nullable({"type": "string"}),
+                "label": {"type": "string"},
+                "cases": _ref("Figure"),
+                "rights": {"type": "object", "description": (
+                    "Keyed by right: applied, met, share_met; for information-about-investigation also in_time, "
+                    "share_in_time and median_days."),
+                    "additionalProperties": {"type": "object", "additionalProperties": _ref("Figure")}},
+            },
+        },
+        "CodeRightsReport": {
+            "type": "object",
+            "required": ["report", "group_by", "filters", "as_of", "definitions", "rights", "not_recorded",
+                         "suppression", "rows", "total"],
+            "properties": {
+                "report": {"const": "code-rights"},
+                "group_by": {"type": "string", "enum": ["service", "borough", "month"]},
+                "filters": {"type": "object"},
+                "as_of": {"type": "string", "format": "date"},
+                "definitions": {"type": "object", "additionalProperties": {"type": "string"}},
+                "rights": {"type": "object", "description": "The rights reported, slug: name.",
+                           "additionalProperties": {"type": "string"}},
+                "not_recorded": {"type": "object", "description": (
+                    "The rights met by the police, the courts or the prison service, which nothing here records."),
+                    "additionalProperties": {"type": "string"}},
+                "suppression": {"type": "string"},
+                "rows": {"type": "array", "items": _ref("CodeRightsRow")},
+                "total": _ref("CodeRightsRow"),
+            },
+        },
         "CodeRights": {
             "type": "object",
             "required": ["case_id", "enhanced", "rights"],
@@ -544,6 +577,33 @@ def _paths() -> dict:
                      "schema": {"type": "string", "enum": ["enhanced", "standard"]}},
                 ],
                 "responses": {"200": _json("Rows of figures, and the total.", _ref("ComplianceReport")),
+                              **_errors(400, 401, 403, 422)},
+            },
+        },
+        "/reports/code-rights": {
+            "get": {
+                "operationId": "codeRights",
+                "summary": "Each Victims' Code right: cases where it applied, share met, and for the deadline-bound "
+                           "right the share met on time and the median working days (commissioner role only)",
+                "description": "Cases counted by the date they were received; the commissioner's periods snap to "
+                               "whole months; the same suppression as the compliance report. The table is worked "
+                               "out from the cases and their code events (no roll-up table yet).",
+                "tags": ["reports"],
+                "parameters": [
+                    {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                     "description": "Default: 365 days before `to`."},
+                    {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+                     "description": "Default: today."},
+                    {"name": "group_by", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["service", "borough", "month"], "default": "service"}},
+                    {"name": "service", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "borough", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "An ONS code."},
+                    {"name": "bcu", "in": "query", "required": False, "schema": {"type": "integer"}},
+                    {"name": "level", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["enhanced", "standard"]}},
+                ],
+                "responses": {"200": _json("Rows of figures per right, and the total.", _ref("CodeRightsReport")),
                               **_errors(400, 401, 403, 422)},
             },
         },

@@ -52,10 +52,10 @@ def events_csv():
     if _searched(form) and not form.validate():
         return render_template("audit/events.html", form=form, events=None, filters=None), 400
     filters = form.filters()
-    up_to_seq = audit_queries.start_export(current_actor(), filters)
+    up_to_id = audit_queries.start_export(current_actor(), filters)
     filename = f"audit-events-{utc_now():%Y%m%d-%H%M%S}.csv"
     return Response(
-        stream_with_context(audit_queries.export_rows(filters, up_to_seq)),
+        stream_with_context(audit_queries.export_rows(filters, up_to_id)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_date, london_today
+from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
     ContactRoute,
@@ -32,6 +33,7 @@ from ..domain.vocab import (
 from ..models import AuditEvent, Case
 from ..web.template_helpers import format_date, format_datetime
 from ..services import cases as case_service
+from ..services.retention import schedule as retention
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def case_facts(case: Case, dash_questions) -> CaseFacts:
         ("Crime reference", referral.crime_reference or "None given"),
         ("Referred by", _referred_by(referral)),
         ("Referral received", format_datetime(referral.received_at)),
+        ("Records kept", retention.describe(referral.person_id) or "No victim recorded"),
     ]
     if referral.additional_needs:
         rows.append(("Additional needs", "A learning disability or additional needs"))
@@ -254,6 +257,30 @@ def _describe_contact(changes: dict, attempt=None) -> tuple[str, str | None]:
     return title, " ".join(details) or None
 
 
+def _describe_marac(action: str, object_type: str, oid: int | None,
+                    history: case_service.CaseHistory) -> tuple[str, str | None]:
+    """A MARAC agenda change, hearing or action on the case's timeline."""
+    if object_type == "marac_agenda_item":
+        return ("Put on a MARAC meeting's agenda", None) if action == "create" \
+            else ("Deferred to the next MARAC meeting", None)
+    if object_type == "marac_hearing":
+        hearing = history.marac_hearings.get(oid)
+        if hearing is None:
+            return "Heard at MARAC", None
+        agencies = ", ".join(label(MARAC_AGENCIES, a) for a in hearing.agencies_present or ())
+        return (f"Heard at MARAC on {format_date(hearing.heard_on)}",
+                f"Agencies present: {agencies}. Risks discussed: {hearing.risks_discussed} "
+                f"The victim's views (given by their IDVA): {hearing.victim_views}")
+    found = history.marac_actions.get(oid)
+    if found is None:
+        return ("MARAC action agreed" if action == "create" else "MARAC action done"), None
+    agency = label(MARAC_AGENCIES, found.agency)
+    if action == "create":
+        return (f"MARAC action agreed: {agency}, due {format_date(found.due_on)}",
+                f"{found.description} (owner: {found.owner})")
+    return f"MARAC action done: {agency}", found.description
+
+
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
     """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
     changes = event.changes or {}
@@ -279,6 +306,8 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if event.object_type in ("marac_agenda_item", "marac_hearing", "marac_action"):
+        return _describe_marac(event.action, event.object_type, oid, history)
     if event.object_type == "victim_message":
         from ..services.messages import describe_event
 

@@ -402,6 +402,15 @@ def age_band(age: int) -> str:
     raise AssertionError("unreachable: the lowest band starts at 0")
 
 
+def age_band_on(date_of_birth, day) -> str | None:
+    """The AGE_BANDS slug for someone born on ``date_of_birth`` on ``day`` (whole years); None when the date of
+    birth is unknown or after ``day``."""
+    if date_of_birth is None:
+        return None
+    age = day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    return age_band(age) if age >= 0 else None
+
+
 # --- Helpers ------------------------------------------------------------------------------------------------
 
 
@@ -438,4 +447,13 @@ RESTRICTION_REASONS: Vocabulary = (
     ("public-figure", "The victim is a public figure"),
     ("perpetrator-may-have-access", "The perpetrator may have access to this system"),
     ("other-risk", "Another risk to the victim if the record is seen"),
+)
+
+# Why a person's records are held from the retention schedule's purge (the hold is lifted with a reason).
+LEGAL_HOLD_REASONS: Vocabulary = (
+    ("court-proceedings", "Court proceedings"),
+    ("complaint", "An open complaint"),
+    ("subject-access", "An open subject access request"),
+    ("inquiry", "A review, inquiry or investigation"),
+    ("other", "Another legal reason"),
 )

@@ -9,7 +9,7 @@ from ..domain.report_definitions import (
     format_figure,
 )
 from ..data_rights import presenters as data_rights_presenters
-from ..services import account_changes, break_glass, data_rights, queues, reports, search, users
+from ..services import account_changes, break_glass, data_rights, marac, queues, reports, search, users
 from ..services import referrals as referral_service
 from ..web import current_actor, permission_required
 
@@ -32,12 +32,14 @@ def home():
     if home == "advocate":
         return render_template("main/home_advocate.html", counts=queues.action_counts(actor),
                                account_changes_waiting=account_changes.count_waiting(actor),
-                               break_glass_waiting=break_glass.waiting_count(actor))
+                               break_glass_waiting=break_glass.waiting_count(actor),
+                               marac_overdue=marac.count_overdue(actor) if marac.is_coordinator(actor) else None)
     if home == "dpo":
         requests = data_rights.list_requests(actor, 1, open_only=True)
         return render_template("main/home_dpo.html", page=requests,
                                rows=[data_rights_presenters.request_view(actor, row[0]) for row in requests.items],
-                               break_glass_waiting=break_glass.waiting_count(actor))
+                               break_glass_waiting=break_glass.waiting_count(actor),
+                               marac_overdue=marac.count_overdue(actor) if marac.is_coordinator(actor) else None)
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})
         report = reports.code_compliance(actor, filters, "service", options)

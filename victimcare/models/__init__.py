@@ -21,6 +21,7 @@ from .referrals import (
     RiskAssessment,
     RoutingDecision,
 )
+from .retention import LegalHold
 from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
@@ -32,7 +33,7 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
-    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",

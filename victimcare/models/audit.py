@@ -1,7 +1,7 @@
 """The append-only, hash-chained audit trail."""
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -9,15 +9,22 @@ from .types import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):
-    """Who saw or changed what. Rows are never updated or deleted; each carries the chain hash.
+    """Who saw or changed what. Rows are never deleted, and updated once only: when the sealer gives an event
+    its place in the hash chain (``seq``, ``prev_hash``, ``hash``, None until then; services/audit_chain.py).
+    ``id`` comes from the database's sequence when the event is written: the order events were appended in.
 
     No foreign keys on purpose: the trail must outlive the records it describes (retention purges).
     """
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The sealer's queue: the few events not yet in the chain, in the order they were appended.
+        Index("ix_audit_events_unsealed", "id", postgresql_where=text("seq IS NULL"),
+              sqlite_where=text("seq IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_role: Mapped[str | None] = mapped_column(String(20))
@@ -33,13 +40,13 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainHead(db.Model):
-    """A single row (id 1) holding the last sequence number and hash. Appending updates it first, which
-    takes a row lock on PostgreSQL and the write lock on SQLite, so concurrent writers cannot fork the chain."""
+    """A single row (id 1) holding the last sealed event's sequence number and hash. Only the sealer updates it,
+    one sealer at a time (an advisory lock on PostgreSQL, the write lock on SQLite); requests never touch it."""
 
     __tablename__ = "audit_chain_head"
 

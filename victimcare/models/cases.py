@@ -24,6 +24,9 @@ class Case(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     borough_code: Mapped[str | None] = mapped_column(ForeignKey("boroughs.ons_code"))
     enhanced: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The victim's age band (domain/vocab.py AGE_BANDS) on the London day the case was received, kept so the
+    # equality report gives the same figures once the date of birth is purged (NULL: no date of birth known).
+    age_band: Mapped[str | None] = mapped_column(String(8))
     marac: Mapped[bool] = mapped_column(Boolean, default=False)
     child_safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
     first_contact_due: Mapped[date] = mapped_column(Date)

@@ -56,6 +56,10 @@ class Person(db.Model):
     interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the retention schedule (or an accepted erasure request) removed this person's personal data: the
+    # row stays as an anonymous statistical record (equality answers in their bands), and every page and the API
+    # treat the person's referrals and cases as not found (services/retention/purge.py).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     borough = relationship("Borough", lazy="joined")
 

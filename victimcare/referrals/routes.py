@@ -17,6 +17,7 @@ from ..extensions import limiter
 from ..services import people, risk
 from ..services import reference as reference_data
 from ..services import referrals as referral_service
+from ..services.retention import schedule as retention
 from ..services.actors import PUBLIC
 from ..services.errors import Conflict, ValidationFailed
 from ..web import current_actor, permission_required
@@ -398,8 +399,10 @@ def _show(reference, add_form=None, remove_form=None, status=200):
     remove_form.service.choices = [("", "Choose a service")] + [
         (r.decision.service.slug, r.decision.service.name) for r in details.active_routes]
     form = add_form if add_form.errors else (remove_form if remove_form.errors else None)
+    kept = retention.describe(details.referral.person_id)
     return render_template("referrals/show.html", details=details, referral=details.referral, can_change=can_change,
-                           add_form=add_form, remove_form=remove_form, form=form, active_ids=active_ids), status
+                           add_form=add_form, remove_form=remove_form, form=form, active_ids=active_ids,
+                           retention_line=kept), status
 
 
 @bp.route("/referrals/<reference>")

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from ..domain import code_rights_report
 from ..domain import targets as target_rules
 from ..domain.report_definitions import (
     BREAKDOWN_REPORTS,
@@ -19,7 +20,7 @@ from ..services import exports as export_files
 from ..services import reports
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
-from . import exports, presenters
+from . import code_rights_presenter, exports, presenters
 from .catalogue import REPORTS
 
 bp = Blueprint("reports", __name__)
@@ -90,6 +91,25 @@ def code_compliance():
                                    target_rules.targets_from_settings(current_app.config).get("share_in_time"))
     return render_template("reports/code_compliance.html", report=report, columns=COMPLIANCE_COLUMNS,
                            group_by=group_by, trend=trend, **_page_context(options, filters, errors)), 400 if errors else 200
+
+
+@bp.route("/code-rights")
+@permission_required("report.view")
+def code_rights():
+    """The Victims' Code rights side by side, by service and by borough, with the two headline figures."""
+    actor, options, filters, _, errors = _read()
+    report = reports.code_rights_report(actor, filters, ("service", "borough"), options)
+    targets = code_rights_report.targets_from_settings(current_app.config)
+    expected, recorded = code_rights_presenter.expected_columns(), code_rights_presenter.recorded_columns()
+    tables = [(group_by, GROUP_BYS[group_by], code_rights_presenter.table_rows(table.rows, expected, targets),
+               code_rights_presenter.table_rows(table.rows, recorded, targets))
+              for group_by, table in report.tables.items()]
+    return render_template(
+        "reports/code_rights.html", report=report, expected=expected, recorded=recorded, tables=tables,
+        findings=code_rights_report.findings(report.total, targets), not_recorded=code_rights_report.NOT_RECORDED_RIGHTS,
+        hides=any(code_rights_report.hides_any(table.rows) for table in report.tables.values()),
+        terms=code_rights_presenter.definitions(), **_page_context(options, filters, errors),
+    ), 400 if errors else 200
 
 
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})

@@ -91,11 +91,11 @@ def _case_log_condition(case: Case):
 
 
 def _grouped_case_events(case: Case):
-    """One row per change, and one per person, thing viewed and London day for views: the newest event's seq,
+    """One row per change, and one per person, thing viewed and London day for views: the newest event's id,
     how many events the row stands for, and when the first of them happened."""
-    one_per_change = sql_case((AuditEvent.action == "view", None), else_=AuditEvent.seq)
+    one_per_change = sql_case((AuditEvent.action == "view", None), else_=AuditEvent.id)
     return (
-        select(func.max(AuditEvent.seq).label("seq"), func.count().label("times"),
+        select(func.max(AuditEvent.id).label("event_id"), func.count().label("times"),
                func.min(AuditEvent.occurred_at).label("first_at"))
         .where(_case_log_condition(case))
         .group_by(one_per_change, AuditEvent.action, AuditEvent.actor_label, AuditEvent.actor_user_id,
@@ -119,14 +119,14 @@ def case_access_log(actor: Actor, case_id: int, page: int = 1, per_page: int = 5
     grouped = _grouped_case_events(case)
     query = (
         select(*_event_columns(), grouped.c.times, grouped.c.first_at)
-        .join(grouped, grouped.c.seq == AuditEvent.seq)
+        .join(grouped, grouped.c.event_id == AuditEvent.id)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .outerjoin(Service, Service.id == AuditEvent.service_id)
         .outerjoin(Referral, Referral.id == AuditEvent.referral_id)
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
     )
     result = paginate(query, min(max(1, page or 1), MAX_PAGE), per_page,
-                      count_query=select(grouped.c.seq).select_from(grouped))
+                      count_query=select(grouped.c.event_id).select_from(grouped))
     result.items = [AccessLogRow(EventRow(*row[:-2]), row[-2], row[-1]) for row in result.items]
     heading = CaseHeading(case.id, case.referral.reference, case.service.name)
     audit.record(actor, "view", "case_access_log", case.id, referral_id=case.referral_id, case_id=case.id,

@@ -74,8 +74,10 @@ def _signed_bytes(body: dict) -> bytes:
 
 
 def make_checkpoint() -> dict:
-    """Verify the chain, then sign its head. Refuses a broken chain (signing it would vouch for the damage)."""
+    """Seal what is waiting, verify the chain, then sign its head (the last sealed event). Refuses a broken
+    chain (signing it would vouch for the damage)."""
     key = signing_key()
+    audit.seal_in_transaction()
     result = audit.verify_chain()
     if not result.ok:
         raise CheckpointError(f"no checkpoint made: {result.message}")

@@ -54,6 +54,10 @@ ACTION_LABELS = {
     "change-requested": "Account change asked for",
     "change-approved": "Account change approved",
     "change-rejected": "Account change rejected",
+    "purged": "Personal data purged",
+    "hold-placed": "Legal hold placed",
+    "hold-lifted": "Legal hold lifted",
+    "erasure-decided": "Erasure request decided",
 }
 
 CSV_COLUMNS = (
@@ -120,6 +124,7 @@ class EventRow(NamedTuple):
     ip_address: str | None
     user_agent: str | None
     referral_reference: str | None
+    id: int  # the append order: every event has one from the moment it is written, before it is sealed
 
 
 def _event_page(query, page: int, per_page: int) -> Page:
@@ -149,6 +154,7 @@ def _event_columns():
         AuditEvent.ip_address,
         AuditEvent.user_agent,
         Referral.reference.label("referral_reference"),
+        AuditEvent.id,
     )
 
 
@@ -200,7 +206,7 @@ def _events_query(filters: EventFilters):
         query = query.where(AuditEvent.occurred_at >= _london_midnight_utc(filters.date_from))
     if filters.date_to:
         query = query.where(AuditEvent.occurred_at < _london_midnight_utc(filters.date_to + timedelta(days=1)))
-    return query.order_by(AuditEvent.seq.desc())
+    return query.order_by(AuditEvent.id.desc())
 
 
 def changed_field_names(changes) -> list[str]:
@@ -227,15 +233,15 @@ def search_events(actor: Actor, filters: EventFilters, page: int = 1, per_page: 
 
 
 def start_export(actor: Actor, filters: EventFilters) -> int:
-    """Record and commit the export before any row leaves; returns the last seq the export includes."""
+    """Record and commit the export before any row leaves; returns the id of the export's own event, the newest
+    the export includes (events are numbered in the chain only once sealed, after the commit)."""
     require(actor, "audit.export", "You do not have permission to export the audit trail")
     event = audit.record(actor, "export", "audit_events", None,
                          changes={"filters": filters.as_audit_detail(), "format": "csv"})
-    up_to_seq = event.seq
-    return up_to_seq
+    return event.id
 
 
-def export_rows(filters: EventFilters, up_to_seq: int):
+def export_rows(filters: EventFilters, up_to_id: int):
     """CSV text, a header then one line per event, newest first, read in keyset batches so memory stays flat."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -248,10 +254,10 @@ def export_rows(filters: EventFilters, up_to_seq: int):
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    below = up_to_seq + 1
+    below = up_to_id + 1
     while True:
         rows = db.session.execute(
-            _events_query(filters).where(AuditEvent.seq < below).limit(EXPORT_BATCH_SIZE)
+            _events_query(filters).where(AuditEvent.id < below).limit(EXPORT_BATCH_SIZE)
         ).all()
         if not rows:
             break
@@ -274,7 +280,7 @@ def export_rows(filters: EventFilters, up_to_seq: int):
                 spreadsheet_text(row.ip_address),
                 spreadsheet_text(row.user_agent),
             ])
-        below = rows[-1].seq
+        below = rows[-1].id
         yield flush()
 
 

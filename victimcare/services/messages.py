@@ -122,7 +122,8 @@ def contact_facts(case: Case) -> ContactFacts:
 
 def _load_case(actor: Actor, case_id: int, permission: str) -> Case:
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
-    if case is None or not can_see_service_record(actor.principal, case.service_id):
+    purged = case is not None and case.referral.person is not None and case.referral.person.purged_at is not None
+    if case is None or purged or not can_see_service_record(actor.principal, case.service_id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)
     require(actor, permission)
     restricted.check_case(actor, case)

@@ -10,6 +10,7 @@ from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
 from ..domain.contact_details import phone_for_display
 from ..domain.people import UNSAFE_CONTACT_RULES
+from ..domain.marac import MARAC_AGENCIES
 from ..domain.vocab import ROLES, SERVICES, label
 from ..domain.report_definitions import ROUTE_LABELS
 
@@ -22,6 +23,7 @@ NAVIGATION = (
     ("referral.triage", "referrals.triage", "Triage", ("/triage",)),
     ("referral.triage", "referrals.index", "Referrals", ("/referrals",)),
     ("case.view", "cases.queue", "Cases", ("/cases",)),
+    ("marac.coordinate", "marac.meetings", "MARAC", ("/marac",)),
     ("report.view", "reports.index", "Reports", ("/reports",)),
     ("user.manage", "admin.users", "Users", ("/admin",)),
     ("webhook.manage", "admin.webhooks", "Webhooks", ("/admin/webhooks",)),
@@ -54,7 +56,10 @@ def navigation_items():
     principal = current_actor().principal
     items = []
     for permission, endpoint, text, prefixes in NAVIGATION:
-        if permission and not has_permission(principal, permission):
+        if permission == "marac.coordinate":
+            if not current_user_coordinates_marac():
+                continue
+        elif permission and not has_permission(principal, permission):
             continue
         href = url_for_safe(endpoint)
         if href is None:
@@ -120,8 +125,18 @@ def current_user_leads(service_id=None) -> bool:
     return access.is_service_lead_for(principal, service_id)
 
 
+def current_user_coordinates_marac() -> bool:
+    """The signed-in person runs their service's MARAC meetings (domain/access.py decides)."""
+    from ..services import marac
+    from . import current_actor
+
+    return marac.is_coordinator(current_actor())
+
+
 def register(app):
     app.add_template_global(current_user_leads)
+    app.add_template_global(current_user_coordinates_marac)
+    app.add_template_global(lambda slug: label(MARAC_AGENCIES, slug), "marac_agency")
     app.add_template_global(first_contact_badge)
     app.add_template_global(task_badge)
     app.add_template_global(overdue_badge)

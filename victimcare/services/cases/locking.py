@@ -31,7 +31,8 @@ def load_case(actor: Actor, case_id: int, permission: str) -> Case:
     person's case opens only for the staff named on it, or with break-glass access (services/restricted.py)."""
     # An id no integer column can hold is simply not found (a driver would otherwise fail on it).
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
-    if case is None or not can_see_service_record(actor.principal, case.service_id):
+    purged = case is not None and case.referral.person is not None and case.referral.person.purged_at is not None
+    if case is None or purged or not can_see_service_record(actor.principal, case.service_id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)
     require(actor, permission, "You do not have permission to do this")
     restricted.check_case(actor, case)

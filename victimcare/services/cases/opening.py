@@ -6,7 +6,9 @@ enhanced) and carries the same flags for the same rule.
 from datetime import date, datetime
 
 from .. import events
+from ...domain.clock import london_date
 from ...domain.routing import is_child_safeguarding, specialist_risk_reason
+from ...domain.vocab import age_band_on
 from ...extensions import db
 from ...models import Case, Referral, Service
 from .. import audit
@@ -25,6 +27,7 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
         enhanced=referral.enhanced if enhanced is None else enhanced, marac=marac,
         child_safeguarding=is_child_safeguarding(rule) if child_safeguarding is None else child_safeguarding,
         first_contact_due=first_contact_due, created_at=received_at,
+        age_band=age_band_on(referral.person.date_of_birth if referral.person else None, london_date(received_at)),
         specialist_risk_reason=_specialist_risk_reason(referral, service), **carried,
     )
     db.session.add(case)

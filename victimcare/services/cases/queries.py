@@ -5,7 +5,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 
 from ...extensions import db
-from ...models import AuditEvent, Borough, Case, CaseNote, CaseStep, ContactAttempt, RiskAssessment, Service, Task, User
+from ...models import (
+    AuditEvent,
+    Borough,
+    Case,
+    CaseNote,
+    CaseStep,
+    ContactAttempt,
+    MaracAction,
+    MaracHearing,
+    RiskAssessment,
+    Service,
+    Task,
+    User,
+)
 from .. import audit
 from ..actors import Actor
 from .locking import load_case
@@ -97,6 +110,8 @@ class CaseHistory:
     steps: dict
     services_by_id: dict
     contacts: dict = field(default_factory=dict)  # contact attempts against the victim's wishes, by id
+    marac_hearings: dict = field(default_factory=dict)  # MARAC hearings and actions of the case, by id
+    marac_actions: dict = field(default_factory=dict)
 
 
 def _case_chain_ids(case: Case) -> list[int]:
@@ -129,7 +144,7 @@ def case_history(case: Case) -> CaseHistory:
                      AuditEvent.object_type == "referral")),
             AuditEvent.action.not_in(_NOT_ON_TIMELINE),
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
     ).all()
     return CaseHistory(
         events=events,
@@ -139,4 +154,6 @@ def case_history(case: Case) -> CaseHistory:
             select(ContactAttempt).where(ContactAttempt.case_id.in_(chain), ContactAttempt.against_rule.is_not(None)))},
         steps={m.id: m for m in db.session.scalars(select(CaseStep).where(CaseStep.case_id.in_(chain)))},
         services_by_id={s.id: s for s in db.session.scalars(select(Service))},
+        marac_hearings={h.id: h for h in db.session.scalars(select(MaracHearing).where(MaracHearing.case_id.in_(chain)))},
+        marac_actions={a.id: a for a in db.session.scalars(select(MaracAction).where(MaracAction.case_id.in_(chain)))},
     )

@@ -26,6 +26,7 @@ from .meetings import (
     create_meeting,
     defer_item,
     fill_agenda,
+    find_case_id,
     list_meetings,
     minutes_per_case,
     planned_total,
@@ -34,7 +35,7 @@ from .share import MARKING, SHARE_COLUMNS, create_share, share_csv, share_rows
 
 __all__ = [
     "COORDINATE", "MARKING", "SHARE_COLUMNS", "ActionInput", "AgendaRow", "MeetingSummary", "add_action", "add_case",
-    "agenda", "count_overdue", "create_meeting", "create_share", "defer_item", "fill_agenda", "hearing_for_item",
+    "agenda", "count_overdue", "create_meeting", "create_share", "defer_item", "fill_agenda", "find_case_id", "hearing_for_item",
     "is_coordinator", "list_meetings", "mark_done", "meeting_actions", "minutes_per_case", "overdue_actions",
     "planned_total", "record_hearing", "require_coordinator", "set_coordinator", "share_csv", "share_rows",
 ]

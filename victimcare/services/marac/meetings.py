@@ -100,6 +100,20 @@ def add_case(actor: Actor, meeting_id: int, case_id: int, reason: str) -> MaracA
     return _add_item(actor, meeting, referred, "added", repeat_of(referred, earlier), reason.strip())
 
 
+def find_case_id(actor: Actor, meeting_id: int, reference: str) -> int:
+    """The case a coordinator names on the agenda form: its number, or its referral's reference (the case of the
+    meeting's service). Not found: 404, as for any case outside the service."""
+    meeting = load_meeting(actor, meeting_id)
+    text = (reference or "").strip()
+    if text.isdigit():
+        return int(text) if len(text) < 10 else 0
+    case_id = db.session.scalar(select(Case.id).join(Referral, Referral.id == Case.referral_id).where(
+        Referral.reference == text.upper(), Case.service_id == meeting.service_id))
+    if case_id is None:
+        raise NotFound("Case not found", object_type="case", object_id=None)
+    return case_id
+
+
 def defer_item(actor: Actor, meeting_id: int, item_id: int, reason: str) -> MaracAgendaItem:
     """Defer a case to a later meeting, with a reason; the next meeting's agenda carries it."""
     _, item = load_item(actor, meeting_id, item_id)

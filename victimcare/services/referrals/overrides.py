@@ -19,7 +19,7 @@ def load_for_change(actor: Actor, reference: str, permission: str) -> Referral:
     """The referral a caseworker is about to re-route (refused for anyone without ``permission``)."""
     require(actor, permission, "Only caseworkers can change a referral's routing")
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
-    if referral is None:
+    if referral is None or (referral.person is not None and referral.person.purged_at is not None):
         raise NotFound("Referral not found", object_type="referral", object_id=reference)
     restricted.check_referral(actor, referral)
     return referral

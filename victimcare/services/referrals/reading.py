@@ -17,10 +17,12 @@ from ..pagination import paginate
 
 
 def get_referral(actor: Actor, reference: str) -> Referral:
-    """A referral for a caseworker, or for an advocate of a service it was routed to; 404 for anyone else."""
+    """A referral for a caseworker, or for an advocate of a service it was routed to; 404 for anyone else, and for
+    everyone once its person's personal data has been purged (services/retention)."""
     referral = db.session.scalar(select(Referral).where(Referral.reference == reference))
     routed = {d.service_id for d in referral.routing_decisions} if referral else set()
-    if referral is None or not can_view_referral(actor.principal, routed):
+    purged = referral is not None and referral.person is not None and referral.person.purged_at is not None
+    if referral is None or purged or not can_view_referral(actor.principal, routed):
         raise NotFound("Referral not found", object_type="referral", object_id=reference)
     restricted.check_referral(actor, referral)
     audit.record(actor, "view", "referral", referral.id, referral_id=referral.id)

@@ -45,7 +45,8 @@ def outcomes(filters: ReportFilters, options: ReportOptions, today) -> list[Sect
 
 
 def _age_band_expression(dialect: str):
-    """Whole years between date of birth and the London date the case was received, banded as AGE_BANDS."""
+    """The age band kept on the case (set when it opened, or by the purge before the date of birth goes);
+    otherwise whole years between date of birth and the date the case was received, banded as AGE_BANDS."""
     if dialect == "postgresql":
         age = func.date_part("year", func.age(func.timezone("Europe/London", Case.received_at), Person.date_of_birth))
     else:
@@ -53,7 +54,7 @@ def _age_band_expression(dialect: str):
         age = (func.cast(func.strftime("%Y", received), db.Integer) - func.cast(func.strftime("%Y", Person.date_of_birth), db.Integer)
                - sql_case((func.strftime("%m-%d", received) < func.strftime("%m-%d", Person.date_of_birth), 1), else_=0))
     floors = [(18, "0-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64")]
-    return sql_case((Person.date_of_birth.is_(None), None),
+    return sql_case((Case.age_band.is_not(None), Case.age_band), (Person.date_of_birth.is_(None), None),
                     *[(age < floor, band) for floor, band in floors], else_="65+")
 
 

@@ -1,0 +1,1 @@
+"""MARAC meetings: the coordinator's pages (routes.py, forms.py, presenters.py)."""

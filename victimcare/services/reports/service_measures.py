@@ -1,7 +1,7 @@
 """The service-measures report: what each service's own work shows (DASH risk levels, Child House steps and
 time to ABE interview, hate crime strands, restorative justice, Victims' Commissioner complaints)."""
 from flask import current_app
-from sqlalchemy import Date, and_, func, or_, select
+from sqlalchemy import Date, and_, func, literal_column, or_, select
 from sqlalchemy import case as sql_case
 
 from ...domain.report_definitions import (
@@ -116,20 +116,23 @@ def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
 
 def _restorative_justice(conditions: list, options: ReportOptions) -> Section:
     rj = [*conditions, Case.service_id == options.service_id("restorative-justice")]
-    requested = count_of(func.count(Case.id), [*rj, Referral.rj_requested.is_(True)], _with_referral())
     both = (select(CaseStep.case_id)
             .where(CaseStep.step.in_(("rj-victim-consent", "rj-offender-consent")))
             .group_by(CaseStep.case_id).having(func.count(func.distinct(CaseStep.step)) == 2).subquery())
     meeting = (select(CaseStep.case_id).where(CaseStep.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
                .distinct().subquery())
-    consented = count_of(func.count(Case.id), rj, Case.__table__.join(both, both.c.case_id == Case.id))
-    met = count_of(func.count(Case.id), rj, Case.__table__.join(meeting, meeting.c.case_id == Case.id))
+    # One statement: each subquery has at most one row per case, so the outer joins count each case once.
+    found = counts_by(literal_column("1"), {
+        "requested": func.count(sql_case((Referral.rj_requested.is_(True), 1))),
+        "both-consented": func.count(both.c.case_id),
+        "meeting-held": func.count(meeting.c.case_id),
+    }, rj, _with_referral().outerjoin(both, both.c.case_id == Case.id).outerjoin(meeting, meeting.c.case_id == Case.id))
+    figures = found.get(1, {})
     return _steps_section(
         "restorative-justice", "Restorative justice", conditions, options,
         extra=[("requested", "Victim asked for restorative justice"), ("both-consented", "Both victim and offender consented"),
                ("meeting-held", "Meeting held (direct or indirect)")],
-        extra_raw={"requested": {"cases": requested}, "both-consented": {"cases": consented},
-                   "meeting-held": {"cases": met}})
+        extra_raw={key: {"cases": figures.get(key, 0)} for key in ("requested", "both-consented", "meeting-held")})
 
 
 def _vc_columns(working_days: int) -> list:

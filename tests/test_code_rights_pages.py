@@ -118,3 +118,31 @@ def test_another_services_advocate_gets_404(client, auth, users):
     assert post_case_form(client, f"/cases/{case.id}/victims-code", case.id,
                           _form("told-about-code", date(2026, 12, 2))).status_code == 404
     assert db.session.scalar(select(CodeEvent.id)) is None
+
+
+def test_the_timeline_says_what_happened_in_words(client, auth, users):
+    case = _case(enhanced=True)
+    auth.login(users["advocate"])
+    post_case_form(client, f"/cases/{case.id}/victims-code", case.id,
+                   _form("decision-communicated", date(2026, 12, 3), decision="suspect-bailed",
+                         decision_on=date(2026, 12, 2), note="Private words"))
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Victims&#39; Code: Told of a police decision" in page
+    assert "Suspect bailed: told 1 working day after the decision (in time)" in page
+    assert "Create code event" not in page
+
+
+def test_the_tab_reads_a_fixed_number_of_queries(client, auth, users):
+    from .helpers_cases import count_queries
+
+    case = _case()
+    auth.login(users["advocate"])
+    client.get(f"/cases/{case.id}/victims-code")
+    with count_queries() as few:
+        client.get(f"/cases/{case.id}/victims-code")
+    for on in (date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)):
+        post_case_form(client, f"/cases/{case.id}/victims-code", case.id, _form("told-about-code", on))
+        post_case_form(client, f"/cases/{case.id}/victims-code", case.id, _form("vps-offered", on))
+    with count_queries() as more:
+        client.get(f"/cases/{case.id}/victims-code")
+    assert more.count == few.count

@@ -140,7 +140,7 @@ def test_offence_date_in_the_future_is_refused(client, auth, users):
     choose_person(client)
     response = offence(client, on=date(2099, 1, 1))
     assert response.status_code == 400
-    assert "The date must be today or in the past" in response.get_data(as_text=True)
+    assert "Date of the offence must be today or in the past" in response.get_data(as_text=True)
 
 
 def test_professional_judgement_needs_a_reason_and_raises_the_level(client, auth, users):

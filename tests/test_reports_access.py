@@ -23,7 +23,7 @@ REPORT_ROUTES = [
     "/reports/postcode-lottery",
     "/reports/postcode-lottery.csv",
     "/reports/postcode-lottery.xlsx",
-] + [f"/reports/{slug}{suffix}" for slug in ("routing-and-flow", "service-measures", "outcomes", "equality")
+] + [f"/reports/{slug}{suffix}" for slug in ("routing-and-flow", "service-measures", "outcomes", "equality", "attrition")
      for suffix in ("", ".csv", ".xlsx")]
 OTHER_ROLES = ["caseworker", "advocate", "other_advocate", "admin"]
 
@@ -125,6 +125,7 @@ def _count_queries(client, path, params):
     ("/reports/service-measures", {}),
     ("/reports/outcomes", {}),
     ("/reports/equality.csv", {}),
+    ("/reports/attrition", {}),
 ])
 def test_query_count_does_not_grow_with_cases(client, auth, users, path, params):
     auth.login(users["commissioner"])

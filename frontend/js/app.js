@@ -34,6 +34,20 @@ for (const Component of [Radios, Checkboxes]) {
 
 initAll()
 
+// The offence page: a flag that says the same as the offence chosen above ("Domestic abuse" when the offence is
+// domestic abuse) is hidden and cleared, so it is not asked twice. Without JavaScript the server drops the repeat.
+for (const $select of document.querySelectorAll('[data-vc-category-select]')) {
+  const sync = () => {
+    for (const $input of $select.form.querySelectorAll('input[data-same-as-category]')) {
+      const same = $input.dataset.sameAsCategory === $select.value
+      $input.closest('.govuk-checkboxes__item').hidden = same
+      if (same) $input.checked = false
+    }
+  }
+  $select.addEventListener('change', sync)
+  sync()
+}
+
 // An export's progress page: without JavaScript it refreshes itself (a <noscript> meta refresh); with it, the
 // status is fetched every two seconds and the live region updated, and the page reloads once the file is ready.
 const exportStatus = document.querySelector('[data-export-status-url]')

@@ -31,6 +31,7 @@ DEMO_ROLES = {
     "restorative-justice-lead": "restorative-justice.lead@demo.victimcare.test",
     "commissioner": "commissioner@demo.victimcare.test",
     "admin": "admin@demo.victimcare.test",
+    "dpo": "dpo@demo.victimcare.test",
 }
 PUBLIC_STARTS = ["/sign-in", "/self-referral"]
 WIDTHS = (1280, 375)

@@ -46,7 +46,11 @@ def test_caseworker_journey_is_axe_clean_on_every_page(page, users):
 
     _continue(page)  # nothing answered: errors
     assert_accessible(page, "offence with errors")
+    domestic_abuse_flag = page.get_by_role("group", name="Does any of this also apply?").get_by_label(
+        "Domestic abuse", exact=True)
+    assert domestic_abuse_flag.is_visible()
     page.get_by_label("What kind of offence was it?").select_option("domestic-abuse")
+    assert not domestic_abuse_flag.is_visible()  # not asked twice
     page.get_by_label("Day").fill("2")
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2026")
@@ -84,8 +88,11 @@ def test_caseworker_journey_is_axe_clean_on_every_page(page, users):
     _continue(page)
 
     assert_accessible(page)
+    who = page.get_by_label("Who gave consent?")
+    assert not who.is_visible()
     page.locator("#consent_referral").check()
-    page.get_by_label("If yes, who gave consent?").fill("The victim")
+    assert who.is_visible()  # revealed by "Yes"
+    who.fill("The victim")
     page.get_by_label("By phone").check()
     page.locator("#rj_requested-2").check()
     page.get_by_label("Phone them").check()

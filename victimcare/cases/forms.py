@@ -28,7 +28,8 @@ from wtforms.validators import (
 )
 
 from ..domain.vocab import (
-    CLOSURE_REASONS,
+    CLOSURE_REASONS_REQUESTED,
+    CONSENT_METHODS,
     CODE_EVENTS,
     COMPLAINT_AGENCIES,
     CONTACT_METHODS,
@@ -40,6 +41,8 @@ from ..domain.vocab import (
     TRANSFER_REASONS,
     VICTIMS_CODE_NEEDS,
     VICTIMS_CODE_RIGHTS,
+    WITHDRAWAL_REASONS,
+    WITHDRAWAL_STAGES,
 )
 from ..web.forms import BaseForm
 from ..web.widgets import CheckboxesInput, DateInput, RadioInput
@@ -148,7 +151,7 @@ def _outcome(label):
 
 
 class ClosureRequestForm(CaseForm):
-    closure_reason = RadioField("Why is the case closing?", widget=RadioInput(), choices=list(CLOSURE_REASONS),
+    closure_reason = RadioField("Why is the case closing?", widget=RadioInput(), choices=list(CLOSURE_REASONS_REQUESTED),
                                 validators=[InputRequired(message="Choose a reason for closing the case")])
     feels_safer = _outcome("Feels safer")
     better_able_to_cope = _outcome("Better able to cope")
@@ -243,3 +246,27 @@ class CodeEventForm(CaseForm):
                               required=False)
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
     submit = SubmitField("Record what happened", widget=GovSubmitInput())
+
+
+class WithdrawalForm(CaseForm):
+    """A victim's withdrawal from the investigation or prosecution (services/attrition.py checks it)."""
+
+    stage = RadioField("When did the victim withdraw?", widget=RadioInput(), choices=list(WITHDRAWAL_STAGES),
+                       validators=[InputRequired(message="Choose the stage at which the victim withdrew")])
+    withdrawn_on = _date_field("Date they withdrew", message="Enter the date the victim withdrew")
+    reasons = SelectMultipleField("Why did they withdraw?", widget=CheckboxesInput(), choices=list(WITHDRAWAL_REASONS),
+                                  description="Select all that apply.",
+                                  validators=[InputRequired(message="Choose at least one reason")])
+    other_details = TextAreaField(
+        "If other, give the details", widget=GovTextArea(),
+        description="Kept on this case only: never in reports, exports or the audit trail.",
+        validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record the withdrawal", widget=GovSubmitInput())
+
+
+class ConsentWithdrawalForm(CaseForm):
+    """The victim withdraws consent to referral and support (services/consent.py)."""
+
+    method = RadioField("How did the victim tell you?", widget=RadioInput(), choices=list(CONSENT_METHODS),
+                        validators=[InputRequired(message="Choose how the victim told you")])
+    submit = SubmitField("Record the withdrawal of consent", widget=GovSubmitInput(), render_kw={})

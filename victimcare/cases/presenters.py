@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_date, london_today
+from ..domain.consent import ConsentState, consent_state
 from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
@@ -16,6 +17,7 @@ from ..domain.contact_details import phone_for_display
 from ..domain.referral_questions import is_child
 from ..domain.vocab import (
     CASE_STATUSES,
+    CODE_EVENTS,
     CHILDREN_IN_HOUSEHOLD,
     CONTACT_TIMES,
     PARENT_CARER_RELATIONSHIPS,
@@ -25,9 +27,12 @@ from ..domain.vocab import (
     DECLINE_REASONS,
     HATE_STRANDS,
     OFFENCE_CATEGORIES,
+    POLICE_DECISIONS,
     REFERRAL_SOURCES,
     SERVICES,
     TRANSFER_REASONS,
+    WITHDRAWAL_REASONS,
+    WITHDRAWAL_STAGES,
     label,
 )
 from ..models import AuditEvent, Case
@@ -123,6 +128,16 @@ class CaseFacts:
     rows: list[tuple[str, str]]
     dash_yes: list[str] | None  # the questions answered yes (None: no DASH answers recorded)
     dash_summary: str | None
+
+
+def consent(case: Case) -> ConsentState | None:
+    """Once the victim has withdrawn consent: whether this case may still contact them, and why, in words."""
+    from ..services.consent import case_lawful_basis
+
+    withdrawn_at = case.referral.consent_withdrawn_at
+    if withdrawn_at is None:
+        return None
+    return consent_state(True, case_lawful_basis(case), format_date(london_date(withdrawn_at)))
 
 
 def specialist_assessment(case: Case) -> SpecialistAssessment | None:
@@ -281,6 +296,17 @@ def _describe_marac(action: str, object_type: str, oid: int | None,
     return f"MARAC action done: {agency}", found.description
 
 
+def _describe_code_event(changes: dict) -> tuple[str, str | None]:
+    """A Victims' Code event, from its audit record (which holds the event and timing, never the note)."""
+    title = f"Victims' Code: {label(CODE_EVENTS, changes.get('event') or '')}"
+    days = changes.get("working_days")
+    if days is None:
+        return title, None
+    decision = label(POLICE_DECISIONS, changes["decision"]) + ": " if changes.get("decision") else ""
+    timing = "in time" if changes.get("in_time") else "late"
+    return title, f"{decision}told {days} working day{'' if days == 1 else 's'} after the decision ({timing})"
+
+
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
     """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
     changes = event.changes or {}
@@ -306,8 +332,17 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if event.action == "consent-withdrawn":
+        return ("The victim withdrew consent to referral and support",
+                f"{len(changes.get('closed_case_ids') or [])} open case(s) held on consent closed; "
+                f"{len(changes.get('continuing_case_ids') or [])} held on a lawful basis continue.")
+    if kind == ("create", "justice_withdrawal"):
+        return (f"Victim withdrew from the justice process: {label(WITHDRAWAL_STAGES, changes.get('stage')).lower()}",
+                "Reasons: " + ", ".join(label(WITHDRAWAL_REASONS, r).lower() for r in changes.get("reasons") or []))
     if event.object_type in ("marac_agenda_item", "marac_hearing", "marac_action"):
         return _describe_marac(event.action, event.object_type, oid, history)
+    if kind == ("create", "code_event"):
+        return _describe_code_event(changes)
     if event.object_type == "victim_message":
         from ..services.messages import describe_event
 

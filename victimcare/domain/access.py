@@ -15,7 +15,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "commissioner": frozenset({"report.view", "audit.summary"}),
     # The data protection officer: reviews break-glass access to restricted records and handles data-rights
     # requests; opens a person's record only within a request they work on (may_open_record_within_request).
-    "dpo": frozenset({"break-glass.review", "data-rights.manage"}),
+    "dpo": frozenset({"break-glass.review", "data-rights.manage", "retention.manage"}),
     "admin": frozenset({"user.manage", "service.manage", "audit.view", "audit.export", "webhook.manage",
                         "jobs.view"}),
 }
@@ -208,6 +208,28 @@ def reviews_every_break_glass(principal: Principal) -> bool:
 def may_open_record_within_request(principal: Principal, handled_by_id: int | None, request_open: bool) -> bool:
     return (has_permission(principal, "data-rights.manage") and principal.user_id is not None
             and principal.user_id == handled_by_id and request_open)
+
+
+# --- retention: legal holds and the retention report ------------------------------------------------------------
+# The data protection officer sees the retention report (counts and referral references, never names) and holds
+# any person's records from the purge; a service lead holds the records of a person their service has a case for.
+
+
+def may_place_legal_hold(principal: Principal, service_ids: set[int]) -> bool:
+    """Who may put a person on legal hold, or lift it: the data protection officer, or a lead of a service holding
+    one of the person's cases (``service_ids``)."""
+    if has_permission(principal, "retention.manage"):
+        return True
+    return is_service_lead(principal) and principal.service_id in service_ids
+
+
+def may_use_legal_holds(principal: Principal) -> bool:
+    """Whether the legal-hold pages are for this person at all: the data protection officer and service leads."""
+    return has_permission(principal, "retention.manage") or is_service_lead(principal)
+
+
+def sees_every_legal_hold(principal: Principal) -> bool:
+    return has_permission(principal, "retention.manage")
 
 
 # --- separation of duties for accounts ----------------------------------------------------------------------------

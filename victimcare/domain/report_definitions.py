@@ -365,6 +365,7 @@ TAKE_UP = rate_column("take_up", "Take-up", "Accepted support divided by cases."
 
 ROUTE_LABELS: dict[str, str] = {
     "child-sexual-abuse": "Child sexual abuse: Child House",
+    "young-adult-sexual-abuse": "Young adult with additional needs, sexual offence: Child House",
     "domestic-abuse": "Domestic abuse: domestic abuse advocacy",
     "hate-crime": "Hate crime: hate crime advocacy",
     "restorative-justice": "Restorative justice requested",
@@ -384,6 +385,9 @@ BREAKDOWN_REPORTS: dict[str, tuple[str, str]] = {
     "outcomes": ("Outcomes at closure", "What victims said when their case closed, by service and borough."),
     "equality": ("Equality monitoring",
                  "Cases, timeliness and take-up by age band, sex, ethnic group and disability, where recorded."),
+    "attrition": ("Attrition from the justice process",
+                  "Victims withdrawing from the investigation or prosecution: by offence, by stage and whether an "
+                  "advocate was supporting them, and the reasons given."),
 }
 
 NOT_RECORDED_CATEGORY = "Not recorded"

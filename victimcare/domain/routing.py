@@ -191,6 +191,8 @@ class RoutingDecision:
     withheld: tuple[str, ...] = field(default=())
     # Services a rule chose that are not taking new referrals: a caseworker must route the victim elsewhere.
     closed: tuple[str, ...] = field(default=())
+    # Routes asked for but ruled out, each with why (restorative justice at high risk): the confirmation says so.
+    excluded: tuple[str, ...] = field(default=())
     signposts: tuple[Signpost, ...] = field(default=())
 
     @property
@@ -294,6 +296,7 @@ def route_referral(
     routes: list[Route] = []
     withheld: list[str] = []
     held_for_consent: list[str] = []  # the subset of ``withheld`` held back only for lack of consent
+    excluded: list[str] = []  # the subset of ``withheld`` ruled out by a rule
     closed: list[str] = []
 
     def add(service: str, rule: str, reason: str, priority: str = "normal", marac: bool = False,
@@ -357,6 +360,7 @@ def route_referral(
         exclusion = _restorative_justice_exclusion(facts)
         if exclusion:
             withheld.append(f"Restorative justice was requested but is not offered: {exclusion}")
+            excluded.append(withheld[-1])
         elif not consented:
             needs_consent("Restorative justice")
         else:
@@ -391,6 +395,7 @@ def route_referral(
         not_routed_reason=_not_routed_reason(facts, bool(routes)) if held_for_consent else None,
         withheld=tuple(withheld),
         closed=tuple(closed),
+        excluded=tuple(excluded),
         signposts=_signposts(facts),
     )
 

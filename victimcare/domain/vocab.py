@@ -94,7 +94,11 @@ CLOSURE_REASONS: Vocabulary = (
     ("declined-support", "Victim declined support"),
     ("not-contactable", "Could not make contact"),
     ("transferred", "Transferred to another service"),
+    ("consent-withdrawn", "Consent withdrawn"),
 )
+# What an advocate may choose when asking to close a case: "consent withdrawn" is set only by recording the
+# victim's withdrawal of consent (services/consent.py), which also stops all further contact.
+CLOSURE_REASONS_REQUESTED: Vocabulary = tuple(r for r in CLOSURE_REASONS if r[0] != "consent-withdrawn")
 
 OUTCOME_ANSWERS: Vocabulary = (
     ("improved", "Improved"),
@@ -317,6 +321,23 @@ CONSENT_METHODS: Vocabulary = (
 )
 
 # Grounds for referring without the victim's consent; recorded instead of a consent.
+# Attrition: the stage at which a victim withdrew from the investigation or prosecution, and why (several reasons
+# may apply). The details typed beside "other" stay on the case: never in reports, exports or the audit trail.
+WITHDRAWAL_STAGES: Vocabulary = (
+    ("before-charge", "Before charge"),
+    ("after-charge", "After charge"),
+    ("at-trial", "At trial"),
+)
+WITHDRAWAL_REASONS: Vocabulary = (
+    ("fear-of-suspect", "Fear of the suspect"),
+    ("lack-of-confidence", "Lack of confidence in the process"),
+    ("delay", "Delay"),
+    ("pressure-from-others", "Pressure from others"),
+    ("reconciled", "Reconciled with the suspect"),
+    ("practical-barriers", "Practical barriers (for example childcare, travel or work)"),
+    ("other", "Other"),
+)
+
 # Where a victim is directed first, outside the services routed to (domain/routing.py signposts).
 SIGNPOSTS: Vocabulary = (
     ("sarc", "The Havens (sexual assault referral centre)"),

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from .attrition import JusticeWithdrawal, JusticeWithdrawalReason
 from .audit import AuditChainHead, AuditEvent, AuditVerification
 from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
 from .data_rights import DataRightsPause, DataRightsRequest
@@ -35,7 +36,7 @@ __all__ = [
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
     "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
-    "WebhookDelivery", "WebhookEndpoint", "utcnow",
+    "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases",
 ]

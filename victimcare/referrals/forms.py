@@ -11,7 +11,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -33,9 +32,10 @@ from ..domain import vocab
 from ..domain.clock import london_today
 from ..domain.contact_details import InvalidContactDetail, parse_email, parse_phone, parse_postcode
 from ..domain.dash import ANSWERS
-from ..domain.referral_validation import date_of_birth_problem
+from ..domain.referral_validation import date_of_birth_problem, offence_date_problem
+from ..web.dates import GovDateField
 from ..web.forms import BaseForm
-from ..web.widgets import CheckboxesInput, LinkedDateInput, RadioInput
+from ..web.widgets import CheckboxesInput, RadioInput
 
 CRIME_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9/\-]{4,18}[A-Za-z0-9]$"
 
@@ -69,15 +69,9 @@ CONTACT_PERMISSIONS = (
 
 
 
-def _date_field(label, description="", required=True, message="Enter a date"):
-    validators = [InputRequired(message=message)] if required else [Optional()]
-    return DateField(label, widget=LinkedDateInput(), format="%d %m %Y", description=description,
-                     validators=validators)
-
-
 def not_in_future(form, field):
     if field.data and field.data > london_today():
-        raise ValidationError("The date must be today or in the past")
+        raise ValidationError(f"{getattr(field, 'error_name', 'The date')} must be today or in the past")
 
 
 def date_of_birth_rule(form, field):
@@ -112,11 +106,11 @@ class FindPersonForm(BaseForm):
                                 validators=[InputRequired(message="Enter the person's first name"), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(),
                                  validators=[InputRequired(message="Enter the person's last name"), Length(max=100)])
-    date_of_birth = DateField(
-        "Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
+    date_of_birth = GovDateField(
+        "Date of birth (if known)", error_name="Date of birth",
         description="For example, 27 3 1990. We use it to spot a person already on record and to know if they "
                     "were under 18 at the time of the offence.",
-        validators=[Optional(), date_of_birth_rule],
+        validators=[date_of_birth_rule],
     )
     postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
                               validators=[Optional(), contact_rule(parse_postcode)])
@@ -129,6 +123,27 @@ class ChoosePersonForm(BaseForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+# A flag that says the same as an offence category: not asked again when that category is chosen.
+FLAGS_SAME_AS_CATEGORY = {"domestic-abuse": "domestic-abuse", "sexual-offence": "sexual-offence"}
+
+# "Not known yet": a hate crime whose strand nobody has asked about yet is recorded as such, not left blank.
+STRANDS_NOT_KNOWN = ("not-known", "Not known yet")
+
+
+def strands_problem(category: str | None, strands) -> None:
+    """A hate crime needs at least one strand, or an explicit "not known yet"; never both."""
+    chosen = set(strands or [])
+    if STRANDS_NOT_KNOWN[0] in chosen and len(chosen) > 1:
+        raise ValidationError("Select the strands of hostility, or select 'Not known yet', not both")
+    if category == "hate-crime" and not chosen:
+        raise ValidationError("Select at least one strand of hostility for a hate crime, or select 'Not known yet'")
+
+
+def flags_without_repeats(category: str | None, flags) -> list[str]:
+    """The flags ticked, less any that only repeat the offence category."""
+    return [f for f in flags or [] if FLAGS_SAME_AS_CATEGORY.get(f) != category]
+
+
 # --- 2. The offence -------------------------------------------------------------------------------------------
 
 
@@ -138,10 +153,10 @@ class OffenceForm(BaseForm):
         choices=[("", "Choose an offence")] + list(vocab.OFFENCE_CATEGORIES),
         validators=[InputRequired(message="Choose the kind of offence")],
     )
-    offence_date = DateField(
-        "When did it happen?", widget=LinkedDateInput(), format="%d %m %Y",
+    offence_date = GovDateField(
+        "When did it happen?", error_name="Date of the offence", required="Enter the date of the offence",
         description="For example, 14 11 2026. If it went on over a period, give the most recent date.",
-        validators=[InputRequired(message="Enter the date of the offence"), not_in_future],
+        validators=[not_in_future],
     )
     offence_borough = SelectField("Where did it happen?", widget=GovSelect(), choices=[],
                                   validators=[InputRequired(message="Choose the London area where it happened")])
@@ -155,13 +170,27 @@ class OffenceForm(BaseForm):
                                 description="Select all that apply.", validators=[Optional()])
     hate_strands = SelectMultipleField(
         "Does the victim, or anyone else, think it was motivated by hostility towards any of these?",
-        widget=CheckboxesInput(), choices=list(vocab.HATE_STRANDS),
-        description="The victim's perception decides. Select all that apply.", validators=[Optional()],
+        widget=CheckboxesInput(), choices=list(vocab.HATE_STRANDS) + [STRANDS_NOT_KNOWN],
+        description="The victim's perception decides. Select all that apply.",
     )
     description = TextAreaField("What happened (optional)", widget=GovTextArea(),
                                 description="A short summary. Do not include other people's details unless needed.",
                                 validators=[Optional(), Length(max=4000)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    # The victim's date of birth from the person page (set by the route), so an offence dated before it is
+    # refused here, with the page's other errors, rather than at submission.
+    victim_born = None
+
+    def validate_hate_strands(self, field):
+        strands_problem(self.offence_category.data, field.data)
+
+    def validate_offence_date(self, field):
+        if field.errors:
+            return  # one problem at a time per date: "must be today or in the past" already said
+        problem = offence_date_problem(field.data, london_today(), self.victim_born)
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 # --- 3. Domestic abuse: DASH ----------------------------------------------------------------------------------
@@ -194,7 +223,11 @@ _dash_classes: dict[tuple, type] = {}
 
 
 def dash_form_class(questions) -> type:
-    """A DashForm with one required yes / no / not known question per checklist item (cached per question set)."""
+    """A DashForm with one required yes / no / not known question per checklist item (cached per question set).
+
+    WTForms orders fields by when they were made, so the checklist (made here) would follow the judgement
+    questions (made at import) and the error summary would not follow the page. The judgement questions are made
+    again after the checklist, in their own order, to put them after it."""
     key = tuple((q.id, q.text) for q in questions)
     if key not in _dash_classes:
         attrs = {
@@ -204,6 +237,9 @@ def dash_form_class(questions) -> type:
             )
             for n, q in enumerate(questions, start=1)
         }
+        for name in ("professional_judgement", "professional_judgement_reason", "incidents_last_12_months"):
+            unbound = getattr(DashForm, name)
+            attrs[name] = unbound.field_class(*unbound.args, **unbound.kwargs)
         _dash_classes[key] = type("DashChecklistForm", (DashForm,), attrs)
     return _dash_classes[key]
 
@@ -223,9 +259,9 @@ class HouseholdForm(BaseForm):
     perpetrator_relationship = RadioField(
         "Who are they to the victim?", widget=RadioInput(), choices=list(vocab.PERPETRATOR_RELATIONSHIPS),
         validators=[InputRequired(message="Choose who the person causing harm is to the victim")])
-    perpetrator_date_of_birth = DateField(
-        "Their date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
-        description="For example, 27 3 1985", validators=[Optional(), date_of_birth_rule])
+    perpetrator_date_of_birth = GovDateField(
+        "Their date of birth (if known)", error_name="Their date of birth",
+        description="For example, 27 3 1985", validators=[date_of_birth_rule])
     perpetrator_lives_with_victim = RadioField(
         "Do they live with the victim?", widget=RadioInput(), choices=YES_NO_NOT_KNOWN,
         validators=[InputRequired(message="Say whether the person causing harm lives with the victim")])
@@ -288,23 +324,35 @@ class AboutVictimForm(BaseForm):
 # --- 6. Consent and safe contact ------------------------------------------------------------------------------
 
 
-class ConsentForm(BaseForm):
+class ContactNeedsChecks:
+    """The follow-up answers contact needs require, shared by the referral's consent page and triage."""
+
+    def validate_address(self, field):
+        if "may-write" in (self.contact_permissions.data or []) and not (field.data or "").strip():
+            raise ValidationError("Enter their postal address, or untick writing to them by post")
+
+    def validate_first_language(self, field):
+        if self.interpreter_needed.data == "yes" and not field.data:
+            raise ValidationError("Enter the language they need an interpreter for")
+
+
+class ConsentForm(ContactNeedsChecks, BaseForm):
     consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No, they do not agree"),
                                            ("not-asked", "Not asked yet")],
                                   validators=[InputRequired(message="Say whether the victim agreed to be referred")])
-    consent_given_by = NormalisedText("If yes, who gave consent?", widget=GovTextInput(),
+    consent_given_by = NormalisedText("Who gave consent?", widget=GovTextInput(),
                                       description="For example, the victim, or their parent or guardian",
                                       validators=[Length(max=120)])
     # Asked only when consent was given, so checked in validate_consent_method, not by a blanket validator.
-    consent_method = RadioField("If yes, how was consent given?", widget=RadioInput(), choices=list(vocab.CONSENT_METHODS),
+    consent_method = RadioField("How was consent given?", widget=RadioInput(), choices=list(vocab.CONSENT_METHODS),
                                 validate_choice=False)
-    lawful_basis = RadioField("If not, is there a lawful basis to refer without consent?", widget=RadioInput(),
+    lawful_basis = RadioField("Is there a lawful basis to refer without consent?", widget=RadioInput(),
                               choices=list(vocab.LAWFUL_BASES) + [("none", "No: record the referral only")],
                               validators=[Optional()])
     rj_requested = RadioField("Is the victim interested in restorative justice?", widget=RadioInput(),
                               choices=YES_NO, validators=[InputRequired(message="Say whether the victim is interested in restorative justice")])
-    rj_consent = RadioField("If interested, has the victim given written consent to restorative justice?", widget=RadioInput(),
+    rj_consent = RadioField("Has the victim given written consent to restorative justice?", widget=RadioInput(),
                             choices=YES_NO, validate_choice=False)
     phone = NormalisedText("Phone number (optional)", widget=GovTextInput(),
                            validators=[Optional(), contact_rule(parse_phone)])
@@ -328,14 +376,6 @@ class ConsentForm(BaseForm):
                                     description="Include a dialect if it matters, for example Sylheti",
                                     validators=[Length(max=64)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
-
-    def validate_address(self, field):
-        if "may-write" in (self.contact_permissions.data or []) and not (field.data or "").strip():
-            raise ValidationError("Enter their postal address, or untick writing to them by post")
-
-    def validate_first_language(self, field):
-        if self.interpreter_needed.data == "yes" and not field.data:
-            raise ValidationError("Enter the language they need an interpreter for")
 
     def validate_consent_given_by(self, field):
         if self.consent_referral.data == "yes" and not field.data:
@@ -377,31 +417,48 @@ class RemoveRouteForm(BaseForm):
     submit = SubmitField("Remove service", widget=GovSubmitInput())
 
 
-class TriageForm(BaseForm):
+def _again(unbound):
+    """A field like another form's, made now: WTForms orders fields (and the error summary) by when they were made,
+    so a field borrowed as it is would jump to the top of the page's errors."""
+    return unbound.field_class(*unbound.args, **unbound.kwargs)
+
+
+class TriageForm(ContactNeedsChecks, BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    date_of_birth = DateField("Date of birth (if known)", widget=LinkedDateInput(), format="%d %m %Y",
-                              description="For example, 27 3 1990",
-                              validators=[Optional(), date_of_birth_rule])
+    date_of_birth = GovDateField("Date of birth (if known)", error_name="Date of birth",
+                                 description="For example, 27 3 1990", validators=[date_of_birth_rule])
     postcode = NormalisedText("Postcode (if known)", widget=GovTextInput(),
                               validators=[Optional(), contact_rule(parse_postcode)])
     offence_category = SelectField("Kind of offence", widget=GovSelect(), choices=list(vocab.OFFENCE_CATEGORIES),
                                    validators=[InputRequired(message="Choose the kind of offence")])
-    offence_date = DateField("Date of the offence (if known)", widget=LinkedDateInput(), format="%d %m %Y",
-                             validators=[Optional(), not_in_future])
+    offence_date = GovDateField("Date of the offence (if known)", error_name="Date of the offence",
+                                validators=[not_in_future])
     offence_borough = SelectField("Where it happened", widget=GovSelect(), choices=[], validators=[Optional()])
-    crime_reference = OffenceForm.crime_reference
+    crime_reference = _again(OffenceForm.crime_reference)
     flags = SelectMultipleField("Does any of this apply?", widget=CheckboxesInput(),
                                 choices=[f for f in OFFENCE_FLAGS if f[0] in (
                                     "domestic-abuse", "sexual-offence", "persistently-targeted", "bereaved-relative",
                                     "vulnerable-or-intimidated")],
                                 validators=[Optional()])
     hate_strands = SelectMultipleField("Hate crime strands", widget=CheckboxesInput(),
-                                       choices=list(vocab.HATE_STRANDS), validators=[Optional()])
+                                       choices=list(vocab.HATE_STRANDS) + [STRANDS_NOT_KNOWN])
     consent_referral = RadioField("Has the victim agreed to be referred?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No"), ("not-asked", "Not asked yet")],
                                   validators=[InputRequired(message="Say whether the victim agreed to be referred")])
+    # Contact details: shown as recorded, so what the caseworker leaves is what is kept
+    phone = _again(ConsentForm.phone)
+    email = _again(ConsentForm.email)
+    contact_permissions = _again(ConsentForm.contact_permissions)
+    address = _again(ConsentForm.address)
+    safe_contact_notes = _again(ConsentForm.safe_contact_notes)
+    interpreter_needed = RadioField("Do they need an interpreter?", widget=RadioInput(), choices=YES_NO,
+                                    validators=[Optional()])
+    first_language = _again(ConsentForm.first_language)
     submit = SubmitField("Confirm routing", widget=GovSubmitInput())
+
+    def validate_hate_strands(self, field):
+        strands_problem(self.offence_category.data, field.data)
 
 
 class NotProceedingForm(BaseForm):

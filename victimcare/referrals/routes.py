@@ -37,6 +37,7 @@ from .forms import (
     SubmitReferralForm,
     TriageForm,
     dash_form_class,
+    flags_without_repeats,
 )
 
 # The journey's pages in order: (draft key, endpoint). The DASH page only applies to domestic abuse.
@@ -213,11 +214,13 @@ def offence():
     form = OffenceForm(data={**saved, "offence_date": _parse(saved.get("offence_date"))}
                        if request.method == "GET" and saved else None)
     form.offence_borough.choices = [("", "Choose an area")] + reference_data.london_areas()
+    form.victim_born = summary.victim_date_of_birth(draft)
     if form.validate_on_submit():
         draft["offence"] = {
             "offence_category": form.offence_category.data, "offence_date": _iso(form.offence_date.data),
             "offence_borough": form.offence_borough.data, "crime_reference": (form.crime_reference.data or "").upper() or None,
-            "flags": list(form.flags.data or []), "hate_strands": list(form.hate_strands.data or []),
+            "flags": flags_without_repeats(form.offence_category.data, form.flags.data),
+            "hate_strands": list(form.hate_strands.data or []),
             "description": (form.description.data or "").strip() or None,
         }
         summary.drop_answers_that_no_longer_apply(draft)
@@ -237,6 +240,17 @@ def _dash_result(values: dict):
         incidents_last_12_months=values.get("incidents_last_12_months"),
         thresholds=risk.dash_thresholds(),
     )
+
+
+def _dash_values(form, questions) -> dict:
+    """A DASH page's answers, as the draft keeps them."""
+    return {
+        "answers": {q.id: form[f"dash_{q.id}"].data for q in questions},
+        "professional_judgement": form.professional_judgement.data,
+        "professional_judgement_reason": (form.professional_judgement_reason.data or "").strip() or None
+        if form.professional_judgement.data == "yes" else None,
+        "incidents_last_12_months": form.incidents_last_12_months.data,
+    }
 
 
 @bp.route("/referrals/new/domestic-abuse", methods=["GET", "POST"])
@@ -259,13 +273,7 @@ def dash():
     form = form_class(data=data)
     result = None
     if form.validate_on_submit():
-        answers = {q.id: form[f"dash_{q.id}"].data for q in questions}
-        values = {
-            "answers": answers, "professional_judgement": form.professional_judgement.data,
-            "professional_judgement_reason": (form.professional_judgement_reason.data or "").strip() or None
-            if form.professional_judgement.data == "yes" else None,
-            "incidents_last_12_months": form.incidents_last_12_months.data,
-        }
+        values = _dash_values(form, questions)
         result = _dash_result(values)
         if not form.score.data:
             draft["dash"] = values
@@ -472,6 +480,42 @@ def triage_review(reference):
             flash(summary.triage_confirmed_message(confirmed), "success")
             return redirect(url_for("referrals.show", reference=reference))
     return _triage_page(details, form, NotProceedingForm(formdata=None), 400 if form.errors else 200)
+
+
+@bp.route("/triage/<reference>/domestic-abuse-risk", methods=["GET", "POST"])
+@permission_required("referral.triage")
+def triage_dash(reference):
+    """Record or change a triage referral's DASH answers (a self-referral or API referral may have none)."""
+    actor = current_actor()
+    details = referral_service.get_referral_details(actor, reference)
+    if details.referral.status != "triage":
+        return redirect(url_for("referrals.show", reference=reference))
+    questions = dash_questions()
+    saved = details.risk
+    data = None
+    if request.method == "GET" and saved is not None and saved.answers:
+        data = {f"dash_{qid}": answer for qid, answer in saved.answers.items()}
+        data.update(professional_judgement="yes" if saved.professional_judgement else "no",
+                    professional_judgement_reason=saved.professional_judgement_reason,
+                    incidents_last_12_months=saved.incidents_last_12_months)
+    form = dash_form_class(questions)(data=data)
+    result = None
+    if form.validate_on_submit():
+        values = _dash_values(form, questions)
+        result = _dash_result(values)
+        if not form.score.data:
+            try:
+                referral_service.record_dash_at_triage(actor, reference, summary.dash_answers(values))
+            except ValidationFailed as error:
+                apply_service_errors(form, error)
+            else:
+                flash(f"DASH answers recorded: {result.level} risk ({result.yes_count} of {len(questions)} yes).",
+                      "success")
+                return redirect(url_for("referrals.triage_review", reference=reference))
+    return render_template("referrals/triage_dash.html", form=form, referral=details.referral, result=result,
+                           questions=[form[f"dash_{q.id}"] for q in questions],
+                           back=url_for("referrals.triage_review", reference=reference),
+                           submit_text="Save DASH answers"), 400 if form.errors else 200
 
 
 def _triage_page(details, form, closing_form, status):

@@ -32,6 +32,7 @@ NAVIGATION = (
     ("audit.summary", "audit.summary", "Audit trail", ("/audit",)),
     ("data-rights.manage", "data_rights.index", "Data-rights requests", ("/data-rights",)),
     ("break-glass.review", "restricted.reviews", "Break-glass reviews", ("/break-glass",)),
+    ("retention.manage", "retention.index", "Retention", ("/retention",)),
 )
 
 

@@ -27,7 +27,16 @@ class RadioInput(_LegendDefault, GovRadioInput):
 
 
 class CheckboxesInput(_LegendDefault, GovCheckboxesInput):
-    pass
+    """Checkboxes; ``params={'exclusive_last': True}`` makes the last option a GOV.UK "none" option: an "or"
+    divider before it, and ticking it clears the others (and the reverse), with JavaScript."""
+
+    def map_gov_params(self, field, **kwargs):
+        exclusive_last = (kwargs.get("params") or {}).pop("exclusive_last", False)
+        params = super().map_gov_params(field, **kwargs)
+        if exclusive_last and params["items"]:
+            params["items"][-1]["behaviour"] = "exclusive"
+            params["items"].insert(len(params["items"]) - 1, {"divider": "or"})
+        return params
 
 
 class DateInput(_LegendDefault, GovDateInput):

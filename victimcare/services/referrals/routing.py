@@ -29,8 +29,9 @@ def route(facts: ReferralFacts) -> tuple[RouteDecision, dict[str, Service]]:
 
 
 def not_routed_note(decision: RouteDecision) -> str | None:
-    """Why a route was not made, for the referral page: no consent, and any service that is not taking referrals."""
-    parts = ([decision.not_routed_reason] if decision.not_routed_reason else []) + [
+    """Why a route was not made, for the referral page and its confirmation: no consent, a route the rules rule
+    out (restorative justice at high risk), and any service that is not taking referrals."""
+    parts = ([decision.not_routed_reason] if decision.not_routed_reason else []) + list(decision.excluded) + [
         closed_service_message(service) for service in decision.closed]
     return " ".join(parts) or None
 

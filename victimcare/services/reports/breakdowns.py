@@ -5,6 +5,7 @@ from datetime import date
 from ...domain.clock import london_today
 from ...domain.report_definitions import BREAKDOWN_REPORTS, ReportFilters
 from ..actors import Actor
+from .attrition import attrition
 from .flow import routing_and_flow
 from .options import ReportOptions, audit_run, report_options, require_reports
 from .outcomes_equality import equality, outcomes
@@ -16,6 +17,7 @@ BREAKDOWN_BUILDERS = {
     "service-measures": service_measures,
     "outcomes": outcomes,
     "equality": equality,
+    "attrition": attrition,
 }
 
 # Reports of cases counted by the month they were received, whose cells the differencing guard checks for the

@@ -79,15 +79,19 @@ REGISTRY: dict[str, TableRule] = {
     "record_restriction_users": TableRule(keep_all=True, note="Staff ids only."),
     "legal_holds": TableRule(scrub={"detail": None, "lift_reason": None}, keep=frozenset({"reason"}),
                              note="A held person is never purged; a lifted hold's words go with the person."),
+    "justice_withdrawals": TableRule(scrub={"other_details": None}, keep=frozenset({"stage"}),
+                                     note="The stage and the coded reasons the attrition report counts stay; the "
+                                          "details of an other reason go."),
     "code_events": TableRule(scrub={"note": None}, keep=frozenset({"right", "event", "decision"}), note=_CODED),
     "data_rights_requests": TableRule(
         scrub={"requester_name": None, "authority_seen": None, "identity_check_note": None, "scope": None,
                "correction_reason": None},
         keep=frozenset({"kind", "requester", "identity_check", "status", "corrected_fields", "extension_reason",
-                        "outcome_note"}),
+                        "outcome_note", "redactions"}),
         note="The request stays as the record that it was answered: its kind, dates, status, the corrected field "
-             "names and the DPO's reasons for an extension and the outcome (written without personal details); "
-             "who asked, what they asked in their words and how identity was checked go."),
+             "names and the DPO's reasons for an extension and the outcome (written without personal details), the "
+             "names of the fields withheld from a released copy (table.row.field, no values); who asked, what they "
+             "asked in their words and how identity was checked go."),
     "marac_agenda_items": TableRule(scrub={"added_reason": None, "deferred_reason": None},
                                     keep=frozenset({"source", "risk_level", "criteria"}), note=_CODED),
     "marac_hearings": TableRule(scrub={"risks_discussed": "", "victim_views": ""},

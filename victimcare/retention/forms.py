@@ -1,0 +1,31 @@
+"""Forms of the Retention area."""
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..domain.vocab import LEGAL_HOLD_REASONS
+from ..web.forms import BaseForm
+from ..web.widgets import RadioInput
+
+
+class PlaceHoldForm(BaseForm):
+    reference = StringField(
+        "Referral reference", widget=GovTextInput(),
+        description="Any of the person's referrals, for example VC-AB12-CD34. The hold covers all their records.",
+        validators=[InputRequired(message="Enter the referral reference"), Length(max=20)])
+    reason = RadioField("Why must the records be kept?", widget=RadioInput(), choices=list(LEGAL_HOLD_REASONS),
+                        validators=[InputRequired(message="Choose why the records must be kept")])
+    detail = TextAreaField(
+        "Details", widget=GovTextArea(),
+        description="For example the court and case number, or the complaint. Do not write the victim's details here.",
+        validators=[InputRequired(message="Say what the hold is for"), Length(max=2000)])
+    submit = SubmitField("Put the records on legal hold", widget=GovSubmitInput())
+
+
+class LiftHoldForm(BaseForm):
+    reason = TextAreaField(
+        "Why can the hold be lifted?", widget=GovTextArea(),
+        description="For example: the proceedings ended on 3 March 2027. The records then follow the retention "
+                    "schedule again, and may be purged at the next run.",
+        validators=[InputRequired(message="Say why the hold can be lifted"), Length(max=2000)])
+    submit = SubmitField("Lift the legal hold", widget=GovSubmitInput())

@@ -164,3 +164,21 @@ def test_the_audit_names_the_right_and_event_but_never_the_note(client, users):
     assert event.changes["right"] == "information-about-investigation" and event.changes["in_time"] is False
     assert event.changes["has_note"] is True
     assert "relieved" not in str(event.changes)
+
+
+def test_a_restricted_case_is_404_to_callers_not_named_on_it(client, users):
+    from victimcare.services import restricted
+    from victimcare.services.actors import Actor
+    from victimcare.uow import unit_of_work
+
+    named = make_user("advocate", service="domestic-abuse")
+    case = _case()
+    with unit_of_work():
+        restricted.set_restriction(Actor.from_user(users["caseworker"]), case.referral.person_id, "works-here",
+                                   [named.id])
+    for outsider in (users["advocate"], make_user("caseworker")):
+        assert _post(client, outsider, case.id, **GOOD).status_code == 404
+        assert client.get(f"/api/v1/cases/{case.id}/code-rights", headers=_headers(outsider)).status_code == 404
+    assert _post(client, named, case.id, **GOOD).status_code == 201
+    assert _post(client, users["caseworker"], case.id, **GOOD).status_code == 201  # named: they restricted it
+    assert db.session.query(CodeEvent).count() == 2

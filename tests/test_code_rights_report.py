@@ -241,3 +241,28 @@ def test_the_page_shows_the_rights_side_by_side_with_targets_in_words(client, au
 def test_only_the_commissioner_may_open_the_page(client, auth, users, role):
     auth.login(users.get(role) or make_user(role))
     assert client.get("/reports/code-rights").status_code == 403
+
+
+def test_csv_and_xlsx_carry_the_same_suppressed_figures(client, auth, users):
+    from .helpers_reports import read_csv, read_xlsx
+
+    code_rights_fixture()
+    auth.login(users["commissioner"])
+    response = client.get("/reports/code-rights.csv", query_string={**PERIOD, "service": "domestic-abuse"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = read_csv(response)
+    assert lines[0][:5] == ["Grouped by", "Group", "Code", "Cases received", "Right"]
+    investigation = next(line for line in lines if line[:2] == ["Service", "Domestic abuse advocacy"]
+                         and line[4] == "Information about the investigation and prosecution")
+    assert investigation[3:] == ["16", "Information about the investigation and prosecution", "11", "11", "100.0",
+                                 "7", "63.6", "3.0"]
+    vps = next(line for line in lines if line[:3] == ["Service", "Domestic abuse advocacy", "domestic-abuse"]
+               and line[4] == "Make a Victim Personal Statement")
+    assert vps[5:8] == [SUPPRESSED, SUPPRESSED, "not shown"] and vps[8:] == ["", "", ""]
+    assert any(line[:2] == ["Borough", "Lambeth"] for line in lines)
+    workbook = client.get("/reports/code-rights.xlsx", query_string={**PERIOD, "service": "domestic-abuse"})
+    assert workbook.status_code == 200
+    rows = read_xlsx(workbook, "By borough")
+    assert rows[0][:5] == ["Grouped by", "Group", "Code", "Cases received", "Right"]
+    exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert {e.changes["format"] for e in exported} == {"csv", "xlsx"}

@@ -16,9 +16,9 @@ from .helpers_cases import post_case_form, recent_case
 
 CASE_PAGES = ["", "/contacts", "/notes", "/tasks", "/steps", "/needs", "/status/accept", "/status/start",
               "/status/decline", "/status/transfer", "/status/close", "/status/reopen", "/closure", "/messages",
-              "/restriction"]
+              "/victims-code", "/restriction"]
 CASE_POSTS = ["/contacts", "/notes", "/tasks", "/steps", "/needs", "/status/accept", "/status/decline",
-              "/status/transfer", "/status/close", "/closure", "/assign", "/tasks/1/done"]
+              "/status/transfer", "/status/close", "/closure", "/assign", "/tasks/1/done", "/victims-code"]
 
 
 def restrict(by, case, *named, reason="works-here"):

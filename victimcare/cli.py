@@ -17,6 +17,7 @@ token_cli = AppGroup("token", help="Manage API tokens.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 webhook_cli = AppGroup("webhook", help="Manage partner webhook endpoints.")
 jobs_cli = AppGroup("jobs", help="Background jobs and scheduled sweeps.")
+sar_cli = AppGroup("sar", help="Subject access: copies of a person's records for the data protection officer.")
 rollups_cli = AppGroup("rollups", help="The report roll-ups: compare them with a recount, or rebuild them.")
 
 
@@ -280,6 +281,32 @@ def jobs_sweep_command(name):
     sys.exit(0 if outcome == "done" else 1)
 
 
+@sar_cli.command("export")
+@click.option("--reference", required=True, help="Any referral reference of the person, e.g. VC-2026-000123.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The zip file to write (records.html and records.json).")
+def sar_export_command(reference, out):
+    """Write the unredacted review copy of everything held about the person behind a referral reference, with the
+    items that may identify someone else marked for review. Exit 1 (and no file) for an unknown reference."""
+    import os
+    from pathlib import Path
+
+    from .services import subject_access
+
+    try:
+        with unit_of_work():
+            data = subject_access.review_copy_for_reference(SYSTEM, reference)
+    except NotFound:
+        click.echo(f"No referral has the reference {reference.strip()!r}.", err=True)
+        sys.exit(1)
+    target = Path(out)
+    partial = target.with_name(f".{target.name}.partial")
+    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        handle.write(data)
+    partial.replace(target)
+    click.echo(f"Wrote the review copy to {target} ({len(data)} bytes). It is not for release: redact it in the app.")
+
+
 @rollups_cli.command("check")
 def rollups_check_command():
     """Compare the roll-ups with a recount from the cases; exit 1 and list the differences on any."""
@@ -322,4 +349,5 @@ def register(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(sar_cli)
     app.cli.add_command(seed_demo_command)

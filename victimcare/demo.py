@@ -158,9 +158,30 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _hold_one_record()
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
+    _data_rights_requests(today)
     _marac_meetings(today)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
+
+
+def _data_rights_requests(today: date) -> None:
+    """Two open requests for the data protection officer: a subject access request received three weeks ago from
+    the victim, and one from a solicitor acting for another victim, its clock paused while identity is checked."""
+    from .services import data_rights
+
+    dpo = Actor.from_user(db.session.scalar(select(User).where(User.role == "dpo")))
+    routed = list(db.session.scalars(select(Referral.reference).where(Referral.status == "routed")
+                                     .order_by(Referral.id).limit(2)))
+    if len(routed) < 2:
+        return
+    data_rights.record_request(dpo, data_rights.NewRequest(
+        kind="subject-access", reference=routed[0], requester="victim", identity_check="known-to-service",
+        received_on=today - timedelta(days=21), scope="A copy of everything the service holds about me"))
+    second = data_rights.record_request(dpo, data_rights.NewRequest(
+        kind="subject-access", reference=routed[1], requester="representative",
+        requester_name="R. Khan, solicitor (fictional)", authority_seen="Signed letter of authority",
+        identity_check="documents", received_on=today - timedelta(days=4), scope="Notes and messages since May"))
+    data_rights.pause(dpo, second.id, "identity", today - timedelta(days=2))
 
 
 # Self-referrals waiting at triage, on top of the seeded referrals: (names, offence, age, days ago, DASH yes count).

@@ -74,3 +74,13 @@ class CloseForm(BaseForm):
 
 class TakeOverForm(BaseForm):
     submit = SubmitField("Work on this request", widget=GovSubmitInput())
+
+
+class RedactionsForm(BaseForm):
+    """The checkboxes are written by the record's template, one per flagged field (``redact``)."""
+
+    submit = SubmitField("Save what is withheld", widget=GovSubmitInput())
+
+
+class ReleaseForm(BaseForm):
+    submit = SubmitField("Make the copy for release", widget=GovSubmitInput())

@@ -2,12 +2,21 @@
 change goes through services/data_rights.py; every other role is refused (403)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..services import data_rights
+from ..services import data_rights, subject_access
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from . import presenters
-from .forms import CloseForm, ExtendForm, NewRequestForm, PauseForm, ResumeForm, TakeOverForm
+from .forms import (
+    CloseForm,
+    ExtendForm,
+    NewRequestForm,
+    PauseForm,
+    RedactionsForm,
+    ReleaseForm,
+    ResumeForm,
+    TakeOverForm,
+)
 
 bp = Blueprint("data_rights", __name__, url_prefix="/data-rights")
 PERMISSION = "data-rights.manage"
@@ -122,3 +131,35 @@ def _show_with(request_id: int, **forms):
     form = next(iter(forms.values()))
     return render_template("data_rights/show.html", view=presenters.request_view(actor, found), form=form,
                            **context), 400
+
+
+@bp.route("/<int:request_id>/record")
+@permission_required(PERMISSION)
+def record(request_id: int):
+    """The person's whole record within the request (audited with the request's id), its flagged items and the
+    redactions form, and the release."""
+    actor = current_actor()
+    found, copy = subject_access.open_record(actor, request_id)
+    return render_template("data_rights/record.html", view=presenters.request_view(actor, found), copy=copy,
+                           form=RedactionsForm(), release_form=ReleaseForm(), flagged=len(copy.flagged()),
+                           **subject_access.document_context(copy))
+
+
+@bp.route("/<int:request_id>/redactions", methods=["POST"])
+@permission_required(PERMISSION)
+def redactions(request_id: int):
+    if RedactionsForm().validate_on_submit():
+        saved = subject_access.save_redactions(current_actor(), request_id, request.form.getlist("redact"))
+        count = len(saved.redactions or ())
+        flash(f"{count} item{'s' if count != 1 else ''} will be withheld from the released copy.", "success")
+    return redirect(url_for(".record", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/release", methods=["POST"])
+@permission_required(PERMISSION)
+def release(request_id: int):
+    if not ReleaseForm().validate_on_submit():
+        return redirect(url_for(".record", request_id=request_id))
+    export = subject_access.start_release(current_actor(), request_id,
+                                          back=url_for(".show", request_id=request_id))
+    return redirect(url_for("exports.show", export_id=export.id))

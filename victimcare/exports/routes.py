@@ -18,6 +18,8 @@ def _view(export) -> dict:
         words = f"{percent}% done" + (f": {export.progress_label}" if export.progress_label else "")
     elif export.status == "ready":
         words = "Ready to download"
+    elif export.status == "expired" and export.downloaded_at and export.params.get("once"):
+        words = "Downloaded, and deleted"
     elif export.status == "expired":
         words = "This file has expired"
     else:

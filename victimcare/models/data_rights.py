@@ -40,6 +40,9 @@ class DataRightsRequest(db.Model):
     # Rectification: which of the person's fields were corrected (names only, never the values) and why.
     corrected_fields: Mapped[list | None] = mapped_column(JSON)
     correction_reason: Mapped[str | None] = mapped_column(Text)
+    # Subject access: the fields withheld from the released copy (domain/subject_access.py item keys), marked by
+    # the DPO on the review of the person's record.
+    redactions: Mapped[list | None] = mapped_column(JSON)
     # The DPO working on the request: the only one who may open the person's whole record within it.
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

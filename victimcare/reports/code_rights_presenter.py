@@ -3,7 +3,14 @@ already formatted (the figures arrive suppressed from services/reports/code_righ
 from dataclasses import dataclass
 
 from ..domain.code_rights import is_deadline_bound
-from ..domain.code_rights_report import HEADLINE_RIGHTS, MEASURES_BY_KEY, REPORTED_RIGHTS, SHORT_HEADINGS, findings
+from ..domain.code_rights_report import (
+    HEADLINE_RIGHTS,
+    MEASURES_BY_KEY,
+    NOT_RECORDED_RIGHTS,
+    REPORTED_RIGHTS,
+    SHORT_HEADINGS,
+    findings,
+)
 from ..domain.report_definitions import format_figure
 
 
@@ -72,3 +79,42 @@ def definitions() -> list[tuple[str, str]]:
                "any decision; not shown over fewer than 5 cases or where either count is hidden."),
               ("Median working days to tell a decision", MEASURES_BY_KEY["median_days"].definition)]
     return terms
+
+
+_EXPORT_MEASURES = ("applied", "met", "share_met", "in_time", "share_in_time", "median_days")
+
+
+def _export_value(value, kind: str):
+    if kind == "rate":
+        return "not shown" if value is None else round(value * 100, 1)
+    if kind == "median":
+        return "not shown" if value is None else value
+    return "" if value is None else value
+
+
+def export_rows(report, group_headings: dict) -> tuple[list[str], list[tuple[str, list]]]:
+    """A long-format table for CSV and XLSX: one line per group and right, for each grouping of the report. A
+    figure a right does not have (met on time, for a right without a deadline) is left empty."""
+    header = ["Grouped by", "Group", "Code", "Cases received", "Right"] + [
+        MEASURES_BY_KEY[key].heading + (" (%)" if MEASURES_BY_KEY[key].kind == "rate" else "")
+        for key in _EXPORT_MEASURES]
+    tables = []
+    for group_by, table in report.tables.items():
+        body = []
+        for row in table.rows:
+            for right, label in REPORTED_RIGHTS:
+                line = [group_headings[group_by], row["label"], "" if row["key"] is None else str(row["key"]),
+                        row["cases"], label]
+                line += [_export_value(row.get(f"{right}:{key}"), MEASURES_BY_KEY[key].kind)
+                         if f"{right}:{key}" in row else "" for key in _EXPORT_MEASURES]
+                body.append(line)
+        tables.append((group_headings[group_by], body))
+    return header, tables
+
+
+def export_definitions(about: list[tuple[str, str]], suppression_note: str) -> list[tuple[str, str]]:
+    lines = list(about) + [(m.heading, m.definition) for m in MEASURES_BY_KEY.values()]
+    lines.append(("Not recorded here", "; ".join(label for _, label in NOT_RECORDED_RIGHTS)
+                  + ": met by the police, the courts or the prison service."))
+    lines.append(("Small numbers", suppression_note))
+    return lines

@@ -112,6 +112,28 @@ def code_rights():
     ), 400 if errors else 200
 
 
+@bp.route("/code-rights.csv", defaults={"fmt": "csv"})
+@bp.route("/code-rights.xlsx", defaults={"fmt": "xlsx"})
+@permission_required("report.view")
+def code_rights_export(fmt):
+    return _export("code-rights", fmt)
+
+
+def _code_rights_file(args, fmt, actor, progress):
+    actor, options, filters, _, errors = _read(None, args, actor)
+    if errors:
+        raise ValidationFailed("Correct the report filters", errors=errors)
+    report = reports.code_rights_report(actor, filters, ("service", "borough"), options, export_format=fmt)
+    header, tables = code_rights_presenter.export_rows(report, GROUP_BYS)
+    definitions = code_rights_presenter.export_definitions(_about(filters, options, [
+        ("Report", "Victims' Code rights"), ("Counted as of", report.today.isoformat())]), SUPPRESSION_NOTE)
+    name = f"code-rights-{filters.date_from.isoformat()}-to-{filters.date_to.isoformat()}"
+    progress(1, 2, "writing the file")
+    if fmt == "csv":
+        return exports.to_csv(header, [line for _, body in tables for line in body], definitions), name
+    return exports.to_xlsx([(f"By {title.lower()}", header, body) for title, body in tables], definitions), name
+
+
 @bp.route("/code-compliance.csv", defaults={"fmt": "csv"})
 @bp.route("/code-compliance.xlsx", defaults={"fmt": "xlsx"})
 @permission_required("report.view")
@@ -249,6 +271,8 @@ def _breakdown_file(slug, args, fmt, actor, progress):
 def _report_file(report: str):
     if report == "code-compliance":
         return _code_compliance_file
+    if report == "code-rights":
+        return _code_rights_file
     if report == "postcode-lottery":
         return _postcode_lottery_file
     return lambda args, fmt, actor, progress: _breakdown_file(report, args, fmt, actor, progress)
@@ -280,7 +304,8 @@ def _build_report_export(export, actor, progress):
     return export_files.BuiltFile(f"{name}.{params['fmt']}", EXPORT_TYPES[params["fmt"]], body)
 
 
-REPORT_TITLES = {"code-compliance": "Victims' Code compliance", "postcode-lottery": "The postcode lottery",
+REPORT_TITLES = {"code-compliance": "Victims' Code compliance", "code-rights": "Victims' Code rights",
+                 "postcode-lottery": "The postcode lottery",
                  **{slug: spec[0] for slug, spec in BREAKDOWN_REPORTS.items()}}
 export_files.register_builder("report", _build_report_export, "report.view")
 

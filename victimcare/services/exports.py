@@ -9,6 +9,7 @@ a ``BuiltFile``; ``progress(done, total, label)`` may be called as often as usef
 progress page sees it).
 """
 import hashlib
+import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import ExportFile
+from ..uow import after_commit
 from . import audit, outbox
 from .actors import Actor, require
 from .errors import NotFound, ServiceError
@@ -38,13 +40,15 @@ class ExportKind:
     kind: str
     build: Callable[[ExportFile, Actor, Callable[[int, int, str], None]], BuiltFile]
     permission: str
+    # False: the file is deleted as soon as it has been downloaded (a subject access copy is not kept).
+    keep_after_download: bool = True
 
 
 KINDS: dict[str, ExportKind] = {}
 
 
-def register_builder(kind: str, build, permission: str) -> None:
-    KINDS[kind] = ExportKind(kind, build, permission)
+def register_builder(kind: str, build, permission: str, *, keep_after_download: bool = True) -> None:
+    KINDS[kind] = ExportKind(kind, build, permission, keep_after_download)
 
 
 class ExportGone(ServiceError):
@@ -80,8 +84,9 @@ def get_export(actor: Actor, export_id: int) -> ExportFile:
     return export
 
 
-def open_download(actor: Actor, export_id: int) -> tuple[ExportFile, Path]:
-    """The file to send, audited; ExportGone once it has expired."""
+def open_download(actor: Actor, export_id: int) -> tuple[ExportFile, Path | io.BytesIO]:
+    """The file to send, audited; ExportGone once it has expired. A kind not kept after download is read into
+    memory and its file deleted once the download is committed: it can be downloaded only once."""
     export = get_export(actor, export_id)
     path = export_dir() / export.storage_name if export.storage_name else None
     if export.status != "ready" or path is None or not path.exists():
@@ -89,6 +94,12 @@ def open_download(actor: Actor, export_id: int) -> tuple[ExportFile, Path]:
     export.downloaded_at = utc_now()
     audit.record(actor, "export", "export_file", export.id,
                  changes={"downloaded": True, "kind": export.kind, "sha256": export.sha256})
+    spec = KINDS.get(export.kind)
+    if spec is not None and not spec.keep_after_download:
+        data = io.BytesIO(path.read_bytes())
+        export.storage_name, export.status = None, "expired"
+        after_commit(lambda: path.unlink(missing_ok=True))
+        return export, data
     return export, path
 
 

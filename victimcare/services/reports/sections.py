@@ -18,7 +18,8 @@ from .options import ReportOptions
 RATE_PARTS = {"share_in_time": ("in_time", "due"), "take_up": ("accepted", "cases"),
               "high_in_time_share": ("in_time", "due"),
               "responses_on_time_share": ("responses_on_time", "responses_due"),
-              "before_charge_share": ("before_charge", "cases"), "supported_share": ("supported", "withdrawals")}
+              "before_charge_share": ("before_charge", "cases"), "supported_share": ("supported", "withdrawals"),
+              "marac_repeat_rate": ("repeats", "heard"), "marac_actions_on_time_share": ("actions_on_time", "actions_due")}
 
 
 @dataclass

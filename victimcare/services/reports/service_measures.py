@@ -1,5 +1,5 @@
 """The service-measures report: what each service's own work shows (DASH risk levels, Child House steps and
-time to ABE interview, hate crime strands, restorative justice, Victims' Commissioner complaints)."""
+time to ABE interview, MARAC (marac_measures.py), hate crime strands, restorative justice, Victims' Commissioner complaints)."""
 from flask import current_app
 from sqlalchemy import Date, and_, func, or_, select
 from sqlalchemy import case as sql_case
@@ -18,6 +18,7 @@ from ...domain.suppression import suppress_counts
 from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHTS
 from ...extensions import db
 from ...models import Case, CaseStep, Referral, ReferralStrand
+from .marac_measures import marac_section
 from .options import ReportOptions, case_conditions
 from .sections import Section, case_counts, counts_by, section
 
@@ -31,6 +32,7 @@ def service_measures(filters: ReportFilters, options: ReportOptions, today) -> l
     vc = [*conditions, Case.service_id == options.service_id("victims-commissioner")]
     return [
         _dash_levels(conditions, options, today),
+        marac_section(conditions, options, today),
         _steps_section("child-house", "Child House", conditions, options),
         _abe_interview_timing(conditions, options.service_id("child-house")),
         _hate_crime_strands(conditions, options),

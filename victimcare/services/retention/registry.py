@@ -87,10 +87,11 @@ REGISTRY: dict[str, TableRule] = {
         scrub={"requester_name": None, "authority_seen": None, "identity_check_note": None, "scope": None,
                "correction_reason": None},
         keep=frozenset({"kind", "requester", "identity_check", "status", "corrected_fields", "extension_reason",
-                        "outcome_note"}),
+                        "outcome_note", "redactions"}),
         note="The request stays as the record that it was answered: its kind, dates, status, the corrected field "
-             "names and the DPO's reasons for an extension and the outcome (written without personal details); "
-             "who asked, what they asked in their words and how identity was checked go."),
+             "names and the DPO's reasons for an extension and the outcome (written without personal details), the "
+             "names of the fields withheld from a released copy (table.row.field, no values); who asked, what they "
+             "asked in their words and how identity was checked go."),
     "marac_agenda_items": TableRule(scrub={"added_reason": None, "deferred_reason": None},
                                     keep=frozenset({"source", "risk_level", "criteria"}), note=_CODED),
     "marac_hearings": TableRule(scrub={"risks_discussed": "", "victim_views": ""},

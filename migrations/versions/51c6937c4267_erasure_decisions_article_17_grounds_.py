@@ -1,7 +1,7 @@
 """erasure decisions: article 17 grounds and exemptions with reasons, on erasure requests
 
 Revision ID: 51c6937c4267
-Revises: 808d510c908b
+Revises: 8a0739552cc2
 Create Date: 2026-12-06 15:29:49.575570
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '51c6937c4267'
-down_revision = '808d510c908b'
+down_revision = '8a0739552cc2'
 branch_labels = None
 depends_on = None
 

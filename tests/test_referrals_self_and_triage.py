@@ -162,7 +162,7 @@ def test_a_postcode_typed_without_a_space_at_triage_is_found_by_a_search_with_on
     auth.login(users["caseworker"])
     data = date_fields("date_of_birth", date(1990, 1, 5)) + [
         ("given_name", "Sam"), ("family_name", "Lee"), ("postcode", "sw1a1aa"), ("offence_category", "hate-crime"),
-        ("offence_borough", WESTMINSTER), ("consent_referral", "yes"),
+        ("hate_strands", "race"), ("offence_borough", WESTMINSTER), ("consent_referral", "yes"),
     ]
     assert post(client, f"/triage/{referral.reference}", data).status_code == 302
     db.session.expire_all()

@@ -1,7 +1,7 @@
 """erasure decisions: article 17 grounds and exemptions with reasons, on erasure requests
 
 Revision ID: 51c6937c4267
-Revises: 8a0739552cc2
+Revises: e0465f7de5a5
 Create Date: 2026-12-06 15:29:49.575570
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '51c6937c4267'
-down_revision = '8a0739552cc2'
+down_revision = 'e0465f7de5a5'
 branch_labels = None
 depends_on = None
 

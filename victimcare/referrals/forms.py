@@ -324,7 +324,19 @@ class AboutVictimForm(BaseForm):
 # --- 6. Consent and safe contact ------------------------------------------------------------------------------
 
 
-class ConsentForm(BaseForm):
+class ContactNeedsChecks:
+    """The follow-up answers contact needs require, shared by the referral's consent page and triage."""
+
+    def validate_address(self, field):
+        if "may-write" in (self.contact_permissions.data or []) and not (field.data or "").strip():
+            raise ValidationError("Enter their postal address, or untick writing to them by post")
+
+    def validate_first_language(self, field):
+        if self.interpreter_needed.data == "yes" and not field.data:
+            raise ValidationError("Enter the language they need an interpreter for")
+
+
+class ConsentForm(ContactNeedsChecks, BaseForm):
     consent_referral = RadioField("Has the victim agreed to be referred to support services?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No, they do not agree"),
                                            ("not-asked", "Not asked yet")],
@@ -364,14 +376,6 @@ class ConsentForm(BaseForm):
                                     description="Include a dialect if it matters, for example Sylheti",
                                     validators=[Length(max=64)])
     submit = SubmitField("Continue", widget=GovSubmitInput())
-
-    def validate_address(self, field):
-        if "may-write" in (self.contact_permissions.data or []) and not (field.data or "").strip():
-            raise ValidationError("Enter their postal address, or untick writing to them by post")
-
-    def validate_first_language(self, field):
-        if self.interpreter_needed.data == "yes" and not field.data:
-            raise ValidationError("Enter the language they need an interpreter for")
 
     def validate_consent_given_by(self, field):
         if self.consent_referral.data == "yes" and not field.data:
@@ -413,7 +417,13 @@ class RemoveRouteForm(BaseForm):
     submit = SubmitField("Remove service", widget=GovSubmitInput())
 
 
-class TriageForm(BaseForm):
+def _again(unbound):
+    """A field like another form's, made now: WTForms orders fields (and the error summary) by when they were made,
+    so a field borrowed as it is would jump to the top of the page's errors."""
+    return unbound.field_class(*unbound.args, **unbound.kwargs)
+
+
+class TriageForm(ContactNeedsChecks, BaseForm):
     given_name = NormalisedText("First name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     family_name = NormalisedText("Last name", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     date_of_birth = GovDateField("Date of birth (if known)", error_name="Date of birth",
@@ -425,18 +435,30 @@ class TriageForm(BaseForm):
     offence_date = GovDateField("Date of the offence (if known)", error_name="Date of the offence",
                                 validators=[not_in_future])
     offence_borough = SelectField("Where it happened", widget=GovSelect(), choices=[], validators=[Optional()])
-    crime_reference = OffenceForm.crime_reference
+    crime_reference = _again(OffenceForm.crime_reference)
     flags = SelectMultipleField("Does any of this apply?", widget=CheckboxesInput(),
                                 choices=[f for f in OFFENCE_FLAGS if f[0] in (
                                     "domestic-abuse", "sexual-offence", "persistently-targeted", "bereaved-relative",
                                     "vulnerable-or-intimidated")],
                                 validators=[Optional()])
     hate_strands = SelectMultipleField("Hate crime strands", widget=CheckboxesInput(),
-                                       choices=list(vocab.HATE_STRANDS), validators=[Optional()])
+                                       choices=list(vocab.HATE_STRANDS) + [STRANDS_NOT_KNOWN])
     consent_referral = RadioField("Has the victim agreed to be referred?", widget=RadioInput(),
                                   choices=[("yes", "Yes"), ("no", "No"), ("not-asked", "Not asked yet")],
                                   validators=[InputRequired(message="Say whether the victim agreed to be referred")])
+    # Contact details: shown as recorded, so what the caseworker leaves is what is kept
+    phone = _again(ConsentForm.phone)
+    email = _again(ConsentForm.email)
+    contact_permissions = _again(ConsentForm.contact_permissions)
+    address = _again(ConsentForm.address)
+    safe_contact_notes = _again(ConsentForm.safe_contact_notes)
+    interpreter_needed = RadioField("Do they need an interpreter?", widget=RadioInput(), choices=YES_NO,
+                                    validators=[Optional()])
+    first_language = _again(ConsentForm.first_language)
     submit = SubmitField("Confirm routing", widget=GovSubmitInput())
+
+    def validate_hate_strands(self, field):
+        strands_problem(self.offence_category.data, field.data)
 
 
 class NotProceedingForm(BaseForm):

@@ -242,6 +242,17 @@ def _dash_result(values: dict):
     )
 
 
+def _dash_values(form, questions) -> dict:
+    """A DASH page's answers, as the draft keeps them."""
+    return {
+        "answers": {q.id: form[f"dash_{q.id}"].data for q in questions},
+        "professional_judgement": form.professional_judgement.data,
+        "professional_judgement_reason": (form.professional_judgement_reason.data or "").strip() or None
+        if form.professional_judgement.data == "yes" else None,
+        "incidents_last_12_months": form.incidents_last_12_months.data,
+    }
+
+
 @bp.route("/referrals/new/domestic-abuse", methods=["GET", "POST"])
 @permission_required("referral.create")
 def dash():
@@ -262,13 +273,7 @@ def dash():
     form = form_class(data=data)
     result = None
     if form.validate_on_submit():
-        answers = {q.id: form[f"dash_{q.id}"].data for q in questions}
-        values = {
-            "answers": answers, "professional_judgement": form.professional_judgement.data,
-            "professional_judgement_reason": (form.professional_judgement_reason.data or "").strip() or None
-            if form.professional_judgement.data == "yes" else None,
-            "incidents_last_12_months": form.incidents_last_12_months.data,
-        }
+        values = _dash_values(form, questions)
         result = _dash_result(values)
         if not form.score.data:
             draft["dash"] = values
@@ -475,6 +480,42 @@ def triage_review(reference):
             flash(summary.triage_confirmed_message(confirmed), "success")
             return redirect(url_for("referrals.show", reference=reference))
     return _triage_page(details, form, NotProceedingForm(formdata=None), 400 if form.errors else 200)
+
+
+@bp.route("/triage/<reference>/domestic-abuse-risk", methods=["GET", "POST"])
+@permission_required("referral.triage")
+def triage_dash(reference):
+    """Record or change a triage referral's DASH answers (a self-referral or API referral may have none)."""
+    actor = current_actor()
+    details = referral_service.get_referral_details(actor, reference)
+    if details.referral.status != "triage":
+        return redirect(url_for("referrals.show", reference=reference))
+    questions = dash_questions()
+    saved = details.risk
+    data = None
+    if request.method == "GET" and saved is not None and saved.answers:
+        data = {f"dash_{qid}": answer for qid, answer in saved.answers.items()}
+        data.update(professional_judgement="yes" if saved.professional_judgement else "no",
+                    professional_judgement_reason=saved.professional_judgement_reason,
+                    incidents_last_12_months=saved.incidents_last_12_months)
+    form = dash_form_class(questions)(data=data)
+    result = None
+    if form.validate_on_submit():
+        values = _dash_values(form, questions)
+        result = _dash_result(values)
+        if not form.score.data:
+            try:
+                referral_service.record_dash_at_triage(actor, reference, summary.dash_answers(values))
+            except ValidationFailed as error:
+                apply_service_errors(form, error)
+            else:
+                flash(f"DASH answers recorded: {result.level} risk ({result.yes_count} of {len(questions)} yes).",
+                      "success")
+                return redirect(url_for("referrals.triage_review", reference=reference))
+    return render_template("referrals/triage_dash.html", form=form, referral=details.referral, result=result,
+                           questions=[form[f"dash_{q.id}"] for q in questions],
+                           back=url_for("referrals.triage_review", reference=reference),
+                           submit_text="Save DASH answers"), 400 if form.errors else 200
 
 
 def _triage_page(details, form, closing_form, status):

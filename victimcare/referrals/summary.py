@@ -14,6 +14,7 @@ from ..domain.clock import london_today, utc_now
 from ..domain.contact_details import InvalidContactDetail, parse_email, phone_for_display
 from ..domain.dash import count_yes
 from ..services.referrals import (
+    ContactChanges,
     DashAnswers,
     ParentCarerDetails,
     PerpetratorDetails,
@@ -329,14 +330,7 @@ def referral_input(draft: dict) -> ReferralInput:
         first_language=c.get("first_language") if interpreter == "yes" else None,
         interpreter_needed={"yes": True, "no": False}.get(interpreter),
     )
-    dash = None
-    if "dash" in draft and is_domestic_abuse(draft):
-        d = draft["dash"]
-        dash = DashAnswers(
-            yes_count=count_yes(d["answers"]), professional_judgement=d["professional_judgement"] == "yes",
-            professional_judgement_reason=d.get("professional_judgement_reason"),
-            incidents_last_12_months=d.get("incidents_last_12_months"), answers=d["answers"],
-        )
+    dash = dash_answers(draft["dash"]) if "dash" in draft and is_domestic_abuse(draft) else None
     consent = {"yes": True, "no": False}.get(c["consent_referral"])
     basis = c.get("lawful_basis")
     return ReferralInput(
@@ -369,6 +363,15 @@ def referral_input(draft: dict) -> ReferralInput:
         dash=dash,
         received_at=utc_now(),
         **_household_input(draft.get("household") or {}),
+    )
+
+
+def dash_answers(d: dict) -> DashAnswers:
+    """A DASH page's answers (as the draft keeps them) as the service layer's DashAnswers."""
+    return DashAnswers(
+        yes_count=count_yes(d["answers"]), professional_judgement=d["professional_judgement"] == "yes",
+        professional_judgement_reason=d.get("professional_judgement_reason"),
+        incidents_last_12_months=d.get("incidents_last_12_months"), answers=d["answers"],
     )
 
 
@@ -407,6 +410,23 @@ def triage_defaults(referral) -> dict:
         "flags": flags,
         "hate_strands": referral.strand_slugs,
         "consent_referral": {True: "yes", False: "no"}.get(referral.consent_referral, "not-asked"),
+        **_contact_defaults(person),
+    }
+
+
+_PERMISSION_FLAGS = (("may-phone", "may_phone"), ("may-leave-voicemail", "may_leave_voicemail"),
+                     ("may-text", "may_text"), ("may-write", "may_write"), ("may-email", "may_email"))
+
+
+def _contact_defaults(person) -> dict:
+    """The victim's contact details as recorded, for the triage form (shown so they can be corrected)."""
+    if person is None:
+        return {}
+    return {
+        "phone": phone_for_display(person.phone) or None, "email": person.email, "address": person.address,
+        "contact_permissions": [slug for slug, attr in _PERMISSION_FLAGS if getattr(person, attr)],
+        "safe_contact_notes": person.safe_contact_notes, "first_language": person.first_language,
+        "interpreter_needed": {True: "yes", False: "no"}.get(person.interpreter_needed),
     }
 
 
@@ -427,9 +447,23 @@ def triage_completion(form) -> TriageCompletion:
         offence_borough_code=form.offence_borough.data or None,
         crime_reference=(form.crime_reference.data or "").upper() or None,
         domestic_abuse="domestic-abuse" in flags, sexual_offence="sexual-offence" in flags,
-        hate_strands=list(form.hate_strands.data or []), persistently_targeted="persistently-targeted" in flags,
+        hate_strands=[s for s in form.hate_strands.data or [] if s != STRANDS_NOT_KNOWN[0]],
+        persistently_targeted="persistently-targeted" in flags,
         vulnerable_or_intimidated="vulnerable-or-intimidated" in flags, bereaved_relative="bereaved-relative" in flags,
         consent_referral={"yes": True, "no": False}.get(form.consent_referral.data),
+        # A post without the contact section (not from the page) leaves the contact details as they are
+        contact=_contact_changes(form) if form.phone.raw_data else None,
+    )
+
+
+def _contact_changes(form) -> ContactChanges:
+    permissions = set(form.contact_permissions.data or [])
+    return ContactChanges(
+        phone=form.phone.data, email=form.email.data, address=(form.address.data or "").strip() or None,
+        safe_contact_notes=(form.safe_contact_notes.data or "").strip() or None,
+        interpreter_needed={"yes": True, "no": False}.get(form.interpreter_needed.data),
+        first_language=form.first_language.data if form.interpreter_needed.data == "yes" else None,
+        **{attr: slug in permissions for slug, attr in _PERMISSION_FLAGS},
     )
 
 

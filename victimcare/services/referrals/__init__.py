@@ -12,6 +12,7 @@ and never import from the modules inside, which are split by job:
 - ``overrides``: a caseworker adds or removes a service, with a reason;
 - ``triage``: the triage list (most urgent first), confirming a referral out of triage, or closing it as not
   proceeding;
+- ``triage_edits``: what a caseworker records at triage besides routing facts: DASH answers, contact details;
 - ``drafts``: the answers of a journey not yet submitted, encrypted, between its pages;
 - ``imports``: referrals from another system in bulk, idempotent by the source system's id;
 - ``routing``: routing with the policies in force and recording a route with its case (shared by the others).
@@ -39,12 +40,13 @@ from .reading import (
 )
 from .routing import deadline_policies
 from .triage import TriageRow, close_not_proceeding, confirm_triage, triage_list
+from .triage_edits import ContactChanges, record_dash_at_triage
 
 __all__ = [
-    "ActiveRoute", "DashAnswers", "ImportTally", "ParentCarerDetails", "PerpetratorDetails", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
+    "ActiveRoute", "ContactChanges", "DashAnswers", "ImportTally", "ParentCarerDetails", "PerpetratorDetails", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
     "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
     "deadline_policies", "delete_user_drafts", "discard_draft", "load_draft", "save_draft",
     "sweep_expired_drafts", "get_referral", "import_referral", "record_run",
     "get_referral_details", "list_referrals", "ReferralRow",
-    "new_reference", "remove_route", "routing_decisions_of", "triage_list",
+    "new_reference", "record_dash_at_triage", "remove_route", "routing_decisions_of", "triage_list",
 ]

@@ -125,3 +125,4 @@ class TriageCompletion:
     vulnerable_or_intimidated: bool = False
     bereaved_relative: bool = False
     consent_referral: bool | None = None
+    contact: "ContactChanges | None" = None  # the contact details as the caseworker leaves them (None: not shown)

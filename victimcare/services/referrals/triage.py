@@ -24,6 +24,7 @@ from ..pagination import paginate
 from .inputs import TriageCompletion
 from .overrides import load_for_change
 from .reading import ReferralDetails, details, latest_risk
+from .triage_edits import apply_contact, checked_contact
 from .routing import lawful_basis_of, not_routed_note, open_routed_case, route, rule_decision, signposting_of
 
 _TRIAGE_REFERRAL_FIELDS = (
@@ -138,8 +139,11 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     completion = _checked(completion, referral)
     person = _complete_person(referral, completion)
     person_before = {name: getattr(person, name) for name in _TRIAGE_PERSON_FIELDS} if person else {}
+    contact_changes = {}
     if person is not None:
         _apply_person_fields(person, completion)
+        if completion.contact is not None:
+            contact_changes = apply_contact(person, completion.contact)
     before = _triage_snapshot(referral)
     _apply_referral_fields(referral, person, completion)
     db.session.flush()
@@ -150,6 +154,7 @@ def confirm_triage(actor: Actor, reference: str, completion: TriageCompletion) -
     if person is not None:
         person_after = {name: getattr(person, name) for name in person_before}
         person_changes = audit.describe_changes(person_before, person_after, frozenset({"postcode"}))
+        person_changes.update(contact_changes)
         if person_changes:
             audit.record(actor, "update", "person", person.id, referral_id=referral.id, changes=person_changes)
     audit.record(actor, "update", "referral", referral.id, referral_id=referral.id,
@@ -175,6 +180,10 @@ def _checked(completion: TriageCompletion, referral: Referral) -> TriageCompleti
         errors.append({"field": "offence_category", "message": "Choose an offence category"})
     if any(s not in HATE_STRAND_LABELS for s in completion.hate_strands):
         errors.append({"field": "hate_strands", "message": "Choose hate crime strands from the list"})
+    if completion.contact is not None:
+        contact, contact_errors = checked_contact(completion.contact)
+        completion = replace(completion, contact=contact)
+        errors += contact_errors
     if errors:
         raise ValidationFailed(errors=errors)
     return completion

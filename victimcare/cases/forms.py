@@ -28,7 +28,8 @@ from wtforms.validators import (
 )
 
 from ..domain.vocab import (
-    CLOSURE_REASONS,
+    CLOSURE_REASONS_REQUESTED,
+    CONSENT_METHODS,
     CODE_EVENTS,
     COMPLAINT_AGENCIES,
     CONTACT_METHODS,
@@ -150,7 +151,7 @@ def _outcome(label):
 
 
 class ClosureRequestForm(CaseForm):
-    closure_reason = RadioField("Why is the case closing?", widget=RadioInput(), choices=list(CLOSURE_REASONS),
+    closure_reason = RadioField("Why is the case closing?", widget=RadioInput(), choices=list(CLOSURE_REASONS_REQUESTED),
                                 validators=[InputRequired(message="Choose a reason for closing the case")])
     feels_safer = _outcome("Feels safer")
     better_able_to_cope = _outcome("Better able to cope")
@@ -261,3 +262,11 @@ class WithdrawalForm(CaseForm):
         description="Kept on this case only: never in reports, exports or the audit trail.",
         validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record the withdrawal", widget=GovSubmitInput())
+
+
+class ConsentWithdrawalForm(CaseForm):
+    """The victim withdraws consent to referral and support (services/consent.py)."""
+
+    method = RadioField("How did the victim tell you?", widget=RadioInput(), choices=list(CONSENT_METHODS),
+                        validators=[InputRequired(message="Choose how the victim told you")])
+    submit = SubmitField("Record the withdrawal of consent", widget=GovSubmitInput(), render_kw={})

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.clock import london_date, london_today
+from ..domain.consent import ConsentState, consent_state
 from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
@@ -127,6 +128,16 @@ class CaseFacts:
     rows: list[tuple[str, str]]
     dash_yes: list[str] | None  # the questions answered yes (None: no DASH answers recorded)
     dash_summary: str | None
+
+
+def consent(case: Case) -> ConsentState | None:
+    """Once the victim has withdrawn consent: whether this case may still contact them, and why, in words."""
+    from ..services.consent import case_lawful_basis
+
+    withdrawn_at = case.referral.consent_withdrawn_at
+    if withdrawn_at is None:
+        return None
+    return consent_state(True, case_lawful_basis(case), format_date(london_date(withdrawn_at)))
 
 
 def specialist_assessment(case: Case) -> SpecialistAssessment | None:
@@ -321,6 +332,10 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
     if kind in (("create", "case_step"), ("create", "case_milestone")):  # case_milestone: events before the rename
         step = history.steps.get(oid)
         return f"Step recorded: {changes.get('step_label') or changes.get('step')}", step.detail if step else None
+    if event.action == "consent-withdrawn":
+        return ("The victim withdrew consent to referral and support",
+                f"{len(changes.get('closed_case_ids') or [])} open case(s) held on consent closed; "
+                f"{len(changes.get('continuing_case_ids') or [])} held on a lawful basis continue.")
     if kind == ("create", "justice_withdrawal"):
         return (f"Victim withdrew from the justice process: {label(WITHDRAWAL_STAGES, changes.get('stage')).lower()}",
                 "Reasons: " + ", ".join(label(WITHDRAWAL_REASONS, r).lower() for r in changes.get("reasons") or []))

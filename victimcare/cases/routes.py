@@ -102,7 +102,7 @@ def _page(template: str, case, status: int = 200, **context):
     actor = current_actor()
     return render_template(
         template, case=case, who=presenters.identity(case), steps=case_service.next_steps(actor, case),
-        service_steps=steps_for(case.service.slug), **context,
+        service_steps=steps_for(case.service.slug), consent=presenters.consent(case), **context,
     ), status
 
 
@@ -551,4 +551,4 @@ def review_closure(case_id):
                  outcomes=[(text, label(OUTCOME_ANSWERS, getattr(case, case_service.OUTCOME_COLUMNS[slug])))
                            for slug, text in OUTCOME_QUESTIONS if getattr(case, case_service.OUTCOME_COLUMNS[slug])])
 
-from . import justice_routes  # noqa: E402,F401  (registers the Justice process page on this blueprint)
+from . import consent_routes, justice_routes  # noqa: E402,F401  (register their pages on this blueprint)

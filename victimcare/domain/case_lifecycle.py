@@ -11,7 +11,7 @@ Closing needs a lead's approval, which the app enforces; this module only checks
 """
 from .vocab import (
     CASE_STATUS_LABELS,
-    CLOSURE_REASONS,
+    CLOSURE_REASONS_REQUESTED,
     DECLINE_REASONS_OFFERED,
     OUTCOME_ANSWERS,
     OUTCOME_QUESTIONS,
@@ -154,7 +154,7 @@ def check_transition(
     if "closure_reason" in needed:
         if not closure_reason:
             raise MissingDetail("closure_reason", "Choose a reason for closing the case.")
-        if closure_reason not in slugs(CLOSURE_REASONS):
+        if closure_reason not in slugs(CLOSURE_REASONS_REQUESTED):
             raise MissingDetail("closure_reason", f"Unknown closure reason {closure_reason!r}.")
 
 

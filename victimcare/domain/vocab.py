@@ -94,7 +94,11 @@ CLOSURE_REASONS: Vocabulary = (
     ("declined-support", "Victim declined support"),
     ("not-contactable", "Could not make contact"),
     ("transferred", "Transferred to another service"),
+    ("consent-withdrawn", "Consent withdrawn"),
 )
+# What an advocate may choose when asking to close a case: "consent withdrawn" is set only by recording the
+# victim's withdrawal of consent (services/consent.py), which also stops all further contact.
+CLOSURE_REASONS_REQUESTED: Vocabulary = tuple(r for r in CLOSURE_REASONS if r[0] != "consent-withdrawn")
 
 OUTCOME_ANSWERS: Vocabulary = (
     ("improved", "Improved"),

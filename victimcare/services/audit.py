@@ -37,7 +37,7 @@ ACTIONS = (
     "password-reset-started", "password-reset", "unlocked", "invited", "invitation-accepted",
     "change-requested", "change-approved", "change-rejected",
     # Retention (docs/data-protection.md)
-    "purged", "hold-placed", "hold-lifted", "erasure-decided",
+    "purged", "hold-placed", "hold-lifted", "erasure-decided", "consent-withdrawn",
 )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from ..domain.access import can_see_service_record
 from ..domain.clock import LONDON, utc_now
 from ..domain.contact_details import normalise_postcode
+from ..domain.consent import CONSENT_WITHDRAWN, NO_CONTACT_MESSAGE
 from ..domain.safe_contact import CHANNELS, RULE_LABELS, ContactDecision, ContactFacts, ContactStop, decide_contact, is_uk_mobile
 from ..extensions import db
 from ..models import Case, Person, Referral, VictimMessage
@@ -69,10 +70,11 @@ def register_perpetrator_details(provider: Callable[[Case], PerpetratorDetails])
 
 def consent_withdrawn_stop(case: Case, referral: Referral, person: Person | None) -> list[ContactStop]:
     """Consent to support withdrawn on a case held on consent (a case held on a lawful basis, such as child
-    safeguarding or MARAC, continues)."""
-    if referral.consent_withdrawn_at is not None and not referral.lawful_basis:
-        return [ContactStop("consent-withdrawn",
-                            "The victim has withdrawn their consent: no further contact may be made.")]
+    safeguarding or MARAC, continues: domain/consent.py)."""
+    from .consent import contact_stopped
+
+    if contact_stopped(case):
+        return [ContactStop(CONSENT_WITHDRAWN, NO_CONTACT_MESSAGE)]
     return []
 
 

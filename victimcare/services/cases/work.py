@@ -3,6 +3,7 @@ Each change checks the actor's service and the case's version, saves, and writes
 from datetime import date, datetime
 
 from .. import events
+from ...domain.consent import NO_CONTACT_MESSAGE
 from ...domain.access import Principal, is_service_lead, may_hold_cases_of
 from ...domain.clock import utc_now
 from ...domain.deadlines import london_date, working_days_between
@@ -56,6 +57,10 @@ def record_contact(
     goes in the audit and on the timeline, the reason stays on the attempt."""
     case = load_case(actor, case_id, "case.work")
     locking.check_version(case, expected_version)
+    from ..consent import contact_stopped  # consent imports cases: import here, once both are loaded
+
+    if contact_stopped(case):
+        raise ValidationFailed(errors=[{"field": "method", "message": NO_CONTACT_MESSAGE}])
     errors = _contact_errors(case, at, method, outcome)
     rule = unsafe_contact_rule(method, outcome, case.referral.person) if not errors else None
     reason = (against_wishes_reason or "").strip() or None

@@ -37,7 +37,9 @@ def main() -> None:
     from victimcare.services.users import hash_password
 
     app = create_app("default", {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench-only",
-                                 "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                                 "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                                 # no jobs thread: scheduled sweeps would run inside the timings
+                                 "JOBS_EAGER": True})
     with app.app_context():
         service = db.session.scalar(select(Service).where(Service.slug == args.service))
         email = f"bench-advocate@{args.service}.bench"

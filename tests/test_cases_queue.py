@@ -201,3 +201,41 @@ def test_task_badges_follow_london_today(client, auth, users, time_machine):
     assert ">Overdue<" in rows["Call back"] and ">Due today<" not in rows["Call back"]
     assert ">Due today<" in rows["Send leaflet"] and ">Overdue<" not in rows["Send leaflet"]
     assert ">Overdue<" not in rows["Book room"] and ">Due today<" not in rows["Book room"]
+
+
+def test_home_counts_stop_at_the_cap_and_say_more_than(client, auth, users, monkeypatch):
+    from victimcare.services import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    today = _london_today()
+    for _ in range(3):
+        recent_case(status="new", first_contact_due=today - timedelta(days=1), assigned_to_id=users["advocate"].id)
+    recent_case(status="new", first_contact_due=today)
+    auth.login(users["advocate"])
+    page = client.get("/home").get_data(as_text=True)
+    card = page[page.index('id="count-new"'):].split("</li>", 1)[0]
+    assert "More than 2" in card  # 4 new cases: past the cap, the card says so rather than a wrong figure
+    assert "More than 2 open cases are assigned to you" in page
+    overdue = page[page.index('id="count-overdue"'):].split("</li>", 1)[0]
+    assert "More than 2" in overdue and "Overdue</strong>" in overdue
+    due_today = page[page.index('id="count-due-today"'):].split("</li>", 1)[0]
+    assert 'vc-count__number">1<' in due_today  # under the cap: the exact figure
+
+
+def test_home_statement_count_does_not_grow_with_cases_or_tasks(client, auth, users):
+    today = _london_today()
+    lead = make_user("advocate", service="domestic-abuse", is_lead=True)
+    auth.login(lead)
+    client.get("/home")  # warm caches
+    with count_queries() as few:
+        assert client.get("/home").status_code == 200
+    for n in range(12):
+        case = recent_case(status=("new", "accepted")[n % 2], first_contact_due=today - timedelta(days=n % 3),
+                           assigned_to_id=(users["advocate"].id, lead.id, None)[n % 3])
+        db.session.add(Task(case_id=case.id, title="Call back", due_on=today - timedelta(days=n % 2),
+                            assigned_to_id=lead.id))
+    db.session.commit()
+    with count_queries() as many:
+        page = client.get("/home").get_data(as_text=True)
+    assert many.count == few.count
+    assert 'vc-count__number">4<' in page[page.index('id="count-unassigned"'):]

@@ -103,6 +103,18 @@ Index(
                         "first_contact_in_time", "first_contact_due", "status", "first_contacted_at", "accepted_at"],
 )
 Index("ix_cases_assignee", Case.assigned_to_id, Case.status)
+# The advocate's home counts (services/queues.action_counts), each capped, each from a small partial index:
+# open cases nobody is assigned, and open cases whose closure waits for the lead.
+Index(
+    "ix_cases_open_unassigned", Case.service_id, Case.id,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
+    sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
+)
+Index(
+    "ix_cases_closure_requested", Case.service_id,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.closure_requested_at.is_not(None),
+    sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.closure_requested_at.is_not(None),
+)
 Index("ix_cases_received", Case.received_at, Case.service_id)
 Index("ix_cases_borough_received", Case.borough_code, Case.received_at)
 
@@ -145,6 +157,11 @@ class Task(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# Tasks not done, by due date: the home page's "tasks due today" and "overdue" counts and the queue's task filters.
+Index("ix_tasks_open_due", Task.due_on, Task.case_id, postgresql_where=Task.done_at.is_(None),
+      sqlite_where=Task.done_at.is_(None))
 
 
 class CaseStep(db.Model):

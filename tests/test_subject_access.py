@@ -22,6 +22,7 @@ from victimcare.models import (
     CaseStep,
     CodeEvent,
     ContactAttempt,
+    ErasureDecision,
     DataRightsRequest,
     ExportFile,
     JusticeWithdrawal,
@@ -81,6 +82,13 @@ def full_record(advocate):
                           identity_check="known-to-service", received_on=date(2026, 11, 5), due_on=date(2026, 12, 5)),
     ])
     db.session.flush()
+    erasure = DataRightsRequest(kind="erasure", person_id=person.id, referral_id=referral.id, requester="victim",
+                                identity_check="known-to-service", received_on=date(2026, 11, 5),
+                                due_on=date(2026, 12, 5), status="refused")
+    db.session.add(erasure)
+    db.session.flush()
+    db.session.add(ErasureDecision(request_id=erasure.id, person_id=person.id, decision="refused",
+                                   grounds=["objection"], exemptions=["legal-claims"], reasons="Trial pending"))
     withdrawal = JusticeWithdrawal(case_id=case.id, stage=WITHDRAWAL_STAGES[0][0], withdrawn_on=date(2026, 11, 6),
                                    supported_by_advocate=True)
     withdrawal.reasons.append(JusticeWithdrawalReason(reason=WITHDRAWAL_REASONS[0][0]))

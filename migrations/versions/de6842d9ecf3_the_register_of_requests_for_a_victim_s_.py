@@ -1,7 +1,7 @@
 """The register of requests for a victim's records
 
 Revision ID: de6842d9ecf3
-Revises: e0465f7de5a5
+Revises: 51c6937c4267
 Create Date: 2026-12-06 15:38:38.393778
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'de6842d9ecf3'
-down_revision = 'e0465f7de5a5'
+down_revision = '51c6937c4267'
 branch_labels = None
 depends_on = None
 

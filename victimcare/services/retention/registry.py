@@ -102,6 +102,10 @@ REGISTRY: dict[str, TableRule] = {
     "marac_hearings": TableRule(scrub={"risks_discussed": "", "victim_views": ""},
                                 keep=frozenset({"agencies_present"}), note=_CODED),
     "marac_actions": TableRule(scrub={"owner": "", "description": ""}, keep=frozenset({"agency"}), note=_CODED),
+    "erasure_decisions": TableRule(keep=frozenset({"decision", "grounds", "exemptions", "reasons"}),
+                                   note="The decision stays as the record of how the request was answered: coded "
+                                        "grounds and exemptions and the DPO's reasons (written without personal "
+                                        "details)."),
     "audit_events": TableRule(keep_all=True, note="Audit events hold ids and field names, never personal values "
                                                   "(docs/security.md); they stay so the chain still verifies."),
 }

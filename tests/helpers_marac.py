@@ -7,7 +7,7 @@ from victimcare.models import CaseStep, Referral, RiskAssessment
 from .factories import make_referral_with_case, make_user
 
 LAMBETH, SOUTHWARK, BARNET = "E09000022", "E09000028", "E09000003"
-SOUTH_BCU = 7  # Lambeth and Southwark
+SOUTH_BCU = 7  # Central South: Lambeth and Southwark
 
 
 def make_coordinator(**extra):

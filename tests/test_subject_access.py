@@ -22,6 +22,7 @@ from victimcare.models import (
     CaseStep,
     CodeEvent,
     ContactAttempt,
+    ErasureDecision,
     DataRightsRequest,
     ExportFile,
     JusticeWithdrawal,
@@ -34,6 +35,7 @@ from victimcare.models import (
     MaracHearing,
     MaracMeeting,
     RecordRestriction,
+    RecordsRequest,
     ReferralStrand,
     RiskAssessment,
     RoutingDecision,
@@ -70,6 +72,8 @@ def full_record(advocate):
         CaseStep(case_id=case.id, step="marac-referral", occurred_on=date(2026, 11, 4)),
         VictimMessage(case_id=case.id, channel="sms", template="appointment-reminder", status="delivered"),
         CodeEvent(case_id=case.id, right="information", event="told-about-code", at=now),
+        RecordsRequest(case_id=case.id, requester_kind="police", requester_name="DC Lewis", records_kind="case-notes",
+                       records_sought="Contact log", purpose="Line of enquiry", received_on=date(2026, 11, 5)),
         RecordRestriction(person_id=person.id, reason="works-here", created_by_id=advocate.id),
         BreakGlassAccess(person_id=person.id, user_id=advocate.id, reason="Crisis call", case_id=case.id,
                          granted_at=now, expires_at=now + timedelta(hours=1)),
@@ -78,6 +82,13 @@ def full_record(advocate):
                           identity_check="known-to-service", received_on=date(2026, 11, 5), due_on=date(2026, 12, 5)),
     ])
     db.session.flush()
+    erasure = DataRightsRequest(kind="erasure", person_id=person.id, referral_id=referral.id, requester="victim",
+                                identity_check="known-to-service", received_on=date(2026, 11, 5),
+                                due_on=date(2026, 12, 5), status="refused")
+    db.session.add(erasure)
+    db.session.flush()
+    db.session.add(ErasureDecision(request_id=erasure.id, person_id=person.id, decision="refused",
+                                   grounds=["objection"], exemptions=["legal-claims"], reasons="Trial pending"))
     withdrawal = JusticeWithdrawal(case_id=case.id, stage=WITHDRAWAL_STAGES[0][0], withdrawn_on=date(2026, 11, 6),
                                    supported_by_advocate=True)
     withdrawal.reasons.append(JusticeWithdrawalReason(reason=WITHDRAWAL_REASONS[0][0]))

@@ -119,6 +119,9 @@ def register_extensions(app: Flask) -> None:
     from .services import rollups
 
     rollups.install(db.session)  # the report roll-ups move in the transaction of every change to a case
+    from .services.reports.reading import close_report_session
+
+    app.teardown_appcontext(close_report_session)  # registered after db's, so it runs before the session goes
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -163,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .data_rights.routes import bp as data_rights_bp
+    from .records_requests.routes import bp as records_requests_bp
     from .retention.routes import bp as retention_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
@@ -180,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(restricted_bp)
     app.register_blueprint(data_rights_bp)
+    app.register_blueprint(records_requests_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(marac_bp, url_prefix="/marac")

@@ -17,6 +17,7 @@ from .domain.vocab import (
     OUTCOME_ANSWERS,
     OUTCOME_QUESTIONS,
     TRANSFER_REASONS,
+    WITHDRAWAL_REASONS,
     slugs,
 )
 from .extensions import db
@@ -154,6 +155,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _work_some_cases(rng, today, caseworker, advocates)
     _record_complaints(today, advocates["victims-commissioner"])
     _record_code_events(advocates, caseworker)
+    _record_withdrawals(today, advocates)
     _restrict_one_record()
     _hold_one_record()
     _self_referrals_waiting(today, caseworker)
@@ -481,3 +483,28 @@ def _marac_meetings(today: date) -> None:
                 marac.mark_done(coordinator, action.id, min(today, action.due_on + timedelta(days=(n + k) % 3 - 1)))
     marac.create_meeting(coordinator, held_on=today + timedelta(days=7), chair="DI Rivera (Met Police)",
                          agencies=agencies, bcu=bcu)
+
+
+def _record_withdrawals(today: date, advocates: dict[str, Actor]) -> None:
+    """Victims withdrawing from the justice process, so the attrition report has figures: about a third of
+    domestic-abuse cases and one in seven others (some never contacted, so not supported), mostly before charge, through the service (its own random
+    generator, so the rest of the demo stays as it was)."""
+    from .services import attrition
+
+    rng = random.Random("withdrawals")
+    reasons = [slug for slug in slugs(WITHDRAWAL_REASONS) if slug != "other"]
+    cases = db.session.scalars(select(Case).where(Case.status.in_(("new", "accepted", "in-progress", "closed")))
+                               .order_by(Case.id))
+    for case in list(cases):
+        share = 0.35 if case.service.features.dash_reassessment else 0.15
+        if rng.random() >= share or case.service.slug not in advocates:
+            continue
+        stage = rng.choices(["before-charge", "after-charge", "at-trial"], [60, 25, 15])[0]
+        given = rng.sample(reasons, rng.choice([1, 1, 2]))
+        details = None
+        if rng.random() < 0.08:
+            given.append("other")
+            details = "Moving out of London and does not want to travel back for court."
+        withdrawn_on = min(today, case.received_at.date() + timedelta(days=rng.randint(3, 60)))
+        attrition.record_withdrawal(advocates[case.service.slug], case.id, stage=stage, reasons=given,
+                                    withdrawn_on=withdrawn_on, other_details=details)

@@ -149,3 +149,27 @@ def test_self_referral_and_triage_are_axe_clean(page, users):
     page.get_by_label("Last name").fill("Lee")
     _continue(page, "Confirm routing")
     assert "Routed" in page.content()
+
+
+def test_the_young_peoples_and_someone_else_forms_are_axe_clean_with_errors_and_sent(page):
+    page.goto("/self-referral/young-people")
+    assert_accessible(page)
+    _continue(page, "Send")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page, "young people's form with errors")
+
+    page.goto("/self-referral/for-someone-else")
+    _continue(page, "Send")
+    assert_accessible(page, "someone else's form with errors")
+    page.get_by_label("Someone targeted them because of who they are (hate crime)").check()
+    page.get_by_label("Race").check()
+    page.get_by_label("Which London area did it happen in?").select_option(label="Hackney")
+    page.get_by_label("Their first name").fill("Sam")
+    page.get_by_label("Phone number (optional)").fill("07700 900456")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Your name").fill("Alex")
+    page.get_by_label("Who are you to them?").fill("Friend")
+    _radio(page, "Do they know you are asking for support for them, and agree?", "Yes")
+    _continue(page, "Send")
+    assert "We will not contact you" in page.content()
+    assert_accessible(page, "someone else's confirmation")

@@ -84,3 +84,20 @@ class RedactionsForm(BaseForm):
 
 class ReleaseForm(BaseForm):
     submit = SubmitField("Make the copy for release", widget=GovSubmitInput())
+
+
+class CorrectionForm(BaseForm):
+    given_name = StringField("First name", widget=GovTextInput(), validators=[Length(max=100)])
+    family_name = StringField("Last name", widget=GovTextInput(), validators=[Length(max=100)])
+    date_of_birth = _date("Date of birth", "For example, 27 3 1990. Leave blank if not known.", required=False)
+    postcode = StringField("Postcode", widget=GovTextInput(), validators=[Length(max=10)])
+    phone = StringField("Phone number", widget=GovTextInput(), validators=[Length(max=32)])
+    email = StringField("Email address", widget=GovTextInput(), validators=[Length(max=254)])
+    address = TextAreaField("Address", widget=GovTextArea(), validators=[Length(max=1000)])
+    reason = TextAreaField(
+        "Why are these details being corrected?", widget=GovTextArea(),
+        description="What the person said was wrong and how you checked it. The audit trail records which details "
+                    "changed, never the old or new values.",
+        validators=[InputRequired(message="Say what the person said was wrong, and how you checked the correction"),
+                    Length(max=4000)])
+    submit = SubmitField("Save the correction", widget=GovSubmitInput())

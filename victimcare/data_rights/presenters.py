@@ -24,6 +24,7 @@ class RequestView:
     handled_by: str
     may_open_record: bool
     pauses: list[dict]
+    corrected_fields: str
 
 
 def request_view(actor, request: DataRightsRequest) -> RequestView:
@@ -41,4 +42,9 @@ def request_view(actor, request: DataRightsRequest) -> RequestView:
         handled_by=request.handled_by.name if request.handled_by else "Nobody",
         may_open_record=may_open_record_within_request(actor.principal, request.handled_by_id, is_open),
         pauses=[{"reason": label(rules.PAUSE_REASONS, p.reason), "paused_on": p.paused_on, "resumed_on": p.resumed_on}
-                for p in request.pauses])
+                for p in request.pauses],
+        corrected_fields=", ".join(FIELD_WORDS.get(name, name.replace("_", " ")) for name in request.corrected_fields or ()))
+
+
+FIELD_WORDS = {"given_name": "first name", "family_name": "last name", "date_of_birth": "date of birth",
+               "postcode": "postcode", "phone": "phone number", "email": "email address", "address": "address"}

@@ -9,6 +9,7 @@ from ..web.forms import apply_service_errors
 from . import presenters
 from .forms import (
     CloseForm,
+    CorrectionForm,
     ExtendForm,
     NewRequestForm,
     PauseForm,
@@ -163,3 +164,24 @@ def release(request_id: int):
     export = subject_access.start_release(current_actor(), request_id,
                                           back=url_for(".show", request_id=request_id))
     return redirect(url_for("exports.show", export_id=export.id))
+
+
+@bp.route("/<int:request_id>/correction", methods=["GET", "POST"])
+@permission_required(PERMISSION)
+def correction(request_id: int):
+    """Rectification: the person's details as held, corrected with the reason; only the fields changed are kept."""
+    actor = current_actor()
+    found, person = data_rights.person_for_correction(actor, request_id)
+    fields = ("given_name", "family_name", "date_of_birth", "postcode", "phone", "email", "address")
+    form = CorrectionForm(data={name: getattr(person, name) for name in fields} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = data_rights.correct_details(actor, request_id, {name: form[name].data for name in fields},
+                                                  form.reason.data)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(f"Corrected: {', '.join(form[name].label.text.lower() for name in changed)}.", "success")
+            return redirect(url_for(".show", request_id=request_id))
+    return render_template("data_rights/correction.html", form=form, view=presenters.request_view(actor, found)), (
+        400 if form.errors else 200)

@@ -39,3 +39,21 @@ def asks_identity_questions(age: int | None) -> bool:
     """Sexual orientation and gender identity: not asked of a child under 16 (asked when the age is not known;
     every equality question is optional)."""
     return age is None or age >= IDENTITY_QUESTIONS_FROM_AGE
+
+
+# The young people's self-referral: the Child House takes self-referrals from 13; from 18 the adult form applies.
+YOUNG_SELF_REFERRAL_AGES = (13, 17)
+
+
+def young_self_referral_problem(date_of_birth: date | None, today: date) -> str | None:
+    """Why someone cannot use the young people's form (too young, or an adult), or None when they can."""
+    age = age_now(date_of_birth, today)
+    if age is None:
+        return None
+    youngest, oldest = YOUNG_SELF_REFERRAL_AGES
+    if age < youngest:
+        return ("You need to be 13 or older to use this form. Ask an adult you trust to help you, or call Childline "
+                "free on 0800 1111")
+    if age > oldest:
+        return "You are 18 or over: use the form for adults instead"
+    return None

@@ -1,7 +1,7 @@
-"""Retention: legal holds that stop the retention schedule purging a person's records."""
+"""Retention: legal holds that stop the retention schedule purging a person's records, and erasure decisions."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -30,3 +30,23 @@ class LegalHold(db.Model):
 
 # "Is this person held now?": one indexed lookup per person in the run.
 Index("ix_legal_holds_current", LegalHold.person_id, LegalHold.lifted_at)
+
+
+class ErasureDecision(db.Model):
+    """The decision on an erasure request (a data-rights request of kind "erasure"): the article 17 grounds and the
+    exemptions found, with reasons in words; an accepted one purged the person at ``decided_at`` (``records``)."""
+
+    __tablename__ = "erasure_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("data_rights_requests.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decision: Mapped[str] = mapped_column(String(16))  # domain/erasure.py DECISIONS
+    grounds: Mapped[list] = mapped_column(JSON, default=list)  # domain/erasure.py GROUNDS slugs
+    exemptions: Mapped[list] = mapped_column(JSON, default=list)  # domain/erasure.py EXEMPTIONS slugs
+    reasons: Mapped[str] = mapped_column(Text)
+    records: Mapped[int | None] = mapped_column(Integer)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")

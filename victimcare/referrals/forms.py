@@ -32,6 +32,7 @@ from ..domain import vocab
 from ..domain.clock import london_today
 from ..domain.contact_details import InvalidContactDetail, parse_email, parse_phone, parse_postcode
 from ..domain.dash import ANSWERS
+from ..domain.referral_questions import young_self_referral_problem
 from ..domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ..web.dates import GovDateField
 from ..web.forms import BaseForm
@@ -488,6 +489,19 @@ SELF_REFERRAL_KINDS = (
     ("other", "Something else"),
 )
 
+# The same choices, about another person (the slugs are the same offences).
+SOMEONE_ELSE_KINDS = (
+    ("hate-crime", "Someone targeted them because of who they are (hate crime)"),
+    ("domestic-abuse", "Someone close to them, a partner or family member, hurt or controlled them"),
+    ("sexual-offence", "Sexual assault or abuse"),
+    ("stalking-harassment", "Stalking or harassment"),
+    ("violence-with-injury", "They were attacked or hurt"),
+    ("robbery", "They were robbed"),
+    ("burglary", "Their home was broken into"),
+    ("fraud", "Fraud or a scam"),
+    ("other", "Something else"),
+)
+
 SELF_CONTACT_WAYS = (
     ("may-phone", "Phone call"),
     ("may-leave-voicemail", "It is OK to leave a voicemail"),
@@ -535,3 +549,77 @@ class SelfReferralForm(BaseForm):
             raise ValidationError("Give a phone number or an email address so we can contact you")
         if not field.data:
             raise ValidationError("Choose at least one way that is safe to contact you")
+
+
+# --- The public routes for a young person (13 to 17) and for someone referring another person -----------------------
+
+
+def _young_age_rule(form, field):
+    if field.data is not None and (problem := young_self_referral_problem(field.data, london_today())) is not None:
+        raise ValidationError(problem)
+
+
+class YoungPersonReferralForm(SelfReferralForm):
+    """The self-referral in words for 13 to 17 year olds, who give their date of birth (the Child House takes
+    self-referrals from 13)."""
+
+    date_of_birth = GovDateField("What is your date of birth?", error_name="Your date of birth",
+                                 required="Enter your date of birth", description="For example, 27 3 2011",
+                                 validators=[date_of_birth_rule, _young_age_rule])
+    # Made again after the date of birth so the error summary follows the page
+    phone = _again(SelfReferralForm.phone)
+    email = _again(SelfReferralForm.email)
+    contact_ways = _again(SelfReferralForm.contact_ways)
+    safe_times = _again(SelfReferralForm.safe_times)
+    consent = RadioField("Is it OK for us to pass your details to a support worker?", widget=RadioInput(),
+                         choices=YES_NO,
+                         validators=[InputRequired(message="Say whether it is OK to pass on your details")])
+
+    def validate_consent(self, field):
+        if field.data == "no":
+            raise ValidationError("We can only pass on your details if you say it is OK. You can still call "
+                                  "Childline free on 0800 1111 to talk to someone.")
+
+
+class SomeoneElseReferralForm(SelfReferralForm):
+    """Referring another person, who knows and agrees. The questions are about them; the referrer gives only their
+    name and who they are to the person (we contact the person, never the referrer)."""
+
+    what_happened = RadioField("What happened to them?", widget=RadioInput(), choices=list(SOMEONE_ELSE_KINDS),
+                               validators=[InputRequired(message="Choose what happened to them")])
+    hate_strands = SelectMultipleField(
+        "Do they think it happened because of any of these?", widget=CheckboxesInput(),
+        choices=list(vocab.HATE_STRANDS), description="Select all that apply. It is what they think that matters.",
+        validators=[Optional()])
+    description = _again(SelfReferralForm.description)
+    borough = _again(SelfReferralForm.borough)
+    given_name = NormalisedText("Their first name", widget=GovTextInput(),
+                                validators=[InputRequired(message="Enter their first name"), Length(max=100)])
+    family_name = NormalisedText("Their last name (optional)", widget=GovTextInput(),
+                                 validators=[Optional(), Length(max=100)])
+    phone = _again(SelfReferralForm.phone)
+    email = _again(SelfReferralForm.email)
+    contact_ways = SelectMultipleField("How is it safe for us to contact them?", widget=CheckboxesInput(),
+                                       choices=list(SELF_CONTACT_WAYS), description="Select all that are safe.")
+    safe_times = TextAreaField("When is it safe to contact them? (optional)", widget=GovTextArea(),
+                               description="For example, weekdays after 6pm, or never at weekends",
+                               validators=[Optional(), Length(max=500)])
+    referrer_name = NormalisedText("Your name", widget=GovTextInput(),
+                                   validators=[InputRequired(message="Enter your name"), Length(max=120)])
+    referrer_relationship = NormalisedText(
+        "Who are you to them?", widget=GovTextInput(), description="For example, their friend, sister or teacher",
+        validators=[InputRequired(message="Say who you are to them"), Length(max=60)])
+    consent = RadioField("Do they know you are asking for support for them, and agree?", widget=RadioInput(),
+                         choices=YES_NO,
+                         validators=[InputRequired(message="Say whether they know and agree")])
+
+    def validate_consent(self, field):
+        if field.data == "no":
+            raise ValidationError("We can only take their details if they know and agree. You can share the "
+                                  "helplines on this page with them, or they can contact us themselves.")
+
+    def validate_contact_ways(self, field):
+        if not self.phone.data and not self.email.data:
+            raise ValidationError("Give their phone number or email address so we can contact them")
+        if not field.data:
+            raise ValidationError("Choose at least one way that is safe to contact them")

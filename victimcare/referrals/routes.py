@@ -34,8 +34,10 @@ from .forms import (
     OffenceForm,
     RemoveRouteForm,
     SelfReferralForm,
+    SomeoneElseReferralForm,
     SubmitReferralForm,
     TriageForm,
+    YoungPersonReferralForm,
     dash_form_class,
     flags_without_repeats,
 )
@@ -589,24 +591,54 @@ def _contact_by(referral) -> date:
     return first_contact_due(utc_now(), policy.standard_days if policy else 5)
 
 
-@bp.route("/self-referral", methods=["GET", "POST"])
-@limiter.limit(_self_referral_limit, methods=["POST"])
-def self_referral():
-    form = SelfReferralForm()
-    form.borough.choices = [("", "Choose an area")] + reference_data.london_areas() + [
-        ("not-sure", "I'm not sure, or it was outside London")]
+# The public ways in: (form, template) by route. Young people (13 to 17) and someone referring another person get
+# their own words; all three make the same kind of referral, held for a caseworker's triage.
+PUBLIC_ROUTES = {
+    "self": (SelfReferralForm, "referrals/self_referral.html"),
+    "young-person": (YoungPersonReferralForm, "referrals/self_referral_young.html"),
+    "someone-else": (SomeoneElseReferralForm, "referrals/self_referral_someone_else.html"),
+}
+SELF_REFERRAL_ROUTE_KEY = "self_referral_route"
+# One limit shared by the three forms (scope "self-referral"), so a bot gains nothing by switching between them.
+
+
+def _public_referral(route: str):
+    form_class, template = PUBLIC_ROUTES[route]
+    form = form_class()
+    not_sure = "I'm not sure, or it was outside London" if route != "someone-else" else "Not sure, or outside London"
+    form.borough.choices = [("", "Choose an area")] + reference_data.london_areas() + [("not-sure", not_sure)]
     if form.validate_on_submit():
         if _honeypot_filled():
             # A bot filled the honeypot: act as if it worked, save nothing.
             reference, referral = referral_service.new_reference(), None
         else:
-            referral = referral_service.create_referral(PUBLIC, summary.self_referral_input(form))
+            referral = referral_service.create_referral(PUBLIC, summary.self_referral_input(form, route))
             reference = referral.reference
         session[SELF_REFERRAL_SESSION_KEY] = reference
         session[SELF_REFERRAL_CONTACT_BY_KEY] = _contact_by(referral).isoformat()
+        session[SELF_REFERRAL_ROUTE_KEY] = route
         return redirect(url_for("referrals.self_referral_sent"))
-    return render_template("referrals/self_referral.html", form=form,
-                           honeypot=_new_honeypot_name()), 400 if form.errors else 200
+    return render_template(template, form=form, honeypot=_new_honeypot_name()), 400 if form.errors else 200
+
+
+@bp.route("/self-referral", methods=["GET", "POST"])
+@limiter.shared_limit(_self_referral_limit, scope="self-referral", methods=["POST"])
+def self_referral():
+    return _public_referral("self")
+
+
+@bp.route("/self-referral/young-people", methods=["GET", "POST"])
+@limiter.shared_limit(_self_referral_limit, scope="self-referral", methods=["POST"])
+def self_referral_young():
+    """For young people aged 13 to 17 (the Child House takes self-referrals from 13)."""
+    return _public_referral("young-person")
+
+
+@bp.route("/self-referral/for-someone-else", methods=["GET", "POST"])
+@limiter.shared_limit(_self_referral_limit, scope="self-referral", methods=["POST"])
+def self_referral_someone_else():
+    """For someone asking for support for another person, who knows and agrees."""
+    return _public_referral("someone-else")
 
 
 def _new_honeypot_name() -> str:
@@ -626,8 +658,9 @@ def _honeypot_filled() -> bool:
 def self_referral_sent():
     reference = session.pop(SELF_REFERRAL_SESSION_KEY, None)
     contact_by = session.pop(SELF_REFERRAL_CONTACT_BY_KEY, None)
+    route = session.pop(SELF_REFERRAL_ROUTE_KEY, "self")
     if reference is None:
         return redirect(url_for("referrals.self_referral"))
-    return render_template("referrals/self_referral_sent.html", reference=reference,
+    return render_template("referrals/self_referral_sent.html", reference=reference, route=route,
                            contact_by=date.fromisoformat(contact_by) if contact_by else None,
                            service_phone=current_app.config.get("SERVICE_PHONE"), sent_at=utc_now())

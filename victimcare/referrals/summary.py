@@ -467,8 +467,12 @@ def _contact_changes(form) -> ContactChanges:
     )
 
 
-def self_referral_input(form) -> ReferralInput:
-    """A public self-referral: always a new person (nothing is looked up), waiting for a caseworker's triage."""
+def self_referral_input(form, route: str = "self") -> ReferralInput:
+    """A public self-referral: always a new person (nothing is looked up), waiting for a caseworker's triage.
+
+    ``route``: "self"; "young-person" (13 to 17, with their date of birth, so the child rules apply at triage);
+    "someone-else" (referred by another person with the victim's knowledge: who they are is kept as the referrer,
+    and consent is recorded as given through them)."""
     ways = set(form.contact_ways.data or [])
     category = form.what_happened.data
     strands = list(form.hate_strands.data or [])
@@ -478,6 +482,7 @@ def self_referral_input(form) -> ReferralInput:
         offence_category=category,
         victim=VictimDetails(
             given_name=form.given_name.data, family_name=form.family_name.data or "", borough_code=borough,
+            date_of_birth=form.date_of_birth.data if route == "young-person" else None,
             phone=form.phone.data, email=form.email.data,
             may_phone="may-phone" in ways, may_leave_voicemail="may-leave-voicemail" in ways,
             may_write="may-write" in ways, may_email="may-email" in ways, may_text="may-text" in ways,
@@ -490,9 +495,13 @@ def self_referral_input(form) -> ReferralInput:
         hate_strands=strands,
         persistently_targeted=category == "stalking-harassment",
         consent_referral=True,
-        consent_given_by="The victim, online",
+        consent_given_by="The victim, online" if route != "someone-else"
+        else "The victim, through the person who referred them online",
         consent_method="online",
         received_at=utc_now(),
         needs_triage=True,
         hold_for_triage=True,
+        referrer_name=form.referrer_name.data if route == "someone-else" else None,
+        referrer_organisation=f"{form.referrer_relationship.data} (referred them with their knowledge)"
+        if route == "someone-else" else None,
     )

@@ -1,6 +1,7 @@
 """What the Retention pages show, already decided: labels for coded values, dates in words, table rows."""
 from dataclasses import dataclass
 
+from ..domain.erasure import DECISIONS, EXEMPTIONS, GROUNDS
 from ..domain.retention import CATEGORY_LABELS
 from ..domain.vocab import LEGAL_HOLD_REASONS, label
 from ..models import LegalHold
@@ -54,3 +55,28 @@ def report_view(report: RetentionReport) -> dict:
         "held": [hold_row(row) for row in report.held],
         "category_labels": CATEGORY_LABELS,
     }
+
+
+@dataclass(frozen=True)
+class ErasureView:
+    request_id: int
+    reference: str | None
+    open: bool
+    held: bool
+    rows: list[tuple[str, str]]  # the decision, once made
+
+
+def erasure_view(request, decision, hold) -> ErasureView:
+    rows = []
+    if decision is not None:
+        grounds = [dict(GROUNDS).get(g, g) for g in decision.grounds] or ["None"]
+        exemptions = [dict(EXEMPTIONS).get(e, e) for e in decision.exemptions] or ["None"]
+        rows = [("Decision", dict(DECISIONS).get(decision.decision, decision.decision).split(":")[0]),
+                ("Grounds", "; ".join(grounds)), ("Exemptions", "; ".join(exemptions)),
+                ("Reasons", decision.reasons),
+                ("Decided", f"{format_datetime(decision.decided_at)} by "
+                            f"{decision.decided_by.name if decision.decided_by else 'the system'}")]
+        if decision.records is not None:
+            rows.append(("Erased", f"{decision.records} records changed or deleted"))
+    reference = request.referral.reference if request.referral is not None else None
+    return ErasureView(request.id, reference, request.status == "open" and decision is None, hold is not None, rows)

@@ -6,12 +6,12 @@ from flask_login import login_required
 from ..domain.access import may_place_legal_hold
 from ..domain.clock import london_today
 from ..services.errors import Conflict, NotFound, ValidationFailed
-from ..services.retention import holds
+from ..services.retention import erasure, holds
 from ..services.retention.report import retention_report
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from . import presenters
-from .forms import LiftHoldForm, PlaceHoldForm
+from .forms import ErasureDecisionForm, LiftHoldForm, PlaceHoldForm
 
 bp = Blueprint("retention", __name__, url_prefix="/retention")
 
@@ -80,3 +80,23 @@ def hold(hold_id: int):
             return redirect(url_for(".hold", hold_id=hold_id))
     return render_template("retention/hold.html", hold=presenters.hold_view(found, reference), form=form), \
         400 if form.errors else 200
+
+
+@bp.route("/erasure/<int:request_id>", methods=["GET", "POST"])
+@permission_required("retention.manage")
+def erasure_decision(request_id: int):
+    actor = current_actor()
+    found, decided = erasure.get_erasure_request(actor, request_id)
+    form = ErasureDecisionForm()
+    if decided is None and form.validate_on_submit():
+        try:
+            decided = erasure.decide(actor, request_id, form.decision.data, form.grounds.data or [],
+                                     form.exemptions.data or [], form.reasons.data)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash("The personal data has been erased: the anonymous figures the reports need remain."
+                  if decided.decision == "accepted" else "The request is refused and closed.", "success")
+            return redirect(url_for(".erasure_decision", request_id=request_id))
+    view = presenters.erasure_view(found, decided, holds.current_hold(found.person_id) if found.person_id else None)
+    return render_template("retention/erasure.html", view=view, form=form), 400 if form.errors else 200

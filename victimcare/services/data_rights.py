@@ -236,3 +236,38 @@ def require_record_access(actor: Actor, request: DataRightsRequest) -> None:
             actor.principal, request.handled_by_id, request.status == "open"):
         raise Forbidden("Only the data protection officer working on this open request may open the record",
                         object_type="data-rights-request", object_id=request.id)
+
+
+def correct_details(actor: Actor, request_id: int, values: dict, reason: str, *,
+                    expected_version: int | None = None) -> list[str]:
+    """Rectification (article 16): correct the person's details through the person-update service, recording on
+    the request who asked (the request's requester), why, and which fields changed, never the values."""
+    from . import people
+
+    request = _open_request(actor, request_id, expected_version)
+    if request.kind != "rectification":
+        raise Conflict("Only a rectification request corrects the person's details.")
+    require_record_access(actor, request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _problem("reason", "Say what the person said was wrong, and how you checked the correction")
+    changed = people.update_details(actor, request.person, values)
+    if not changed:
+        raise _problem("given_name", "Nothing has changed: correct at least one detail")
+    request.corrected_fields = sorted(set(request.corrected_fields or ()) | set(changed))
+    request.correction_reason = _text(reason, "reason", "the reason")
+    db.session.flush()
+    audit.record(actor, "update", "data-rights-request", request.id, referral_id=request.referral_id,
+                 changes={"corrected_fields": sorted(changed), "person_id": request.person_id})
+    return changed
+
+
+def person_for_correction(actor: Actor, request_id: int):
+    """The person's current details for the correction form: a view of their record within the request."""
+    request = _open_request(actor, request_id, None)
+    if request.kind != "rectification":
+        raise Conflict("Only a rectification request corrects the person's details.")
+    require_record_access(actor, request)
+    audit.record(actor, "view", "person", request.person_id, referral_id=request.referral_id,
+                 changes={"data_rights_request": request.id, "purpose": "rectification"})
+    return request, request.person

@@ -105,3 +105,39 @@ def referrals_of(person_ids: list[int]) -> dict[int, list[str]]:
     for person_id, reference in rows:
         found.setdefault(person_id, []).append(reference)
     return found
+
+
+# The details a correction may change: who the person is and how to reach them.
+CORRECTABLE_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode", "phone", "email", "address")
+
+
+def update_details(actor: Actor, person: Person, values: dict) -> list[str]:
+    """Change a person's identifying and contact details (the caller has decided the actor may); values are
+    checked and normalised as on a referral. Audited as an update of the person naming the fields changed, never
+    their values. Returns the names of the fields that changed."""
+    from ..domain.contact_details import InvalidContactDetail, parse_email, parse_phone, parse_postcode
+
+    parsers = {"postcode": parse_postcode, "phone": parse_phone, "email": parse_email}
+    cleaned, errors = {}, []
+    for name, value in values.items():
+        if name not in CORRECTABLE_FIELDS:
+            raise ValueError(f"{name} is not a correctable detail")
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            cleaned[name] = parsers[name](value) if name in parsers else (value or None)
+        except InvalidContactDetail as error:
+            errors.append({"field": name, "message": str(error)})
+    for name in ("given_name", "family_name"):
+        if name in cleaned and not cleaned[name]:
+            errors.append({"field": name, "message": "Enter the person's " + name.replace("_", " ")})
+    if errors:
+        raise ValidationFailed(errors=errors)
+    changed = [name for name, value in cleaned.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(person, name, cleaned[name])
+    db.session.flush()
+    audit.record(actor, "update", "person", person.id, changes={name: audit.CHANGED for name in changed})
+    return changed

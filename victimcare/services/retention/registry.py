@@ -92,11 +92,20 @@ REGISTRY: dict[str, TableRule] = {
              "names and the DPO's reasons for an extension and the outcome (written without personal details), the "
              "names of the fields withheld from a released copy (table.row.field, no values); who asked, what they "
              "asked in their words and how identity was checked go."),
+    "records_requests": TableRule(
+        scrub={"requester_name": "", "records_sought": "", "purpose": "", "victim_response": None,
+               "decision_reason": None, "disclosed_what": None},
+        keep=frozenset({"requester_kind", "records_kind", "decision"}),
+        note="Who asked (by kind), which kind of records and the decision stay, with their dates; the words go."),
     "marac_agenda_items": TableRule(scrub={"added_reason": None, "deferred_reason": None},
                                     keep=frozenset({"source", "risk_level", "criteria"}), note=_CODED),
     "marac_hearings": TableRule(scrub={"risks_discussed": "", "victim_views": ""},
                                 keep=frozenset({"agencies_present"}), note=_CODED),
     "marac_actions": TableRule(scrub={"owner": "", "description": ""}, keep=frozenset({"agency"}), note=_CODED),
+    "erasure_decisions": TableRule(keep=frozenset({"decision", "grounds", "exemptions", "reasons"}),
+                                   note="The decision stays as the record of how the request was answered: coded "
+                                        "grounds and exemptions and the DPO's reasons (written without personal "
+                                        "details)."),
     "audit_events": TableRule(keep_all=True, note="Audit events hold ids and field names, never personal values "
                                                   "(docs/security.md); they stay so the chain still verifies."),
 }

@@ -203,6 +203,8 @@ class Config:
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
     REPORT_MIN_MONTHS = _int_env("REPORT_MIN_MONTHS", 3)
+    # Report reads go to this database when set (a PostgreSQL streaming replica of DATABASE_URL); see README.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL") or None
 
     PAGE_SIZE = 25
     SEED_DEMO_ALLOWED = True

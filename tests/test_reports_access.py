@@ -102,7 +102,10 @@ def _count_queries(client, path, params):
     statements = []
 
     def before_cursor_execute(conn, cursor, statement, *args):
-        statements.append(statement)
+        # The report's own statements: not the audit event of the run and its sealing into the chain, which
+        # runs in-process after the commit in tests (the same for every request; tests/test_audit_* count it).
+        if not any(word in statement for word in ("audit_events", "audit_chain_head", "pg_try_advisory_xact_lock")):
+            statements.append(statement)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
@@ -133,4 +136,4 @@ def test_query_count_does_not_grow_with_cases(client, auth, users, path, params)
         for _ in range(10):
             make_case("victim-support", datetime(2026, 3, 2, 9, tzinfo=timezone.utc), borough=borough, days=1, in_time=True)
     assert _count_queries(client, path, {**PERIOD, **params}) == few
-    assert few <= 25
+    assert few <= 20

@@ -108,3 +108,59 @@ def test_the_commissioner_sees_the_snapped_dates_in_the_filters(client, auth, us
     short = client.get("/reports/equality", query_string={"from_month": "11", "from_year": "2026",
                                                           "to_month": "11", "to_year": "2026"})
     assert '<option value="9" selected>September</option>' in short.get_data(as_text=True)
+
+
+# Whole months are not enough: June-September and July-September differ by June's cases. A fixture with months
+# that each hold a single case in some cell (a child, a high-risk DASH level), among busier months.
+SINGLE_CASE_MONTHS = {  # month: (children, adults, high-risk DASH)
+    4: (6, 6, 0), 5: (1, 6, 5), 6: (0, 7, 1), 7: (6, 6, 0), 8: (1, 6, 6), 9: (5, 6, 1), 10: (1, 7, 0), 11: (6, 6, 5),
+}
+
+
+@pytest.fixture
+def single_case_months():
+    for month, (children, adults, high) in SINGLE_CASE_MONTHS.items():
+        for i in range(children + adults):
+            case = make_case("domestic-abuse", datetime(2026, month, 3 + i, 10, tzinfo=timezone.utc),
+                             borough=LAMBETH, days=1 + i % 3, in_time=True, accepted=i % 2 == 0)
+            case.referral.person.date_of_birth = CHILD_DOB if i < children else ADULT_DOB
+            case.referral.dash_level = "high" if i < high else "standard"
+            db.session.commit()
+
+
+def _month_end(month: int) -> date:
+    return date(2026, month + 1, 1) - timedelta(days=1)
+
+
+@pytest.mark.parametrize("report", ["equality", "service-measures"])
+def test_no_allowed_period_inside_another_differs_from_it_by_one_to_four_cases(client, auth, users,
+                                                                               single_case_months, report):
+    auth.login(users["commissioner"])
+    periods = [(a, b) for a in range(4, 12) for b in range(a + 2, 12)]  # whole months, at least 3
+    published = {}
+    for a, b in periods:
+        response = client.get(f"/reports/{report}.csv",
+                              query_string={"from": date(2026, a, 1).isoformat(), "to": _month_end(b).isoformat()})
+        published[(a, b)] = _cells(response)
+    assert len(published[(4, 11)]) > 10, "the report published too little: the fixture does not tempt"
+    compared = 0
+    for (a, b), (c, d) in itertools.permutations(periods, 2):
+        if a <= c and d <= b:  # the second period lies inside the first
+            outer, inner = published[(a, b)], published[(c, d)]
+            for key in outer.keys() & inner.keys():
+                compared += 1
+                assert outer[key] - inner[key] not in range(1, 5), (
+                    f"{a}-{b} and {c}-{d} differ by {outer[key] - inner[key]} in {key}")
+    assert compared > 100
+
+
+def test_the_guard_hides_the_cell_a_single_case_month_would_give_away(client, auth, users, single_case_months):
+    """May to August holds 8 children, June to August 7: the difference would be May's one child."""
+    auth.login(users["commissioner"])
+    june_on = _cells(client.get("/reports/equality.csv", query_string={"from": "2026-06-01", "to": "2026-08-31"}))
+    may_on = _cells(client.get("/reports/equality.csv", query_string={"from": "2026-05-01", "to": "2026-08-31"}))
+    children = ("Age band at referral", "0 to 17", "Cases")
+    assert june_on[children] == 7
+    assert children not in may_on
+    page = client.get("/reports/equality", query_string={"from": "2026-05-01", "to": "2026-08-31"})
+    assert "hidden" in page.get_data(as_text=True)

@@ -119,6 +119,9 @@ def register_extensions(app: Flask) -> None:
     from .services import rollups
 
     rollups.install(db.session)  # the report roll-ups move in the transaction of every change to a case
+    from .services.reports.reading import close_report_session
+
+    app.teardown_appcontext(close_report_session)  # registered after db's, so it runs before the session goes
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -128,11 +128,15 @@ def publish_breakdown(
     rates: Sequence[tuple[str, str, str]] = (),
     total_label: str = TOTAL_LABEL,
     base_key: str | None = None,
+    hide: frozenset = frozenset(),
+    hide_totals: frozenset = frozenset(),
 ) -> list[dict]:
     """A one-level table: a row per category (in the order given, zero rows included), then any category found
     in ``raw`` but not listed (labelled by unlisted_label), then a total row summed from the rows. Counts are
     suppressed down each column (the total row) and, with ``total_key``, across each row; rates (key,
-    numerator, denominator) are shown only over visible counts with a base of 5 or more."""
+    numerator, denominator) are shown only over visible counts with a base of 5 or more. ``hide`` names cells
+    (category, count) and ``hide_totals`` total-row counts to hide whatever their size (the differencing guard);
+    the usual secondary suppression then protects them like any small count."""
     listed = [key for key, _ in categories]
     extra = [(key, unlisted_label(key)) for key in raw if key not in listed]
     table = []
@@ -142,6 +146,10 @@ def publish_breakdown(
                       **{name: int(figures.get(name) or 0) for name in count_keys}})
     table.append({"key": None, "label": total_label, "is_total": True,
                   **{name: sum(row[name] for row in table) for name in count_keys}})
+    for row in table:
+        for name in count_keys:
+            if (name in hide_totals if row["is_total"] else (row["key"], name) in hide) and row[name]:
+                row[name] = SUPPRESSED if row[name] < THRESHOLD else SECONDARY_SUPPRESSED
     table = suppress_counts(table, list(count_keys), total_key=total_key, total_row_index=-1)
     while base_key is not None and _hide_parts_of_hidden_bases(table, base_key, count_keys):
         table = suppress_counts(table, list(count_keys), total_key=total_key, total_row_index=-1)
@@ -150,3 +158,20 @@ def publish_breakdown(
             top, base = row[numerator], row[denominator]
             row[rate_key] = rate(top, base) if _visible_count(top) and _visible_count(base) and top <= base else None
     return table
+
+
+def differs_by_a_few_from_a_shorter_period(months: Sequence[int], min_months: int) -> bool:
+    """True when a cell's count, given month by month over a period of whole months, differs by 1 to 4 from the
+    same cell of an allowed shorter period sharing its start or its end: the first or last k months (leaving at
+    least ``min_months``) hold 1 to THRESHOLD - 1 cases between them.
+
+    Why: the commissioner's periods are whole months, at least ``min_months`` long, but June-September and
+    June-August still differ by September's cases; where September held one child, the child cell would give
+    them away. Hiding such a cell in the longer period closes that: any allowed period inside another differs
+    from it by a head and a tail, each of which is then 0 or at least THRESHOLD, so two periods whose cell is
+    published in both never differ by 1 to 4 in it."""
+    n = len(months)
+    for k in range(1, n - min_months + 1):
+        if 0 < sum(months[:k]) < THRESHOLD or 0 < sum(months[n - k:]) < THRESHOLD:
+            return True
+    return False

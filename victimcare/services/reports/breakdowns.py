@@ -9,7 +9,7 @@ from .attrition import attrition
 from .flow import routing_and_flow
 from .options import ReportOptions, audit_run, report_options, require_reports
 from .outcomes_equality import equality, outcomes
-from .sections import Section
+from .sections import Section, differencing_guard
 from .service_measures import service_measures
 
 BREAKDOWN_BUILDERS = {
@@ -19,6 +19,10 @@ BREAKDOWN_BUILDERS = {
     "equality": equality,
     "attrition": attrition,
 }
+
+# Reports of cases counted by the month they were received, whose cells the differencing guard checks for the
+# commissioner (routing and flow counts referrals, by other dates: see docs/security.md).
+DIFFERENCING_GUARDED = frozenset({"service-measures", "outcomes", "equality"})
 
 
 @dataclass
@@ -38,6 +42,10 @@ def breakdown_report(
     require_reports(actor)
     options = options or report_options(actor)
     today = today or london_today()
-    sections = BREAKDOWN_BUILDERS[slug](filters, options, today)
+    if slug in DIFFERENCING_GUARDED:
+        with differencing_guard(filters):
+            sections = BREAKDOWN_BUILDERS[slug](filters, options, today)
+    else:
+        sections = BREAKDOWN_BUILDERS[slug](filters, options, today)
     audit_run(actor, slug, filters.as_audit(), export_format)
     return BreakdownReport(slug, BREAKDOWN_REPORTS[slug][0], filters, sections, today)

@@ -17,12 +17,12 @@ from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUS
 from ...domain.code_rights_report import REPORTED_RIGHTS, count_keys, publish_code_rights
 from ...domain.report_definitions import ReportFilters, month_keys
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...extensions import db
 from ...models import Case, CodeEvent
 from ..actors import Actor
 from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
+from .reading import report_dialect, report_session
 
 CODE_RIGHTS_GROUP_BYS = ("service", "borough", "month")
 DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
@@ -93,11 +93,11 @@ def code_rights_statement(group_by: str, filters: ReportFilters, options: Report
 
 def raw_code_rights(group_by: str, filters: ReportFilters, options: ReportOptions, today: date) -> dict:
     """{group key, or None for all groups: counts and the deadline-bound right's working-days histogram}."""
-    statement = code_rights_statement(group_by, filters, options, today, db.engine.dialect.name)
+    statement = code_rights_statement(group_by, filters, options, today, report_dialect())
     months = month_keys(filters.date_from, filters.date_to)
     keys = count_keys()
     raw: dict = {}
-    for row in db.session.execute(statement).mappings():
+    for row in report_session().execute(statement).mappings():
         key = _group_key(group_by, row["g"], options, months)
         for target in (raw.setdefault(key, {}), raw.setdefault(None, {})):
             for name in keys:

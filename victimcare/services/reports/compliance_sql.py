@@ -28,11 +28,11 @@ from sqlalchemy.dialects import postgresql
 
 from ...domain.report_definitions import ReportFilters, add_months, month_keys, whole_months_within
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...extensions import db
 from ...models import Borough, Case
 from ...models.types import UTCDateTime
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from .options import ReportOptions, case_conditions, month_starts
+from .reading import report_dialect, report_session
 from .rollup_sql import rollup_rows, today_rows
 
 UNKNOWN_KEY = "unknown"
@@ -68,6 +68,11 @@ def _group_expression(group_by: str, filters: ReportFilters, dialect: str):
         return sql_case(*[(Case.received_at < start, literal_column(str(i))) for i, start in enumerate(starts)],
                         else_=literal_column(str(len(starts))))
     raise ValueError(f"unknown group_by {group_by!r}")
+
+
+def month_bucket(filters: ReportFilters):
+    """The London month each case was received in, numbered from 0 for the period's first month, as SQL."""
+    return _group_expression("month", filters, report_dialect())
 
 
 def _count_columns(today: date) -> list:
@@ -184,14 +189,14 @@ def compliance_statement(group_by: str, filters: ReportFilters, options: ReportO
 def raw_figures(group_by: str, filters: ReportFilters, options: ReportOptions, today: date) -> dict:
     """{table: {(group key or None for all groups, level): figures}} from one SQL statement; the table is
     ``group_by``, or "borough" and "bcu" for group_by "lottery"."""
-    dialect = db.engine.dialect.name
+    dialect = report_dialect()
     if dialect == "postgresql":
         # Report queries are one scan to a few hundred rows: JIT compilation costs more than it saves here.
-        db.session.execute(text("SET LOCAL jit = off"))
+        report_session().execute(text("SET LOCAL jit = off"))
     statement = compliance_statement(group_by, filters, options, today, dialect)
     months = month_keys(filters.date_from, filters.date_to)
     tables: dict = {}
-    for row in db.session.execute(statement).mappings():
+    for row in report_session().execute(statement).mappings():
         raw = tables.setdefault(row["tbl"], {})
         gs = row["gs"]
         if gs == 3 and row["received"] == 0:

@@ -50,7 +50,8 @@ def marac_section(conditions: list, options: ReportOptions, today: date) -> Sect
     }, where, Case.__table__.outerjoin(heard, heard.c.case_id == Case.id)
                             .outerjoin(actions, actions.c.case_id == Case.id))
     zero = {"heard": 0, "repeats": 0, "actions_due": 0, "actions_on_time": 0}
-    raw = {slug: {**zero, **{k: int(v) for k, v in counted.get(service_id, {}).items()}}
+    # int(v) for PostgreSQL's numeric sums; a count already whole keeps its months (the differencing guard's)
+    raw = {slug: {**zero, **{k: v if isinstance(v, int) else int(v) for k, v in counted.get(service_id, {}).items()}}
            for service_id, slug, _ in services}
     published = section("marac", "Domestic abuse: MARAC", "Service", [(slug, name) for _, slug, name in services], raw,
                         COLUMNS, with_total=False)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from ...domain.access import reports_in_whole_months
 from ...domain.clock import LONDON, london_today
 from ...domain.report_definitions import ReportFilters, bcu_label, month_keys, parse_filters
-from ...extensions import db
 from ...models import Borough, Case, Service
 from .. import audit
 from ..actors import Actor, require
+from .reading import report_session
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def require_reports(actor: Actor) -> None:
 
 def report_options(actor: Actor) -> ReportOptions:
     require_reports(actor)
-    services = [dict(row._mapping) for row in db.session.execute(
+    services = [dict(row._mapping) for row in report_session().execute(
         select(Service.id, Service.slug, Service.name).order_by(Service.name))]
-    boroughs = [dict(row._mapping) for row in db.session.execute(
+    boroughs = [dict(row._mapping) for row in report_session().execute(
         select(Borough.ons_code, Borough.name, Borough.met_bcu, Borough.tile_row, Borough.tile_col)
         .order_by(Borough.name))]
     return ReportOptions(services, boroughs)

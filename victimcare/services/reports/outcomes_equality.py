@@ -17,6 +17,7 @@ from ...domain.vocab import AGE_BANDS, DISABILITY, ETHNICITY_HEADINGS, OUTCOME_A
 from ...extensions import db
 from ...models import Case, Person, Referral
 from .options import ReportOptions, case_conditions
+from .reading import report_dialect
 from .sections import Section, by_service_slug, case_counts, counts_by, recording_line, section
 
 
@@ -68,7 +69,7 @@ def equality(filters: ReportFilters, options: ReportOptions, today) -> list[Sect
     columns = [CASES, DUE_COLUMN, IN_TIME_COLUMN, SHARE_IN_TIME, ACCEPTED_SUPPORT, TAKE_UP]
     prefer = ("prefer-not-to-say", "Prefer not to say")
     dimensions = (
-        ("age-band", "Age band at referral", "Age band", _age_band_expression(db.engine.dialect.name), list(AGE_BANDS),
+        ("age-band", "Age band at referral", "Age band", _age_band_expression(report_dialect()), list(AGE_BANDS),
          "Date of birth"),
         ("sex", "Sex", "Sex", Person.sex, list(SEX), "Sex"),
         ("ethnicity", "Ethnic group", "Ethnic group", _ethnic_heading_expression(), list(ETHNICITY_HEADINGS) + [prefer],

@@ -1,7 +1,7 @@
 """The service-measures report: what each service's own work shows (DASH risk levels, Child House steps and
 time to ABE interview, MARAC (marac_measures.py), hate crime strands, restorative justice, Victims' Commissioner complaints)."""
 from flask import current_app
-from sqlalchemy import Date, and_, func, or_, select
+from sqlalchemy import Date, and_, func, literal_column, or_, select
 from sqlalchemy import case as sql_case
 
 from ...domain.report_definitions import (
@@ -16,11 +16,11 @@ from ...domain.report_definitions import (
 from ...domain.service_features import steps_for
 from ...domain.suppression import suppress_counts
 from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHTS
-from ...extensions import db
 from ...models import Case, CaseStep, Referral, ReferralStrand
 from .marac_measures import marac_section
 from .options import ReportOptions, case_conditions
-from .sections import Section, case_counts, counts_by, section
+from .reading import report_dialect
+from .sections import Section, case_counts, count_of, counts_by, section
 
 ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
 STEP_COLUMN = [count_column("cases", "Cases", "Cases received in the period that reached this step, each counted once.")]
@@ -81,7 +81,7 @@ def _steps_section(slug: str, title: str, conditions: list, options: ReportOptio
 
 def _days_from_receipt(on_date):
     """Calendar days from the day a case was received (London date) to `on_date`, in SQL on either database."""
-    if db.engine.dialect.name == "postgresql":
+    if report_dialect() == "postgresql":
         received = func.cast(func.timezone("Europe/London", Case.received_at), Date)
         return on_date - received
     return func.julianday(on_date) - func.julianday(func.date(Case.received_at))
@@ -107,9 +107,8 @@ def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
                            _with_referral().join(ReferralStrand, ReferralStrand.referral_id == Referral.id))
     multi = (select(ReferralStrand.referral_id).group_by(ReferralStrand.referral_id)
              .having(func.count() >= 2).subquery())
-    combined = db.session.execute(
-        select(func.count(func.distinct(Case.id))).select_from(Case.__table__.join(multi, multi.c.referral_id == Case.referral_id))
-        .where(*conditions, hate_crime)).scalar()
+    combined = count_of(func.count(func.distinct(Case.id)), [*conditions, hate_crime],
+                        Case.__table__.join(multi, multi.c.referral_id == Case.referral_id))
     strand_raw["combined"] = {"cases": combined}
     return section(
         "hate-crime-strands", "Hate crime by strand", "Strand", list(HATE_STRANDS) + [("combined", "Two or more strands")],
@@ -119,23 +118,23 @@ def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
 
 def _restorative_justice(conditions: list, options: ReportOptions) -> Section:
     rj = [*conditions, Case.service_id == options.service_id("restorative-justice")]
-    requested = db.session.execute(select(func.count(Case.id)).select_from(_with_referral())
-                                   .where(*rj, Referral.rj_requested.is_(True))).scalar()
     both = (select(CaseStep.case_id)
             .where(CaseStep.step.in_(("rj-victim-consent", "rj-offender-consent")))
             .group_by(CaseStep.case_id).having(func.count(func.distinct(CaseStep.step)) == 2).subquery())
     meeting = (select(CaseStep.case_id).where(CaseStep.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
                .distinct().subquery())
-    consented = db.session.execute(select(func.count(Case.id)).select_from(
-        Case.__table__.join(both, both.c.case_id == Case.id)).where(*rj)).scalar()
-    met = db.session.execute(select(func.count(Case.id)).select_from(
-        Case.__table__.join(meeting, meeting.c.case_id == Case.id)).where(*rj)).scalar()
+    # One statement: each subquery has at most one row per case, so the outer joins count each case once.
+    found = counts_by(literal_column("1"), {
+        "requested": func.count(sql_case((Referral.rj_requested.is_(True), 1))),
+        "both-consented": func.count(both.c.case_id),
+        "meeting-held": func.count(meeting.c.case_id),
+    }, rj, _with_referral().outerjoin(both, both.c.case_id == Case.id).outerjoin(meeting, meeting.c.case_id == Case.id))
+    figures = found.get(1, {})
     return _steps_section(
         "restorative-justice", "Restorative justice", conditions, options,
         extra=[("requested", "Victim asked for restorative justice"), ("both-consented", "Both victim and offender consented"),
                ("meeting-held", "Meeting held (direct or indirect)")],
-        extra_raw={"requested": {"cases": requested}, "both-consented": {"cases": consented},
-                   "meeting-held": {"cases": met}})
+        extra_raw={key: {"cases": figures.get(key, 0)} for key in ("requested", "both-consented", "meeting-held")})
 
 
 def _vc_columns(working_days: int) -> list:

@@ -1,11 +1,11 @@
 """Where London falls short: London, each service and each borough against the headline targets, and the
 biggest changes since the previous period of the same length. Published figures only (suppressed first)."""
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ...domain import targets as target_rules
 from ...domain.clock import london_today
-from ...domain.report_definitions import ReportFilters
+from ...domain.report_definitions import ReportFilters, add_months
 from ..actors import Actor
 from .compliance import _publish
 from .compliance_sql import raw_figures
@@ -32,9 +32,15 @@ class Shortfalls:
 
 
 def period_for(months: int, today: date) -> ReportFilters:
-    """The last ``months`` months to today (a month counted as 365/12 days, rounded), London days."""
-    days = round(months * 365 / 12)
-    return ReportFilters(date.fromordinal(today.toordinal() - days + 1), today)
+    """The ``months`` whole calendar months to the end of this one (London), like every other period the
+    commissioner sees: a rolling period would move by a day each day, and two days' reports would differ by one
+    day's cases (differencing, docs/security.md)."""
+    return ReportFilters(add_months(today, -(months - 1)), add_months(today, 1) - timedelta(days=1))
+
+
+def previous_months(period: ReportFilters, months: int) -> ReportFilters:
+    """The ``months`` whole months before ``period``."""
+    return ReportFilters(add_months(period.date_from, -months), period.date_from - timedelta(days=1))
 
 
 def _tables(filters: ReportFilters, options: ReportOptions, today: date) -> dict[str, list[dict]]:
@@ -56,7 +62,7 @@ def where_london_falls_short(actor: Actor, targets: dict, months: int | None = N
     today = today or london_today()
     months = months if months in PERIOD_MONTHS else DEFAULT_PERIOD_MONTHS
     now = period_for(months, today)
-    before = ReportFilters(*target_rules.previous_period(now.date_from, now.date_to))
+    before = previous_months(now, months)
     current, previous = _tables(now, options, today), _tables(before, options, today)
     found: dict[str, list] = {}
     for kind, rows in current.items():

@@ -166,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .data_rights.routes import bp as data_rights_bp
+    from .records_requests.routes import bp as records_requests_bp
     from .retention.routes import bp as retention_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
@@ -183,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(restricted_bp)
     app.register_blueprint(data_rights_bp)
+    app.register_blueprint(records_requests_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(marac_bp, url_prefix="/marac")

@@ -69,3 +69,36 @@ def test_add_months_across_years():
 def test_deadline_state(deadline, paused, open_, text, colour):
     state = deadline_state(deadline, date(2026, 3, 10), paused=paused, open_=open_)
     assert (state.text, state.colour) == (text, colour)
+
+
+from victimcare.domain.data_rights import records_request_problems  # noqa: E402
+
+TODAY = date(2026, 3, 10)
+
+
+def _problems(**overrides):
+    values = dict(kind="case-notes", decision="pending", decision_reason="", victim_told_on=None, disclosed_on=None,
+                  disclosed_what="", received_on=date(2026, 3, 1), today=TODAY)
+    values.update(overrides)
+    return [field for field, _ in records_request_problems(**values)]
+
+
+@pytest.mark.parametrize("overrides, fields", [
+    ({}, []),
+    ({"received_on": None}, ["received_on"]),
+    ({"received_on": date(2026, 3, 11)}, ["received_on"]),
+    ({"decision": "refused"}, ["decision_reason"]),
+    ({"decision": "refused", "decision_reason": "Not relevant to any line of enquiry"}, []),
+    ({"decision": "disclosed", "decision_reason": "Court order"}, ["victim_told_on", "disclosed_what"]),
+    ({"decision": "disclosed", "decision_reason": "Court order", "victim_told_on": date(2026, 3, 2),
+      "disclosed_on": date(2026, 3, 5), "disclosed_what": "Contact log"}, []),
+    ({"decision": "disclosed", "decision_reason": "Order", "victim_told_on": date(2026, 3, 2),
+      "disclosed_on": date(2026, 3, 5), "disclosed_what": "Sessions 1-3", "kind": "counselling-therapy"},
+     ["decision_reason"]),
+    ({"decision": "disclosed", "decision_reason": "Crown Court order under s.2 after a hearing",
+      "victim_told_on": date(2026, 3, 2), "disclosed_on": date(2026, 3, 5), "disclosed_what": "Sessions 1-3",
+      "kind": "counselling-therapy"}, []),
+    ({"disclosed_on": date(2026, 2, 1)}, ["disclosed_on"]),
+])
+def test_records_request_rules(overrides, fields):
+    assert _problems(**overrides) == fields

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from ..domain.clock import london_date, london_today
 from ..domain.consent import ConsentState, consent_state
+from ..domain.data_rights import RECORDS_DECISIONS, RECORDS_KINDS, RECORDS_REQUESTERS
 from ..domain.marac import MARAC_AGENCIES
 from ..domain.people import (
     UNSAFE_CONTACT_RULES,
@@ -307,6 +308,17 @@ def _describe_code_event(changes: dict) -> tuple[str, str | None]:
     return title, f"{decision}told {days} working day{'' if days == 1 else 's'} after the decision ({timing})"
 
 
+def _describe_records_request(action: str, changes: dict) -> tuple[str, str | None]:
+    """A request for the victim's records on the register (the audit holds coded values, never the text)."""
+    who = label(RECORDS_REQUESTERS, changes.get("requester_kind") or "")
+    what = label(RECORDS_KINDS, changes.get("records_kind") or "").lower()
+    decision = label(RECORDS_DECISIONS, changes.get("decision") or "pending")
+    told = "The victim has been told in writing." if changes.get("victim_told") else "The victim has not been told yet."
+    title = f"Request for the victim's records from: {who}" if action == "create" else \
+        f"Request for the victim's records updated ({who})"
+    return title, f"{what[:1].upper() + what[1:]}. {told} Decision: {decision}."
+
+
 def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
     """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
     changes = event.changes or {}
@@ -343,6 +355,8 @@ def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tup
         return _describe_marac(event.action, event.object_type, oid, history)
     if kind == ("create", "code_event"):
         return _describe_code_event(changes)
+    if event.object_type == "records_request" and event.action in ("create", "update"):
+        return _describe_records_request(event.action, changes)
     if event.object_type == "victim_message":
         from ..services.messages import describe_event
 

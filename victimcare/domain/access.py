@@ -232,6 +232,12 @@ def sees_every_legal_hold(principal: Principal) -> bool:
     return has_permission(principal, "retention.manage")
 
 
+def may_record_records_request(principal: Principal, service_id: int | None) -> bool:
+    """Requests for a victim's records: the staff of the case's service (who hold the records asked for) and the
+    data protection officer (who oversees disclosure) see and record them."""
+    return can_see_service_record(principal, service_id) or has_permission(principal, "data-rights.manage")
+
+
 # --- separation of duties for accounts ----------------------------------------------------------------------------
 # An administrator cannot give an account access to case data alone: creating a caseworker or advocate, changing a
 # role or service, setting the lead flag or reactivating such an account waits for a second person. The service's

@@ -97,3 +97,57 @@ def deadline_state(deadline: date, today: date, *, paused: bool, open_: bool) ->
     if days <= 7:
         return DeadlineState(f"Due in {days} day{'s' if days != 1 else ''}", "orange")
     return DeadlineState(f"Due in {days} days", None)
+
+
+# --- requests for a victim's records (the police, the CPS, a court, the defence...) -------------------------------
+# A register of each request for a victim's records held by a service: who asked, what, why, when the victim was
+# told in writing and what they said, the decision and its reason, what was disclosed and when. Counselling and
+# therapy records start from a presumption that they are not needed (the Victims' Code, the CPS pre-trial therapy
+# guidance and the Attorney General's disclosure guidelines): the form says so, and disclosing them needs a reason.
+RECORDS_REQUESTERS: Vocabulary = (
+    ("police", "Police"),
+    ("cps", "Crown Prosecution Service"),
+    ("court", "A court (order or witness summons)"),
+    ("defence", "The defence"),
+    ("social-care", "Children's or adult social care"),
+    ("other", "Someone else"),
+)
+RECORDS_KINDS: Vocabulary = (
+    ("counselling-therapy", "Counselling or therapy records"),
+    ("case-notes", "Case notes and contact records"),
+    ("risk-assessments", "Risk assessments"),
+    ("other", "Other records"),
+)
+RECORDS_DECISIONS: Vocabulary = (
+    ("pending", "Not decided yet"),
+    ("refused", "Refused: nothing disclosed"),
+    ("disclosed-in-part", "Disclosed in part"),
+    ("disclosed", "Disclosed"),
+)
+COUNSELLING_PRESUMPTION = ("Counselling and therapy records start from a presumption that they are not needed: "
+                           "disclose them only when the request shows they are relevant to a reasonable line of "
+                           "enquiry, the victim has been told, and the reason is recorded.")
+
+
+def records_request_problems(*, kind: str, decision: str, decision_reason: str, victim_told_on, disclosed_on,
+                             disclosed_what: str, received_on, today) -> list[tuple[str, str]]:
+    """What is missing or wrong in a register entry, as (field, message) pairs."""
+    problems = []
+    if received_on is None:
+        problems.append(("received_on", "Enter the date the request was received"))
+    elif received_on > today:
+        problems.append(("received_on", "The date received must be today or in the past"))
+    disclosing = decision in ("disclosed", "disclosed-in-part")
+    if decision != "pending" and not (decision_reason or "").strip():
+        problems.append(("decision_reason", "Give the reason for the decision"))
+    if disclosing and victim_told_on is None:
+        problems.append(("victim_told_on", "Tell the victim in writing before anything is disclosed, and enter "
+                                           "the date"))
+    if disclosing and (disclosed_on is None or not (disclosed_what or "").strip()):
+        problems.append(("disclosed_what", "Say what was disclosed and enter the date"))
+    if disclosed_on is not None and received_on is not None and disclosed_on < received_on:
+        problems.append(("disclosed_on", "The date disclosed cannot be before the request was received"))
+    if disclosing and kind == "counselling-therapy" and len((decision_reason or "").strip()) < 20:
+        problems.append(("decision_reason", "Counselling or therapy records are presumed not needed: explain why "
+                                            "this request overcomes that presumption"))
+    return problems

@@ -2,7 +2,7 @@
 from .attrition import JusticeWithdrawal, JusticeWithdrawalReason
 from .audit import AuditChainHead, AuditEvent, AuditVerification
 from .cases import Case, CaseNote, CaseStep, ContactAttempt, Task
-from .data_rights import DataRightsPause, DataRightsRequest
+from .data_rights import DataRightsPause, DataRightsRequest, RecordsRequest
 from .code_rights import CodeEvent
 from .jobs import ExportFile, SweepRun
 from .marac import MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, MaracShare
@@ -34,7 +34,7 @@ from .webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AccountChange", "AccountLink", "BreakGlassAccess", "RecordRestriction", "RecordRestrictionUser",
     "ApiToken", "AuditChainHead", "AuditEvent", "AuditVerification", "Borough", "Case", "CaseStep", "CaseNote", "CodeEvent",
-    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ErasureDecision", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
+    "ContactAttempt", "DataRightsPause", "DataRightsRequest", "ErasureDecision", "RecordsRequest", "ExportFile", "IdempotencyRecord", "LegalHold", "NotificationOptOut", "OutboxJob", "PARTY_SENSITIVE_FIELDS", "ParentCarer", "Perpetrator", "PERSON_SENSITIVE_FIELDS", "Person", "REFERRAL_SENSITIVE_FIELDS",
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",

@@ -72,3 +72,32 @@ class DataRightsPause(db.Model):
     paused_on: Mapped[date] = mapped_column(Date)
     resumed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RecordsRequest(db.Model):
+    """A request by the police or others for a victim's records held by a service (the register). Slugs:
+    domain/data_rights.py RECORDS_*. The free text stays here, never in the audit trail."""
+
+    __tablename__ = "records_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    requester_kind: Mapped[str] = mapped_column(String(16))
+    requester_name: Mapped[str] = mapped_column(String(200))  # the officer or body, e.g. "DC Lewis, Camden CID"
+    records_kind: Mapped[str] = mapped_column(String(24))
+    records_sought: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    victim_told_on: Mapped[date | None] = mapped_column(Date)  # told in writing
+    victim_response: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    disclosed_what: Mapped[str | None] = mapped_column(Text)
+    disclosed_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case = relationship("Case", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -92,6 +92,11 @@ REGISTRY: dict[str, TableRule] = {
              "names and the DPO's reasons for an extension and the outcome (written without personal details), the "
              "names of the fields withheld from a released copy (table.row.field, no values); who asked, what they "
              "asked in their words and how identity was checked go."),
+    "records_requests": TableRule(
+        scrub={"requester_name": "", "records_sought": "", "purpose": "", "victim_response": None,
+               "decision_reason": None, "disclosed_what": None},
+        keep=frozenset({"requester_kind", "records_kind", "decision"}),
+        note="Who asked (by kind), which kind of records and the decision stay, with their dates; the words go."),
     "marac_agenda_items": TableRule(scrub={"added_reason": None, "deferred_reason": None},
                                     keep=frozenset({"source", "risk_level", "criteria"}), note=_CODED),
     "marac_hearings": TableRule(scrub={"risks_discussed": "", "victim_views": ""},

@@ -30,11 +30,12 @@ FIELD_VOCABULARIES = {
     "complaint_agency": vocab.COMPLAINT_AGENCIES, "outcome_feels_safer": vocab.OUTCOME_ANSWERS,
     "outcome_better_able_to_cope": vocab.OUTCOME_ANSWERS, "outcome_better_informed": vocab.OUTCOME_ANSWERS,
     "identity_check": data_rights.IDENTITY_CHECKS, "requester": data_rights.REQUESTERS,
-    "kind": data_rights.KINDS,
+    "kind": data_rights.KINDS, "requester_kind": data_rights.RECORDS_REQUESTERS,
+    "records_kind": data_rights.RECORDS_KINDS,
 }
 ROUTING_KINDS = (("rule", "A routing rule"), ("override-add", "Added by a caseworker"),
                  ("override-remove", "Removed by a caseworker"))
-TABLE_VOCABULARIES = {("cases", "status"): vocab.CASE_STATUSES, ("routing_decisions", "kind"): ROUTING_KINDS, ("data_rights_requests", "status"): data_rights.STATUSES,
+TABLE_VOCABULARIES = {("records_requests", "decision"): data_rights.RECORDS_DECISIONS,("cases", "status"): vocab.CASE_STATUSES, ("routing_decisions", "kind"): ROUTING_KINDS, ("data_rights_requests", "status"): data_rights.STATUSES,
                       ("record_restrictions", "reason"): vocab.RESTRICTION_REASONS,
                       ("legal_holds", "reason"): vocab.LEGAL_HOLD_REASONS,
                       ("justice_withdrawals", "stage"): vocab.WITHDRAWAL_STAGES,

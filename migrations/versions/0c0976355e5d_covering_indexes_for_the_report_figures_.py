@@ -3,7 +3,7 @@ them from the index alone rather than visiting each case (measured: 0.68 s of a 
 cases went on fetching 25,000 overdue cases from the table).
 
 Revision ID: 0c0976355e5d
-Revises: 51c6937c4267
+Revises: de6842d9ecf3
 Create Date: 2026-12-06 15:45:07.139077
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0c0976355e5d'
-down_revision = '51c6937c4267'
+down_revision = 'de6842d9ecf3'
 branch_labels = None
 depends_on = None
 

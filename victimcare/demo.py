@@ -109,8 +109,15 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
         details = random.Random(f"details-{n}")
         by_email = details.random() < 0.4
         language = details.choice(["Polish", "Somali", "Bengali"]) if details.random() < 0.15 else None
+        source = rng.choice(["caseworker", "caseworker", "police-api", "partner", "self-referral"])
+        crime_reference = f"CAD{details.randint(1000, 9999)}/{received:%d%b}" if details.random() < 0.7 else None
+        # Drawn for every referral (so the rest of the demo stays as it was), kept only where someone referred:
+        # a self-referral or a caseworker's own referral names no referring officer.
+        named = details.choice(["PC Ahmed", "DC Lewis", "Sam at the GP"]) if details.random() < 0.5 else None
+        referrer = {"police-api": "DC Lewis" if named == "Sam at the GP" else named,
+                    "partner": "Sam at the GP" if named else None}.get(source)
         data = referral_service.ReferralInput(
-            source=rng.choice(["caseworker", "caseworker", "police-api", "partner", "self-referral"]),
+            source=source,
             offence_category={"domestic": "domestic-abuse", "hate": "hate-crime", "child": "sexual-offence",
                               "complaint": "other"}.get(kind, rng.choice(["robbery", "burglary", "violence-with-injury",
                                                                            "theft-from-the-person", "fraud"])),
@@ -125,8 +132,8 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 safe_contact_notes="Only call after 6pm, when her partner is at work" if kind == "domestic" else None,
                 **_equality_answers(n, age, kind),
             ),
-            crime_reference=f"CAD{details.randint(1000, 9999)}/{received:%d%b}" if details.random() < 0.7 else None,
-            referrer_name=details.choice(["PC Ahmed", "DC Lewis", "Sam at the GP"]) if details.random() < 0.5 else None,
+            crime_reference=crime_reference,
+            referrer_name=referrer,
             offence_date=received.date() - timedelta(days=rng.randint(0, 10)),
             domestic_abuse=kind == "domestic",
             sexual_offence=kind == "child",

@@ -109,8 +109,15 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
         details = random.Random(f"details-{n}")
         by_email = details.random() < 0.4
         language = details.choice(["Polish", "Somali", "Bengali"]) if details.random() < 0.15 else None
+        source = rng.choice(["caseworker", "caseworker", "police-api", "partner", "self-referral"])
+        crime_reference = f"CAD{details.randint(1000, 9999)}/{received:%d%b}" if details.random() < 0.7 else None
+        # Drawn for every referral (so the rest of the demo stays as it was), kept only where someone referred:
+        # a self-referral or a caseworker's own referral names no referring officer.
+        named = details.choice(["PC Ahmed", "DC Lewis", "Sam at the GP"]) if details.random() < 0.5 else None
+        referrer = {"police-api": "DC Lewis" if named == "Sam at the GP" else named,
+                    "partner": "Sam at the GP" if named else None}.get(source)
         data = referral_service.ReferralInput(
-            source=rng.choice(["caseworker", "caseworker", "police-api", "partner", "self-referral"]),
+            source=source,
             offence_category={"domestic": "domestic-abuse", "hate": "hate-crime", "child": "sexual-offence",
                               "complaint": "other"}.get(kind, rng.choice(["robbery", "burglary", "violence-with-injury",
                                                                            "theft-from-the-person", "fraud"])),
@@ -123,9 +130,10 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
                 email=f"victim{n}@example.com" if by_email else None, may_email=by_email,
                 first_language=language, interpreter_needed=language is not None,
                 safe_contact_notes="Only call after 6pm, when her partner is at work" if kind == "domestic" else None,
+                **_equality_answers(n, age, kind),
             ),
-            crime_reference=f"CAD{details.randint(1000, 9999)}/{received:%d%b}" if details.random() < 0.7 else None,
-            referrer_name=details.choice(["PC Ahmed", "DC Lewis", "Sam at the GP"]) if details.random() < 0.5 else None,
+            crime_reference=crime_reference,
+            referrer_name=referrer,
             offence_date=received.date() - timedelta(days=rng.randint(0, 10)),
             domestic_abuse=kind == "domestic",
             sexual_offence=kind == "child",
@@ -164,6 +172,49 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _marac_meetings(today)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
+
+
+# Equality answers, weighted roughly like London at the 2021 Census and like victim services' caseloads (more women,
+# more disabled people than London as a whole). (slug, weight) pairs; the weights need not add up to 100.
+_ETHNIC_WEIGHTS = (
+    ("white-british", 35), ("white-irish", 2), ("white-gypsy-or-irish-traveller", 1), ("white-roma", 1),
+    ("white-other", 14), ("mixed-white-and-black-caribbean", 2), ("mixed-white-and-black-african", 1),
+    ("mixed-white-and-asian", 1), ("mixed-other", 2), ("asian-indian", 7), ("asian-pakistani", 3),
+    ("asian-bangladeshi", 4), ("asian-chinese", 2), ("asian-other", 4), ("black-african", 8), ("black-caribbean", 4),
+    ("black-other", 2), ("other-arab", 2), ("other-any", 4), ("prefer-not-to-say", 6),
+)
+_RELIGION_WEIGHTS = (("christian", 38), ("no-religion", 27), ("muslim", 15), ("hindu", 5), ("jewish", 2), ("sikh", 2),
+                     ("buddhist", 1), ("other", 2), ("prefer-not-to-say", 8))
+_ORIENTATION_WEIGHTS = (("straight-or-heterosexual", 84), ("gay-or-lesbian", 4), ("bisexual", 4), ("other", 1),
+                        ("prefer-not-to-say", 7))
+
+
+def _equality_answers(n: int, age: int, kind: str) -> dict:
+    """The voluntary equality answers for the n-th demo victim, from their own generator (the rest of the demo stays
+    as it was). About one in four was never asked (nothing recorded), a few skipped a question, and each question
+    has its "prefer not to say"; sexual orientation and gender identity are not asked of a child under 16."""
+    from .domain.referral_questions import asks_identity_questions
+
+    rng = random.Random(f"equality-{n}")
+    if rng.random() < 0.25:
+        return {}
+
+    def pick(weights: tuple[tuple[str, int], ...]) -> str | None:
+        if rng.random() < 0.05:  # skipped this question
+            return None
+        return rng.choices([slug for slug, _ in weights], [weight for _, weight in weights])[0]
+
+    female = 80 if kind == "domestic" else 55
+    answers = {
+        "sex": pick((("female", female), ("male", 95 - female), ("prefer-not-to-say", 5))),
+        "ethnicity": pick(_ETHNIC_WEIGHTS),
+        "disability": pick((("yes", 22), ("no", 70), ("prefer-not-to-say", 8))),
+        "religion": pick(_RELIGION_WEIGHTS),
+    }
+    if asks_identity_questions(age):
+        answers["gender_identity"] = pick((("yes", 92), ("no", 1), ("prefer-not-to-say", 7)))
+        answers["sexual_orientation"] = pick(_ORIENTATION_WEIGHTS)
+    return answers
 
 
 def _data_rights_requests(today: date) -> None:

@@ -13,6 +13,7 @@ from victimcare.extensions import db
 from victimcare.models import AuditEvent, Case, Referral, Service, User
 
 from .factories import make_token
+from .route_values import ROLES, route_values
 
 # Endpoints that show no victim data (forms, account pages, reference documents).
 NO_VICTIM_DATA = {
@@ -45,6 +46,8 @@ NO_VICTIM_DATA = {
     "admin.sweeps": "sweep runs and job counts",
     "exports.show": "an export's progress (the requester's own; the download is audited)",
     "exports.status": "an export's progress as JSON",
+    "retention.place_hold": "the empty legal-hold form (the reference typed, nothing read)",
+    "data_rights.new": "the empty form for a new data-rights request",
     "main.search_records": "the empty search form (a search with text is audited: tests/test_search.py)",
 }
 # Pages that show victim data to some roles but not to these (the admin's home lists staff accounts).
@@ -52,7 +55,6 @@ NO_VICTIM_DATA_FOR_ROLE = {("main.home", "admin"): "staff accounts only"}
 # Form pages and public pages that show nothing from the database until submitted.
 EMPTY_FORM_PATTERN = re.compile(r"^referrals\.(new|self_referral|self_referral_done|journey_|step_|start|offence|dash|about|consent|check|confirmation|find_person)")
 
-ROLES = ("caseworker", "domestic-abuse", "domestic-abuse.lead", "commissioner", "admin")
 
 
 @pytest.fixture
@@ -67,13 +69,7 @@ def world():
     return {
         "users": users,
         "tokens": tokens,
-        "values": {
-            "case_id": case.id, "id": case.id, "reference": referral.reference, "referral_id": referral.id,
-            "user_id": users["caseworker"].id, "person_id": referral.person_id, "service": "domestic-abuse",
-            "slug": "domestic-abuse", "report": "code-compliance", "name": "code-compliance", "fmt": "csv",
-            "format": "csv", "export_id": 1, "endpoint_id": 1, "access_id": 1,
-            "token": "not-a-real-link-token",
-        },
+        "values": route_values(case, referral, users, "not-a-real-link-token"),
         "other_case_id": other_case.id,
     }
 

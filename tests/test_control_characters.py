@@ -20,7 +20,8 @@ from victimcare.web.forms import BaseForm
 
 from .factories import make_token
 from .helpers_api import body as referral_body
-from .test_audit_coverage import ROLES, _build
+from .route_values import ROLES, route_values
+from .test_audit_coverage import _build
 
 TEXT_INPUT_TYPES = {"text", "email", "tel", "password", "search", "url", "number", None}
 
@@ -157,11 +158,7 @@ def _reset_token(user) -> str:
 
 def test_a_nul_in_any_form_field_is_refused_naming_the_field_and_never_logged(app, demo, caplog):
     users, case = demo
-    values = {"case_id": case.id, "id": case.id, "reference": case.referral.reference,
-              "referral_id": case.referral_id, "user_id": users["caseworker"].id,
-              "person_id": case.referral.person_id, "service": "domestic-abuse", "slug": "domestic-abuse",
-              "report": "code-compliance", "name": "code-compliance", "fmt": "csv", "format": "csv",
-              "export_id": 1, "endpoint_id": 1, "access_id": 1, "token": _reset_token(users["caseworker"])}
+    values = route_values(case, case.referral, users, _reset_token(users["caseworker"]))
     clients = [app.test_client()] + [_signed_in(app, users[role]) for role in ROLES]
     caplog.set_level(logging.DEBUG)
     forms = _all_forms(app, clients, values)

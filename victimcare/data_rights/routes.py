@@ -57,7 +57,7 @@ def new():
 @permission_required(PERMISSION)
 def show(request_id: int):
     actor = current_actor()
-    found = data_rights.get_request(actor, request_id)
+    found = data_rights.view_request(actor, request_id)
     return render_template("data_rights/show.html", view=presenters.request_view(actor, found),
                            pause_form=PauseForm(), resume_form=ResumeForm(), close_form=CloseForm(),
                            take_over_form=TakeOverForm())
@@ -111,7 +111,7 @@ def take_over(request_id: int):
 @permission_required(PERMISSION)
 def extend(request_id: int):
     actor = current_actor()
-    found = data_rights.get_request(actor, request_id)
+    found = data_rights.view_request(actor, request_id)
     form = ExtendForm()
     if form.validate_on_submit():
         try:
@@ -127,7 +127,7 @@ def extend(request_id: int):
 
 def _show_with(request_id: int, **forms):
     actor = current_actor()
-    found = data_rights.get_request(actor, request_id)
+    found = data_rights.view_request(actor, request_id)
     context = {"pause_form": PauseForm(), "resume_form": ResumeForm(), "close_form": CloseForm(),
                "take_over_form": TakeOverForm(), **forms}
     form = next(iter(forms.values()))

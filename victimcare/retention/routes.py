@@ -68,7 +68,7 @@ def place_hold():
 @login_required
 def hold(hold_id: int):
     actor = current_actor()
-    found, reference = holds.get_hold(actor, hold_id)
+    found, reference = (holds.view_hold if request.method == "GET" else holds.get_hold)(actor, hold_id)
     form = LiftHoldForm()
     if found.lifted_at is None and form.validate_on_submit():
         try:

@@ -101,6 +101,13 @@ def get_request(actor: Actor, request_id: int) -> DataRightsRequest:
     return request
 
 
+def view_request(actor: Actor, request_id: int) -> DataRightsRequest:
+    """A request shown to the DPO (who asked, for whom, the deadline): audited as a view of the request."""
+    request = get_request(actor, request_id)
+    audit.record(actor, "view", "data-rights-request", request.id)
+    return request
+
+
 def list_requests(actor: Actor, page: int = 1, *, open_only: bool = True):
     """Requests, open ones first by deadline (one query and a count)."""
     require(actor, PERMISSION, "Only the data protection officer handles data-rights requests")

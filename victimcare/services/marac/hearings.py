@@ -139,7 +139,7 @@ def overdue_actions(actor: Actor) -> list:
 
     service_id = require_coordinator(actor)
     hidden = restricted.hidden_from(actor, Referral.person_id)
-    return db.session.execute(
+    rows = db.session.execute(
         select(MaracAction, MaracMeeting, MaracAgendaItem.id,
                *restricted.masked(hidden, Person.given_name, Person.family_name))
         .join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
@@ -150,6 +150,10 @@ def overdue_actions(actor: Actor) -> list:
         .where(MaracMeeting.service_id == service_id, MaracAction.done_on.is_(None),
                MaracAction.due_on < london_today())
         .order_by(MaracAction.due_on, MaracAction.id).limit(20)).all()
+    if rows:  # each names the victim: the trail records whose actions were shown
+        audit.record(actor, "list", "marac_action", None, service_id=service_id,
+                     changes={"rows": len(rows), "ids": audit.shown(rows), "case_ids": [r[0].case_id for r in rows]})
+    return rows
 
 
 def count_overdue(actor: Actor) -> int:

@@ -157,6 +157,8 @@ def agenda(actor: Actor, meeting_id: int) -> tuple[MaracMeeting, list[AgendaRow]
         .outerjoin(MaracHearing, MaracHearing.agenda_item_id == MaracAgendaItem.id)
         .where(MaracAgendaItem.meeting_id == meeting.id)
         .order_by(MaracAgendaItem.deferred_at.is_not(None), MaracAgendaItem.referred_on, MaracAgendaItem.id)).all()
+    audit.record(actor, "view", "marac_meeting", meeting.id, service_id=meeting.service_id,
+                 changes={"rows": len(rows), "case_ids": [r[0].case_id for r in rows]})
     return meeting, [AgendaRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 

@@ -103,6 +103,13 @@ def get_hold(actor: Actor, hold_id: int) -> tuple[LegalHold, str]:
     return hold, reference
 
 
+def view_hold(actor: Actor, hold_id: int) -> tuple[LegalHold, str]:
+    """A hold shown on its page: audited as a view of the held person's record."""
+    hold, reference = get_hold(actor, hold_id)
+    audit.record(actor, "view", "person", hold.person_id, changes={"legal_hold": hold.id})
+    return hold, reference
+
+
 def lift_hold(actor: Actor, hold_id: int, reason: str | None) -> LegalHold:
     hold, _ = get_hold(actor, hold_id)
     if hold.lifted_at is not None:

@@ -519,7 +519,7 @@ def _record_code_events(advocates: dict[str, Actor], caseworker: Actor) -> None:
 
 
 # What the demo's MARAC hearings record: fictional, and the same for every case.
-MARAC_RISKS = ("Threats to kill made by text last week; the ex-partner knows the new address.",
+MARAC_RISKS = ("Threats to kill made by text last week; her former partner knows the new address.",
                "Escalating stalking at the workplace; children present at the last incident.")
 MARAC_VIEWS = ("Wants to stay in the home with the locks changed; does not want a police visit at work.",
                "Wants support to move to a refuge outside the borough.")

@@ -82,10 +82,15 @@ def test_purged_records_are_not_found_by_the_api_or_the_pages(runner, client, au
     case = made["cases"]["never"]
     headers = bearer_for(users["caseworker"])
     assert client.get(f"/api/v1/referrals/{case.referral.reference}", headers=headers).status_code == 200
+    auth.login(users["caseworker"])
+    found = client.get("/search", query_string={"q": case.referral.reference}).get_data(as_text=True)
+    assert f'href="/referrals/{case.referral.reference}"' in found
     _run(runner)
     assert client.get(f"/api/v1/referrals/{case.referral.reference}", headers=headers).status_code == 404
     auth.login(users["caseworker"])
     assert client.get(f"/referrals/{case.referral.reference}").status_code == 404
+    found = client.get("/search", query_string={"q": case.referral.reference}).get_data(as_text=True)
+    assert f'href="/referrals/{case.referral.reference}"' not in found  # the search finds nothing
     auth.logout()
     auth.login(users["advocate"])
     assert client.get(f"/cases/{case.id}").status_code == 404

@@ -95,6 +95,8 @@ class Config:
 
     # Rate-limit storage: memory by default; set RATELIMIT_STORAGE_URI=redis://... when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Prefix of the limits' keys in that store, so two deployments (or test runs) can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_HEADERS_ENABLED = True
 
     # DASH / MARAC thresholds (SafeLives defaults; areas may differ)

@@ -176,3 +176,38 @@ def test_a_coordinator_of_the_same_service_sees_the_meeting_and_unknown_ids_are_
                  "/marac/meetings/99999999999999999999"):
         assert client.get(path.format(**a_meeting)).status_code == 404, path
     assert client.post("/marac/actions/999999/done").status_code == 404
+
+
+def test_a_restricted_persons_name_is_hidden_from_a_coordinator_not_named_on_it(client, auth):
+    from victimcare.models import RecordRestriction, RecordRestrictionUser
+
+    coordinator = make_coordinator()
+    named = make_coordinator()
+    case = referred_case(TODAY - timedelta(days=3))
+    person = db.session.get(Referral, case.referral_id).person
+    db.session.add(RecordRestriction(person_id=person.id, reason="works-here"))
+    db.session.add(RecordRestrictionUser(person_id=person.id, user_id=named.id))
+    db.session.commit()
+    auth.login(coordinator)
+    _make_meeting(client)
+    meeting = db.session.scalar(select(MaracMeeting))
+    page = client.get(f"/marac/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Restricted record" in page and person.family_name not in page
+    client.post(f"/marac/meetings/{meeting.id}/shares")
+    share = db.session.scalar(select(MaracShare))
+    shared = client.get(f"/marac/meetings/{meeting.id}/shares/{share.id}.csv").get_data(as_text=True)
+    assert "Restricted record" in shared and person.family_name not in shared and "1990-05-17" not in shared
+    auth.logout()
+    auth.login(named)
+    assert person.family_name in client.get(f"/marac/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_a_meeting_needs_an_area(client, auth):
+    auth.login(make_coordinator())
+    response = client.post("/marac/meetings/new", data={"chair": "DI Example", "agencies": ["police"],
+                                                        "held_on": date_parts(TODAY)})
+    assert response.status_code == 400 and "Choose a BCU or at least one borough" in response.get_data(as_text=True)
+    response = client.post("/marac/meetings/new", data={"chair": "DI Example", "agencies": ["police"],
+                                                        "held_on": date_parts(TODAY), "boroughs": [BARNET]})
+    assert response.status_code == 302
+    assert db.session.scalar(select(MaracMeeting)).borough_codes == [BARNET]

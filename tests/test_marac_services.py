@@ -117,7 +117,7 @@ def test_hearing_and_actions_to_completion(app):
                                                                       TODAY + timedelta(days=7)))
     db.session.commit()
     assert marac.count_overdue(coordinator) == 1
-    assert [a.id for a, _ in marac.overdue_actions(coordinator)] == [late.id]
+    assert [row[0].id for row in marac.overdue_actions(coordinator)] == [late.id]
     marac.mark_done(coordinator, late.id)
     marac.mark_done(coordinator, soon.id)
     db.session.commit()

@@ -82,10 +82,15 @@ def test_purged_records_are_not_found_by_the_api_or_the_pages(runner, client, au
     case = made["cases"]["never"]
     headers = bearer_for(users["caseworker"])
     assert client.get(f"/api/v1/referrals/{case.referral.reference}", headers=headers).status_code == 200
+    auth.login(users["caseworker"])
+    found = client.get("/search", query_string={"q": case.referral.reference}).get_data(as_text=True)
+    assert f'href="/referrals/{case.referral.reference}"' in found
     _run(runner)
     assert client.get(f"/api/v1/referrals/{case.referral.reference}", headers=headers).status_code == 404
     auth.login(users["caseworker"])
     assert client.get(f"/referrals/{case.referral.reference}").status_code == 404
+    found = client.get("/search", query_string={"q": case.referral.reference}).get_data(as_text=True)
+    assert f'href="/referrals/{case.referral.reference}"' not in found  # the search finds nothing
     auth.logout()
     auth.login(users["advocate"])
     assert client.get(f"/cases/{case.id}").status_code == 404
@@ -151,3 +156,26 @@ def test_the_retention_date_is_shown_on_the_referral_and_case_pages(client, auth
     auth.login(users["advocate"])
     page = client.get(f"/cases/{supported.id}").get_data(as_text=True)
     assert "Until 1 February 2032: supported" in page
+
+
+def test_the_dry_run_counts_what_the_run_then_changes(runner, users):
+    """Strands, restrictions and a stored reply too: tables the purge leaves alone are not counted."""
+    from victimcare.models import RecordRestriction, ReferralStrand
+
+    made = retention_fixture()
+    case = made["cases"]["never"]
+    db.session.add(ReferralStrand(referral_id=case.referral_id, strand="race"))
+    db.session.add(RecordRestriction(person_id=case.referral.person_id, reason="works-here"))
+    db.session.add(IdempotencyRecord(user_id=users["caseworker"].id, key="k2", request_hash="y" * 64,
+                                     status_code=201, response_body="{}",
+                                     location=f"/api/v1/referrals/{case.referral.reference}"))
+    db.session.commit()
+    dry = _run(runner, "--dry-run").output.strip().splitlines()[-1]
+    assert _run(runner).output.strip().splitlines()[-1] == dry
+
+
+def test_sqlite_overwrites_deleted_content():
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "sqlite":
+        assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1

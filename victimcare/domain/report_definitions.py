@@ -66,8 +66,9 @@ MEASURES_BY_KEY = {m.key: m for m in COMPLIANCE_MEASURES}
 
 SUPPRESSION_NOTE = (
     '"fewer than 5" means a count from 1 to 4. "hidden" means a number hidden so that a total cannot give away '
-    "a smaller one, or a count of some of the cases in a row whose number of cases is hidden; it is never from 1 "
-    "to 4. Rates and medians are \"not shown\" over fewer than 5 cases, or "
+    "a smaller one, a count of some of the cases in a row whose number of cases is hidden, or a count that differs "
+    "by 1 to 4 from the same count over a shorter period of whole months inside this one (so that comparing two "
+    "reports cannot pick anyone out); it is never from 1 to 4. Rates and medians are \"not shown\" over fewer than 5 cases, or "
     "where a count they are worked out from is hidden."
 )
 

@@ -1,7 +1,7 @@
 """Forms for MARAC meetings: a new meeting, adding and deferring a case, a hearing and its actions."""
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput
 
 from ..cases.forms import DATE_FORMAT, GovDateField
@@ -22,13 +22,19 @@ def _agencies(label, message):
 
 class MeetingForm(BaseForm):
     held_on = _date("Date of the meeting", "Enter the date of the meeting")
-    bcu = SelectField("Area: a BCU", widget=GovSelect(), validators=[Optional()])
+    bcu = SelectField("Area: a BCU", widget=GovSelect(), validate_choice=False)
     boroughs = SelectMultipleField("Or a set of boroughs", widget=CheckboxesInput(), option_widget=CheckboxInput(),
                                    validators=[Optional()])
     chair = StringField("Chair", widget=GovTextInput(),
                         validators=[InputRequired(message="Enter the name of the meeting's chair"), Length(max=120)])
     agencies = _agencies("Agencies invited", "Choose at least one agency to invite")
     submit = SubmitField("Create meeting and fill the agenda", widget=GovSubmitInput())
+
+    def validate_bcu(self, field):
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose a BCU from the list")
+        if not field.data and not self.boroughs.data:
+            raise ValidationError("Choose a BCU or at least one borough")
 
 
 class AddCaseForm(BaseForm):

@@ -20,7 +20,7 @@ _ACTION_TAGS = {"overdue": "govuk-tag--red", "due-today": "govuk-tag--orange", "
 
 
 def bcu_choices() -> list[tuple[str, str]]:
-    return [("", "Not a whole BCU: choose boroughs below")] + [(str(n), bcu_label(n)) for n in sorted(BCU_NAMES)]
+    return [("", "Not a whole BCU")] + [(str(n), bcu_label(n)) for n in sorted(BCU_NAMES)]
 
 
 def area_label(meeting, borough_names: dict[str, str]) -> str:

@@ -100,6 +100,8 @@ def _statement(actor: Actor, query: SearchQuery):
     # A restricted record is matched on its real values (scored above) and shown without them.
     statement = statement.add_columns(restricted.hidden_from(actor, Referral.person_id).label("hidden"))
     statement = statement.where(*_conditions(query))
+    # A person whose personal data the retention schedule purged is found by nothing (their pages answer 404).
+    statement = statement.where(Person.purged_at.is_(None))
     return statement.order_by(Referral.received_at.desc(), Referral.id.desc())
 
 

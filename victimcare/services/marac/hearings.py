@@ -9,7 +9,7 @@ from ...domain.clock import london_today
 from ...domain.marac import MARAC_AGENCIES, action_state
 from ...domain.vocab import slugs
 from ...extensions import db
-from ...models import Case, MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting
+from ...models import Case, MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, Person, Referral
 from .. import audit
 from ..actors import Actor
 from ..errors import Conflict, ValidationFailed
@@ -131,13 +131,22 @@ def meeting_actions(actor: Actor, meeting_id: int) -> list[tuple[MaracAction, in
         .order_by(MaracAction.done_on.is_not(None), MaracAction.due_on, MaracAction.id)).all()
 
 
-def overdue_actions(actor: Actor) -> list[tuple[MaracAction, MaracMeeting]]:
-    """The coordinator's service's actions past their due date and not done, oldest due first (for the home page)."""
+def overdue_actions(actor: Actor) -> list:
+    """The coordinator's service's actions past their due date and not done, oldest due first (for the meetings
+    page): each with its meeting, agenda item id and the victim's name ("Restricted record" where it does not open
+    for them)."""
+    from .. import restricted
+
     service_id = require_coordinator(actor)
+    hidden = restricted.hidden_from(actor, Referral.person_id)
     return db.session.execute(
-        select(MaracAction, MaracMeeting).join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
+        select(MaracAction, MaracMeeting, MaracAgendaItem.id,
+               *restricted.masked(hidden, Person.given_name, Person.family_name))
+        .join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
         .join(MaracAgendaItem, MaracAgendaItem.id == MaracHearing.agenda_item_id)
         .join(MaracMeeting, MaracMeeting.id == MaracAgendaItem.meeting_id)
+        .join(Case, Case.id == MaracAction.case_id).join(Referral, Referral.id == Case.referral_id)
+        .outerjoin(Person, Person.id == Referral.person_id)
         .where(MaracMeeting.service_id == service_id, MaracAction.done_on.is_(None),
                MaracAction.due_on < london_today())
         .order_by(MaracAction.due_on, MaracAction.id).limit(20)).all()

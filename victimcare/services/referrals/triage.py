@@ -14,7 +14,13 @@ from ...domain.deadlines import working_days_between
 from ...domain.people import age_on
 from ...domain.referral_validation import date_of_birth_problem, offence_date_problem
 from ...domain.routing import ReferralFacts, active_routes
-from ...domain.vocab import HATE_STRAND_LABELS, NOT_PROCEEDING_REASONS, OFFENCE_CATEGORY_LABELS, slugs
+from ...domain.vocab import (
+    HATE_STRAND_LABELS,
+    NOT_PROCEEDING_REASONS,
+    OFFENCE_CATEGORY_LABELS,
+    OPEN_CASE_STATUSES,
+    slugs,
+)
 from ...extensions import db
 from ...models import REFERRAL_SENSITIVE_FIELDS, Case, Person, Referral, ReferralStrand, RiskAssessment
 from .. import audit, restricted
@@ -46,6 +52,9 @@ class TriageRow(NamedTuple):
     marac: bool
     child: bool
     referral_id: int
+    cases: int = 0  # its cases (routed on arrival), and how many are still open: a row with no due date says why
+    open_cases: int = 0
+    declined_cases: int = 0
     waiting_working_days: int = 0
 
 
@@ -61,10 +70,15 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25, oldest_first: b
     """
     require(actor, "referral.triage", "Only caseworkers triage referrals")
     today = london_today()
+    # Every case of the referral counts (a police referral routes at once and its cases may have moved on while it
+    # waits here); the due date is the earliest among those still waiting for first contact.
     cases = (
-        select(Case.referral_id, func.min(Case.first_contact_due).label("earliest_due"),
-               func.max(sql_case((Case.child_safeguarding.is_(True), 1), else_=0)).label("child"))
-        .where(Case.status == "new")
+        select(Case.referral_id,
+               func.min(sql_case((Case.status == "new", Case.first_contact_due))).label("earliest_due"),
+               func.max(sql_case((Case.child_safeguarding.is_(True), 1), else_=0)).label("child"),
+               func.count(Case.id).label("cases"),
+               func.count(sql_case((Case.status.in_(OPEN_CASE_STATUSES), Case.id))).label("open_cases"),
+               func.count(sql_case((Case.status == "declined", Case.id))).label("declined_cases"))
         .group_by(Case.referral_id)
         .subquery()
     )
@@ -77,7 +91,8 @@ def triage_list(actor: Actor, page: int = 1, per_page: int = 25, oldest_first: b
                                   Person.family_name),
                due.label("earliest_due"),
                sql_case((Referral.dash_level == "high", True), else_=False), Referral.marac,
-               sql_case((child, True), else_=False), Referral.id)
+               sql_case((child, True), else_=False), Referral.id, func.coalesce(cases.c.cases, 0),
+               func.coalesce(cases.c.open_cases, 0), func.coalesce(cases.c.declined_cases, 0))
         .outerjoin(Person, Referral.person_id == Person.id)
         .outerjoin(cases, cases.c.referral_id == Referral.id)
         .where(Referral.status == "triage")

@@ -70,10 +70,10 @@ def _rows_of(table, scope: Scope):
 
 def count_records(scope: Scope) -> int:
     """How many rows the purge would change or delete for this person (the dry run's ``records``)."""
-    total = 0
+    total = _outside_the_tables(scope, dry_run=True)
     for name in ORDER:
         rule = REGISTRY[name]
-        if rule.keep_all:
+        if rule.keep_all or not (rule.scrub or rule.delete_rows):
             continue
         table = db.metadata.tables[name]
         total += db.session.scalar(select(func.count()).select_from(table).where(_rows_of(table, scope))) or 0
@@ -101,21 +101,27 @@ def scrub_table(name: str, scope: Scope) -> int:
     return db.session.execute(update(table).where(_rows_of(table, scope)).values(**rule.scrub)).rowcount or 0
 
 
-def _outside_the_tables(scope: Scope) -> int:
-    """Stored API replies naming the person's referrals, and stored exports built for the person."""
+def _outside_the_tables(scope: Scope, *, dry_run: bool = False) -> int:
+    """Stored API replies naming the person's referrals, and stored exports built for the person (counted only,
+    on a dry run)."""
     removed = 0
     for reference in scope.references:
-        removed += db.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.location.like(f"%/referrals/{reference}"))).rowcount or 0
+        replies = IdempotencyRecord.location.like(f"%/referrals/{reference}")
+        if dry_run:
+            removed += db.session.scalar(select(func.count()).where(replies)) or 0
+        else:
+            removed += db.session.execute(delete(IdempotencyRecord).where(replies)).rowcount or 0
     from ..exports import export_dir
 
     for export in db.session.scalars(select(ExportFile).where(ExportFile.storage_name.is_not(None))):
         params = export.params or {}
         if params.get("person_id") == scope.person_id or params.get("reference") in scope.references:
+            removed += 1
+            if dry_run:
+                continue
             path = export_dir() / export.storage_name
             after_commit(lambda path=path: path.unlink(missing_ok=True))
             export.storage_name, export.status = None, "expired"
-            removed += 1
     return removed
 
 

@@ -3,7 +3,7 @@
 (kind "second-factor-reset", approved by a second person like any other account change).
 
 Revision ID: 93f19ad6da01
-Revises: de6842d9ecf3
+Revises: 0c0976355e5d
 Create Date: 2026-12-06 15:49:25.792014
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '93f19ad6da01'
-down_revision = 'de6842d9ecf3'
+down_revision = '0c0976355e5d'
 branch_labels = None
 depends_on = None
 

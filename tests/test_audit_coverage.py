@@ -46,6 +46,7 @@ NO_VICTIM_DATA = {
     "admin.sweeps": "sweep runs and job counts",
     "exports.show": "an export's progress (the requester's own; the download is audited)",
     "exports.status": "an export's progress as JSON",
+    "marac.new_meeting": "the empty form for a new MARAC meeting (date, chair, agencies, area)",
     "retention.place_hold": "the empty legal-hold form (the reference typed, nothing read)",
     "data_rights.new": "the empty form for a new data-rights request",
     "main.search_records": "the empty search form (a search with text is audited: tests/test_search.py)",

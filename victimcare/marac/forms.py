@@ -4,15 +4,14 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput
 
-from ..cases.forms import DATE_FORMAT, GovDateField
 from ..domain.marac import MARAC_AGENCIES
+from ..web.dates import GovDateField
 from ..web.forms import BaseForm
-from ..web.widgets import CheckboxesInput, DateInput
+from ..web.widgets import CheckboxesInput
 
 
 def _date(label, message):
-    return GovDateField(label, format=DATE_FORMAT, widget=DateInput(),
-                        validators=[InputRequired(message=message)])
+    return GovDateField(label, required=message)
 
 
 def _agencies(label, message):

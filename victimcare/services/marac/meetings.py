@@ -179,7 +179,10 @@ def list_meetings(actor: Actor) -> list[MeetingSummary]:
     rows = db.session.execute(
         select(MaracMeeting, counted.c.cases, counted.c.heard).outerjoin(counted, counted.c.meeting_id == MaracMeeting.id)
         .where(MaracMeeting.service_id == service_id).order_by(MaracMeeting.held_on.desc(), MaracMeeting.id.desc()))
-    return [MeetingSummary(m, cases or 0, heard or 0) for m, cases, heard in rows]
+    summaries = [MeetingSummary(m, cases or 0, heard or 0) for m, cases, heard in rows]
+    audit.record(actor, "list", "marac_meeting", None, service_id=service_id,
+                 changes={"rows": len(summaries), "ids": [s.meeting.id for s in summaries]})
+    return summaries
 
 
 def planned_total(rows: list[AgendaRow]) -> int:

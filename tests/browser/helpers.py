@@ -127,11 +127,13 @@ def _vocabulary_slugs() -> list[str]:
     from victimcare.domain import routing, vocab
 
     slugs = {"caseworker-override", "override-add", "override-remove", *routing.RULES}
+    # Hyphenated slugs that are also ordinary English ("a self-referral waits for triage", "her ex-partner": a slug
+    # whose own label is the same word) are not flagged.
+    also_words = {"self-referral"}
     for value in vars(vocab).values():
         if isinstance(value, tuple) and value and all(isinstance(p, tuple) and len(p) == 2 for p in value):
             slugs |= {slug for slug, _ in value if isinstance(slug, str)}
-    # Hyphenated slugs that are also ordinary English ("a self-referral waits for triage") are not flagged.
-    also_words = {"self-referral"}
+            also_words |= {slug for slug, text in value if isinstance(slug, str) and slug == str(text).lower()}
     return sorted(slug for slug in slugs if "-" in slug and not slug[0].isdigit() and slug not in also_words)
 
 

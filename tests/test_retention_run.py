@@ -174,6 +174,17 @@ def test_the_dry_run_counts_what_the_run_then_changes(runner, users):
     assert _run(runner).output.strip().splitlines()[-1] == dry
 
 
+def test_people_are_read_a_batch_at_a_time_with_the_same_result(runner, users, monkeypatch):
+    """Ten million people cannot be read at once, nor named in one IN list (PostgreSQL takes 65,535 parameters):
+    the run reads people a batch at a time, and holds are read once. Batches of two give the same counts."""
+    made = retention_fixture()
+    whole = _run(runner, "--dry-run").output
+    monkeypatch.setattr(purge, "BATCH_PEOPLE", 2)
+    assert _run(runner, "--dry-run").output == whole
+    assert made["cases"]["held"].referral.reference in whole
+    assert _run(runner).output.strip().splitlines()[-1] == whole.strip().splitlines()[-1]
+
+
 def test_sqlite_overwrites_deleted_content():
     from sqlalchemy import text
 

@@ -163,8 +163,36 @@ def _vacuum_after_commit(tables) -> None:
 def run(as_of: date, *, dry_run: bool, actor: Actor = SYSTEM) -> RunSummary:
     """Purge (or, dry, count) everyone whose retention date is before ``as_of`` and who is not held."""
     summary = RunSummary(as_of=as_of, dry_run=dry_run)
-    due = {pid: r for pid, r in schedule.retentions().items() if r.due(as_of)}
-    held = schedule.held_person_ids(due)
+    held = schedule.held_person_ids()  # holds are few; an IN list of everyone due would pass the driver's limits
+    for due in _due_in_batches(as_of):
+        _purge_batch(summary, due, held, dry_run)
+    if not dry_run and (summary.people or summary.failed):
+        audit.record(actor, "purged", "retention-run", None, changes={
+            "as_of": as_of.isoformat(), "people": summary.people, "records": summary.records,
+            "by_category": dict(summary.by_category), "held": len(summary.held), "failed": summary.failed})
+        _vacuum_after_commit(REGISTRY)
+        db.session.flush()
+        db.session.expire_all()
+    return summary
+
+
+BATCH_PEOPLE = 2000
+
+
+def _due_in_batches(as_of: date):
+    """Everyone past their date, a batch of people at a time: memory and each query's parameters stay bounded
+    however many millions of people are held."""
+    after = 0
+    while True:
+        ids = list(db.session.scalars(select(Person.id).where(Person.purged_at.is_(None), Person.id > after)
+                                      .order_by(Person.id).limit(BATCH_PEOPLE)))
+        if not ids:
+            return
+        after = ids[-1]
+        yield {pid: r for pid, r in schedule.retentions(ids).items() if r.due(as_of)}
+
+
+def _purge_batch(summary: RunSummary, due: dict, held: set[int], dry_run: bool) -> None:
     for person_id in sorted(due):
         category = due[person_id].category
         scope = scope_of(person_id)
@@ -182,11 +210,3 @@ def run(as_of: date, *, dry_run: bool, actor: Actor = SYSTEM) -> RunSummary:
         summary.records += records
         summary.by_category[category] += 1
         summary.records_by_category[category] += records
-    if not dry_run and (summary.people or summary.failed):
-        audit.record(actor, "purged", "retention-run", None, changes={
-            "as_of": as_of.isoformat(), "people": summary.people, "records": summary.records,
-            "by_category": dict(summary.by_category), "held": len(summary.held), "failed": summary.failed})
-        _vacuum_after_commit(REGISTRY)
-        db.session.flush()
-        db.session.expire_all()
-    return summary

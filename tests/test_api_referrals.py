@@ -503,3 +503,46 @@ def test_api_text_with_a_control_character_is_422_naming_the_field_and_keeps_lin
 def test_long_text_gets_the_plain_english_length_message(client, tokens):
     response = post(client, tokens["caseworker"], body(**{"victim.given_name": "A" * 101}))
     assert field_errors(response)["victim.given_name"] == "The given name must be 100 characters or fewer"
+
+
+# --- The people around the victim (optional fields) ---------------------------------------------------------------
+
+
+def test_a_domestic_abuse_referral_may_name_the_person_causing_harm_and_the_children(client, tokens):
+    from victimcare.models import Perpetrator
+
+    response = post(client, tokens["caseworker"], body(
+        perpetrator={"name": "Dan Kerr", "relationship": "ex-partner", "date_of_birth": "1985-02-01",
+                     "lives_with_victim": False},
+        children_in_household="yes"))
+    assert response.status_code == 201, response.get_json()
+    perpetrator = db.session.scalar(select(Perpetrator))
+    assert (perpetrator.name, perpetrator.relationship_to_victim, perpetrator.lives_with_victim) == (
+        "Dan Kerr", "ex-partner", False)
+    assert db.session.scalar(select(Referral)).children_in_household == "yes"
+    assert post(client, tokens["caseworker"], body()).status_code == 201  # still optional
+
+
+def test_the_people_around_the_victim_are_refused_where_they_do_not_apply(client, tokens):
+    not_da = post(client, tokens["caseworker"], body(**{
+        "offence.category": "burglary", "offence.domestic_abuse": False, "dash": ...,
+        "perpetrator": {"relationship": "partner"}, "parent_carer": {"name": "Ann Example"}}))
+    assert not_da.status_code == 422
+    errors = field_errors(not_da)
+    assert "domestic abuse only" in errors["perpetrator"]
+    assert errors["parent_carer"] == "A parent or carer applies to a victim under 18 only"
+    bad = post(client, tokens["caseworker"], body(perpetrator={"relationship": "landlord"}))
+    assert bad.status_code == 422 and "perpetrator.relationship" in field_errors(bad)
+    assert db.session.scalar(select(Referral)) is None
+
+
+def test_a_child_victims_parent_or_carer_through_the_api(client, tokens):
+    from victimcare.models import ParentCarer
+
+    response = post(client, tokens["caseworker"], body(**{
+        "victim.date_of_birth": "2012-05-01",
+        "parent_carer": {"name": "Ann Example", "relationship": "mother", "phone": "07700 900222",
+                         "safe_to_contact": False}}))
+    assert response.status_code == 201, response.get_json()
+    carer = db.session.scalar(select(ParentCarer))
+    assert (carer.name, carer.phone, carer.safe_to_contact) == ("Ann Example", "+447700900222", False)

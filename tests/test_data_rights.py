@@ -156,3 +156,27 @@ def test_a_dpo_account_is_created_from_the_command_line_and_lands_on_their_home(
     auth.login("dpo@example.org", "a-long-password-1")
     home = client.get("/home")
     assert home.status_code == 200 and "Data protection: what is due" in home.get_data(as_text=True)
+
+
+def test_the_daily_reminder_emails_the_dpo_working_on_requests_due_within_5_working_days(runner, mailbox,
+                                                                                          time_machine):
+    from victimcare.services import data_rights
+
+    time_machine.move_to(datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc), tick=False)  # a Tuesday
+    first, second, third = (make_referral_with_case() for _ in range(3))
+    dpo, colleague = make_user("dpo"), make_user("dpo")
+    for case, received, handler in ((first, date(2026, 2, 12), dpo), (second, date(2026, 2, 16), dpo),
+                                    (third, date(2026, 3, 1), colleague)):
+        db.session.add(DataRightsRequest(kind="subject-access", person_id=case.referral.person_id,
+                                         referral_id=case.referral_id, requester="victim",
+                                         identity_check="documents", received_on=received,
+                                         due_on=data_rights.rules.response_deadline(received), handled_by_id=handler.id))
+    db.session.commit()
+    before = len(mailbox.messages)
+    result = runner.invoke(args=["jobs", "sweep", "subject-access-due"])
+    assert result.exit_code == 0, result.output
+    sent = mailbox.since(before)
+    assert [m["To"].addresses[0].addr_spec for m in sent] == [dpo.email]  # 12 and 16 March; 1 April is not due
+    body = sent[0].get_body(preferencelist=("plain",)).get_content()
+    assert "2 data-rights requests are due within 5 working days" in body and "due 12 March 2026" in body
+    assert first.referral.reference not in body

@@ -271,3 +271,22 @@ def test_cli_unknown_reference_exits_1_with_one_line_and_writes_nothing(runner, 
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and "No referral has the reference 'VC-NOPE'" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_gathering_the_copy_takes_the_same_number_of_queries_however_much_is_held(users):
+    from .helpers_cases import count_queries
+
+    case = full_record(users["advocate"])
+    db.session.expire_all()
+    with count_queries() as few:
+        collect(case.referral.person_id)
+    db.session.add_all([CaseNote(case_id=case.id, body=f"Note {n}") for n in range(30)]
+                       + [Task(case_id=case.id, title=f"Task {n}") for n in range(10)])
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as many:
+        copy = collect(case.referral.person_id)
+    assert many.count == few.count
+    notes = next(s for s in copy.sections if s.key == "referrals").items[0].children
+    assert sum(len(sec.items) for s in notes if s.key == "cases" for c in s.items for sec in c.children
+               if sec.key == "case_notes") == 33

@@ -235,6 +235,28 @@ def _data_rights_requests(today: date) -> None:
         requester_name="R. Khan, solicitor (fictional)", authority_seen="Signed letter of authority",
         identity_check="documents", received_on=today - timedelta(days=4), scope="Notes and messages since May"))
     data_rights.pause(dpo, second.id, "identity", today - timedelta(days=2))
+    routed = list(db.session.scalars(select(Referral.reference).where(Referral.status == "routed")
+                                     .order_by(Referral.id).offset(2).limit(1)))
+    if routed:
+        data_rights.record_request(dpo, data_rights.NewRequest(
+            kind="rectification", reference=routed[0], requester="victim", identity_check="known-to-service",
+            received_on=today - timedelta(days=6), scope="My surname is spelt wrongly on my record"))
+    _records_request(today)
+
+
+def _records_request(today: date) -> None:
+    """A police request for a domestic-abuse victim's counselling notes, waiting for the victim to be told."""
+    from .services import records_requests
+
+    advocate = db.session.scalar(select(User).where(User.email == f"domestic-abuse@{DEMO_DOMAIN}"))
+    case = db.session.scalar(select(Case).where(Case.service_id == advocate.service_id).order_by(Case.id).limit(1))
+    if case is None:
+        return
+    records_requests.record(Actor.from_user(advocate), case.id, records_requests.RecordsRequestInput(
+        requester_kind="police", requester_name="DC Lewis (fictional), CID", records_kind="counselling-therapy",
+        records_sought="Notes of counselling sessions since the offence",
+        purpose="The officer says the defence may argue the account changed over time",
+        received_on=today - timedelta(days=3)))
 
 
 # Self-referrals waiting at triage, on top of the seeded referrals: (names, offence, age, days ago, DASH yes count).
@@ -497,7 +519,7 @@ def _record_code_events(advocates: dict[str, Actor], caseworker: Actor) -> None:
 
 
 # What the demo's MARAC hearings record: fictional, and the same for every case.
-MARAC_RISKS = ("Threats to kill made by text last week; the ex-partner knows the new address.",
+MARAC_RISKS = ("Threats to kill made by text last week; her former partner knows the new address.",
                "Escalating stalking at the workplace; children present at the last incident.")
 MARAC_VIEWS = ("Wants to stay in the home with the locks changed; does not want a police visit at work.",
                "Wants support to move to a refuge outside the borough.")

@@ -21,7 +21,11 @@ def decide(change_id):
     if decision not in ("approve", "reject"):
         abort(400)
     change = account_changes.decide(current_actor(), change_id, decision == "approve")
-    if decision == "approve":
+    if change.kind == "second-factor-reset":
+        flash(f"Approved: {change.user.name}'s second factor is removed and they are signed out everywhere. They set "
+              "up a new one when they next sign in." if decision == "approve"
+              else f"Rejected: {change.user.name}'s second factor is unchanged.", "success")
+    elif decision == "approve":
         flash(f"Approved: {change.user.name}'s access has changed.", "success")
     else:
         flash(f"Rejected: {change.user.name}'s access is unchanged.", "success")

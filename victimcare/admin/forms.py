@@ -2,6 +2,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -12,6 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
@@ -55,6 +57,18 @@ class AccessForm(BaseForm):
     is_lead = BooleanField("Service lead (can assign cases and approve closures)", widget=GovCheckboxInput())
     is_marac_coordinator = BooleanField(MARAC_COORDINATOR_LABEL, widget=GovCheckboxInput())
     submit = SubmitField("Save access", widget=GovSubmitInput())
+
+
+class SecondFactorResetForm(BaseForm):
+    """Ask for a second-factor reset (a lost phone and no recovery codes); a second person approves it."""
+
+    reason = TextAreaField(
+        "Why should it be reset?", widget=GovTextArea(),
+        description="For example, how the person told you they lost their phone or key. The person approving "
+                    "reads this. Do not include anything about a victim.",
+        validators=[InputRequired(message="Say why the second factor should be reset"),
+                    Length(max=500, message="The reason must be 500 characters or fewer")])
+    submit = SubmitField("Ask for a second-factor reset", widget=GovSubmitInput())
 
 
 class WebhookForm(BaseForm):

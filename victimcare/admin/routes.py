@@ -1,14 +1,14 @@
 """Administration: staff accounts. Admins never see case content."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..services import account_changes, account_links, users
+from ..services import account_changes, account_links, mfa, users
 from ..services import sessions as session_service
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
 from ..web.forms import apply_service_errors
 from ..domain.access import opens_case_data
 from ..domain.vocab import ROLES, SERVICES
-from .forms import AccessForm, NewUserForm
+from .forms import AccessForm, NewUserForm, SecondFactorResetForm
 from .presenters import account_status, is_locked
 
 bp = Blueprint("admin", __name__)
@@ -69,10 +69,33 @@ def _show_link(issued, purpose: str):
 @bp.route("/users/<int:user_id>")
 @permission_required("user.manage")
 def user(user_id):
-    user = users.get_user(current_actor(), user_id)
+    return _user_page(users.get_user(current_actor(), user_id), SecondFactorResetForm())
+
+
+def _user_page(user, reset_form, status=200):
     change = account_changes.pending_change_for(user.id)
-    return render_template("admin/user.html", user=user, change=change,
-                           approver=_approver_text(change) if change else None)
+    return render_template("admin/user.html", user=user, change=change, form=reset_form,
+                           has_second_factor=mfa.has_second_factor(user.id),
+                           approver=_approver_text(change) if change else None), status
+
+
+@bp.route("/users/<int:user_id>/second-factor-reset", methods=["POST"])
+@permission_required("user.manage")
+def request_second_factor_reset(user_id):
+    """Ask for a second-factor reset: it waits for a second person (services/account_changes.py)."""
+    actor = current_actor()
+    user = users.get_user(actor, user_id)
+    form = SecondFactorResetForm()
+    if form.validate_on_submit():
+        try:
+            change = account_changes.request_second_factor_reset(actor, user.id, form.reason.data)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(f"The second-factor reset waits for {_approver_text(change)} to approve it. Until then "
+                  f"{user.name}'s second factor is unchanged.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, form, 400)
 
 
 @bp.route("/users/<int:user_id>/access", methods=["GET", "POST"])

@@ -41,12 +41,15 @@ from ..domain.referral_validation import date_of_birth_problem
 from ..domain.text import has_control_characters
 from ..domain.vocab import (
     CASE_STATUSES,
+    CHILDREN_IN_HOUSEHOLD,
     CODE_EVENTS,
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
     DECLINE_REASONS_OFFERED,
     HATE_STRAND_LABELS,
     OFFENCE_CATEGORY_LABELS,
+    PARENT_CARER_RELATIONSHIPS,
+    PERPETRATOR_RELATIONSHIPS,
     SERVICES,
     TRANSFER_REASONS,
     VICTIMS_CODE_RIGHTS,
@@ -167,6 +170,10 @@ def _born(value: date, info: ValidationInfo) -> date:
     return value
 
 
+def _born_if_given(value: date | None, info: ValidationInfo) -> date | None:
+    return None if value is None else _born(value, info)
+
+
 def _borough(value: str, info: ValidationInfo) -> str:
     boroughs = (info.context or {})["boroughs"]
     code = boroughs.get(value.casefold()) or boroughs.get(borough_key(value))
@@ -249,6 +256,33 @@ class Dash(RequestBody):
     incidents_last_12_months: Annotated[StrictInt | None, Field(ge=0, le=MAX_INCIDENTS)] = None
 
 
+class Perpetrator(RequestBody):
+    """Domestic abuse only (as dash), else 422: the person causing harm, as the victim describes them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "description": "Domestic abuse only (offence.domestic_abuse true or category domestic-abuse), else 422."})
+
+    name: OptionalText("the name of the person causing harm", 200) = None
+    relationship: Annotated[Literal[tuple(slugs(PERPETRATOR_RELATIONSHIPS))] | None, Field(
+        description="Who they are to the victim.")] = None
+    date_of_birth: Annotated[date | None, _day("their date of birth"), AfterValidator(_born_if_given)] = None
+    lives_with_victim: Annotated[StrictBool | None, Field(description="Absent or null: not known.")] = None
+
+
+class ParentCarer(RequestBody):
+    """A victim under 18 only, else 422: their parent or carer, and whether it is safe to contact them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "description": "A victim under 18 only, else 422."})
+
+    name: Text("the parent or carer's name", 200)
+    relationship: Annotated[Literal[tuple(slugs(PARENT_CARER_RELATIONSHIPS))] | None, Field(
+        description="Who they are to the child.")] = None
+    phone: Annotated[OptionalText("the parent or carer's phone number", PHONE_MAX_LENGTH), _contact(parse_phone)] = None
+    safe_to_contact: Annotated[StrictBool | None, Field(
+        description="False when, for example, they are the person causing harm. Absent or null: not known.")] = None
+
+
 class ReferralCreate(RequestBody):
     victim: Victim
     offence: Offence
@@ -256,6 +290,10 @@ class ReferralCreate(RequestBody):
     restorative_justice_requested: StrictBool | None = None
     code_complaint: StrictBool | None = None
     dash: Dash | None = None
+    perpetrator: Perpetrator | None = None
+    parent_carer: ParentCarer | None = None
+    children_in_household: Annotated[Literal[tuple(slugs(CHILDREN_IN_HOUSEHOLD))] | None, Field(
+        description="Domestic abuse: are there children in the household?")] = None
     received_at: Annotated[Moment | None, Field(
         description="ISO 8601 with a time zone (Z or an offset; none: 422), not in the future. Default: now.")] = None
 

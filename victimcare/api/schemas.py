@@ -14,12 +14,20 @@ from sqlalchemy import select
 
 from ..domain.clock import utc_now
 from ..domain.deadlines import covered_years, london_date
+from ..domain.people import age_on
+from ..domain.referral_questions import is_child
 from ..domain.referral_validation import offence_date_problem
 from ..domain.routing import active_routes
 from ..extensions import db
 from ..models import Borough
 from ..services.errors import ValidationFailed
-from ..services.referrals import DashAnswers, ReferralInput, VictimDetails
+from ..services.referrals import (
+    DashAnswers,
+    ParentCarerDetails,
+    PerpetratorDetails,
+    ReferralInput,
+    VictimDetails,
+)
 from .models import ReferralCreate, borough_key, problems
 
 CLOCK_SKEW = timedelta(minutes=5)  # a partner's clock may run a little ahead of ours
@@ -64,9 +72,16 @@ def parse_referral(body, boroughs: dict[str, str]) -> ReferralInput:
     if (problem := offence_date_problem(offence.occurred_on, london_date(received_at or now),
                                         victim.date_of_birth)) is not None:
         errors.append({"field": "offence.occurred_on", "message": problem})
-    if data.dash is not None and not offence.domestic_abuse and offence.category != "domestic-abuse":
+    domestic_abuse = offence.domestic_abuse or offence.category == "domestic-abuse"
+    if data.dash is not None and not domestic_abuse:
         errors.append({"field": "dash", "message": "A DASH assessment applies to domestic abuse only: set "
                                                    "offence.domestic_abuse to true"})
+    for name in ("perpetrator", "children_in_household"):
+        if getattr(data, name) is not None and not domestic_abuse:
+            errors.append({"field": name, "message": f"{name.replace('_', ' ').capitalize()} applies to domestic "
+                                                     "abuse only: set offence.domestic_abuse to true"})
+    if data.parent_carer is not None and not is_child(age_on(victim.date_of_birth, london_date(now))):
+        errors.append({"field": "parent_carer", "message": "A parent or carer applies to a victim under 18 only"})
     if errors:
         raise ValidationFailed(errors=errors)
     return ReferralInput(
@@ -91,7 +106,23 @@ def parse_referral(body, boroughs: dict[str, str]) -> ReferralInput:
         dash=_dash(data),
         received_at=received_at,
         needs_triage=True,
+        perpetrator=_perpetrator(data),
+        parent_carer=_parent_carer(data),
+        children_in_household=data.children_in_household,
     )
+
+
+def _perpetrator(data: ReferralCreate) -> PerpetratorDetails | None:
+    p = data.perpetrator
+    return None if p is None else PerpetratorDetails(name=p.name, relationship_to_victim=p.relationship,
+                                                     date_of_birth=p.date_of_birth,
+                                                     lives_with_victim=p.lives_with_victim)
+
+
+def _parent_carer(data: ReferralCreate) -> ParentCarerDetails | None:
+    c = data.parent_carer
+    return None if c is None else ParentCarerDetails(name=c.name, relationship_to_victim=c.relationship,
+                                                     phone=c.phone, safe_to_contact=c.safe_to_contact)
 
 
 def _received_at(received_at: datetime | None, now: datetime) -> tuple[datetime | None, list[dict]]:

@@ -2,6 +2,7 @@
 change goes through services/data_rights.py; every other role is refused (403)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..domain.contact_details import phone_for_display
 from ..services import data_rights, subject_access
 from ..services.errors import ValidationFailed
 from ..web import current_actor, permission_required
@@ -173,7 +174,8 @@ def correction(request_id: int):
     actor = current_actor()
     found, person = data_rights.person_for_correction(actor, request_id)
     fields = ("given_name", "family_name", "date_of_birth", "postcode", "phone", "email", "address")
-    form = CorrectionForm(data={name: getattr(person, name) for name in fields} if request.method == "GET" else None)
+    current = {name: getattr(person, name) for name in fields} | {"phone": phone_for_display(person.phone)}
+    form = CorrectionForm(data=current if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             changed = data_rights.correct_details(actor, request_id, {name: form[name].data for name in fields},

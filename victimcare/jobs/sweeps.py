@@ -77,6 +77,15 @@ def staff_digest() -> dict:
     return digest.send_digest(london_today())
 
 
+@sweep("subject-access-due", "Data-rights requests due soon", "Emails each data protection officer the open "
+       "requests they work on that are due within 5 working days (request numbers and deadlines only).",
+       daily_at="07:30")
+def subject_access_due() -> dict:
+    from ..services import data_rights
+
+    return data_rights.remind_due(london_today())
+
+
 @sweep("idempotency-replies", "Expired API idempotency replies",
        "Deletes stored replies to Idempotency-Key requests older than IDEMPOTENCY_KEY_HOURS.", daily_at="03:10")
 def expired_idempotency_replies() -> dict:

@@ -9,7 +9,9 @@ from ..domain.report_definitions import (
     format_figure,
 )
 from ..data_rights import presenters as data_rights_presenters
-from ..services import account_changes, break_glass, data_rights, marac, queues, reports, search, users
+from ..domain.data_rights import RECORDS_REQUESTERS
+from ..services import account_changes, break_glass, data_rights, marac, queues, records_requests, reports, search
+from ..services import users
 from ..services import referrals as referral_service
 from ..web import current_actor, permission_required
 
@@ -39,6 +41,8 @@ def home():
         return render_template("main/home_dpo.html", page=requests,
                                rows=[data_rights_presenters.request_view(actor, row[0]) for row in requests.items],
                                break_glass_waiting=break_glass.waiting_count(actor),
+                               records_waiting=records_requests.waiting_for_decision(actor),
+                               records_labels=dict(RECORDS_REQUESTERS),
                                marac_overdue=marac.count_overdue(actor) if marac.is_coordinator(actor) else None)
     if home == "commissioner":
         options, filters, _ = reports.read_filters(actor, {})

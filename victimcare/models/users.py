@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -97,7 +97,9 @@ class AccountChange(db.Model):
     """A change that gives an account access to case data, waiting for a second person (domain/access.py).
 
     It holds the account's access as it will be once approved: role, service, lead flag and active. ``kind``
-    says what was asked: "create" (a new account), "access" (role, service or lead) or "reactivate".
+    says what was asked: "create" (a new account), "access" (role, service or lead), "reactivate", or
+    "second-factor-reset" (remove the account's authenticator, keys and recovery codes: role, service and lead flag
+    are then the account's own, unchanged, and decide who approves).
     """
 
     __tablename__ = "account_changes"
@@ -115,6 +117,8 @@ class AccountChange(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why the administrator asked (a second-factor reset): shown to the approver, never copied into the audit trail.
+    reason: Mapped[str | None] = mapped_column(Text)
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")

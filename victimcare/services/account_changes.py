@@ -4,6 +4,9 @@ Creating a caseworker or advocate, changing a role or service, setting the lead 
 account, when an administrator asks for it, is recorded as a waiting ``AccountChange`` and takes effect only when
 a second person approves: the service's lead for an advocate of that service, another administrator otherwise.
 Changes that only take access away apply at once. Every request and decision is audited.
+
+Resetting a member of staff's second factor (a lost phone and no recovery codes) is a waiting change too, of kind
+"second-factor-reset", whatever the role: once approved, the account opens to whoever knows its password.
 """
 from flask import current_app
 from sqlalchemy import func, select
@@ -26,7 +29,8 @@ from .actors import Actor
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .marac.coordinators import apply_coordinator_flag
 
-KINDS = ("create", "access", "reactivate")
+KINDS = ("create", "access", "reactivate", "second-factor-reset")
+REASON_MAX = 500
 
 
 def _access(user: User) -> AccountAccess:
@@ -40,7 +44,7 @@ def _service_has_other_lead(service_id: int, *not_ids: int | None) -> bool:
     return bool(db.session.scalar(query))
 
 
-def _request(actor: Actor, user: User, kind: str, after: AccountAccess) -> AccountChange:
+def _request(actor: Actor, user: User, kind: str, after: AccountAccess, reason: str | None = None) -> AccountChange:
     """Record a change waiting for a second person, audit it and tell the people who may approve it."""
     if db.session.scalar(select(AccountChange.id).where(AccountChange.user_id == user.id,
                                                         AccountChange.status == "pending")):
@@ -49,7 +53,7 @@ def _request(actor: Actor, user: User, kind: str, after: AccountAccess) -> Accou
         after, after.service_id is not None and _service_has_other_lead(after.service_id, user.id, actor.user_id))
     change = AccountChange(user_id=user.id, kind=kind, role=after.role, service_id=after.service_id,
                            is_lead=after.is_lead, approver_service_id=after.service_id if lead_approves else None,
-                           status="pending", requested_by_id=actor.user_id, requested_at=utc_now())
+                           status="pending", requested_by_id=actor.user_id, requested_at=utc_now(), reason=reason)
     db.session.add(change)
     db.session.flush()
     audit.record(actor, "change-requested", "user", user.id, service_id=after.service_id,
@@ -60,7 +64,10 @@ def _request(actor: Actor, user: User, kind: str, after: AccountAccess) -> Accou
 
 
 def _described(change: AccountChange) -> dict:
-    """The change for the audit trail: what kind, and the role, service and lead flag asked for (no names)."""
+    """The change for the audit trail: what kind, and the role, service and lead flag asked for (no names). A
+    second-factor reset changes no access; its reason stays on the change (free text never enters the trail)."""
+    if change.kind == "second-factor-reset":
+        return {"change_id": change.id, "kind": change.kind, "reason": {"given": True}}
     service = db.session.get(Service, change.service_id) if change.service_id else None
     return {"change_id": change.id, "kind": change.kind, "role": {"after": change.role},
             "service": {"after": service.slug if service else None}, "is_lead": {"after": change.is_lead}}
@@ -124,6 +131,26 @@ def change_access(actor: Actor, user_id: int, role: str, service_slug: str | Non
     return user, None
 
 
+def request_second_factor_reset(actor: Actor, user_id: int, reason: str) -> AccountChange:
+    """An administrator asks to remove an account's authenticator app, security keys and recovery codes (a lost
+    phone and no recovery codes). It waits for a second person, chosen as for any change to this account."""
+    from . import mfa
+
+    user = users.get_user(actor, user_id)
+    if user.id == actor.user_id:
+        raise Forbidden("You cannot reset your own second factor", object_type="user", object_id=user.id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(errors=[{"field": "reason", "message": "Say why the second factor should be reset"}])
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(errors=[{"field": "reason",
+                                        "message": f"The reason must be {REASON_MAX} characters or fewer"}])
+    if not mfa.has_second_factor(user.id):
+        raise ValidationFailed(errors=[{"field": "reason", "message": f"{user.name} has no second factor to reset: "
+                                                                     "they set one up when they next sign in"}])
+    return _request(actor, user, "second-factor-reset", _access(user), reason=reason)
+
+
 def _validated_service(role: str, service_slug: str | None) -> Service | None:
     errors = []
     service = db.session.scalar(select(Service).where(Service.slug == service_slug)) if service_slug else None
@@ -170,7 +197,9 @@ def decide(actor: Actor, change_id: int, approve: bool) -> AccountChange:
     change.decided_by_id = actor.user_id
     change.decided_at = utc_now()
     user = change.user
-    if approve:
+    if approve and change.kind == "second-factor-reset":
+        _reset_second_factor(actor, change)
+    elif approve:
         # A new or reactivated account becomes active; a change of access leaves a deactivated account as it is.
         after = AccountAccess(change.role, change.service_id, change.is_lead,
                               True if change.kind in ("create", "reactivate") else bool(user.active))
@@ -182,6 +211,18 @@ def decide(actor: Actor, change_id: int, approve: bool) -> AccountChange:
                      changes={"change_id": change.id, "requested_by": change.requested_by_id})
     db.session.flush()
     return change
+
+
+def _reset_second_factor(actor: Actor, change: AccountChange) -> None:
+    """Approved: remove every factor, end every session (services/mfa.py), and tell the person; they set up a
+    second factor again when they next sign in."""
+    from . import mfa
+
+    audit.record(actor, "change-approved", "user", change.user_id, service_id=change.service_id,
+                 changes={"change_id": change.id, "kind": change.kind, "requested_by": change.requested_by_id})
+    mfa.reset_all(actor, change.user)
+    notifications.email_users("account", "second_factor_reset", [change.user_id],
+                              dedupe_key=f"second-factor-reset:{change.id}")
 
 
 def _leads() -> dict[int, set[int]]:
@@ -238,4 +279,4 @@ def count_waiting(actor: Actor) -> int:
 
 
 __all__ = ["KINDS", "change_access", "count_waiting", "create_account", "decide", "pending_change_for",
-           "set_active", "users_with_pending_changes", "waiting_changes"]
+           "request_second_factor_reset", "set_active", "users_with_pending_changes", "waiting_changes"]

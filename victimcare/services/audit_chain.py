@@ -114,21 +114,24 @@ def seal_in_transaction(batch_size: int = SEAL_BATCH) -> int:
 
 def _seal_batch_on(connection, batch_size: int) -> int | None:
     postgresql = connection.dialect.name == "postgresql"
-    if postgresql:  # one sealer at a time; the others do not wait (see seal_pending)
-        locked, seq, prev_hash = connection.execute(
-            select(func.pg_try_advisory_xact_lock(SEAL_LOCK_KEY), AuditChainHead.seq, AuditChainHead.last_hash)
-            .where(AuditChainHead.id == 1)
-        ).one()
-        if not locked:
+    if postgresql:
+        # One round trip: take the lock (one sealer at a time; the others do not wait, see seal_pending), read
+        # the head and, only if the lock was had, the batch. The sealing commits without waiting for its WAL
+        # flush: a crash can lose only a sealing, never an event, and a lost sealing is simply done again (the
+        # events are still unsealed and the head still where it was, both in the one lost transaction).
+        found = connection.execute(_PG_BATCH, {"key": SEAL_LOCK_KEY, "batch": batch_size}).all()
+        if not found[0][0]:
             return None
+        seq, prev_hash = found[0][1], found[0][2]
+        rows = [row[3:] for row in found if row[3] is not None]
     else:  # touching the head takes SQLite's write lock: sealers queue
         seq, prev_hash = connection.execute(
             update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq)
             .returning(AuditChainHead.seq, AuditChainHead.last_hash)
         ).one()
-    rows = connection.execute(
-        select(*_CONTENT_COLUMNS).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id).limit(batch_size)
-    ).all()
+        rows = connection.execute(
+            select(*_CONTENT_COLUMNS).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id).limit(batch_size)
+        ).all()
     if not rows:
         return 0
     ids, seqs, prevs, hashes = [], [], [], []
@@ -151,6 +154,18 @@ def _seal_batch_on(connection, batch_size: int) -> int | None:
     return len(rows)
 
 
+_CONTENT_NAMES = ", ".join(column.name for column in _CONTENT_COLUMNS)
+_PG_BATCH = text(f"""
+WITH head AS MATERIALIZED (
+    SELECT set_config('synchronous_commit', 'off', true) AS async, pg_try_advisory_xact_lock(:key) AS locked,
+           seq, last_hash
+    FROM audit_chain_head WHERE id = 1
+)
+SELECT head.locked, head.seq, head.last_hash, batch.*
+FROM head LEFT JOIN LATERAL (
+    SELECT {_CONTENT_NAMES} FROM audit_events WHERE seq IS NULL AND head.locked ORDER BY id LIMIT :batch
+) AS batch ON true
+""")
 # The batch's events and the chain head in one statement.
 _PG_SEAL = text("""
 WITH sealed AS (

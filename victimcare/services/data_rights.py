@@ -271,3 +271,29 @@ def person_for_correction(actor: Actor, request_id: int):
     audit.record(actor, "view", "person", request.person_id, referral_id=request.referral_id,
                  changes={"data_rights_request": request.id, "purpose": "rectification"})
     return request, request.person
+
+
+REMINDER_WORKING_DAYS = 5
+
+
+def remind_due(today: date) -> dict:
+    """The daily reminder (sweep "subject-access-due"): each DPO working on open requests whose clock is running
+    and whose deadline is within REMINDER_WORKING_DAYS working days (or past) gets one email listing them, by
+    number and deadline only. Requests nobody works on go to every DPO."""
+    from ..domain.deadlines import add_working_days
+    from . import notifications
+
+    horizon = add_working_days(today, REMINDER_WORKING_DAYS)
+    due = [r for r in db.session.scalars(select(DataRightsRequest).where(
+        DataRightsRequest.status == "open", DataRightsRequest.due_on <= horizon).order_by(DataRightsRequest.due_on))
+        if not rules.is_paused(_pauses(r))]
+    by_dpo: dict[int, list] = {}
+    everyone = notifications.users_with_role("dpo")
+    for request in due:
+        for user_id in ([request.handled_by_id] if request.handled_by_id in everyone else everyone):
+            by_dpo.setdefault(user_id, []).append({"id": request.id, "due_on": request.due_on.strftime("%-d %B %Y")})
+    for user_id, items in by_dpo.items():
+        notifications.email_users("subject-access-due", "subject_access_due", [user_id],
+                                  {"count": len(items), "requests": items},
+                                  dedupe_key=f"subject-access-due-{user_id}-{today.isoformat()}")
+    return {"requests due": len(due), "emails": len(by_dpo)}

@@ -148,8 +148,9 @@ def remove_totp(actor: Actor) -> None:
 
 def reset_all(actor: Actor, user: User) -> None:
     """Remove every second factor of an account and end its sessions (a lost phone and no recovery codes).
-    Only from the command line: whoever runs the server already holds the database. The person enrols again at
-    the next sign-in when MFA_REQUIRED is on."""
+    From the command line (whoever runs the server already holds the database), or once a second person approves
+    an administrator's request (services/account_changes.py). The person enrols again at the next sign-in when
+    MFA_REQUIRED is on."""
     from ..models import SecurityKey
     from . import sessions
 

@@ -133,3 +133,14 @@ def update(actor: Actor, case_id: int, request_id: int, data: RecordsRequestInpu
         audit.record(actor, "update", "records_request", row.id, case_id=case.id, referral_id=case.referral_id,
                      service_id=case.service_id, changes={**_coded(row), "fields": sorted(changed)})
     return row
+
+
+def waiting_for_decision(actor: Actor, limit: int = 20) -> list[RecordsRequest]:
+    """For the data protection officer's home: requests for victims' records not yet decided, oldest first."""
+    from .actors import require
+
+    require(actor, "data-rights.manage")
+    rows = list(db.session.scalars(select(RecordsRequest).where(RecordsRequest.decision == "pending")
+                                   .order_by(RecordsRequest.received_on, RecordsRequest.id).limit(limit)))
+    audit.record(actor, "list", "records_request", None, changes={"rows": len(rows), "ids": [r.id for r in rows]})
+    return rows

@@ -1,0 +1,168 @@
+"""Audited pages under HTTP load: the queue and the case page through gunicorn, against a hello-world Flask app
+on the same machine in the same run, with one and with two workers (issue 14).
+
+    python -m benchmarks.bulk_seed postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale --cases 1000000  # once
+    python -m benchmarks.http_load postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale --seconds 20
+
+For each worker count (1, then 2) it starts gunicorn (sync workers) on the benchmark database, signs in
+``--clients`` advocates' browsers (keep-alive connections, one thread each) and requests the page for
+``--seconds``, then does the same against a hello-world Flask app. Every queue and case-page request writes an
+audit event, so the worker comparison shows whether audited requests still queue behind one another (they did
+while every event locked the chain head). The load generator runs on the same machine and takes CPU from the
+servers: compare figures within one run, and read them with the load average printed beside them.
+"""
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-only-password"
+HELLO = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef hello():\n    return 'Hello, world'\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(app_spec: str, workers: int, env: dict, cwd: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen([str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
+                                app_spec], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return process, port
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"{app_spec} did not start")
+
+
+def _sign_in(port: int, email: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/sign-in")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = f"email={email}&password={PASSWORD}&csrf_token={token}"
+    connection.request("POST", "/sign-in", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    return (response.getheader("Set-Cookie") or cookie).split(";", 1)[0]
+
+
+def _load(port: int, paths: list[str], cookie: str | None, clients: int, seconds: float) -> dict:
+    timings: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Cookie": cookie} if cookie else {}
+        mine, i = [], n
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            connection.request("GET", paths[i % len(paths)], headers=headers)
+            response = connection.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status != 200:
+                errors[0] += 1
+            i += clients
+        with lock:
+            timings.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    timings.sort()
+    return {"rps": len(timings) / elapsed, "p50": statistics.median(timings) * 1000,
+            "p99": timings[int(0.99 * (len(timings) - 1))] * 1000, "n": len(timings), "errors": errors[0]}
+
+
+def _prepare(database_url: str) -> tuple[str, list[int]]:
+    from sqlalchemy import select
+
+    from victimcare import create_app
+    from victimcare.extensions import db
+    from victimcare.models import Case, Service, User
+    from victimcare.services.users import hash_password
+
+    app = create_app("default", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-only",
+                                 "JOBS_EAGER": True})
+    with app.app_context():
+        service = db.session.scalar(select(Service).where(Service.slug == "domestic-abuse"))
+        email = "bench-advocate@domestic-abuse.bench"
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            db.session.add(User(email=email, name="Bench Advocate", role="advocate", service_id=service.id,
+                                password_hash=hash_password(PASSWORD)))
+            db.session.commit()
+        case_ids = list(db.session.scalars(select(Case.id).where(Case.service_id == service.id).limit(200)))
+        db.engine.dispose()
+    return email, case_ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database_url")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    args = parser.parse_args()
+    email, case_ids = _prepare(args.database_url)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "VICTIMCARE_"))}
+    env.update({"VICTIMCARE_CONFIG": "default", "DATABASE_URL": args.database_url, "SECRET_KEY": "bench-only-" + "x" * 32,
+                "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "10000 per minute",
+                "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CELERY_QUEUE": "bench-http-load"})
+    hello_dir = Path("/tmp/victimcare-hello")
+    hello_dir.mkdir(exist_ok=True)
+    (hello_dir / "hello.py").write_text(HELLO)
+    print(f"{args.clients} clients, {args.seconds:.0f} s each; load average before {os.getloadavg()[0]:.1f}")
+    print(f"{'workers':>7} {'what':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% of hello':>10} {'load':>5}")
+    for workers in args.workers:
+        hello, port = _start("hello:app", workers, env, hello_dir)
+        try:
+            base = _load(port, ["/"], None, args.clients, args.seconds)
+        finally:
+            hello.terminate()
+            hello.wait()
+        print(f"{workers:>7} {'hello world':<28} {base['rps']:8.0f} {base['p50']:8.1f} {base['p99']:8.1f} {'':>10} "
+              f"{os.getloadavg()[0]:5.1f}", flush=True)
+        server, port = _start("wsgi:app", workers, env, ROOT)
+        try:
+            cookie = _sign_in(port, email)
+            for name, paths in (("queue (audited)", ["/cases/"]),
+                                ("case page (audited)", [f"/cases/{i}" for i in case_ids])):
+                result = _load(port, paths, cookie, args.clients, args.seconds)
+                print(f"{workers:>7} {name:<28} {result['rps']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
+                      f"{100 * result['rps'] / base['rps']:9.1f}% {os.getloadavg()[0]:5.1f}"
+                      + (f"  ({result['errors']} errors)" if result["errors"] else ""), flush=True)
+        finally:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()

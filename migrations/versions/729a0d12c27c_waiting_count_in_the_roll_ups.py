@@ -2,7 +2,7 @@
 yet due (read from an index), rather than a count of every overdue case. Existing rows get theirs from the cases.
 
 Revision ID: 729a0d12c27c
-Revises: 0c0976355e5d
+Revises: 93f19ad6da01
 Create Date: 2026-12-06 16:02:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '729a0d12c27c'
-down_revision = '0c0976355e5d'
+down_revision = '93f19ad6da01'
 branch_labels = None
 depends_on = None
 

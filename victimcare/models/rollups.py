@@ -14,7 +14,7 @@ from ..extensions import db
 
 NO_BOROUGH = ""
 NOT_CONTACTED = -1
-ROLLUP_COUNTS = ("received", "in_time", "accepted", "pending")
+ROLLUP_COUNTS = ("received", "in_time", "accepted", "pending", "waiting")
 
 
 class _CaseCounts:
@@ -28,6 +28,8 @@ class _CaseCounts:
     accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # accepted support
     # Not contacted, and not declined or transferred: due for contact once the due date has passed.
     pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Open and not contacted: overdue once the due date has passed (the few not yet due are read from an index).
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RollupCases(_CaseCounts, db.Model):

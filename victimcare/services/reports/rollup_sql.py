@@ -4,7 +4,8 @@ cases through partial indexes rather than a scan.
 
 A roll-up row holds, for one service, area, London month, level and number of working days to first contact
 (-1: none), the cases received, contacted in time, accepted, and "pending" (not contacted, not declined or
-transferred). So: contacted = received where days >= 0; due = contacted + pending - not yet due today.
+transferred) and "waiting" (open, not contacted). So: contacted = received where days >= 0; due = contacted +
+pending - not yet due today; overdue = waiting - waiting but not yet due today.
 """
 from datetime import date
 
@@ -50,28 +51,28 @@ def _conditions(filters: ReportFilters, options, months: tuple[date, date]) -> l
 
 def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[date, date]):
     """Fine-table rows (g, e, d, counts) for the whole months ``months`` (first days of the first and last);
-    "due" here counts every pending case as due, which ``today_rows`` corrects."""
+    "due" counts every pending case as due and "overdue" every waiting one, which ``today_rows`` corrects."""
     contacted = sql_case((R.days != NOT_CONTACTED, R.received), else_=literal_column("0"))
     source = R.__table__.outerjoin(Borough, R.borough_code == Borough.ons_code) if group_by == "bcu" else R.__table__
     return (select(_group(group_by, filters).label("g"), R.enhanced.label("e"),
                    sql_case((R.days != NOT_CONTACTED, R.days), else_=null()).label("d"),
                    R.received.label("received"), (contacted + R.pending).label("due"), R.in_time.label("in_time"),
-                   literal_column("0").label("overdue"), R.accepted.label("accepted"), contacted.label("contacted"))
+                   R.waiting.label("overdue"), R.accepted.label("accepted"), contacted.label("contacted"))
             .select_from(source).where(*_conditions(filters, options, months)))
 
 
 def today_rows(group, source, conditions: list, today: date) -> list:
-    """Fine-table rows correcting the roll-ups' figures for today, among the cases ``conditions`` select:
-    the cases not yet due (due today or later, not contacted, not declined or transferred) taken off "due",
-    and the open cases past their due date without a first contact counted as "overdue". Each reads a partial
-    index of the few cases in that state (ix_cases_not_yet_due, ix_cases_awaiting_contact)."""
+    """Fine-table rows correcting the roll-ups' figures for today, among the cases ``conditions`` select: the
+    cases not yet due (due today or later, not contacted, not declined or transferred) taken off "due", and the
+    open ones not contacted and not yet due taken off "overdue". Each reads the few cases due today or later from
+    a covering partial index (ix_cases_not_yet_due, ix_cases_overdue_report), however many are overdue."""
     zero = literal_column("0")
     not_yet_due = and_(Case.first_contact_working_days.is_(None), Case.status.not_in(NOT_DUE_UNLESS_CONTACTED),
                        Case.first_contact_due >= today)
-    overdue = and_(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES),
-                   Case.first_contact_due < today)
+    waiting_not_yet_due = and_(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES),
+                               Case.first_contact_due >= today)
     rows = []
-    for where, due, late in ((not_yet_due, -1, 0), (overdue, 0, 1)):
+    for where, due, late in ((not_yet_due, -1, 0), (waiting_not_yet_due, 0, -1)):
         rows.append(
             select(group.label("g"), Case.enhanced.label("e"), null().label("d"), zero.label("received"),
                    (func.count() * due).label("due"), zero.label("in_time"), (func.count() * late).label("overdue"),

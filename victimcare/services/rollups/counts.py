@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ...domain.clock import LONDON
+from ...domain.vocab import OPEN_CASE_STATUSES
 from ...models import Case, RollupCases, RollupPurgedCases
 from ...models.rollups import NO_BOROUGH, NOT_CONTACTED, ROLLUP_COUNTS
 
@@ -12,7 +13,7 @@ from ...models.rollups import NO_BOROUGH, NOT_CONTACTED, ROLLUP_COUNTS
 NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
 # The fields of a case that move a roll-up figure; a change to any other (a note, the version) costs nothing.
 RELEVANT_FIELDS = ("service_id", "status", "received_at", "borough_code", "enhanced",
-                   "first_contact_working_days", "first_contact_in_time", "accepted_at")
+                   "first_contact_working_days", "first_contact_in_time", "accepted_at", "first_contacted_at")
 KEY_FIELDS = ("service_id", "borough_code", "month", "enhanced", "days")
 TABLES = {"rollup_cases": RollupCases.__table__, "rollup_purged_cases": RollupPurgedCases.__table__}
 
@@ -31,6 +32,7 @@ def contribution(row) -> tuple[tuple, dict]:
         "in_time": int(row.first_contact_in_time is True),
         "accepted": int(row.accepted_at is not None),
         "pending": int(days is None and row.status not in NOT_DUE_UNLESS_CONTACTED),
+        "waiting": int(row.first_contacted_at is None and row.status in OPEN_CASE_STATUSES),
     }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Date, delete, func, literal, literal_column, select, text
 from sqlalchemy import case as sql_case
 
 from ...domain.clock import LONDON
+from ...domain.vocab import OPEN_CASE_STATUSES
 from ...extensions import db
 from ...models import Case, RollupCases, RollupPurgedCases
 from ...models.rollups import NO_BOROUGH, NOT_CONTACTED, ROLLUP_COUNTS
@@ -50,7 +51,9 @@ def recount_statement(dialect: str):
                func.count(sql_case((Case.first_contact_in_time.is_(True), 1))).label("in_time"),
                func.count(Case.accepted_at).label("accepted"),
                func.count(sql_case((Case.first_contact_working_days.is_(None)
-                                    & Case.status.not_in(NOT_DUE_UNLESS_CONTACTED), 1))).label("pending"))
+                                    & Case.status.not_in(NOT_DUE_UNLESS_CONTACTED), 1))).label("pending"),
+               func.count(sql_case((Case.first_contacted_at.is_(None) & Case.status.in_(OPEN_CASE_STATUSES), 1)))
+               .label("waiting"))
         .group_by(literal_column("1"), literal_column("2"), literal_column("3"), literal_column("4"),
                   literal_column("5"))
     )
@@ -77,7 +80,7 @@ def _nonzero(rows) -> dict[tuple, tuple]:
 @dataclass(frozen=True)
 class Difference:
     key: tuple  # (service id, borough code or "", month, enhanced, working days or -1)
-    held: tuple  # (received, in time, accepted, pending) as rollup_cases holds them
+    held: tuple  # (received, in time, accepted, pending, waiting) as rollup_cases holds them
     recounted: tuple
 
     def describe(self) -> str:

@@ -102,12 +102,7 @@ def app(tmp_path_factory, mailbox):
 def _empty_tables():
     tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        # The test database's owner lifts the audit trail's TRUNCATE guard for the reset, inside the same
-        # transaction, so the guard is back on before any test runs.
-        _db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate"))
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        _db.session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate"))
+        _empty_postgresql_tables([t.name for t in tables])
     else:
         for table in tables:
             _db.session.execute(table.delete())
@@ -119,6 +114,23 @@ def _empty_tables():
         {"f": False, "t": True},
     )
     _db.session.commit()
+
+
+def _empty_postgresql_tables(names: list[str]) -> None:
+    """Delete the rows of the tables a test wrote to and restart their ids. Not TRUNCATE: it gives every table a new
+    file and syncs it, about a second per test with seventy tables. The test database's owner (a superuser) turns
+    triggers and foreign-key checks off for this transaction only (the audit trail's append-only guard would refuse
+    the delete), so they are back on before any test runs."""
+    used = [row[0] for row in _db.session.execute(text(" UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names)))]
+    if not used:
+        return
+    _db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for name in used:
+        _db.session.execute(text(f'DELETE FROM "{name}"'))
+    _db.session.execute(text(
+        "SELECT setval(s.oid, 1, false) FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+        "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"), {"names": used})
 
 
 def _has_sqlite_sequence() -> bool:

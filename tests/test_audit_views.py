@@ -552,3 +552,11 @@ def test_only_the_missing_boxes_are_marked_in_error(client, auth, users):
     boxes = {match.group(1): "govuk-input--error" in match.group(0)
              for match in re.finditer(r'<input[^>]*id="(date_to(?:-month|-year)?)"[^>]*>', page)}
     assert boxes == {"date_to": True, "date_to-month": False, "date_to-year": False}
+
+
+def test_every_audit_action_has_words_for_the_audit_pages():
+    """The audit pages name each action in words; a new action without them showed its slug ("consent-withdrawn")."""
+    from victimcare.services.audit import ACTIONS
+    from victimcare.services.audit_queries import ACTION_LABELS
+
+    assert [action for action in ACTIONS if action not in ACTION_LABELS] == []

@@ -58,6 +58,13 @@ ACTION_LABELS = {
     "hold-placed": "Legal hold placed",
     "hold-lifted": "Legal hold lifted",
     "erasure-decided": "Erasure request decided",
+    "consent-withdrawn": "Consent withdrawn",
+    "sessions-ended": "Sessions ended",
+    "mfa-enrolled": "Second factor added",
+    "mfa-removed": "Second factor removed",
+    "mfa-failed": "Second factor code refused",
+    "mfa-verified": "Second factor passed",
+    "recovery-code-used": "Recovery code used",
 }
 
 CSV_COLUMNS = (

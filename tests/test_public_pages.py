@@ -37,6 +37,14 @@ def test_public_pages_do_not_carry_the_staff_footer(client, auth, users):
     assert STAFF_FOOTER in client.get("/home").get_data(as_text=True)
 
 
+def test_public_pages_do_not_tell_a_victim_how_staff_sign_in(client, app):
+    """The demo's banner about staff second factors is for staff; a victim on a public form is not told it."""
+    assert app.config["MFA_REQUIRED"] is False  # the banner shows on staff pages here
+    assert "Second factor" in client.get("/sign-in").get_data(as_text=True)
+    for path in ("/self-referral", "/self-referral/young-people", "/self-referral/for-someone-else"):
+        assert "Second factor" not in client.get(path).get_data(as_text=True), path
+
+
 def _confirmation(client, **changes) -> str:
     response = post(client, "/self-referral", self_referral_data(**changes))
     return client.get(response.headers["Location"]).get_data(as_text=True)

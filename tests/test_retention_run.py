@@ -97,6 +97,28 @@ def test_purged_records_are_not_found_by_the_api_or_the_pages(runner, client, au
     assert client.get(f"/cases/{made['cases']['supported'].id}").status_code == 200
 
 
+def test_an_open_case_whose_person_was_purged_leaves_the_queue_and_the_home_counts(runner, client, auth, users):
+    """Never contacted in six months, the case was still new: after the purge its row (no name, a link that 404s)
+    is nobody's work, so the advocate's queue and home page stop showing it."""
+    from victimcare.models import User
+    from victimcare.services.actors import Actor
+    from victimcare.services.queues import action_counts
+
+    made = retention_fixture()
+    never, still_open = made["cases"]["never"], made["cases"]["open"]
+    advocate = Actor.from_user(users["advocate"])
+    new_before = action_counts(advocate).new
+    db.session.rollback()
+    auth.login(users["advocate"])
+    queue = client.get("/cases/").get_data(as_text=True)
+    assert f'href="/cases/{never.id}"' in queue and f'href="/cases/{still_open.id}"' in queue
+    _run(runner)
+    db.session.expire_all()
+    queue = client.get("/cases/").get_data(as_text=True)
+    assert f'href="/cases/{never.id}"' not in queue and f'href="/cases/{still_open.id}"' in queue
+    assert action_counts(Actor.from_user(db.session.get(User, users["advocate"].id))).new == new_before - 1
+
+
 def test_one_audit_event_with_the_counts_and_the_chain_still_verifies(runner, users):
     retention_fixture()
     _run(runner)

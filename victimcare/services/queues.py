@@ -54,6 +54,14 @@ def first_contact_is(state: DueState, today: date) -> ColumnElement:
     raise ValueError(f"no SQL for {state}")
 
 
+def _not_purged() -> ColumnElement:
+    """The case's person still has their details: a case whose person the retention schedule purged (never
+    contacted in six months, perhaps still open) is nobody's work any more and leaves the lists and counts. On the
+    case alone (correlated), so the list's count query needs no join."""
+    return ~exists(select(Person.id).join(Referral, Referral.person_id == Person.id)
+                   .where(Referral.id == Case.referral_id, Person.purged_at.is_not(None)))
+
+
 def _open_task_exists(due_condition):
     return exists(select(Task.id).where(Task.case_id == Case.id, Task.done_at.is_(None), due_condition))
 
@@ -79,7 +87,7 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
     if actor.token_id is not None:
         query = query.where(~hidden)  # to a token whose user is not named, a restricted case does not exist
     statuses = filters.all_statuses
-    query = query.where(Case.status.in_(statuses or OPEN_CASE_STATUSES))
+    query = query.where(Case.status.in_(statuses or OPEN_CASE_STATUSES), _not_purged())
     if filters.priorities:
         query = query.where(Case.priority.in_(filters.priorities))
     if filters.borough:
@@ -152,7 +160,8 @@ def action_counts(actor: Actor) -> ActionCounts:
     if actor.service_id is None:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
-    open_cases = select(Case.id).where(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES))
+    open_cases = select(Case.id).where(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES),
+                                       _not_purged())
     mine = open_cases.where(Case.assigned_to_id == actor.user_id)
     open_tasks = (select(Task.id).join(Case, Task.case_id == Case.id)
                   .where(Task.done_at.is_(None), Case.service_id == actor.service_id,

@@ -153,4 +153,5 @@ def overdue_lines(rows) -> list[OverdueLine]:
     return lines
 
 
-__all__ = ["agenda_lines", "action_lines", "overdue_lines", "agencies_text", "area_label", "bcu_choices", "minutes_in_words"]
+__all__ = ["agenda_lines", "action_lines", "overdue_lines", "agencies_text", "area_label", "bcu_choices",
+           "minutes_in_words"]

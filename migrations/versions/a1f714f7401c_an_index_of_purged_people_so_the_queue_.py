@@ -4,7 +4,7 @@ partial indexes those counts read also include the case's referral (and the open
 check stays an index-only scan rather than fetching every counted case from the table.
 
 Revision ID: a1f714f7401c
-Revises: 729a0d12c27c
+Revises: 1db5b99789cf
 Create Date: 2026-12-06 17:37:07.819822
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1f714f7401c'
-down_revision = '729a0d12c27c'
+down_revision = '1db5b99789cf'
 branch_labels = None
 depends_on = None
 

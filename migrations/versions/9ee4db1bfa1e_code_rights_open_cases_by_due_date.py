@@ -5,7 +5,7 @@ every case taken on, by first-contact due date, so the report reads only the row
 Built from the existing cases and code events; ix_cases_open_due_report, which it replaces, goes.
 
 Revision ID: 9ee4db1bfa1e
-Revises: 1db5b99789cf
+Revises: a1f714f7401c
 Create Date: 2026-12-06 17:49:19.129788
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9ee4db1bfa1e'
-down_revision = '1db5b99789cf'
+down_revision = 'a1f714f7401c'
 branch_labels = None
 depends_on = None
 

@@ -24,8 +24,14 @@ def deadline_policies() -> tuple[dict[str, DeadlinePolicy], dict[str, Service]]:
 
 def route(facts: ReferralFacts) -> tuple[RouteDecision, dict[str, Service]]:
     """Route with the services' current policies; a route to a service that is not taking referrals is held."""
+    return router()(facts)
+
+
+def router():
+    """``route`` with the policies read once, for routing many referrals (a batch of the bulk import)."""
     policies, services = deadline_policies()
-    return route_referral(facts, policies, closed_services=frozenset(policies) - frozenset(services)), services
+    closed = frozenset(policies) - frozenset(services)
+    return lambda facts: (route_referral(facts, policies, closed_services=closed), services)
 
 
 def not_routed_note(decision: RouteDecision) -> str | None:

@@ -84,6 +84,14 @@ def _forget(session, transaction) -> None:
         session.info.pop(_NEW, None)
 
 
+def cases_inserted(session, case_ids: list[int]) -> None:
+    """Cases written by a multi-row INSERT that bypassed the session's unit of work (the bulk import): they are
+    counted with the transaction's other changes just before its commit, as if the session had added them."""
+    seen = session.info.setdefault(_SEEN, {})
+    for case_id in case_ids:
+        seen.setdefault(case_id, {})
+
+
 def install(session) -> None:
     """Listen to ``session`` (the app's scoped session); idempotent."""
     for name, listener in (("before_flush", _before_flush), ("after_flush", _after_flush),

@@ -33,9 +33,10 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
 
 def build_case(referral: Referral, service: Service, *, rule: str, reason: str, priority: str, marac: bool,
                first_contact_due: date, received_at: datetime, enhanced: bool | None = None,
-               child_safeguarding: bool | None = None, **carried) -> Case:
-    """The case row (not yet added) that open_case writes; the bulk import writes a batch of them at once."""
-    return Case(
+               child_safeguarding: bool | None = None, make=Case, **carried) -> Case:
+    """The case row (not yet added) that open_case writes; the bulk import builds a batch of them as plain rows
+    (``make``) and writes them at once."""
+    return make(
         referral_id=referral.id, service_id=service.id, status="new", priority=priority, rule=rule,
         route_reason=reason, received_at=received_at, borough_code=referral.offence_borough_code,
         enhanced=referral.enhanced if enhanced is None else enhanced, marac=marac,

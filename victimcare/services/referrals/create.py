@@ -69,14 +69,16 @@ def checked_new(actor: Actor, data: ReferralInput) -> tuple[ReferralInput, datet
     return _validated(data, received_at), received_at
 
 
-def decide_referral(actor: Actor, data: ReferralInput, person: Person | None, received_at: datetime, router):
+def decide_referral(actor: Actor, data: ReferralInput, person: Person | None, received_at: datetime, router, *,
+                    make=Referral, make_strand=ReferralStrand):
     """The referral row (not yet added), its DASH result, the routing decision and the services routed to:
-    everything create_referral decides before writing. ``router(facts)`` is ``route`` or a cached copy of it."""
+    everything create_referral decides before writing. ``router(facts)`` is ``route`` or a cached copy of it;
+    ``make`` and ``make_strand`` build the rows (the models, or the bulk import's plain rows)."""
     age = age_on(person.date_of_birth, data.offence_date or received_at.date()) if person else None
     dash_result = _assess_dash(data.dash, person, received_at) if data.dash is not None else None
     facts = _facts(data, received_at, age, dash_result)
     decision, services = router(facts)
-    referral = _new_referral(actor, data, person, facts, decision)
+    referral = _new_referral(actor, data, person, facts, decision, make, make_strand)
     if data.hold_for_triage:
         # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
         referral.first_contact_due = min((r.first_contact_due for r in decision.routes if r.first_contact_due),
@@ -149,9 +151,9 @@ def _facts(data: ReferralInput, received_at: datetime, age: int | None, dash: Da
 
 
 def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, facts: ReferralFacts,
-                  decision: RouteDecision) -> Referral:
+                  decision: RouteDecision, make=Referral, make_strand=ReferralStrand) -> Referral:
     """The referral row: what was given, and what routing decided (status, enhanced rights, lawful basis)."""
-    return Referral(
+    return make(
         reference=new_reference(),
         person_id=person.id if person else None,
         # A route held because its service is closed waits for a caseworker: the victim is never dropped.
@@ -192,13 +194,14 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         **signposting_of(decision),
         lawful_basis=lawful_basis_of(decision) or data.lawful_basis,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
-        strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
+        strands=[make_strand(strand=s) for s in facts.hate_strands],
     )
 
 
-def risk_assessment(actor: Actor, referral: Referral, dash: DashAnswers, result: DashResult) -> RiskAssessment:
+def risk_assessment(actor: Actor, referral: Referral, dash: DashAnswers, result: DashResult,
+                    make=RiskAssessment) -> RiskAssessment:
     """The referral's first DASH assessment, made as it was received."""
-    return RiskAssessment(
+    return make(
         referral_id=referral.id,
         answers=dash.answers,
         yes_count=result.yes_count,
@@ -238,9 +241,9 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
     return person
 
 
-def new_person(v: VictimDetails) -> Person:
+def new_person(v: VictimDetails, make=Person) -> Person:
     """The victim's person row (not yet added) from the details given."""
-    return Person(
+    return make(
         given_name=v.given_name.strip(), family_name=v.family_name.strip(), date_of_birth=v.date_of_birth,
         borough_code=v.borough_code, postcode=v.postcode, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,

@@ -13,6 +13,7 @@ Cases written this way bypass the session's unit of work, so the roll-ups are to
 """
 import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, func, inspect, insert, select, text
@@ -45,8 +46,8 @@ class PlannedReferral:
 
     external_id: str
     data: ReferralInput
-    person: Person | None
-    referral: Referral
+    person: "Row | None"
+    referral: "Row"
     dash: DashResult | None
     decision: RouteDecision
     services: dict[str, Service]
@@ -71,15 +72,16 @@ def plan_import(actor: Actor, external_id: str, data: ReferralInput, route_with)
     if data.person_id is not None or data.perpetrator is not None or data.parent_carer is not None:
         return None
     data, received_at = checked_new(actor, data)
-    person = new_person(data.victim) if data.victim is not None else None
-    referral, dash_result, decision, services = decide_referral(actor, data, person, received_at, route_with)
+    person = new_person(data.victim, make=Row) if data.victim is not None else None
+    referral, dash_result, decision, services = decide_referral(actor, data, person, received_at, route_with,
+                                                                make=Row, make_strand=Row)
     referral.external_id = external_id
-    referral.person = person  # not in any session: for the cases' age bands and the events
+    referral.person = person  # for the cases' age bands and the events
     record_household(actor, referral, data)  # the household answers only: no people to add here
     return PlannedReferral(external_id, data, person, referral, dash_result, decision, services)
 
 
-def write_imports(actor: Actor, planned: list[PlannedReferral]) -> list[Referral]:
+def write_imports(actor: Actor, planned: list[PlannedReferral]) -> list["Row"]:
     """Write planned referrals with one INSERT a table, in the caller's transaction: the same rows, audit events,
     emails and webhooks as create_referral writes for each of them."""
     if not planned:
@@ -98,7 +100,7 @@ def write_imports(actor: Actor, planned: list[PlannedReferral]) -> list[Referral
         for strand in r.strands:
             strand.referral_id = r.id
     _insert(ReferralStrand, strands)
-    _insert(RiskAssessment, [risk_assessment(actor, p.referral, p.data.dash, p.dash) for p in planned
+    _insert(RiskAssessment, [risk_assessment(actor, p.referral, p.data.dash, p.dash, make=Row) for p in planned
                              if p.dash is not None])
     decisions, cases_of = [], {}
     for p in planned:
@@ -107,10 +109,11 @@ def write_imports(actor: Actor, planned: list[PlannedReferral]) -> list[Referral
             continue
         for chosen in p.decision.routes:
             service = p.services[chosen.service]
-            decisions.append(rule_decision(actor, p.referral, service, chosen, p.referral.received_at))
+            decisions.append(rule_decision(actor, p.referral, service, chosen, p.referral.received_at, make=Row))
             cases_of[p.referral.id].append(build_case(
                 p.referral, service, rule=chosen.rule, reason=chosen.reason, priority=chosen.priority,
-                marac=chosen.marac, first_contact_due=chosen.first_contact_due, received_at=p.referral.received_at))
+                marac=chosen.marac, first_contact_due=chosen.first_contact_due, received_at=p.referral.received_at,
+                make=Row))
     _insert(RoutingDecision, decisions)
     cases = [case for r in referrals for case in cases_of[r.id]]
     _give_ids(Case, cases)
@@ -129,13 +132,23 @@ def write_imports(actor: Actor, planned: list[PlannedReferral]) -> list[Referral
     return referrals
 
 
-def _values(obj) -> dict:
-    """The column values set on a row that is in no session (its id is left to the database)."""
-    if isinstance(obj, dict):  # audit.event_values
-        return obj
-    state = obj.__dict__
-    return {attr.key: state[attr.key] for attr in inspect(type(obj)).column_attrs
-            if attr.key in state and attr.key != "id"}
+class Row(SimpleNamespace):
+    """A row as create_referral's builders make it (their ``make``), without the ORM's bookkeeping, which costs
+    more than building the row: attributes named as the model's, written by ``_write``. A column not given reads
+    as None, as on a model not yet flushed (a new person's id, say)."""
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return None
+
+
+def _values(obj, columns) -> dict:
+    """The column values given to a row (its id is left to the database, or to ``_give_ids``)."""
+    values = dict(obj if isinstance(obj, dict) else vars(obj))  # audit.event_values, or a Row
+    for key in values.keys() - columns.keys() | {"id"} & values.keys():
+        del values[key]
+    return values
 
 
 _UNSET = object()  # a column some rows of a batch leave unset and that has no default: NULL
@@ -144,14 +157,19 @@ _UNSET = object()  # a column some rows of a batch leave unset and that has no d
 def _rows(model, objects) -> list[dict]:
     """The rows by column name, every row with the same columns (so one statement takes them all): those set on
     any row, and those with a default, given to the rows that left them out as a flush would give it."""
-    rows = [_values(obj) for obj in objects]
     columns = {attr.key: attr.columns[0] for attr in inspect(model).column_attrs}
+    rows = [_values(obj, columns) for obj in objects]
     keys = set().union(*rows) | {key for key, column in columns.items() if column.default is not None}
     for row in rows:
+        if len(row) == len(keys):
+            continue
         for key in keys - row.keys():
             default = columns[key].default
             row[key] = _UNSET if default is None else (default.arg(None) if default.is_callable else default.arg)
-    return [{columns[key].key: value for key, value in row.items()} for row in rows]
+    renamed = {key: column.key for key, column in columns.items() if column.key != key}
+    if renamed:
+        return [{renamed.get(key, key): value for key, value in row.items()} for row in rows]
+    return rows
 
 
 def _insert(model, objects) -> None:
@@ -184,12 +202,17 @@ def _write(table, rows: list[dict]) -> None:
         db.session.execute(insert(table), [{k: None if v is _UNSET else v for k, v in row.items()} for row in rows])
         return
     names = sorted(rows[0])
-    json_columns = {name for name in names if isinstance(table.c[name].type, JSON)}
-    bind = {name: table.c[name].type._cached_bind_processor(dialect) for name in names if name not in json_columns}
-    document = json.dumps(
-        [{name: (bind[name](value) if bind[name] and value is not None else value) if name in bind else value
-          for name in names if (value := row[name]) is not _UNSET or name not in json_columns}
-         for row in rows], default=_json_value, separators=(",", ":"))
+    json_columns = [name for name in names if isinstance(table.c[name].type, JSON)]
+    processors = [(name, process) for name in names if name not in json_columns
+                  and (process := table.c[name].type._cached_bind_processor(dialect)) is not None]
+    for row in rows:  # the rows are this batch's own: changed in place
+        for name, process in processors:
+            if (value := row[name]) is not None and value is not _UNSET:
+                row[name] = process(value)
+        for name in json_columns:
+            if row[name] is _UNSET:
+                del row[name]
+    document = json.dumps(rows, default=_json_value, separators=(",", ":"))
     values = ", ".join(f"CAST(e->'{name}' AS {table.c[name].type.compile(dialect)})" if name in json_columns
                        else f"CAST(e->>'{name}' AS {table.c[name].type.compile(dialect)})" for name in names)
     columns = ", ".join(f'"{name}"' for name in names)

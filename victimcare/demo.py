@@ -169,7 +169,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
     _data_rights_requests(today)
-    _repeat_marac_referrals(today, caseworker)
+    _repeat_marac_referrals(today, caseworker, advocates["domestic-abuse"])
     _marac_meetings(today)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
@@ -544,11 +544,12 @@ def _marac_bcu(service_id: int) -> int:
 REPEAT_REFERRAL_DAYS = (70, 62, 54, 47, 40, 12, 5)
 
 
-def _repeat_marac_referrals(today: date, caseworker: Actor) -> int:
+def _repeat_marac_referrals(today: date, caseworker: Actor, advocate: Actor) -> int:
     """A few repeat MARAC referrals, so the agenda's repeat flag and the repeat-rate measure show something: a new
     domestic-abuse referral (through the service, as police would post it) for people of the MARAC BCU referred
     to MARAC more than a fortnight before it and within 12 months. The DASH is medium risk, so the referral meets
-    only the repeat criterion, which routing finds itself from the earlier referral."""
+    only the repeat criterion, which routing finds itself from the earlier referral. The advocate reaches each
+    victim by phone the next working morning, as an IDVA would before the meeting."""
     domestic = db.session.scalar(select(Service.id).where(Service.slug == "domestic-abuse"))
     bcu = _marac_bcu(domestic)
     earlier = db.session.execute(
@@ -565,13 +566,17 @@ def _repeat_marac_referrals(today: date, caseworker: Actor) -> int:
         if person_id is None:
             continue
         used.add(person_id)
-        referral_service.create_referral(caseworker, referral_service.ReferralInput(
+        referral = referral_service.create_referral(caseworker, referral_service.ReferralInput(
             source="police-api", person_id=person_id, offence_category="domestic-abuse", domestic_abuse=True,
             crime_reference=f"CAD{4100 + made}/{received:%d%b}", referrer_name="DC Lewis",
             offence_date=received.date() - timedelta(days=1), consent_referral=True, consent_given_by="The victim",
             consent_method="phone", received_at=received,
             dash=referral_service.DashAnswers(yes_count=11, incidents_last_12_months=1, answers={
                 f"q{i}": "yes" if i <= 11 else "no" for i in range(1, 25)})))
+        for case_id in db.session.scalars(select(Case.id).where(Case.referral_id == referral.id)):
+            reached = min(datetime.combine(add_working_days(received.date(), 1), time(9, 30), tzinfo=timezone.utc),
+                          utc_now() - timedelta(hours=1))
+            record_contact(advocate, case_id, reached, "phone", "reached")
         made += 1
     return made
 

@@ -2,7 +2,7 @@
 domain decided it (domain/code_rights.py). Text only; templates show it as it is."""
 from dataclasses import dataclass
 
-from ..domain.code_rights import BADGES, OWED_ELSEWHERE, Badge, RightState, decision_deadline_days
+from ..domain.code_rights import BADGES, OWED_ELSEWHERE, Badge, RightState, decision_deadline_days, decision_timing
 from ..domain.vocab import CODE_EVENTS, POLICE_DECISIONS, label
 from ..web.template_helpers import format_date
 
@@ -50,7 +50,11 @@ def _event_text(row, enhanced: bool) -> str:
     decision = f"{label(POLICE_DECISIONS, row.decision)}, decided" if row.decision else "Decided"
     days = row.working_days
     timing = f"{days} working day{'s' if days != 1 else ''}"
-    verdict = "in time" if row.in_time else f"late (the Code allows {decision_deadline_days(enhanced)})"
+    allowed = decision_deadline_days(enhanced)
+    due_on = decision_timing(row.decision_at, row.at, enhanced).due_on
+    # A decision told on a weekend after a Friday deadline took 1 working day and was still late: say when it was due.
+    verdict = "in time" if row.in_time else (f"late: the Code allows {allowed}, so it was due by "
+                                             f"{format_date(due_on)}")
     return f"{text} ({decision} {format_date(row.decision_at)}: {timing}, {verdict})"
 
 
@@ -77,6 +81,6 @@ def code_rights_summary(result) -> str:
         parts.append(f"{counts[RightState.DUE]} due")
     summary = ", ".join(parts) + "."
     if counts[RightState.NOT_RECORDED]:
-        summary += (f" The other {counts[RightState.NOT_RECORDED]} are owed by the police, the courts or probation "
-                    "and are not recorded here.")
+        summary += (f" The other {counts[RightState.NOT_RECORDED]} are owed by other agencies (the police, Witness "
+                    "Care and the CPS, probation) and are not recorded here.")
     return summary

@@ -11,6 +11,7 @@ from ..domain.marac import (
     action_state,
     minutes_in_words,
 )
+from ..domain.marac import may_record_hearing as hearing_allowed
 from ..domain.report_definitions import BCU_NAMES, bcu_label
 from ..domain.vocab import label
 
@@ -74,6 +75,11 @@ def agenda_lines(rows) -> list[AgendaLine]:
             source=label(AGENDA_SOURCES, item.source), status=status, status_tag=tag, repeat=bool(item.repeat),
             notes=notes))
     return lines
+
+
+def may_record_hearing(meeting_on) -> bool:
+    """Whether the hearing page offers the form: the meeting has been held (London's today)."""
+    return hearing_allowed(meeting_on, london_today())
 
 
 def agenda_counts(lines: list[AgendaLine], total_minutes: int) -> str:
@@ -147,4 +153,5 @@ def overdue_lines(rows) -> list[OverdueLine]:
     return lines
 
 
-__all__ = ["agenda_lines", "action_lines", "overdue_lines", "agencies_text", "area_label", "bcu_choices", "minutes_in_words"]
+__all__ = ["agenda_lines", "action_lines", "overdue_lines", "agencies_text", "area_label", "bcu_choices",
+           "minutes_in_words"]

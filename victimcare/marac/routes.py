@@ -130,6 +130,7 @@ def _hearing_page(meeting_id: int, item_id: int, hearing_form=None, action_form=
         hearing_form=hearing_form or HearingForm(), action_form=action_form or ActionForm(),
         form=hearing_form or action_form, actions=presenters.action_lines(actions),
         agencies_present=presenters.agencies_text(hearing.agencies_present) if hearing else "",
+        not_yet_held=not presenters.may_record_hearing(meeting.held_on),
     ), status
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...domain.clock import london_today
-from ...domain.marac import MARAC_AGENCIES, action_state
+from ...domain.marac import MARAC_AGENCIES, action_state, may_record_hearing
 from ...domain.vocab import slugs
 from ...extensions import db
 from ...models import Case, MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, Person, Referral
@@ -43,6 +43,8 @@ def record_hearing(actor: Actor, meeting_id: int, item_id: int, *, agencies_pres
     meeting, item = load_item(actor, meeting_id, item_id)
     if item.deferred_at is not None:
         raise Conflict("This case was deferred: it was not heard at this meeting")
+    if not may_record_hearing(meeting.held_on, london_today()):
+        raise Conflict("This meeting has not been held yet: record its hearings on the day or after")
     if db.session.scalar(select(MaracHearing.id).where(MaracHearing.agenda_item_id == item.id)):
         raise Conflict("This case's hearing is already recorded")
     present = [a for a in slugs(MARAC_AGENCIES) if a in set(agencies_present or ())]

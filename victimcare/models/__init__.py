@@ -30,6 +30,8 @@ from .rollups_rights import (
     RollupAttritionReasons,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
+    RollupCodeRightsOpen,
+    RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
@@ -47,5 +49,6 @@ __all__ = [
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
-    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsPurged",
+    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged",
 ]

@@ -109,13 +109,6 @@ Index(
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     postgresql_include=REPORT_INCLUDE,
 )
-# Reports: the open cases due for first contact today or later, the one figure of the code-rights report that
-# depends on today (a right expected of every case taken on applies once its due date has passed).
-Index(
-    "ix_cases_open_due_report", Case.first_contact_due,
-    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
-    postgresql_include=REPORT_INCLUDE,
-)
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)
 # Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).

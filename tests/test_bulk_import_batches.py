@@ -203,9 +203,12 @@ def test_an_imported_referral_is_the_same_as_the_api_makes_from_the_same_body(ru
             return [_columns(row) for row in db.session.scalars(
                 select(model).where(model.referral_id == referral.id).order_by(*model.__table__.primary_key))]
         assert of(imported) == of(api) and of(api), model.__name__
-    events = {r.id: [(e.action, e.object_type, e.actor_user_id, e.service_id, e.changes) for e in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.referral_id == r.id, AuditEvent.action == "create").order_by(AuditEvent.id))]
-        for r in (api, imported)}
+    def trail(referral):
+        return [(e.action, e.object_type, e.actor_user_id, e.service_id, e.changes) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.referral_id == referral.id, AuditEvent.action == "create")
+            .order_by(AuditEvent.id))]
+
+    events = {r.id: trail(r) for r in (api, imported)}
     assert events[imported.id] == events[api.id] and len(events[api.id]) == 1 + len(api.cases)
     emails = [job.payload for job in db.session.scalars(select(OutboxJob).where(OutboxJob.kind == "staff-email")
                                             .order_by(OutboxJob.id))]

@@ -23,6 +23,7 @@ from .referrals import (
     RoutingDecision,
 )
 from .retention import ErasureDecision, LegalHold
+from .rollup_dimensions import RollupCaseDimensions, RollupPurgedCaseDimensions
 from .rollups import RollupCases, RollupPurgedCases
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
@@ -38,5 +39,5 @@ __all__ = [
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
-    "RollupCases", "RollupPurgedCases",
+    "RollupCases", "RollupPurgedCases", "RollupCaseDimensions", "RollupPurgedCaseDimensions",
 ]

@@ -11,17 +11,15 @@ Environment: BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1
 Results are written up by hand in benchmarks/RESULTS-audit.md.
 """
 import argparse
-import json
+import hashlib
 import os
 import platform
-import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,11 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from victimcare import create_app  # noqa: E402
 from victimcare.extensions import db  # noqa: E402
 from victimcare.models import AuditEvent  # noqa: E402
-from victimcare.services import audit  # noqa: E402
+from victimcare.services import audit, audit_chain  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_audit"
-COPY_COLUMNS = audit.CANONICAL_FIELDS + ("prev_hash", "hash")
-CHUNK = 50_000
 
 ACTION_WEIGHTS = [("view", 55), ("list", 20), ("create", 8), ("update", 7), ("transition", 4), ("sign-in", 3),
                   ("export", 1), ("permission-denied", 1), ("report-run", 1)]
@@ -59,71 +55,142 @@ def ensure_database(url: str) -> None:
             print(f"created database {parsed.database}")
 
 
-def synthetic_events(count: int, seed: int = 20261102):
-    """Plausible event content, in seq order, with timestamps a few seconds apart over recent months."""
-    rng = random.Random(seed)
-    actions = [a for a, weight in ACTION_WEIGHTS for _ in range(weight)]
-    at = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
-    for seq in range(1, count + 1):
-        at += timedelta(microseconds=rng.randrange(200_000, 9_000_000))
-        action = rng.choice(actions)
-        role = rng.choice(ROLES)
-        user_id = rng.randrange(1, 400)
-        case_id = rng.randrange(1, 60_000) if action in ("view", "create", "update", "transition") else None
-        changes = None
-        if action == "update":
-            changes = {"priority": {"before": "normal", "after": "high"}, "note": {"changed": True}}
-        elif action == "transition":
-            changes = {"status": {"before": "new", "after": "accepted"}}
-        elif action == "list":
-            changes = {"page": rng.randrange(1, 6)}
-        yield {
-            "seq": seq,
-            "occurred_at": at,
-            "actor_user_id": user_id,
-            "actor_role": role,
-            "actor_token_id": rng.randrange(1, 20) if rng.random() < 0.05 else None,
-            "actor_label": f"{role}{user_id}@example.org",
-            "action": action,
-            "object_type": OBJECT_TYPES[action],
-            "object_id": str(case_id or rng.randrange(1, 60_000)),
-            "referral_id": case_id and case_id + 7,
-            "case_id": case_id,
-            "service_id": rng.randrange(1, 10) if case_id else None,
-            "changes": changes,
-            "request_id": f"{rng.getrandbits(128):032x}",
-            "ip_address": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-            "user_agent": rng.choice(AGENTS),
-        }
+def _weighted(pairs) -> str:
+    """An SQL array literal with each value repeated by its weight, to draw from with one random()."""
+    return "ARRAY[" + ", ".join(f"'{value}'" for value, weight in pairs for _ in range(weight)) + "]"
+
+
+def _array(values) -> str:
+    return "ARRAY[" + ", ".join(f"'{value}'" for value in values) + "]"
+
+
+_OBJECT_TYPE = "CASE d.action " + " ".join(f"WHEN '{a}' THEN '{t}'" for a, t in OBJECT_TYPES.items()) + " END"
+# Plausible event content, in seq order, made by PostgreSQL: timestamps 0.6 to 8.6 seconds apart (4.6 s apart on
+# average, ending on 1 December 2026), the actions in ACTION_WEIGHTS' proportions, a case for views and changes,
+# a token for one event in twenty. Every value is ASCII without quotes or backslashes.
+STAGE_SQL = f"""
+CREATE UNLOGGED TABLE bench_audit_stage AS
+SELECT d.i AS seq,
+       TIMESTAMPTZ '2026-12-01 00:00:00+00' - (:n - d.i) * INTERVAL '4.6 seconds' + d.r1 * INTERVAL '4 seconds'
+           AS occurred_at,
+       d.user_id AS actor_user_id, d.role AS actor_role,
+       CASE WHEN d.r2 < 0.05 THEN 1 + floor(d.r3 * 19)::int END AS actor_token_id,
+       d.role || d.user_id || '@example.org' AS actor_label,
+       d.action, {_OBJECT_TYPE} AS object_type,
+       coalesce(d.case_id, 1 + floor(d.r3 * 59999)::int)::text AS object_id,
+       d.case_id + 7 AS referral_id, d.case_id,
+       CASE WHEN d.case_id IS NOT NULL THEN 1 + floor(d.r4 * 9)::int END AS service_id,
+       CAST(CASE d.action
+                WHEN 'update' THEN '{{"priority":{{"before":"normal","after":"high"}},"note":{{"changed": true}}}}'
+                WHEN 'transition' THEN '{{"status":{{"before":"new","after":"accepted"}}}}'
+                WHEN 'list' THEN '{{"page":' || (1 + floor(d.r4 * 5)::int) || '}}'
+            END AS json) AS changes,
+       md5(d.i::text || ':' || d.r5::text) AS request_id,
+       '10.' || floor(d.r2 * 256)::int || '.' || floor(d.r4 * 256)::int || '.' || (1 + floor(d.r5 * 254)::int)
+           AS ip_address,
+       ({_array(AGENTS)})[1 + floor(d.r6 * {len(AGENTS)})::int] AS user_agent,
+       CAST(NULL AS varchar) AS prev_hash, CAST(NULL AS varchar) AS hash
+FROM (
+    SELECT g.i, r.*,
+           CASE WHEN r.action IN ('view', 'create', 'update', 'transition') THEN 1 + floor(r.r7 * 59999)::int
+           END AS case_id
+    FROM generate_series(1, :n) AS g(i)
+    CROSS JOIN LATERAL (
+        SELECT random() + 0 * g.i AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5,
+               random() AS r6, random() AS r7,
+               ({_weighted(ACTION_WEIGHTS)})[1 + floor(random() * {sum(w for _, w in ACTION_WEIGHTS)})::int]
+                   AS action,
+               ({_array(ROLES)})[1 + floor(random() * {len(ROLES)})::int] AS role,
+               1 + floor(random() * 399)::int AS user_id
+        OFFSET 0
+    ) r
+) d
+"""
+# The staged events as the verifier reads them (each column as the text it stands for in the canonical JSON).
+_STAGE_WALK = audit_chain._PG_WALK.replace("FROM audit_events WHERE seq IS NOT NULL ORDER BY seq",
+                                           "FROM bench_audit_stage ORDER BY seq")
+assert "FROM bench_audit_stage" in _STAGE_WALK
+_INT_COLUMNS = {5, 6, 7, 12, 14}  # token, user, case, referral, service: 'null' in the canonical text
+COPY_SQL = ("COPY audit_events (id, seq, occurred_at, action, actor_label, actor_role, actor_token_id, actor_user_id, "
+            "case_id, changes, ip_address, object_id, object_type, referral_id, request_id, service_id, user_agent, "
+            "prev_hash, hash) FROM STDIN")
 
 
 def load_events(url: str, count: int) -> tuple[float, str]:
-    """TRUNCATE the trail and COPY `count` chained events in; returns (seconds, last hash)."""
+    """TRUNCATE the trail and load `count` sealed, chained events; returns (seconds, last hash).
+
+    PostgreSQL makes the events' content (generate_series into an unlogged staging table); Python streams them in
+    seq order, hashes the chain in one tight loop and COPYs the sealed events into audit_events, whose secondary
+    indexes are set aside meanwhile and rebuilt from their catalogue definitions. A sample of the events is then
+    re-hashed with services.audit.canonical_content and chain_hash (what record() and the sealer write), so the
+    chain is the app's, not merely the verifier's own reading of it."""
+    from benchmarks.bulk_seed import put_back, schema_snapshot, set_aside
+
     started = time.perf_counter()
     prev_hash = audit.GENESIS_HASH
-    with psycopg.connect(_plain_url(url)) as connection:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        migrated = schema_snapshot(connection)
+        connection.execute(text("SET synchronous_commit = off"))
+        connection.execute(text("SET maintenance_work_mem = '1GB'"))
         # The benchmark database's owner lifts the TRUNCATE guard for the reload, in this transaction only.
-        connection.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate")
-        connection.execute("TRUNCATE audit_events, audit_verifications")
-        connection.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate")
-        with connection.cursor() as cursor:
-            copy_sql = f"COPY audit_events ({', '.join(COPY_COLUMNS)}) FROM STDIN"
-            with cursor.copy(copy_sql) as copy:
-                for n, event in enumerate(synthetic_events(count), start=1):
-                    digest = audit.chain_hash(prev_hash, audit.canonical_content(event))
-                    row = [event[name] for name in audit.CANONICAL_FIELDS] + [prev_hash, digest]
-                    changes_index = audit.CANONICAL_FIELDS.index("changes")
-                    if row[changes_index] is not None:
-                        row[changes_index] = json.dumps(row[changes_index])
-                    copy.write_row(row)
-                    prev_hash = digest
-                    if n % 200_000 == 0:
-                        print(f"  {n:,} events hashed and sent ({time.perf_counter() - started:.1f}s)", flush=True)
-        connection.execute("UPDATE audit_chain_head SET seq = %s, last_hash = %s WHERE id = 1", (count, prev_hash))
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate"))
+        connection.execute(text("TRUNCATE audit_events, audit_verifications"))
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate"))
+        connection.execute(text("DROP TABLE IF EXISTS bench_audit_stage"))
+        connection.execute(text("SELECT setseed(0.2026)"))
+        connection.execute(text(STAGE_SQL), {"n": count})
+        connection.execute(text("ALTER TABLE bench_audit_stage ADD PRIMARY KEY (seq)"))
         connection.commit()
+        print(f"  {count:,} events made in SQL ({time.perf_counter() - started:.1f}s)", flush=True)
+        indexes, foreign_keys = set_aside(connection, print, tables=("audit_events",))
+        timings: dict[str, float] = {}
+        try:
+            with psycopg.connect(_plain_url(url)) as reader, psycopg.connect(_plain_url(url)) as writer:
+                writer.execute("SET synchronous_commit = off")
+                with reader.cursor(name="bench_audit_stage") as cursor, writer.cursor().copy(COPY_SQL) as copy:
+                    cursor.itersize = 20000
+                    cursor.execute(_STAGE_WALK)
+                    sha256, canonical_of, write = hashlib.sha256, audit_chain._pg_canonical, copy.write_row
+                    for row in cursor:
+                        digest = sha256((prev_hash + canonical_of(row)).encode()).hexdigest()
+                        values = [None if i in _INT_COLUMNS and value == "null" else value
+                                  for i, value in enumerate(row[:16])]
+                        values[1] += "Z"
+                        write([row[0], *values, prev_hash, digest])
+                        prev_hash = digest
+                        if row[0] % 1_000_000 == 0:
+                            print(f"  {row[0]:,} events hashed and sent ({time.perf_counter() - started:.1f}s)",
+                                  flush=True)
+                writer.execute("UPDATE audit_chain_head SET seq = %s, last_hash = %s WHERE id = 1", (count, prev_hash))
+                writer.execute("SELECT setval(pg_get_serial_sequence('audit_events', 'id'), %s)", (max(count, 1),))
+                writer.commit()
+        finally:
+            connection.rollback()
+            put_back(connection, indexes, foreign_keys, print, timings)
+        connection.execute(text("DROP TABLE bench_audit_stage"))
+        connection.commit()
+        if schema_snapshot(connection) != migrated:
+            raise RuntimeError("audit_events' indexes differ from the migrated ones after the load")
+        connection.rollback()
+    engine.dispose()
     with psycopg.connect(_plain_url(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE audit_events")
     return time.perf_counter() - started, prev_hash
+
+
+def check_sample(url: str, every: int = 1000) -> int:
+    """Re-hash one event in `every` with canonical_content and chain_hash; raise on any mismatch."""
+    columns = ", ".join(audit.CANONICAL_FIELDS)
+    checked = 0
+    with psycopg.connect(_plain_url(url)) as connection:
+        rows = connection.execute(f"SELECT {columns}, prev_hash, hash FROM audit_events WHERE seq % {every} = 1")
+        for row in rows:
+            event = dict(zip(audit.CANONICAL_FIELDS, row[:-2]))
+            if audit.chain_hash(row[-2], audit.canonical_content(event)) != row[-1]:
+                raise RuntimeError(f"event {event['seq']}: the loaded hash is not what the app would write")
+            checked += 1
+    return checked
 
 
 def time_read_only(batch_size: int) -> float:
@@ -168,7 +235,9 @@ def main() -> int:
     if present != args.events or args.reload:
         print(f"loading {args.events:,} events (had {present:,})")
         seconds, _ = load_events(url, args.events)
-        print(f"load: {seconds:.1f}s ({args.events / seconds:,.0f} events/s, hashing included)")
+        print(f"load: {seconds:.1f}s ({args.events / seconds:,.0f} events/s, hashing included)"
+              f"  [load average {os.getloadavg()[0]:.1f}]")
+        print(f"sample re-hashed with canonical_content and chain_hash: {check_sample(url):,} events, all equal")
     else:
         print(f"reusing {present:,} events already in {make_url(url).database}")
 

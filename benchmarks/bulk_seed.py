@@ -10,6 +10,14 @@ with enhanced flags, first-contact outcomes, closures with outcome answers and e
 deliberately slower to make first contact than others, so the postcode-lottery report has something to show.
 
 Every name is "Bench Person <n>"; there are no contact details or free text beyond fixed placeholders.
+
+For 10,000,000 cases (issue 14): each table is loaded a chunk of ids at a time (``--chunk``, 1,000,000 by
+default: one statement and one transaction per chunk, with progress), commits do not wait for the WAL flush, and
+the loaded tables' plain secondary indexes and foreign keys are dropped before the load and put back afterwards
+from their catalogue definitions (indexes built in one sorted pass with ``maintenance_work_mem`` of 1 GB, each
+foreign key validated by one join). Primary keys, unique constraints and partial indexes stay in place. The
+schema after seeding is compared with the migrated one (every index and constraint definition) and a difference
+is an error. ``python -m benchmarks.check_seed`` runs a small seed and `rollups check` on it.
 """
 import argparse
 import time
@@ -31,7 +39,7 @@ SELECT i, 'Bench', 'Person ' || i,
               'asian-bangladeshi', 'mixed-other', 'other-arab', 'prefer-not-to-say', NULL])[1 + floor(random() * 10)::int],
        (ARRAY['yes', 'no', 'no', 'prefer-not-to-say', NULL])[1 + floor(random() * 5)::int],
        1, now()
-FROM generate_series(1, :n) AS i
+FROM generate_series(CAST(:lo AS integer), CAST(:hi AS integer)) AS i
 """
 
 REFERRALS_SQL = """
@@ -58,6 +66,7 @@ CROSS JOIN LATERAL (
                   'weapon-offence', 'fraud', 'other'])[1 + floor(random() * 13)::int] AS offence
     OFFSET 0
 ) r
+WHERE p.id BETWEEN :lo AND :hi
 """
 
 # First-contact lag in working days grows with a per-borough factor (0..6) so boroughs differ; calendar days
@@ -104,6 +113,7 @@ FROM (
                           WHEN q.r5 < 0.08 THEN 'victims-commissioner'
                           ELSE 'victim-support' END
     ) s
+    WHERE r.id BETWEEN :lo AND :hi
 ) x
 """
 
@@ -157,8 +167,97 @@ def _rebuild_rollups(database_url: str) -> None:
         db.engine.dispose()
 
 
-def seed(database_url: str, cases: int = 1_000_000, echo=print) -> dict[str, float]:
-    """Rebuild the schema in ``database_url`` and load ``cases`` fictional cases. Returns seconds per step."""
+LOADED_TABLES = ("people", "referrals", "cases", "referral_strands")
+CHUNK = 1_000_000
+
+# The schema as the migrations left it, to compare after loading: every index's definition and every
+# constraint's (with whether it is validated), in the public schema.
+SNAPSHOT_SQL = """
+SELECT 'index', tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+UNION ALL
+SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid) || CASE WHEN convalidated THEN ''
+       ELSE ' NOT VALID' END
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+ORDER BY 1, 2, 3
+"""
+# What is set aside while loading: plain secondary indexes (not primary keys, not unique ones, not those behind
+# a constraint) and the foreign keys of the loaded tables, whose per-row checks lock each parent row. Partial
+# indexes stay: their predicates do not come back from pg_get_indexdef in the form the migrations wrote
+# (`= ANY (ARRAY['new'::character varying, ...]::text[])` is re-read as `ARRAY[('new'::character varying)::text,
+# ...]`), and they cover only the few open cases anyway.
+SECONDARY_INDEXES_SQL = """
+SELECT c.relname, pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = ANY(CAST(:tables AS regclass[])) AND NOT i.indisunique AND NOT i.indisprimary
+  AND i.indpred IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)
+ORDER BY c.relname
+"""
+FOREIGN_KEYS_SQL = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[]))
+ORDER BY 1, 2
+"""
+
+
+def schema_snapshot(connection) -> list[tuple]:
+    return [tuple(row) for row in connection.execute(text(SNAPSHOT_SQL))]
+
+
+def set_aside(connection, echo, tables=LOADED_TABLES) -> tuple[list, list]:
+    """Drop the tables' secondary indexes and foreign keys; return their definitions, read from the catalogue
+    (so what is put back is exactly what the migrations made)."""
+    tables = list(tables)
+    indexes = connection.execute(text(SECONDARY_INDEXES_SQL), {"tables": tables}).all()
+    foreign_keys = connection.execute(text(FOREIGN_KEYS_SQL), {"tables": tables}).all()
+    for table, name, _ in foreign_keys:
+        connection.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    for name, _ in indexes:
+        connection.execute(text(f'DROP INDEX "{name}"'))
+    connection.commit()
+    echo(f"  set aside {len(indexes)} secondary indexes and {len(foreign_keys)} foreign keys for the load")
+    return indexes, foreign_keys
+
+
+def put_back(connection, indexes, foreign_keys, echo, timings) -> None:
+    """Rebuild the indexes (each in one pass over its table, sorted in maintenance_work_mem) and re-add the
+    foreign keys (each validated by one join over the table instead of a lookup per row)."""
+    step = time.perf_counter()
+    for name, definition in indexes:
+        started = time.perf_counter()
+        connection.execute(text(definition))
+        connection.commit()
+        echo(f"    {name:<30} {time.perf_counter() - started:6.1f} s")
+    timings["indexes"] = time.perf_counter() - step
+    echo(f"  {'indexes':<17} {timings['indexes']:7.1f} s")
+    step = time.perf_counter()
+    for table, name, definition in foreign_keys:
+        connection.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+    connection.commit()
+    timings["foreign_keys"] = time.perf_counter() - step
+    echo(f"  {'foreign keys':<17} {timings['foreign_keys']:7.1f} s")
+
+
+def _load(connection, name, sql, cases, chunk, echo) -> float:
+    """One table, a chunk of ids per statement and transaction, with progress."""
+    step = time.perf_counter()
+    for lo in range(1, cases + 1, chunk):
+        hi = min(cases, lo + chunk - 1)
+        connection.execute(text(sql), {"lo": lo, "hi": hi})
+        connection.commit()
+        if cases > chunk:
+            echo(f"    {name} {hi:>12,} ({time.perf_counter() - step:.1f} s)")
+    # Statistics for the next table's id-range reads of this one
+    connection.execute(text(f"ANALYZE {name}"))
+    connection.commit()
+    return time.perf_counter() - step
+
+
+def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHUNK) -> dict[str, float]:
+    """Rebuild the schema in ``database_url`` and load ``cases`` fictional cases. Returns seconds per step.
+
+    The secondary indexes and foreign keys of the loaded tables are dropped before loading and put back from
+    their catalogue definitions afterwards; the schema after seeding is checked to be the migrated one."""
     url = make_url(database_url)
     if not url.drivername.startswith("postgresql"):
         raise ValueError("bulk_seed needs PostgreSQL (generate_series)")
@@ -168,16 +267,37 @@ def seed(database_url: str, cases: int = 1_000_000, echo=print) -> dict[str, flo
     _build_schema(database_url)
     timings["schema"] = time.perf_counter() - started
     engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("SELECT setseed(:s)"), {"s": SETSEED})
-        for name, sql in (("people", PEOPLE_SQL), ("referrals", REFERRALS_SQL), ("cases", CASES_SQL),
-                          ("referral_strands", STRANDS_SQL)):
+    with engine.connect() as connection:
+        migrated = schema_snapshot(connection)
+        # For this session only: commits do not wait for the WAL flush (a crash loses the seed, which is rerun),
+        # and index builds sort in memory.
+        connection.execute(text("SET synchronous_commit = off"))
+        connection.execute(text("SET maintenance_work_mem = '1GB'"))
+        connection.commit()
+        indexes, foreign_keys = set_aside(connection, echo)
+        try:
+            connection.execute(text("SELECT setseed(:s)"), {"s": SETSEED})
+            for name, sql in (("people", PEOPLE_SQL), ("referrals", REFERRALS_SQL), ("cases", CASES_SQL)):
+                timings[name] = _load(connection, name, sql, cases, chunk, echo)
+                echo(f"  {name:<17} {timings[name]:7.1f} s")
             step = time.perf_counter()
-            connection.execute(text(sql), {"n": cases})
-            timings[name] = time.perf_counter() - step
-            echo(f"  {name:<17} {timings[name]:7.1f} s")
-        for table in ("people", "referrals", "cases"):
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            connection.execute(text(STRANDS_SQL))
+            connection.commit()
+            timings["referral_strands"] = time.perf_counter() - step
+            echo(f"  {'referral_strands':<17} {timings['referral_strands']:7.1f} s")
+            for table in ("people", "referrals", "cases"):
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            connection.commit()
+        finally:
+            connection.rollback()
+            put_back(connection, indexes, foreign_keys, echo, timings)
+        seeded = schema_snapshot(connection)
+        connection.rollback()
+    if seeded != migrated:
+        missing, extra = sorted(set(migrated) - set(seeded)), sorted(set(seeded) - set(migrated))
+        raise RuntimeError(f"the schema after seeding differs from the migrated one: missing {missing}, extra {extra}")
+    echo("  schema after seeding: every index and constraint as migrated")
     step = time.perf_counter()
     _rebuild_rollups(database_url)
     timings["rollups"] = time.perf_counter() - step
@@ -186,6 +306,7 @@ def seed(database_url: str, cases: int = 1_000_000, echo=print) -> dict[str, flo
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     timings["vacuum_analyze"] = time.perf_counter() - step
+    echo(f"  {'vacuum analyze':<17} {timings['vacuum_analyze']:7.1f} s")
     engine.dispose()
     timings["total"] = time.perf_counter() - started
     return timings
@@ -195,9 +316,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url", help="postgresql+psycopg://user@host:port/database (created if missing)")
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--chunk", type=int, default=CHUNK, help="ids per INSERT statement and transaction")
     args = parser.parse_args()
-    print(f"Seeding {args.cases:,} cases into {make_url(args.database_url).render_as_string(hide_password=True)}")
-    timings = seed(args.database_url, args.cases)
+    print(f"Seeding {args.cases:,} cases into {make_url(args.database_url).render_as_string(hide_password=True)}",
+          flush=True)
+    timings = seed(args.database_url, args.cases, echo=lambda line: print(line, flush=True), chunk=args.chunk)
     print(f"Done in {timings['total']:.1f} s (schema {timings['schema']:.1f} s, vacuum/analyze {timings['vacuum_analyze']:.1f} s)")
 
 

@@ -25,6 +25,14 @@ from .referrals import (
 from .retention import ErasureDecision, LegalHold
 from .rollup_dimensions import RollupCaseDimensions, RollupPurgedCaseDimensions
 from .rollups import RollupCases, RollupPurgedCases
+from .rollups_rights import (
+    RollupAttrition,
+    RollupAttritionPurged,
+    RollupAttritionReasons,
+    RollupAttritionReasonsPurged,
+    RollupCodeRights,
+    RollupCodeRightsPurged,
+)
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -39,5 +47,7 @@ __all__ = [
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
-    "RollupCases", "RollupPurgedCases", "RollupCaseDimensions", "RollupPurgedCaseDimensions",
+    "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
+    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsPurged", "RollupCaseDimensions",
+    "RollupPurgedCaseDimensions",
 ]

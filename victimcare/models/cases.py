@@ -77,15 +77,20 @@ class Case(db.Model):
 # The queue: a service's cases by status, in due-date order. Reports: by received date and borough.
 Index("ix_cases_queue", Case.service_id, Case.status, Case.first_contact_due)
 # The default queue (open cases, soonest due first) reads this partial index in order and stops after a page.
+# The indexes the queue's and home's capped counts read include the referral (and here the status), so that the
+# check that the case's person was not purged (services/queues._not_purged) leaves them index-only scans: without
+# referral_id every counted case was fetched from the table (issue 14: 22 ms of counts became 6 ms).
 Index(
     "ix_cases_open_queue", Case.service_id, Case.first_contact_due, Case.id,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
+    postgresql_include=["referral_id", "status"],
 )
 # "Overdue" and "due today" read only open cases still awaiting their first contact.
 Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+    postgresql_include=["referral_id"],
 )
 # Reports: cases not yet due for first contact (due today or later, not contacted, not declined or transferred),
 # the one figure besides "overdue" that depends on today and so cannot live in the roll-ups.
@@ -102,6 +107,13 @@ Index(
     "ix_cases_overdue_report", Case.first_contact_due,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+    postgresql_include=REPORT_INCLUDE,
+)
+# Reports: the open cases due for first contact today or later, the one figure of the code-rights report that
+# depends on today (a right expected of every case taken on applies once its due date has passed).
+Index(
+    "ix_cases_open_due_report", Case.first_contact_due,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
     postgresql_include=REPORT_INCLUDE,
 )
 # Reports: complaints whose agency response was requested and has not come (the Victims' Commissioner's
@@ -127,6 +139,7 @@ Index(
     "ix_cases_open_unassigned", Case.service_id, Case.id,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
+    postgresql_include=["referral_id"],
 )
 Index(
     "ix_cases_closure_requested", Case.service_id,

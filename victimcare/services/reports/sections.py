@@ -78,10 +78,10 @@ def guarded_months() -> int | None:
     return guard.n if guard is not None else None
 
 
-def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
+def counts_by(group, columns: dict, conditions: list, select_from, month=None) -> dict:
     """{group value: {name: count}} from one GROUP BY statement. Under the differencing guard the statement
     also groups by the month the case was received, and each count is a MonthlyCount (select_from must hold
-    the cases)."""
+    the cases, or ``month`` give the month, numbered from 0 for the period's first, as month_bucket does)."""
     guard = _GUARD.get()
     if guard is None:
         statement = (select(group.label("k"), *[expr.label(name) for name, expr in columns.items()])
@@ -89,7 +89,8 @@ def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
         return {row["k"]: {name: row[name] for name in columns} for row in report_session().execute(statement).mappings()}
     from .compliance_sql import month_bucket  # the compliance statement's London months, numbered from 0
 
-    statement = (select(group.label("k"), month_bucket(guard.filters).label("m"),
+    month = month_bucket(guard.filters) if month is None else month
+    statement = (select(group.label("k"), month.label("m"),
                         *[expr.label(name) for name, expr in columns.items()])
                  .select_from(select_from).where(*conditions).group_by(literal_column("1"), literal_column("2")))
     series: dict = {}

@@ -3,10 +3,9 @@ area, London month received and what each report groups by, kept up to date in t
 (``maintain``), checked against and rebuilt from a recount (``recount``); the reports read them
 (``services/reports/compliance_sql``, ``code_rights``, ``attrition``).
 
-The providers register themselves when their module is imported below; ``cases`` first (its roll-up counts
-every case there is, which tells ``maintain`` which touched cases were deleted)."""
-from . import cases  # noqa: F401  (registers the provider)
-from . import dimensions  # noqa: F401  (the breakdown roll-up, rollup_case_dimensions)
+The providers register themselves when their module is imported below (``cases`` counts every case there is,
+which tells ``maintain`` which touched cases were deleted)."""
+from . import attrition, cases, code_rights, dimensions  # noqa: F401  (each registers its provider)
 from .maintain import install
 from .recount import Difference, check, rebuild
 from .registry import PROVIDERS, Provider, Related, by_column, register

@@ -114,7 +114,7 @@ def _before_commit(session) -> None:
         return
     ids = sorted(seen)
     now = {provider.name: read(session, provider, ids) for provider in PROVIDERS}
-    exists = set(now[PROVIDERS[0].name])  # the first provider (rollup_cases) counts every case there is
+    exists = set(now["cases"])  # rollup_cases counts every case there is
     for provider in PROVIDERS:
         delta, purged = _differences(seen, provider, now[provider.name], exists)
         add_counts(session, provider.table, provider.key_fields, provider.count_names, delta)

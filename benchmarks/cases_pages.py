@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--service", default="domestic-abuse")
     parser.add_argument("--statements", action="store_true",
                         help="also print each SQL statement of one request per page, with its time")
+    parser.add_argument("--seal-mode", choices=("background", "inline", "off"), default="background",
+                        help="AUDIT_SEAL_MODE: who seals the audit events (background: the sealer thread)")
     parser.add_argument("--profile", metavar="PAGE",
                         help="cProfile --repeat requests of one page (a name from the table, e.g. queue) instead")
     args = parser.parse_args()
@@ -43,7 +45,7 @@ def main() -> None:
     app = create_app("default", {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench-only",
                                  "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                                  # no jobs thread: scheduled sweeps would run inside the timings
-                                 "JOBS_EAGER": True})
+                                 "JOBS_EAGER": True, "AUDIT_SEAL_MODE": args.seal_mode})
     with app.app_context():
         service = db.session.scalar(select(Service).where(Service.slug == args.service))
         email = f"bench-advocate@{args.service}.bench"

@@ -20,6 +20,7 @@ from victimcare.models import (
     RollupAttritionReasons,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
+    RollupCodeRightsOpen,
     RollupCodeRightsPurged,
 )
 from victimcare.services import rollups
@@ -174,16 +175,22 @@ def test_the_reports_statement_count_does_not_grow_with_the_cases(users):
     assert statements() == few
 
 
-def test_the_migration_builds_the_rollups_from_the_rows_already_there(users):
+def _migration(name_part: str):
+    [path] = Path(__file__).parent.parent.glob(f"migrations/versions/*_{name_part}*.py")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_migrations_build_the_rollups_from_the_rows_already_there(users):
     code_rights_fixture()
     attrition_fixture()
-    [path] = Path(__file__).parent.parent.glob("migrations/versions/*_roll_ups_for_the_code_rights_and_*.py")
-    spec = importlib.util.spec_from_file_location("rollups_rights_migration", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    for table in (RollupCodeRights, RollupAttrition, RollupAttritionReasons):
+    make_case("domestic-abuse", datetime(2026, 11, 27, 10, tzinfo=timezone.utc), borough=HACKNEY, status="new")
+    for table in (RollupCodeRights, RollupCodeRightsOpen, RollupAttrition, RollupAttritionReasons):
         db.session.execute(delete(table))
-    migration.build_from_existing_rows(db.session.connection())
+    _migration("roll_ups_for_the_code_rights_and_").build_from_existing_rows(db.session.connection())
+    _migration("code_rights_open_cases_by_due_date").build_from_existing_rows(db.session.connection())
     _clean()
 
 

@@ -3,7 +3,7 @@ cases, people, strands and steps (what `flask --app wsgi rollups rebuild` would 
 complaint responses awaited (the few not yet due come off "overdue now").
 
 Revision ID: bef3c390af63
-Revises: a1f714f7401c
+Revises: 9ee4db1bfa1e
 Create Date: 2026-12-06 17:30:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bef3c390af63'
-down_revision = 'a1f714f7401c'
+down_revision = '9ee4db1bfa1e'
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,8 @@ from .rollups_rights import (
     RollupAttritionReasons,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
+    RollupCodeRightsOpen,
+    RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
@@ -48,6 +50,7 @@ __all__ = [
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
-    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsPurged", "RollupCaseDimensions",
+    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions",
     "RollupPurgedCaseDimensions",
 ]

@@ -109,13 +109,6 @@ Index(
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     postgresql_include=REPORT_INCLUDE,
 )
-# Reports: the open cases due for first contact today or later, the one figure of the code-rights report that
-# depends on today (a right expected of every case taken on applies once its due date has passed).
-Index(
-    "ix_cases_open_due_report", Case.first_contact_due,
-    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
-    postgresql_include=REPORT_INCLUDE,
-)
 # Reports: complaints whose agency response was requested and has not come (the Victims' Commissioner's
 # "overdue now" is those past their due date: the breakdown roll-up counts them all, and the few not yet due are
 # read here).

@@ -5,7 +5,7 @@ hold no NULLs (an upsert needs a key NULL never breaks).
 """
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -58,7 +58,7 @@ class _CodeRightsCounts(_Where):
     in_time: Mapped[int] = _count()  # every police decision told within its deadline
     # The two rights expected of every case taken on (not declined or transferred), where no event of it was
     # recorded: closed (it applied, missed), and open (it applies once the first-contact due date has passed;
-    # the few open cases not yet due are read from an index, ix_cases_open_due_report).
+    # the few open cases not yet due are read from rollup_code_rights_open).
     closed_without_told_about_code: Mapped[int] = _count()
     open_without_told_about_code: Mapped[int] = _count()
     closed_without_referral: Mapped[int] = _count()
@@ -107,3 +107,25 @@ class RollupAttritionReasons(_ReasonCounts, db.Model):
 
 class RollupAttritionReasonsPurged(_ReasonCounts, db.Model):
     __tablename__ = "rollup_attrition_reasons_purged"
+
+
+class _OpenWithoutCounts(_Where):
+    due: Mapped[date] = mapped_column(Date, primary_key=True)  # the case's first-contact due date
+    without_told_about_code: Mapped[int] = _count()
+    without_referral: Mapped[int] = _count()
+
+
+class RollupCodeRightsOpen(_OpenWithoutCounts, db.Model):
+    """The open cases without an event of each right expected of every case taken on, by first-contact due
+    date: the code-rights report takes off "applied" those not yet due (due today or later) reading only the
+    rows due today or later (``ix_rollup_code_rights_open_due``), however many cases there are."""
+
+    __tablename__ = "rollup_code_rights_open"
+
+
+class RollupCodeRightsOpenPurged(_OpenWithoutCounts, db.Model):
+    __tablename__ = "rollup_code_rights_open_purged"
+
+
+OPEN_WITHOUT_COUNTS = ("without_told_about_code", "without_referral")
+Index("ix_rollup_code_rights_open_due", RollupCodeRightsOpen.due)

@@ -41,12 +41,16 @@ class BackgroundSealer:
         self._idle = threading.Event()
         self._idle.set()
         self._lock = threading.Lock()
+        self._requests = 0  # wakes asked for; the thread is idle only once it has sealed after the last one
+        self._requests_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
 
     def wake(self) -> None:
         self._ensure_running()
-        self._idle.clear()
+        with self._requests_lock:
+            self._requests += 1
+            self._idle.clear()
         self._wanted.set()
 
     def _ensure_running(self) -> None:
@@ -66,13 +70,16 @@ class BackgroundSealer:
         while True:
             self._wanted.wait()
             self._wanted.clear()
+            with self._requests_lock:
+                asked = self._requests
             try:
                 seal_pending(self.engine)
             except Exception as error:  # noqa: BLE001 (logged without event content; the sweep seals them)
                 log.error("audit events not sealed by the sealer thread (%s); the audit-seal sweep will seal them",
                           type(error).__name__)
-            if not self._wanted.is_set():
-                self._idle.set()
+            with self._requests_lock:
+                if self._requests == asked:  # no wake since this batch began: all asked for is sealed
+                    self._idle.set()
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until everything this process asked to seal has been sealed (tests; process exit)."""

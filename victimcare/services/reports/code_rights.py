@@ -5,20 +5,20 @@ One statement per table over a small "fine" table of (group, slowest decision) r
 months from the roll-up (``rollup_code_rights``, services/rollups/code_rights.py), the odd days at its ends from
 the cases (their code events folded to one row per case), and the one figure that depends on today, the open
 cases not yet due for first contact (for whom the two rights expected of every case taken on do not apply yet),
-read from a partial index (``ix_cases_open_due_report``), as the compliance report reads "due" and "overdue".
+read from the rows of ``rollup_code_rights_open`` due today or later.
 """
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import and_, exists, func, literal_column, null, or_, select, text, union_all
+from sqlalchemy import and_, func, literal_column, null, or_, select, text, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.clock import london_today
 from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUSES, is_deadline_bound
 from ...domain.code_rights_report import REPORTED_RIGHTS, count_keys, publish_code_rights
-from ...domain.report_definitions import ReportFilters, add_months, month_keys, whole_months_within
+from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...models import Case, CodeEvent, RollupCodeRights
+from ...models import Case, RollupCodeRights, RollupCodeRightsOpen
 from ...models.rollups_rights import NO_DECISION, RIGHT_COLUMNS
 from ..rollups.code_rights import DEADLINE_RIGHT, events_per_case, has_column
 from ..actors import Actor
@@ -99,25 +99,20 @@ def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, 
             .where(*rollup_conditions(filters, options, months, R)))
 
 
-def _not_yet_due_rows(group_by: str, filters: ReportFilters, within: ReportFilters, options: ReportOptions,
-                      today: date, dialect: str):
-    """Fine-table rows taking off "applied" the open cases of ``within`` not yet due for first contact (due
-    today or later) without an event of an expected right: a few days' cases, from ix_cases_open_due_report."""
-    zero = literal_column("0")
+def _not_yet_due_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
+                      today: date):
+    """Fine-table rows taking off "applied" the open cases of the whole months ``months`` not yet due for first
+    contact (due today or later) without an event of an expected right: the few rows of
+    ``rollup_code_rights_open`` due today or later (ix_rollup_code_rights_open_due)."""
+    R, zero = RollupCodeRightsOpen, literal_column("0")
     counts = [zero.label("cases")]
     for right, _ in REPORTED_RIGHTS:
-        applied = zero
-        if right in EXPECTED_BY_FIRST_CONTACT:
-            has = exists().where(CodeEvent.case_id == Case.id, CodeEvent.right == right)
-            applied = -func.count(sql_case((~has, 1)))
+        applied = -getattr(R, f"without_{RIGHT_COLUMNS[right]}") if right in EXPECTED_BY_FIRST_CONTACT else zero
         counts += [applied.label(f"{right}:applied"), zero.label(f"{right}:met")]
         if right == DEADLINE_RIGHT:
             counts.append(zero.label(f"{right}:in_time"))
-    group = _group_expression(group_by, filters, dialect)
-    return (select(group.label("g"), null().label("d"), *counts)
-            .where(*case_conditions(within, options), Case.status.in_(OPEN_CASE_STATUSES),
-                   Case.first_contact_due >= today)
-            .group_by(literal_column("1")))
+    return (select(rollup_group(group_by, filters, R).label("g"), null().label("d"), *counts)
+            .where(*rollup_conditions(filters, options, months, R), R.due >= today))
 
 
 def code_rights_statement(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
@@ -127,9 +122,8 @@ def code_rights_statement(group_by: str, filters: ReportFilters, options: Report
     parts = [_cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today, dialect)
              for first, last in edges]
     if months:
-        whole = replace(filters, date_from=months[0], date_to=add_months(months[1], 1) - timedelta(days=1))
         parts += [_rollup_rows(group_by, filters, options, months),
-                  _not_yet_due_rows(group_by, filters, whole, options, today, dialect)]
+                  _not_yet_due_rows(group_by, filters, options, months, today)]
     fine = union_all(*parts).subquery("fine_code_rights")
     return (select(fine.c.g, fine.c.d, *[func.sum(fine.c[name]).label(name) for name in count_keys()])
             .group_by(fine.c.g, fine.c.d))

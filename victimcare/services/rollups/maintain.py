@@ -2,11 +2,12 @@
 
 Session events rather than a call in every service, and rather than SQL triggers: every change to a case (and
 to the rows the roll-ups count with it: code events, withdrawals and their reasons) goes through the ORM (the
-services, the bulk import, the demo seeder, the tests' factories), so listening to the session catches them all,
+services, the demo seeder, the tests' factories), so listening to the session catches them all,
 including changes added later by code that has never heard of the roll-ups; and the London month a case was
 received in is worked out once, in Python, the same on PostgreSQL and SQLite (a trigger would need two
-implementations, one of them without time zones). Bulk SQL that bypasses the ORM (the benchmark seeder) runs
-``flask --app wsgi rollups rebuild`` afterwards.
+implementations, one of them without time zones). The bulk import inserts a batch's cases with one statement and
+names them (``cases_inserted``), so they are counted at the commit as if the session had added them; bulk SQL
+that tells nobody (the benchmark seeder) runs ``flask --app wsgi rollups rebuild`` afterwards.
 
 How: the first time a transaction touches a case (a relevant field of it, or a related row of some provider in
 ``registry.PROVIDERS``) and before a flush writes the change, the case's contribution to every roll-up is read
@@ -125,6 +126,14 @@ def _forget(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_SEEN, None)
         session.info.pop(_NEW, None)
+
+
+def cases_inserted(session, case_ids: list[int]) -> None:
+    """Cases written by a multi-row INSERT that bypassed the session's unit of work (the bulk import): they are
+    counted with the transaction's other changes just before its commit, as if the session had added them."""
+    seen = session.info.setdefault(_SEEN, {})
+    for case_id in case_ids:
+        seen.setdefault(case_id, {})
 
 
 def install(session) -> None:

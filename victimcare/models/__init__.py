@@ -23,6 +23,7 @@ from .referrals import (
     RoutingDecision,
 )
 from .retention import ErasureDecision, LegalHold
+from .rollup_dimensions import RollupCaseDimensions, RollupPurgedCaseDimensions
 from .rollups import RollupCases, RollupPurgedCases
 from .rollups_rights import (
     RollupAttrition,
@@ -50,5 +51,6 @@ __all__ = [
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
     "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
-    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions",
+    "RollupPurgedCaseDimensions",
 ]

@@ -109,6 +109,14 @@ Index(
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     postgresql_include=REPORT_INCLUDE,
 )
+# Reports: complaints whose agency response was requested and has not come (the Victims' Commissioner's
+# "overdue now" is those past their due date: the breakdown roll-up counts them all, and the few not yet due are
+# read here).
+Index(
+    "ix_cases_response_awaited", Case.response_due_on,
+    postgresql_where=Case.response_requested_on.is_not(None) & Case.response_received_on.is_(None),
+    sqlite_where=Case.response_requested_on.is_not(None) & Case.response_received_on.is_(None),
+)
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)
 # Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).

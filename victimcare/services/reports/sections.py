@@ -72,6 +72,12 @@ def differencing_guard(filters: ReportFilters) -> Iterator[None]:
         _GUARD.reset(token)
 
 
+def guarded_months() -> int | None:
+    """Under the differencing guard, how many months the period has (counts are split by month); else None."""
+    guard = _GUARD.get()
+    return guard.n if guard is not None else None
+
+
 def counts_by(group, columns: dict, conditions: list, select_from, month=None) -> dict:
     """{group value: {name: count}} from one GROUP BY statement. Under the differencing guard the statement
     also groups by the month the case was received, and each count is a MonthlyCount (select_from must hold
@@ -95,9 +101,19 @@ def counts_by(group, columns: dict, conditions: list, select_from, month=None) -
     return {key: {name: MonthlyCount(months) for name, months in figures.items()} for key, figures in series.items()}
 
 
-def count_of(expression, conditions: list, select_from) -> int:
-    """One count (a MonthlyCount under the differencing guard)."""
-    return counts_by(literal_column("1"), {"n": expression}, conditions, select_from).get(1, {}).get("n", 0)
+def plus(a, b):
+    """Two counts added, keeping their months where either is a MonthlyCount."""
+    if not isinstance(a, MonthlyCount) and not isinstance(b, MonthlyCount):
+        return a + b
+    n = len(a.months if isinstance(a, MonthlyCount) else b.months)
+
+    def months(x):
+        return x.months if isinstance(x, MonthlyCount) else (0,) * n if not x else None
+
+    left, right = months(a), months(b)
+    if left is None or right is None:  # a plain count cannot be split by month
+        return int(a) + int(b)
+    return MonthlyCount([x + y for x, y in zip(left, right)])
 
 
 def _guarded_cells(raw: dict, count_keys: list[str]) -> tuple[frozenset, frozenset]:

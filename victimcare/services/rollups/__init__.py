@@ -5,7 +5,7 @@ area, London month received and what each report groups by, kept up to date in t
 
 The providers register themselves when their module is imported below (``cases`` counts every case there is,
 which tells ``maintain`` which touched cases were deleted)."""
-from . import attrition, cases, code_rights  # noqa: F401  (each registers its provider)
+from . import attrition, cases, code_rights, dimensions  # noqa: F401  (each registers its provider)
 from .maintain import cases_inserted, install
 from .recount import Difference, check, rebuild
 from .registry import PROVIDERS, Provider, Related, by_column, register

@@ -75,6 +75,9 @@ class Config:
     API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
     # However active, a signed-in session ends this many hours after sign-in (sessions live on the server).
     SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
+    # A request records its session's use (one UPDATE) only when the last recorded use is older than this, or the
+    # session's contents changed: the idle timeout may then end a session up to this much early, never late.
+    SESSION_TOUCH_SECONDS = _int_env("SESSION_TOUCH_SECONDS", 120)
     WTF_CSRF_TIME_LIMIT = None  # the session idle timeout already bounds a form's life
 
     # Sign-in policy
@@ -199,8 +202,11 @@ class Config:
     AUDIT_VERIFY_KEY_FILE = os.environ.get("AUDIT_VERIFY_KEY_FILE") or None
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(BASE_DIR / "instance" / "audit-checkpoints")
     AUDIT_CLOCK_SKEW_SECONDS = _int_env("AUDIT_CLOCK_SKEW_SECONDS", 300)
-    # Seal new audit events into the hash chain straight after each commit that recorded some (the audit-seal
-    # sweep and `flask audit seal` are the backstop). Off only for measuring.
+    # Who seals new audit events into the hash chain after each commit that recorded some
+    # (services/audit_sealer.py): "background" (a sealer thread per process, off the response path), "inline"
+    # (in the request, straight after its commit: the tests) or "off" (measuring). The audit-seal sweep and
+    # `flask audit seal` are the backstop in every mode. AUDIT_SEAL_AFTER_COMMIT=0 is the older name for off.
+    AUDIT_SEAL_MODE = os.environ.get("AUDIT_SEAL_MODE", "background")
     AUDIT_SEAL_AFTER_COMMIT = os.environ.get("AUDIT_SEAL_AFTER_COMMIT", "1") != "0"
 
     # The commissioner's report periods are whole calendar months, and at least this many (see docs/security.md).
@@ -237,6 +243,10 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     JOBS_EAGER = True
     CELERY_BROKER_URL = None  # the Redis integration test sets its own
+    AUDIT_SEAL_MODE = "inline"  # the chain is sealed when a request returns (tests/test_audit_sealing.py: background)
+    # Every signed-in request records its session's use, so statement counts compared across requests do not
+    # depend on the clock; tests/test_queue_statements.py runs the production interval.
+    SESSION_TOUCH_SECONDS = 0
 
 
 CONFIGS = {

@@ -59,10 +59,11 @@ def test_seed_demo_loads_once(runner):
     result = runner.invoke(args=["seed-demo", "--referrals", "12"])
     assert result.exit_code == 0, result.output
     assert "caseworker@demo.victimcare.test" in result.output
-    from victimcare.demo import TRIAGE_EXAMPLES
+    from victimcare.demo import REPEAT_REFERRAL_DAYS, TRIAGE_EXAMPLES
 
     referrals = db.session.scalar(select(func.count()).select_from(Referral))
-    assert referrals == 12 + len(TRIAGE_EXAMPLES)  # and the self-referrals waiting at triage
+    # and the self-referrals waiting at triage, and repeat MARAC referrals for whoever was referred to MARAC
+    assert 12 + len(TRIAGE_EXAMPLES) <= referrals <= 12 + len(TRIAGE_EXAMPLES) + len(REPEAT_REFERRAL_DAYS)
     assert db.session.scalar(select(func.count()).select_from(Case)) > 0
     from victimcare.models import CodeEvent
 

@@ -59,7 +59,7 @@ def test_posting_told_about_code_meets_the_right_and_the_case_shows_it(client, u
     assert told["status"] == "met"
     assert [(e["event"], e["at"], e["note"]) for e in told["events"]] == [
         ("told-about-code", "2026-12-03T10:00:00+00:00", "Leaflet given in person")]
-    assert len(after) == 12 and after["crime-recorded"]["status"] == "not-applicable"
+    assert len(after) == 12 and after["crime-recorded"]["status"] == "not-recorded"
 
 
 @pytest.mark.parametrize("enhanced, told_at, status, working_days", [
@@ -101,6 +101,12 @@ def test_one_late_decision_makes_the_right_met_late(client, users):
     ({"right": "make-a-complaint", "event": "complaint-information", "at": "2026-12-03T10:00:00Z",
       "outcome": "happy"}, "outcome"),
     ({"event": "complaint-information", "at": "2026-12-03T10:00:00Z"}, "right"),
+    ({"right": "information-about-investigation", "event": "decision-communicated", "at": "2026-12-03T10:00:00Z",
+      "decision_at": "2026-12-02T10:00:00Z", "decision": "suspect-cautioned"}, "decision"),
+    ({"right": "information-about-investigation", "event": "decision-communicated", "at": "2026-12-03T10:00:00Z",
+      "decision_at": "2026-12-02T10:00:00Z", "decision": 7}, "decision"),
+    ({"right": "make-a-complaint", "event": "complaint-information", "at": "2026-12-03T10:00:00Z",
+      "decision": "suspect-charged"}, "decision"),
 ])
 def test_bad_events_are_422_problem_documents_and_record_nothing(client, users, body, field):
     case = _case()
@@ -182,3 +188,28 @@ def test_a_restricted_case_is_404_to_callers_not_named_on_it(client, users):
     assert _post(client, named, case.id, **GOOD).status_code == 201
     assert _post(client, users["caseworker"], case.id, **GOOD).status_code == 201  # named: they restricted it
     assert db.session.query(CodeEvent).count() == 2
+
+
+@pytest.mark.parametrize("decision", ["no-further-action", "suspect-arrested", "suspect-released", "suspect-bailed",
+                                      "suspect-charged", "case-to-court"])
+def test_a_police_decision_says_which_decision_and_the_case_shows_it(client, users, decision):
+    case = _case()
+    response = _post(client, users["caseworker"], case.id, right="information-about-investigation",
+                     event="decision-communicated", at="2026-12-01T09:00:00Z", decision_at="2026-11-30T15:00:00Z",
+                     decision=decision)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["decision"] == decision
+    events = _rights(client, users["advocate"], case.id)["information-about-investigation"]["events"]
+    assert [(e["decision"], e["working_days"], e["in_time"]) for e in events] == [(decision, 1, True)]
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "code_event")).one()
+    assert audit.changes["decision"] == decision
+
+
+def test_the_decision_stays_optional_and_the_openapi_document_lists_its_slugs(client, users):
+    case = _case()
+    response = _post(client, users["advocate"], case.id, right="information-about-investigation",
+                     event="decision-communicated", at="2026-12-01T09:00:00Z", decision_at="2026-11-30T15:00:00Z")
+    assert response.status_code == 201 and response.get_json()["decision"] is None
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["CodeEventCreate"]
+    decision = schema["properties"]["decision"]
+    assert "suspect-bailed" in str(decision) and "decision" not in schema.get("required", [])

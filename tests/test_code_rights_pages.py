@@ -42,7 +42,8 @@ def test_the_tab_shows_every_right_in_words_with_badges(client, auth, users):
     text = page.get_data(as_text=True)
     assert "Victims&#39; Code rights" in text or "Victims' Code rights" in text
     assert "Due by 8 December 2026" in text and "Not applicable" in text
-    assert "0 of 12 rights met, 2 due." in text and "enhanced rights" in text
+    assert "0 of the 8 rights recorded here met, 2 due." in text and "enhanced rights" in text
+    assert "The other 4 are owed by other agencies (the police, Witness Care and the CPS, probation)" in text
     assert "information-about-investigation" not in text  # no slug shown as text
     assert 'aria-current="page"' in text and "Record what happened" in text
 
@@ -56,7 +57,8 @@ def test_an_advocate_records_a_late_decision_and_the_tab_says_so(client, auth, u
     assert response.status_code == 302
     page = client.get(f"/cases/{case.id}/victims-code").get_data(as_text=True)
     assert "Recorded: Told of a police decision." in page
-    assert "Met late" in page and "Suspect charged" in page and "2 working days, late" in page
+    assert "Met late" in page and "Suspect charged" in page
+    assert "2 working days, late: the Code allows 1, so it was due by 2 December 2026" in page
     assert "Told by phone" in page
     row = db.session.scalars(select(CodeEvent)).one()
     assert (row.right, row.decision, row.working_days, row.in_time) == (
@@ -71,7 +73,8 @@ def test_told_about_the_code_meets_the_right(client, auth, users):
     assert "Was due by 1 December 2026" in before
     post_case_form(client, f"/cases/{case.id}/victims-code", case.id, _form("told-about-code", date(2026, 12, 2)))
     after = client.get(f"/cases/{case.id}/victims-code").get_data(as_text=True)
-    assert "1 of 12 rights met, 1 missed." in after and "Told about the Victims&#39; Code on 2 December 2026" in after
+    assert "1 of the 8 rights recorded here met, 1 missed." in after
+    assert "Told about the Victims&#39; Code on 2 December 2026" in after
 
 
 @pytest.mark.parametrize("data, message", [
@@ -80,6 +83,8 @@ def test_told_about_the_code_meets_the_right(client, auth, users):
      "The decision must have been made before the victim was told of it"),
     (_form("told-about-code", date(2026, 12, 5)), "When it happened cannot be in the future"),
     ({"event": "told-about-code"}, "Enter the date it happened"),
+    (_form("told-about-code", date(2026, 12, 2), decision="suspect-bailed"),
+     "A police decision belongs only to"),
     ({"at_on": ["1", "12", "2026"]}, "Choose what happened"),
 ])
 def test_errors_are_shown_on_the_form_and_nothing_is_recorded(client, auth, users, data, message):
@@ -146,3 +151,30 @@ def test_the_tab_reads_a_fixed_number_of_queries(client, auth, users):
     with count_queries() as more:
         client.get(f"/cases/{case.id}/victims-code")
     assert more.count == few.count
+
+
+def test_the_rights_other_agencies_owe_say_who_owes_them_and_never_claim_they_were_met(client, auth, users):
+    case = _case()
+    case.referral.crime_reference = "01/123456/26"
+    db.session.commit()
+    auth.login(users["advocate"])
+    text = client.get(f"/cases/{case.id}/victims-code").get_data(as_text=True)
+    rows = text.split('govuk-summary-list__row')[1:]
+    by_right = {row.split("</dt>")[0].split(">")[-1].strip(): row for row in rows}
+    for right in ("Crime recorded without unjustified delay", "Information when reporting",
+                  "Expenses and property", "Information about the offender after conviction"):
+        row = next(row for name, row in by_right.items() if name.startswith(right.split(" ")[0]))
+        assert "Not recorded here" in row and "Nothing recorded here says whether it was met." in row
+        assert ">Met<" not in row and "Not applicable" not in row
+    assert "the police recorded the crime; not when" in text
+    assert "Victim Contact Scheme" in text and "Witness Care" in text
+
+
+def test_a_decision_told_on_a_weekend_after_the_deadline_says_when_it_was_due(client, auth, users):
+    case = _case(enhanced=True)
+    auth.login(users["advocate"])
+    post_case_form(client, f"/cases/{case.id}/victims-code", case.id,
+                   _form("decision-communicated", date(2026, 11, 29), decision="suspect-released",  # a Sunday
+                         decision_on=date(2026, 11, 26)))  # a Thursday: due by Friday
+    page = client.get(f"/cases/{case.id}/victims-code").get_data(as_text=True)
+    assert "1 working day, late: the Code allows 1, so it was due by 27 November 2026" in page

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from victimcare.domain.clock import london_today
 from victimcare.extensions import db
-from victimcare.models import AuditEvent, MaracAction, MaracAgendaItem, MaracMeeting, MaracShare, Referral
+from victimcare.models import (
+    AuditEvent,
+    MaracAction,
+    MaracAgendaItem,
+    MaracHearing,
+    MaracMeeting,
+    MaracShare,
+    Referral,
+)
 from victimcare.services import marac
 from victimcare.services.actors import Actor
 
@@ -211,3 +219,17 @@ def test_a_meeting_needs_an_area(client, auth):
                                                         "held_on": date_parts(TODAY), "boroughs": [BARNET]})
     assert response.status_code == 302
     assert db.session.scalar(select(MaracMeeting)).borough_codes == [BARNET]
+
+
+def test_a_meeting_not_yet_held_cannot_record_a_hearing(client, auth):
+    auth.login(make_coordinator())
+    referred_case(TODAY - timedelta(days=3))
+    _make_meeting(client, TODAY + timedelta(days=7))
+    item = db.session.scalar(select(MaracAgendaItem))
+    url = f"/marac/meetings/{item.meeting_id}/items/{item.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "hearing and the actions agreed on that day or after." in page
+    assert 'name="risks_discussed"' not in page
+    refused = client.post(url, data={"agencies_present": ["police"], "risks_discussed": "r", "victim_views": "v"})
+    assert refused.status_code == 409 and db.session.scalar(select(MaracHearing.id)) is None
+    assert client.get(f"/marac/meetings/{item.meeting_id}/items/{item.id}/defer").status_code == 200  # may defer

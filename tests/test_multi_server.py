@@ -214,7 +214,11 @@ def test_a_referral_journey_and_a_first_contact_alternating_servers_with_one_coo
     db.session.expire_all()
     assert db.session.scalars(select(ContactAttempt).where(ContactAttempt.case_id == case.id)).one()
     assert db.session.get(Case, case.id).first_contacted_at is not None
-    time.sleep(0.5)  # the last request's sealer runs after its response
+    deadline = time.monotonic() + 15  # each server's sealer thread seals after its responses: wait for them
+    while time.monotonic() < deadline and db.session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).limit(1)):
+        db.session.rollback()
+        time.sleep(0.2)
+    db.session.expire_all()
     events = db.session.scalars(select(AuditEvent)).all()
     assert events and all(event.seq is not None for event in events)
     result = audit.verify_chain()

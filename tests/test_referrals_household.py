@@ -188,7 +188,7 @@ def test_the_service_refuses_a_perpetrator_born_in_the_future_and_a_bad_carer_ph
     )
 
     data = ReferralInput(
-        source="caseworker", offence_category="domestic-abuse", victim=VictimDetails("A", "B"),
+        source="caseworker", offence_category="domestic-abuse", victim=VictimDetails(given_name="A", family_name="B"),
         perpetrator=PerpetratorDetails(date_of_birth=london_today() + timedelta(days=3)),
         parent_carer=ParentCarerDetails(name="C", phone="not a phone"), consent_referral=True)
     with pytest.raises(ValidationFailed) as refused:

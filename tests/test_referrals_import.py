@@ -89,14 +89,14 @@ def test_csv_with_dotted_api_paths_booleans_numbers_and_lists(runner, tmp_path):
 def test_a_row_that_fails_half_way_leaves_nothing_and_the_others_still_land(runner, tmp_path, monkeypatch):
     from victimcare.services import events
 
-    real = events.referral_received
+    real = events.referrals_received
 
-    def fail_for_bea(referral):
-        real(referral)
-        if referral.person.given_name == "Bea":
+    def fail_for_bea(opened, services):  # after the batch's rows are written: the batch must roll back
+        real(opened, services)
+        if any(referral.person.given_name == "Bea" for referral, _ in opened):
             raise ServiceError("the routing service fell over")
 
-    monkeypatch.setattr(events, "referral_received", fail_for_bea)
+    monkeypatch.setattr(events, "referrals_received", fail_for_bea)
     source = _jsonl(tmp_path / "legacy.jsonl", [{"external_id": f"LEG-{n}", **body(**{
         "victim.given_name": name, "victim.date_of_birth": f"198{n}-01-01"})} for n, name in enumerate(["Asha", "Bea", "Cy"])])
     result = runner.invoke(args=["referrals", "import", str(source)])

@@ -144,7 +144,9 @@ def register_extensions(app: Flask) -> None:
         user_id, _, nonce = (identity or "").partition(":")
         if not user_id.isdigit() or getattr(session, "user_id", None) != int(user_id):
             return None
-        user = db.session.get(User, int(user_id))
+        user = getattr(session, "user", None)  # read with the session's row: no statement of its own
+        if user is None or user.id != int(user_id):
+            user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_nonce != nonce:
             return None
         return user

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import uow
 from .api import schemas
@@ -32,7 +33,8 @@ from .services.errors import ServiceError, ValidationFailed
 
 referrals_cli = AppGroup("referrals", help="Referrals in bulk.")
 
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # rows a transaction: one multi-row INSERT a table each
+_WRITE_ERRORS = (SQLAlchemyError, ServiceError, HolidayDataUnavailable)
 MAX_EXTERNAL_ID = 64  # the column's width
 _BOOLEANS = {"offence.domestic_abuse", "offence.sexual_offence", "offence.persistently_targeted",
              "offence.vulnerable_or_intimidated", "consent.referral", "restorative_justice_requested",
@@ -124,29 +126,75 @@ def _actor(email: str | None) -> Actor:
     return actor
 
 
-def _import_batch(actor, batch: list[Row], tally, rejected, seen: set[str]) -> None:
-    boroughs = schemas.borough_index()
-    done = referral_service.already_imported([row.external_id for row in batch if row.external_id]) | seen
-    for row in batch:
+def _attempt(actor, rows: list[Row], boroughs, seen: set[str]) -> list[tuple[Row, str, object]]:
+    """Check, route and write ``rows`` in the current transaction: each row's outcome, ("imported", its status),
+    ("already", None) or ("rejected", the problems). Raises when writing fails (the caller rolls back)."""
+    done = referral_service.already_imported([row.external_id for row in rows if row.external_id]) | seen
+    route_with = referral_service.batch_router()
+    outcomes, planned = [], []
+    for row in rows:
         if row.problems:
-            _reject(tally, rejected, row, row.problems)
+            outcomes.append((row, "rejected", row.problems))
             continue
         if row.external_id in done:
-            tally.already_imported += 1
+            outcomes.append((row, "already", None))
             continue
         try:
             data = schemas.parse_referral(row.body, boroughs)
-            referral = referral_service.import_referral(actor, row.external_id, data)
+            plan = referral_service.plan_import(actor, row.external_id, data, route_with)
+            if plan is None:  # a person on record, or the people around the victim: the API's own path
+                outcomes.append((row, "imported", referral_service.import_referral(actor, row.external_id,
+                                                                                   data).status))
+            else:
+                planned.append(plan)
+                outcomes.append((row, "imported", plan))
         except ValidationFailed as exc:
-            _reject(tally, rejected, row, exc.errors or [{"field": "body", "message": str(exc)}])
+            outcomes.append((row, "rejected", exc.errors or [{"field": "body", "message": str(exc)}]))
             continue
         except (HolidayDataUnavailable, ServiceError) as exc:
-            _reject(tally, rejected, row, [{"field": "body", "message": str(exc)}])
+            outcomes.append((row, "rejected", [{"field": "body", "message": str(exc)}]))
             continue
         done.add(row.external_id)
-        tally.imported += 1
-        tally.routed[referral.status] = tally.routed.get(referral.status, 0) + 1
-    seen |= done
+    referral_service.write_imports(actor, planned)
+    return [(row, kind, value.referral.status if isinstance(value, referral_service.PlannedReferral) else value)
+            for row, kind, value in outcomes]
+
+
+def _commit_batch(actor, batch: list[Row], boroughs, tally, rejected, seen: set[str], bar) -> None:
+    """The batch in one transaction; if writing it fails, each row alone, so only the bad row is rejected."""
+    if not batch:
+        return
+    try:
+        with uow.unit_of_work():
+            outcomes = _attempt(actor, batch, boroughs, seen)
+    except _WRITE_ERRORS:
+        outcomes = []
+        for row in batch:
+            try:
+                with uow.unit_of_work():
+                    alone = _attempt(actor, [row], boroughs, seen)
+                outcomes += alone
+                seen.update(r.external_id for r, kind, _ in alone if kind == "imported")
+            except _WRITE_ERRORS as exc:
+                outcomes.append((row, "rejected", [{"field": "body", "message": _failure(exc)}]))
+    for row, kind, value in outcomes:
+        if kind == "rejected":
+            _reject(tally, rejected, row, value)
+        elif kind == "already":
+            tally.already_imported += 1
+        else:
+            seen.add(row.external_id)
+            tally.imported += 1
+            tally.routed[value] = tally.routed.get(value, 0) + 1
+    bar.update(len(batch))
+
+
+def _failure(exc: Exception) -> str:
+    """What the rejected file says of a row whose writing failed: the service's message, or the database's kind
+    of refusal (never its text, which can quote the row's values)."""
+    if isinstance(exc, ServiceError | HolidayDataUnavailable):
+        return str(exc)
+    return f"The database refused the row ({type(getattr(exc, 'orig', None) or exc).__name__})"
 
 
 def _reject(tally, rejected, row: Row, problems: list[dict]) -> None:
@@ -171,13 +219,14 @@ def import_command(file: Path, as_email: str | None):
     with rejected_path.open("w", encoding="utf-8") as rejected, \
             click.progressbar(length=max(total, 0), label="Importing referrals", file=sys.stderr,
                               show_pos=True) as bar:
+        boroughs = schemas.borough_index()
         batch: list[Row] = []
         for row in _rows(file):
             batch.append(row)
             if len(batch) == BATCH_SIZE:
-                _commit_batch(actor, batch, tally, rejected, seen, bar)
+                _commit_batch(actor, batch, boroughs, tally, rejected, seen, bar)
                 batch = []
-        _commit_batch(actor, batch, tally, rejected, seen, bar)
+        _commit_batch(actor, batch, boroughs, tally, rejected, seen, bar)
         with uow.unit_of_work():
             referral_service.record_run(actor, tally, file.name)
     if tally.rejected == 0:
@@ -186,11 +235,3 @@ def import_command(file: Path, as_email: str | None):
     click.echo(f"Imported {tally.imported} referrals ({routed or 'none'}); {tally.already_imported} were already "
                f"imported; {tally.rejected} rejected" + (f" (see {rejected_path})" if tally.rejected else ""))
     sys.exit(1 if tally.rejected else 0)
-
-
-def _commit_batch(actor, batch, tally, rejected, seen, bar) -> None:
-    if not batch:
-        return
-    with uow.unit_of_work():
-        _import_batch(actor, batch, tally, rejected, seen)
-    bar.update(len(batch))

@@ -169,6 +169,7 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
     _self_referrals_waiting(today, caseworker)
     _assign_some_to_the_advocate()
     _data_rights_requests(today)
+    _repeat_marac_referrals(today, caseworker, advocates["domestic-abuse"])
     _marac_meetings(today)
     cases = db.session.scalar(select(func.count()).select_from(Case))
     return {"users": created_users, "referrals": referral_count, "cases": cases, "password": DEMO_PASSWORD}
@@ -528,22 +529,72 @@ MARAC_ACTIONS = (("police", "DC Patel", "Flag the address for an urgent response
                  ("idva", "The IDVA", "Safety plan reviewed with the victim", 3))
 
 
+def _marac_bcu(service_id: int) -> int:
+    """The BCU whose MARAC the demo runs: the one with the most domestic-abuse cases referred to MARAC."""
+    from .domain.report_definitions import BCU_NAMES
+
+    counts = dict(db.session.execute(
+        select(Borough.met_bcu, func.count(Case.id)).join(Case, Case.borough_code == Borough.ons_code)
+        .where(Case.marac.is_(True), Case.service_id == service_id).group_by(Borough.met_bcu)).all())
+    return max((b for b in counts if b in BCU_NAMES), key=lambda b: counts[b], default=min(BCU_NAMES))
+
+
+# Days before today of the demo's repeat MARAC referrals: five before the last meeting (28 days ago), heard there,
+# and two since, on next week's agenda. Each is a new incident for someone referred to MARAC earlier.
+REPEAT_REFERRAL_DAYS = (70, 62, 54, 47, 40, 12, 5)
+
+
+def _repeat_marac_referrals(today: date, caseworker: Actor, advocate: Actor) -> int:
+    """A few repeat MARAC referrals, so the agenda's repeat flag and the repeat-rate measure show something: a new
+    domestic-abuse referral (through the service, as police would post it) for people of the MARAC BCU referred
+    to MARAC more than a fortnight before it and within 12 months. The DASH is medium risk, so the referral meets
+    only the repeat criterion, which routing finds itself from the earlier referral. The advocate reaches each
+    victim by phone the next working morning, as an IDVA would before the meeting."""
+    domestic = db.session.scalar(select(Service.id).where(Service.slug == "domestic-abuse"))
+    bcu = _marac_bcu(domestic)
+    earlier = db.session.execute(
+        select(Referral.person_id, func.min(Case.received_at)).join(Case, Case.referral_id == Referral.id)
+        .join(Borough, Borough.ons_code == Case.borough_code)
+        .where(Case.marac.is_(True), Case.service_id == domestic, Borough.met_bcu == bcu,
+               Referral.person_id.is_not(None))
+        .group_by(Referral.person_id).order_by(func.min(Case.received_at), Referral.person_id)).all()
+    made, used = 0, set()
+    for days in REPEAT_REFERRAL_DAYS:
+        received = datetime.combine(today - timedelta(days=days), time(10, 15), tzinfo=timezone.utc)
+        person_id = next((p for p, first in earlier if p not in used and first < received - timedelta(days=14)
+                          and first >= received - timedelta(days=330)), None)
+        if person_id is None:
+            continue
+        used.add(person_id)
+        referral = referral_service.create_referral(caseworker, referral_service.ReferralInput(
+            source="police-api", person_id=person_id, offence_category="domestic-abuse", domestic_abuse=True,
+            crime_reference=f"CAD{4100 + made}/{received:%d%b}", referrer_name="DC Lewis",
+            offence_date=received.date() - timedelta(days=1), consent_referral=True, consent_given_by="The victim",
+            consent_method="phone", received_at=received,
+            dash=referral_service.DashAnswers(yes_count=11, incidents_last_12_months=1, answers={
+                f"q{i}": "yes" if i <= 11 else "no" for i in range(1, 25)})))
+        for case_id in db.session.scalars(select(Case.id).where(Case.referral_id == referral.id)):
+            reached = min(datetime.combine(add_working_days(received.date(), 1), time(9, 30), tzinfo=timezone.utc),
+                          utc_now() - timedelta(hours=1))
+            record_contact(advocate, case_id, reached, "phone", "reached")
+        made += 1
+    return made
+
+
 def _marac_meetings(today: date) -> None:
     """Two MARAC meetings for the BCU with the most referrals: four weeks ago (heard, actions agreed, one overdue)
     and next week (its agenda filled with the referrals since)."""
-    from .domain.report_definitions import BCU_NAMES
     from .services import marac
 
     coordinator = Actor.from_user(db.session.scalar(select(User).where(User.is_marac_coordinator.is_(True))))
-    counts = dict(db.session.execute(
-        select(Borough.met_bcu, func.count(Case.id)).join(Case, Case.borough_code == Borough.ons_code)
-        .where(Case.marac.is_(True), Case.service_id == coordinator.service_id).group_by(Borough.met_bcu)).all())
-    bcu = max((b for b in counts if b in BCU_NAMES), key=lambda b: counts[b], default=min(BCU_NAMES))
+    bcu = _marac_bcu(coordinator.service_id)
     agencies = ["police", "idva", "childrens-social-care", "health", "housing", "probation"]
     past = marac.create_meeting(coordinator, held_on=today - timedelta(days=28), chair="DI Rivera (Met Police)",
                                 agencies=agencies, bcu=bcu)
     _, rows = marac.agenda(coordinator, past.id)
     for n, row in enumerate(rows):
+        if row.restricted:  # a restricted record the coordinator is not named on: its hearing is not theirs to record
+            continue
         if n == len(rows) - 1 and n > 0:
             marac.defer_item(coordinator, past.id, row.item.id, "The police officer in the case could not attend")
             continue

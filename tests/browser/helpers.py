@@ -27,7 +27,11 @@ def sign_in(page, email: str, password: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page once its styles and fonts have loaded (a click
+    that navigates returns when the new page's DOM is there; on a busy machine its stylesheet may come later, and
+    axe measuring unstyled buttons reports touch targets too small)."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     return _axe.run(page, options=AXE_OPTIONS).response["violations"]
 
 

@@ -91,7 +91,8 @@ def test_a_coordinator_runs_a_meeting_from_agenda_to_completed_actions(page):
     assert "MARAC actions overdue" in page.locator("#count-marac-overdue").inner_text()
     assert "None" not in page.locator("#count-marac-overdue").inner_text()
     page.goto(f"/cases/{heard.id}")
-    assert "Heard at MARAC on" in page.locator("main").inner_text()
+    timeline = page.locator("main").inner_text()
+    assert "Heard at MARAC on" in timeline and "MARAC action agreed: Housing" in timeline
     page.go_back()
     page.get_by_role("link", name="MARAC meetings", exact=True).click()
     page.wait_for_load_state()
@@ -112,3 +113,48 @@ def test_a_coordinator_runs_a_meeting_from_agenda_to_completed_actions(page):
     assert page.locator(".vc-marking").count() == 2
     assert "Change the locks" not in page.locator("main").inner_text()
     assert_accessible(page, "partner share")
+    href = page.get_by_role("link", name=re.compile("Download as CSV")).get_attribute("href")
+    download = page.request.get(href)
+    assert download.status == 200 and "OFFICIAL-SENSITIVE" in download.headers["content-disposition"]
+    lines = download.text().splitlines()
+    assert lines[0] == lines[-1] == "OFFICIAL-SENSITIVE" and heard.referral.person.full_name in download.text()
+
+
+def test_a_restricted_case_reads_restricted_record_on_the_agenda_and_a_future_meeting_waits(page):
+    from victimcare.extensions import db
+    from victimcare.models import RecordRestriction, RecordRestrictionUser
+    from victimcare.services import marac
+    from victimcare.services.actors import Actor
+
+    from ..helpers_marac import SOUTH_BCU
+
+    today = london_today()
+    coordinator, named = make_coordinator(), make_coordinator()
+    hidden = referred_case(today - timedelta(days=5))
+    open_case = referred_case(today - timedelta(days=4))
+    person = hidden.referral.person
+    db.session.add(RecordRestriction(person_id=person.id, reason="works-here"))
+    db.session.add(RecordRestrictionUser(person_id=person.id, user_id=named.id))
+    db.session.commit()
+    meeting = marac.create_meeting(Actor.from_user(named), held_on=today + timedelta(days=7), chair="DI Example",
+                                   agencies=["police"], bcu=SOUTH_BCU)
+    db.session.commit()
+    sign_in(page, coordinator.email, TEST_PASSWORD)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/marac/meetings/{meeting.id}")
+        text = page.locator("main").inner_text()
+        assert "Restricted record" in text and person.family_name not in text
+        assert "Open the case to ask for access" in text
+        assert_accessible(page, f"agenda with a restricted record at {width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.get_by_role("link", name=re.compile(r"^Defer")).count() == 1  # only the case that opens
+    with page.expect_navigation():
+        page.get_by_role("link", name="Restricted record").click()
+    assert "/cases/" in page.url and person.family_name not in page.locator("main").inner_text()  # break-glass page
+    page.go_back()
+    page.get_by_role("link", name=open_case.referral.person.full_name, exact=True).click()
+    page.wait_for_load_state()
+    assert "Record this case's hearing and the actions agreed on that day or after" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Record the hearing").count() == 0
+    assert_accessible(page, "hearing page of a meeting not yet held")

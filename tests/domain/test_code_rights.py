@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from victimcare.domain.code_rights import (
+    BADGES,
     EVENT_RIGHT,
     RecordedEvent,
     RightState,
@@ -120,7 +121,11 @@ YESTERDAY, TOMORROW = date(2026, 12, 3), date(2026, 12, 5)
     # Other rights: met once recorded, otherwise not applicable.
     ("victim-personal-statement", [_event("victim-personal-statement")], "new", TOMORROW, (RightState.MET, None)),
     ("information-about-trial", [], "in-progress", YESTERDAY, (RightState.NOT_APPLICABLE, None)),
-    ("crime-recorded", [], "in-progress", YESTERDAY, (RightState.NOT_APPLICABLE, None)),
+    # Owed by other agencies, nothing recorded here: never met, never "not applicable", whatever the case.
+    ("crime-recorded", [], "in-progress", YESTERDAY, (RightState.NOT_RECORDED, None)),
+    ("information-when-reporting", [], "closed", YESTERDAY, (RightState.NOT_RECORDED, None)),
+    ("expenses-and-property", [], "declined", YESTERDAY, (RightState.NOT_RECORDED, None)),
+    ("information-about-offender", [], "new", TOMORROW, (RightState.NOT_RECORDED, None)),
 ])
 def test_right_state(right, events, status, due, expected):
     assert right_state(right, events, case_status=status, first_contact_due=due, today=TODAY) == expected
@@ -139,3 +144,19 @@ def test_right_statuses_lists_the_twelve_in_code_order_with_their_events():
     assert by_right["referral-to-support"].due_on == TOMORROW
     assert by_right["information-about-investigation"].badge.text == "Met late"
     assert by_right["make-a-complaint"].badge.text == "Not applicable"
+
+
+def test_the_rights_owed_elsewhere_are_exactly_those_no_event_belongs_to():
+    from victimcare.domain.code_rights import OWED_ELSEWHERE
+    assert set(OWED_ELSEWHERE) == {right for right, _ in VICTIMS_CODE_RIGHTS if not events_of(right)}
+    assert BADGES[RightState.NOT_RECORDED].text == "Not recorded here"
+
+
+def test_a_police_decision_belongs_only_to_decision_communicated():
+    problems = event_problems("make-a-complaint", "complaint-information", NOW, None, NOW, decision="suspect-charged")
+    assert [p["field"] for p in problems] == ["decision"]
+    problems = event_problems("information-about-investigation", "decision-communicated", NOW, NOW, NOW,
+                              decision="suspect-cautioned")
+    assert [p["field"] for p in problems] == ["decision"]
+    assert event_problems("information-about-investigation", "decision-communicated", NOW, NOW, NOW,
+                          decision="case-to-court") == []

@@ -10,6 +10,7 @@ from victimcare.domain.marac import (
     belongs_on_agenda,
     criteria_from_reasons,
     is_repeat,
+    may_record_hearing,
     minutes_in_words,
     planned_minutes,
     repeat_rate_context,
@@ -109,3 +110,12 @@ def test_the_flag_goes_only_on_advocates_of_a_marac_service():
     assert may_be_marac_coordinator("advocate", True)
     assert not may_be_marac_coordinator("advocate", False)
     assert not may_be_marac_coordinator("caseworker", True)
+
+
+@pytest.mark.parametrize("meeting_on, today, expected", [
+    (date(2026, 12, 13), date(2026, 12, 6), False),  # next week's meeting: nothing heard yet
+    (date(2026, 12, 13), date(2026, 12, 13), True),  # on the day
+    (date(2026, 11, 8), date(2026, 12, 6), True),    # written up afterwards
+])
+def test_a_hearing_is_recorded_on_the_day_of_the_meeting_or_after(meeting_on, today, expected):
+    assert may_record_hearing(meeting_on, today) is expected

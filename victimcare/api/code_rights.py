@@ -4,6 +4,7 @@ case's rights come back with their state. Caseworker and advocate tokens, under 
 from flask import url_for
 from pydantic import ValidationError
 
+from ..domain.vocab import POLICE_DECISIONS, slugs
 from ..services import code_rights
 from ..services.actors import require
 from ..services.errors import ValidationFailed
@@ -19,6 +20,7 @@ _MESSAGES = {
     "event": "event is required: what happened under the right",
     "at": "at must be an ISO 8601 date and time with a time zone",
     "decision_at": "decision_at must be an ISO 8601 date and time with a time zone",
+    "decision": "decision must be one of the police decisions: " + ", ".join(slugs(POLICE_DECISIONS)),
     "note": "note must be text",
 }
 
@@ -55,7 +57,8 @@ def record_code_event_api(case_id: int):
         code_rights.load_case_for_code_rights(actor, case_id)  # outside the caller's scope: 404 whatever the body
         raise ValidationFailed(errors=problems(error, _MESSAGES)) from None
     row = code_rights.record_code_event(actor, case_id, body.right, body.event, body.at,
-                                        decision_at=body.decision_at, note=body.note, expected_version=_if_match())
+                                        decision_at=body.decision_at, note=body.note, decision=body.decision,
+                                        expected_version=_if_match())
     case = code_rights.load_case_for_code_rights(actor, case_id)
     location = url_for("api.code_rights_api", case_id=case_id)
     return ({**code_event_json(row), "case_id": case.id, "case_version": case.version}, 201,

@@ -50,6 +50,7 @@ from ..domain.vocab import (
     OFFENCE_CATEGORY_LABELS,
     PARENT_CARER_RELATIONSHIPS,
     PERPETRATOR_RELATIONSHIPS,
+    POLICE_DECISIONS,
     SERVICES,
     TRANSFER_REASONS,
     VICTIMS_CODE_RIGHTS,
@@ -332,6 +333,9 @@ class CodeEventCreate(RequestBody):
     decision_at: Annotated[Moment | None, Field(description=(
         "When the police decision was made (required for decision-communicated): not after at. The victim must "
         "be told within 1 working day of it if enhanced, 5 otherwise."))] = None
+    decision: Slug(POLICE_DECISIONS, "the police decision", (
+        "Which police decision the victim was told of (no further action, arrest, release, bail, charge, case to "
+        "court): only with decision-communicated, and optional there."), required=False) = None
     note: OptionalText("the note", 4000, multiline=True) = None
 
 

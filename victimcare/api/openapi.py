@@ -337,7 +337,8 @@ def _response_schemas() -> dict:
                 "rights": {"type": "object", "description": "The rights reported, slug: name.",
                            "additionalProperties": {"type": "string"}},
                 "not_recorded": {"type": "object", "description": (
-                    "The rights met by the police, the courts or the prison service, which nothing here records."),
+                    "The rights owed by other agencies (police, Witness Care and CPS, probation), which nothing "
+                    "here records."),
                     "additionalProperties": {"type": "string"}},
                 "suppression": {"type": "string"},
                 "rows": {"type": "array", "items": _ref("CodeRightsRow")},
@@ -357,7 +358,12 @@ def _response_schemas() -> dict:
                         "right": {"type": "string", "enum": _slugs(VICTIMS_CODE_RIGHTS)},
                         "label": {"type": "string"},
                         "status": {"type": "string", "enum": [state.value for state in RightState],
-                                   "description": "met-late: applied, but a decision was told after its deadline."},
+                                   "description": (
+                                       "met-late: applied, but a decision was told after its deadline. "
+                                       "not-recorded: owed by another agency (the crime recorded and information "
+                                       "when reporting by the police, expenses and property, information about the "
+                                       "offender); no event belongs to it, so nothing here says whether it was "
+                                       "met.")},
                         "due_on": _nullable({"type": "string", "format": "date"}),
                         "events": {"type": "array", "items": _ref("CodeEvent")},
                     },

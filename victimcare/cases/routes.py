@@ -88,10 +88,11 @@ def queue():
     filters, chosen = _queue_filters_from_request()
     page = queues.service_queue(current_actor(), filters, page=request.args.get("page", 1, type=int))
     boroughs = reference.london_areas()
+    # The service's advocates are needed only to name the one a filter chose: no statement otherwise.
+    advocates = case_service.service_advocates(current_actor().service_id) if chosen["assignee"] else []
     return render_template(
         "cases/queue.html", queue=page, chosen=chosen, status_choices=FILTER_STATUS_CHOICES,
-        priority_choices=PRIORITY_CHOICES, boroughs=boroughs,
-        advocates=case_service.service_advocates(current_actor().service_id),
+        priority_choices=PRIORITY_CHOICES, boroughs=boroughs, advocates=advocates,
         filtered=any(v for k, v in chosen.items() if k != "link_args"),
     )
 

@@ -16,7 +16,9 @@ API and the code-rights report show. The rules:
 - Every other right with events is met once an event of it is recorded, and otherwise not applicable: the
   service cannot know, for example, that a trial has been listed until someone records it.
 - Rights no event belongs to (the crime recorded, information when reporting, expenses and property, information
-  about the offender) are the police's, the courts' or the prison service's to meet: not applicable here.
+  about the offender) are owed by other agencies (``OWED_ELSEWHERE``) and nothing here records them: they are "not
+  recorded here", never met (nothing says they were) nor not applicable (they apply to every victim who reports,
+  or once there is a conviction). The page names who owes each, so a caseworker knows whom to ask.
 """
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +49,14 @@ DECISION_EVENTS = frozenset({"decision-communicated"})
 DEADLINE_BOUND_RIGHTS = ("information-about-investigation",)
 # Working days to tell a victim of a decision: enhanced victims, then everyone else (Code, right 6).
 DECISION_DEADLINE_DAYS = {True: 1, False: 5}
+# The rights no event belongs to, and who owes them under the Code: a support service records nothing under them.
+OWED_ELSEWHERE: dict[str, str] = {
+    "crime-recorded": "the police, when the crime is reported",
+    "information-when-reporting": "the police, when the crime is reported",
+    "expenses-and-property": ("Witness Care and the Crown Prosecution Service (a witness's expenses) and the police "
+                              "(property taken as evidence)"),
+    "information-about-offender": "the probation service's Victim Contact Scheme, once the offender is convicted",
+}
 # Rights expected of every case a service takes on, by the case's first-contact due date.
 EXPECTED_BY_FIRST_CONTACT = ("understand-and-be-understood", "referral-to-support")
 # A case that ended like this never owed the victim the rights above from this service.
@@ -113,8 +123,13 @@ def event_problems(right: str, event: str, at: datetime | None, decision_at: dat
         elif at is not None and decision_at > at:
             errors.append({"field": "decision_at",
                            "message": "The decision must have been made before the victim was told of it"})
-    if decision is not None and decision not in slugs(POLICE_DECISIONS):
-        errors.append({"field": "decision", "message": "Choose the police decision"})
+    if decision is not None:
+        if decision not in slugs(POLICE_DECISIONS):
+            errors.append({"field": "decision", "message": "decision must be one of "
+                                                           + ", ".join(slugs(POLICE_DECISIONS))})
+        elif event in EVENT_RIGHT and event not in DECISION_EVENTS:
+            errors.append({"field": "decision", "message": "A police decision belongs only to "
+                                                           f"\u201c{label(CODE_EVENTS, 'decision-communicated')}\u201d"})
     return errors
 
 
@@ -124,6 +139,7 @@ class RightState(str, Enum):
     DUE = "due"
     MISSED = "missed"
     NOT_APPLICABLE = "not-applicable"
+    NOT_RECORDED = "not-recorded"  # owed by another agency; nothing here says whether it was met
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ BADGES = {
     RightState.DUE: Badge("Due", "blue"),
     RightState.MISSED: Badge("Missed", "red"),
     RightState.NOT_APPLICABLE: Badge("Not applicable", "grey"),
+    RightState.NOT_RECORDED: Badge("Not recorded here", "purple"),
 }
 
 
@@ -176,6 +193,8 @@ def right_state(right: str, events: Sequence[RecordedEvent], *, case_status: str
         if case_status in OPEN_CASE_STATUSES and first_contact_due is not None and first_contact_due >= today:
             return RightState.DUE, first_contact_due
         return RightState.MISSED, first_contact_due
+    if right in OWED_ELSEWHERE:
+        return RightState.NOT_RECORDED, None
     if not events:
         return RightState.NOT_APPLICABLE, None
     if is_deadline_bound(right) and any(event.in_time is False for event in events):

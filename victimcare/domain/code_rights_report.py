@@ -22,8 +22,8 @@ from .suppression import SECONDARY_SUPPRESSED, SUPPRESSED, THRESHOLD, rate, supp
 from .targets import TargetMeasure, format_value, status
 from .vocab import VICTIMS_CODE_RIGHTS
 
-# The rights support services and partners record events for, in Code order; the others are met by the police,
-# the courts or the prison service, and the report says so rather than showing empty columns.
+# The rights support services and partners record events for, in Code order; the others are owed by other agencies
+# (code_rights.OWED_ELSEWHERE) with nothing recorded here, and the report says so rather than showing empty columns.
 REPORTED_RIGHTS: tuple[tuple[str, str], ...] = tuple((s, l) for s, l in VICTIMS_CODE_RIGHTS if events_of(s))
 NOT_RECORDED_RIGHTS: tuple[tuple[str, str], ...] = tuple((s, l) for s, l in VICTIMS_CODE_RIGHTS if not events_of(s))
 # Short column headings for the rights side by side (the full name of each right is in the definitions).

@@ -119,6 +119,11 @@ def minutes_in_words(minutes: int) -> str:
     return " ".join(parts)
 
 
+def may_record_hearing(meeting_on: date, today: date) -> bool:
+    """A hearing is recorded on or after the day of its meeting, never before it is held."""
+    return meeting_on <= today
+
+
 def action_state(due_on: date, done_on: date | None, today: date) -> str:
     """An action's state on London's today: done on time or late, or (not done) overdue, due today or open."""
     if done_on is not None:

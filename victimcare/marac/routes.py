@@ -24,7 +24,7 @@ def meetings():
     names = _boroughs()
     return render_template("marac/meetings.html", summaries=summaries,
                            areas={s.meeting.id: presenters.area_label(s.meeting, names) for s in summaries},
-                           overdue=marac.overdue_actions(current_actor()))
+                           overdue=presenters.overdue_lines(marac.overdue_actions(current_actor())))
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -55,13 +55,13 @@ def _meeting_page(meeting_id: int, add_form=None, status: int = 200):
     lines = presenters.agenda_lines(rows)
     total = marac.planned_total(rows)
     agreed = marac.meeting_actions(actor, meeting.id)
-    actions = presenters.action_lines([a for a, _ in agreed])
+    actions = presenters.action_lines([a for a, _, _ in agreed], {a.id for a, _, hidden in agreed if hidden})
     return render_template(
         "marac/meeting.html", meeting=meeting, lines=lines, total=total,
         total_words=presenters.minutes_in_words(total), area=presenters.area_label(meeting, _boroughs()),
         agencies=presenters.agencies_text(meeting.agencies_invited), add_form=add_form or AddCaseForm(),
         form=add_form, actions=actions, counts_text=presenters.agenda_counts(lines, total),
-        victims=presenters.action_victims(agreed, lines),
+        victims=presenters.action_victims(agreed, lines), restricted_hint=presenters.RESTRICTED_HINT,
     ), status
 
 
@@ -130,6 +130,7 @@ def _hearing_page(meeting_id: int, item_id: int, hearing_form=None, action_form=
         hearing_form=hearing_form or HearingForm(), action_form=action_form or ActionForm(),
         form=hearing_form or action_form, actions=presenters.action_lines(actions),
         agencies_present=presenters.agencies_text(hearing.agencies_present) if hearing else "",
+        not_yet_held=not presenters.may_record_hearing(meeting.held_on),
     ), status
 
 

@@ -23,7 +23,18 @@ from .referrals import (
     RoutingDecision,
 )
 from .retention import ErasureDecision, LegalHold
+from .rollup_dimensions import RollupCaseDimensions, RollupPurgedCaseDimensions
 from .rollups import RollupCases, RollupPurgedCases
+from .rollups_rights import (
+    RollupAttrition,
+    RollupAttritionPurged,
+    RollupAttritionReasons,
+    RollupAttritionReasonsPurged,
+    RollupCodeRights,
+    RollupCodeRightsOpen,
+    RollupCodeRightsOpenPurged,
+    RollupCodeRightsPurged,
+)
 from .restricted import BreakGlassAccess, RecordRestriction, RecordRestrictionUser
 from .mfa import RecoveryCode, SecurityKey, TotpCredential
 from .sessions import SignInThrottle, UserSession
@@ -38,5 +49,8 @@ __all__ = [
     "Referral", "ReferralDraft", "ReferralStrand", "RiskAssessment", "RoutingDecision", "RecoveryCode", "SecurityKey", "Service", "SignInThrottle", "SweepRun", "Task", "TotpCredential", "User", "UserSession", "VictimMessage",
     "WebhookDelivery", "WebhookEndpoint", "utcnow", "JusticeWithdrawal", "JusticeWithdrawalReason",
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
-    "RollupCases", "RollupPurgedCases",
+    "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
+    "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions",
+    "RollupPurgedCaseDimensions",
 ]

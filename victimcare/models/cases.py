@@ -77,15 +77,20 @@ class Case(db.Model):
 # The queue: a service's cases by status, in due-date order. Reports: by received date and borough.
 Index("ix_cases_queue", Case.service_id, Case.status, Case.first_contact_due)
 # The default queue (open cases, soonest due first) reads this partial index in order and stops after a page.
+# The indexes the queue's and home's capped counts read include the referral (and here the status), so that the
+# check that the case's person was not purged (services/queues._not_purged) leaves them index-only scans: without
+# referral_id every counted case was fetched from the table (issue 14: 22 ms of counts became 6 ms).
 Index(
     "ix_cases_open_queue", Case.service_id, Case.first_contact_due, Case.id,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
+    postgresql_include=["referral_id", "status"],
 )
 # "Overdue" and "due today" read only open cases still awaiting their first contact.
 Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
+    postgresql_include=["referral_id"],
 )
 # Reports: cases not yet due for first contact (due today or later, not contacted, not declined or transferred),
 # the one figure besides "overdue" that depends on today and so cannot live in the roll-ups.
@@ -104,6 +109,14 @@ Index(
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.first_contacted_at.is_(None),
     postgresql_include=REPORT_INCLUDE,
 )
+# Reports: complaints whose agency response was requested and has not come (the Victims' Commissioner's
+# "overdue now" is those past their due date: the breakdown roll-up counts them all, and the few not yet due are
+# read here).
+Index(
+    "ix_cases_response_awaited", Case.response_due_on,
+    postgresql_where=Case.response_requested_on.is_not(None) & Case.response_received_on.is_(None),
+    sqlite_where=Case.response_requested_on.is_not(None) & Case.response_received_on.is_(None),
+)
 # The case page looks for the cases a case was transferred from.
 Index("ix_cases_transferred_to", Case.transferred_to_case_id)
 # Compliance reports over a period read only this index on PostgreSQL (the figures they need are included).
@@ -119,6 +132,7 @@ Index(
     "ix_cases_open_unassigned", Case.service_id, Case.id,
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
     sqlite_where=Case.status.in_(OPEN_CASE_STATUSES) & Case.assigned_to_id.is_(None),
+    postgresql_include=["referral_id"],
 )
 Index(
     "ix_cases_closure_requested", Case.service_id,

@@ -1,7 +1,7 @@
 """Victims. Contact details and equality data are personal and, for the latter, special-category data."""
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, event, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.search import phonetic_key
@@ -68,6 +68,13 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+# The few people the retention schedule purged: every queue and home count leaves their cases out
+# (services/queues._not_purged), and with this index that anti-join reads a handful of entries rather than
+# every person (measured at 1,000,000 cases: 180 ms a count without it).
+Index("ix_people_purged", Person.id, postgresql_where=Person.purged_at.is_not(None),
+      sqlite_where=Person.purged_at.is_not(None))
 
 
 @event.listens_for(Person, "before_insert")

@@ -21,7 +21,8 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column; use utc_now()")
-        value = value.astimezone(timezone.utc)
+        if value.tzinfo is not timezone.utc:  # (already UTC: a bulk import binds tens of thousands)
+            value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):

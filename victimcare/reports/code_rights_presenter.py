@@ -115,6 +115,8 @@ def export_rows(report, group_headings: dict) -> tuple[list[str], list[tuple[str
 def export_definitions(about: list[tuple[str, str]], suppression_note: str) -> list[tuple[str, str]]:
     lines = list(about) + [(m.heading, m.definition) for m in MEASURES_BY_KEY.values()]
     lines.append(("Not recorded here", "; ".join(label for _, label in NOT_RECORDED_RIGHTS)
-                  + ": met by the police, the courts or the prison service."))
+                  + ": owed by the police, Witness Care and the Crown Prosecution Service, or probation's Victim Contact"
+                  " Scheme; support services record nothing under them, so this report cannot say whether they were"
+                  " met."))
     lines.append(("Small numbers", suppression_note))
     return lines

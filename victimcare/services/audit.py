@@ -94,9 +94,22 @@ def record(
 ) -> AuditEvent:
     """Append an event in the current transaction. The caller commits (or rolls back) it; after the commit the
     sealer gives it its ``seq`` and hashes (until then they are None)."""
+    event = AuditEvent(**event_values(actor, action, object_type, object_id, referral_id=referral_id,
+                                      case_id=case_id, service_id=service_id, changes=changes))
+    db.session.add(event)
+    db.session.info[UNSEALED_KEY] = True
+    db.session.flush([event])
+    return event
+
+
+def event_values(actor: Actor, action: str, object_type: str | None = None, object_id=None, *,
+                 referral_id: int | None = None, case_id: int | None = None, service_id: int | None = None,
+                 changes: dict | None = None) -> dict:
+    """An unsealed event's column values, as ``record`` appends it (personal values taken out of the changes).
+    A caller writing many events in one INSERT (the bulk import) sets ``UNSEALED_KEY`` itself."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    content = {
+    return {
         "seq": None,  # given by the sealer, once this transaction has committed (services/audit_chain.py)
         "occurred_at": utc_now(),
         "actor_user_id": actor.user_id,
@@ -112,12 +125,9 @@ def record(
         "changes": _without_personal_values(json.loads(json.dumps(changes, default=_json_default)))
         if changes is not None else None,
         **_request_metadata(),
+        "prev_hash": None,
+        "hash": None,
     }
-    event = AuditEvent(**content, prev_hash=None, hash=None)
-    db.session.add(event)
-    db.session.info[UNSEALED_KEY] = True
-    db.session.flush([event])
-    return event
 
 
 def _without_personal_values(value):

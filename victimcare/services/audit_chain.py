@@ -189,14 +189,21 @@ def unsealed_count(engine=None) -> int:
 
 
 def seal_after_commit(session) -> None:
-    """The session's ``after_commit`` hook: seal what this transaction recorded. A failure here cannot undo the
-    committed change; it is logged (no event content) and the ``audit-seal`` sweep seals the events later."""
+    """The session's ``after_commit`` hook: have what this transaction recorded sealed, by the process's sealer
+    thread (AUDIT_SEAL_MODE background, off the response path) or straight away (inline). A failure here cannot
+    undo the committed change; it is logged (no event content) and the ``audit-seal`` sweep seals the events
+    later."""
     if not session.info.pop(UNSEALED_KEY, False):
         return
     try:
         from flask import current_app
 
-        if current_app.config.get("AUDIT_SEAL_AFTER_COMMIT", True):
+        from .audit_sealer import seal_mode, sealer_for
+
+        mode = seal_mode(current_app.config)
+        if mode == "background":
+            sealer_for(db.engine).wake()
+        elif mode == "inline":
             seal_pending()
     except Exception as error:  # noqa: BLE001 (logged; the sweep retries)
         log.error("audit events not sealed after commit (%s); the audit-seal sweep will seal them",

@@ -60,6 +60,7 @@ class CaseCodeRights:
     case: Case
     rights: list[RightStatus]  # each right's events are CodeEvent rows, oldest first
     recorded_by: dict[int, str]  # user id -> name, for the events' "recorded by"
+    crime_reference_given: bool = False  # the referral carries a crime reference: the police recorded the crime
 
 
 def case_code_rights(actor: Actor, case_id: int) -> CaseCodeRights:
@@ -74,4 +75,5 @@ def case_code_rights(actor: Actor, case_id: int) -> CaseCodeRights:
     rights = right_statuses([row for row, _ in rows], case_status=case.status,
                             first_contact_due=case.first_contact_due, today=london_today())
     names = {row.recorded_by_id: name for row, name in rows if row.recorded_by_id is not None and name}
-    return CaseCodeRights(case=case, rights=rights, recorded_by=names)
+    crime_reference = case.referral.crime_reference if case.referral is not None else None  # joined with the case
+    return CaseCodeRights(case=case, rights=rights, recorded_by=names, crime_reference_given=bool(crime_reference))

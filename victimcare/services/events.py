@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..domain.notifications import is_urgent_case
 from ..extensions import db
 from ..models import Case, Referral, Service, Task
-from . import notifications, webhooks
+from . import notifications, outbox, webhooks
 from .actors import Actor
 
 _MUTED = "victimcare.events_muted"
@@ -103,14 +103,40 @@ def case_opened(case: Case) -> None:
         return
     referral = case.referral or db.session.get(Referral, case.referral_id)
     service = case.service or db.session.get(Service, case.service_id)
+    notifications.email_users(*_case_opened_email(case, referral, service, notifications.service_staff))
+
+
+def _case_opened_email(case: Case, referral: Referral, service: Service, staff_of) -> tuple:
+    """Who hears of a new case and how: urgent to every advocate of the service, else as the service chose.
+    ``staff_of(service_id, leads_only=...)`` lists them (notifications.service_staff, or a batch's cache)."""
     if is_urgent_case(priority=case.priority, child_safeguarding=case.child_safeguarding,
                       dash_level=referral.dash_level):
         why = "child-safeguarding" if case.child_safeguarding else "high-risk"
-        notifications.email_users("urgent-referral", "urgent_case", notifications.service_staff(service.id),
-                                  {"service_name": service.name, "why": why, "case_id": case.id})
+        return ("urgent-referral", "urgent_case", staff_of(service.id, leads_only=False),
+                {"service_name": service.name, "why": why, "case_id": case.id})
+    staff = staff_of(service.id, leads_only=service.new_case_notify == "leads")
+    return "new-case", "new_case", staff, {"service_name": service.name, "case_id": case.id}
+
+
+def referrals_received(opened: list[tuple[Referral, list[Case]]], services: dict[int, Service]) -> None:
+    """referral_received and case_opened for a batch of new referrals written at once (the bulk import): the same
+    webhooks and emails, with one look-up of the webhook endpoints and of each service's staff for the batch,
+    and the emails recorded with one INSERT. Each referral and case already has its id."""
+    if _is_muted():
         return
-    staff = notifications.service_staff(service.id, leads_only=service.new_case_notify == "leads")
-    notifications.email_users("new-case", "new_case", staff, {"service_name": service.name, "case_id": case.id})
+    if webhooks.subscribed({"referral.received", "referral.routed"}):
+        for referral, _ in opened:  # a delivery per endpoint and referral: as the API does, one at a time
+            referral_received(referral)
+    staff: dict[tuple[int, bool], list[int]] = {}
+
+    def staff_of(service_id: int, *, leads_only: bool) -> list[int]:
+        if (service_id, leads_only) not in staff:
+            staff[(service_id, leads_only)] = notifications.service_staff(service_id, leads_only=leads_only)
+        return staff[(service_id, leads_only)]
+
+    emails = [notifications.email_payload(*_case_opened_email(case, referral, services[case.service_id], staff_of))
+              for referral, cases in opened for case in cases]
+    outbox.enqueue_many("staff-email", [payload for payload in emails if payload is not None])
 
 
 # --- Cases ------------------------------------------------------------------------------------------------------

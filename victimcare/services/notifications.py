@@ -20,14 +20,22 @@ def email_users(notification: str, template: str, user_ids: Iterable[int], conte
                 dedupe_key: str | None = None, exclude: Iterable[int | None] = ()) -> bool:
     """Email each of ``user_ids`` (except ``exclude``) with ``templates/email/TEMPLATE.txt``, as a notification of
     kind ``notification`` (domain/notifications.py). Nothing is recorded when nobody is left."""
+    payload = email_payload(notification, template, user_ids, context, exclude=exclude)
+    if payload is None:
+        return False
+    return outbox.enqueue("staff-email", payload, dedupe_key=dedupe_key) is not None
+
+
+def email_payload(notification: str, template: str, user_ids: Iterable[int], context: dict | None = None, *,
+                  exclude: Iterable[int | None] = ()) -> dict | None:
+    """The "staff-email" job's payload that email_users records; None when nobody is left."""
     if notification not in NOTIFICATION_KINDS:
         raise ValueError(f"unknown notification kind {notification!r}")
     skip = {uid for uid in exclude if uid is not None}
     ids = sorted({uid for uid in user_ids if uid is not None and uid not in skip})
     if not ids:
-        return False
-    payload = {"template": template, "user_ids": ids, "context": context or {}, "notification": notification}
-    return outbox.enqueue("staff-email", payload, dedupe_key=dedupe_key) is not None
+        return None
+    return {"template": template, "user_ids": ids, "context": context or {}, "notification": notification}
 
 
 def service_staff(service_id: int, *, leads_only: bool = False) -> list[int]:

@@ -22,7 +22,7 @@ Job kinds and their payloads (ids and coded values only, never personal data). E
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from .. import uow
 from ..extensions import db
@@ -57,6 +57,17 @@ def enqueue(kind: str, payload: dict | None = None, *, dedupe_key: str | None = 
     job_id = job.id
     uow.after_commit(lambda: _wake_dispatchers([job_id]))
     return job
+
+
+def enqueue_many(kind: str, payloads: list[dict]) -> list[int]:
+    """Record one job per payload with a single INSERT (a batch of the bulk import); no dedupe keys."""
+    if not payloads:
+        return []
+    table = OutboxJob.__table__
+    job_ids = list(db.session.scalars(insert(table).returning(table.c.id),
+                                      [{"kind": kind, "payload": payload} for payload in payloads]))
+    uow.after_commit(lambda: _wake_dispatchers(job_ids))
+    return job_ids
 
 
 def _wake_dispatchers(job_ids: list[int]) -> None:

@@ -44,13 +44,39 @@ class Page:
         return (self.page - 1) * self.per_page + len(self.items)
 
 
-def paginate(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CAP, count_query=None) -> Page:
-    """`count_query`, when given, counts the same rows more cheaply (e.g. without joins that only add columns)."""
+def paginate(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CAP, count_query=None,
+             count_in_page: bool = False) -> Page:
+    """`count_query`, when given, counts the same rows more cheaply (e.g. without joins that only add columns).
+
+    `count_in_page` reads the capped count as one more column of the page's own statement (an uncorrelated
+    scalar subquery, computed once), so a page costs one statement instead of two; only a page past the end,
+    which has no row to carry the count, counts separately."""
     page = max(1, int(page or 1))
     offset = (page - 1) * per_page
+    if count_in_page:
+        return _paginate_in_one(query, page, per_page, count_cap, count_query, offset)
     rows = db.session.execute(query.limit(per_page).offset(offset)).all() if offset <= MAX_OFFSET else []
+    total = db.session.execute(_capped_count(query, count_query, count_cap)).scalar_one()
+    return Page(list(rows), page, per_page, min(total, count_cap), total_capped=total > count_cap)
+
+
+def _capped_count(query, count_query, count_cap: int):
     # Count rows, not columns: PostgreSQL can then skip the outer joins that only feed displayed columns.
     counted = count_query if count_query is not None else query
-    capped = counted.with_only_columns(literal_column("1")).order_by(None).limit(count_cap + 1).subquery()
-    total = db.session.execute(select(func.count()).select_from(capped)).scalar_one()
-    return Page(list(rows), page, per_page, min(total, count_cap), total_capped=total > count_cap)
+    capped = (counted.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None).correlate(None)
+              .limit(count_cap + 1).subquery())
+    return select(func.count()).select_from(capped)
+
+
+def _paginate_in_one(query, page: int, per_page: int, count_cap: int, count_query, offset: int) -> Page:
+    count = _capped_count(query, count_query, count_cap).scalar_subquery().label("page_total")
+    rows = (db.session.execute(query.add_columns(count).limit(per_page).offset(offset)).all()
+            if offset <= MAX_OFFSET else [])
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
+    else:  # past the last page: no row carries the count
+        total = db.session.execute(_capped_count(query, count_query, count_cap)).scalar_one()
+    items = [tuple(row)[:-1] for row in rows]
+    return Page(items, page, per_page, min(total, count_cap), total_capped=total > count_cap)

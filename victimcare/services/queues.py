@@ -114,11 +114,12 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
 
 
 def service_queue(actor: Actor, filters: QueueFilters = QueueFilters(), page: int = 1, per_page: int = 25):
-    """The cases routed to the advocate's own service, most urgent first: one query, one audit event a page."""
+    """The cases routed to the advocate's own service, most urgent first: one statement (the page and its capped
+    count together), one audit event a page."""
     query = filtered_cases(actor, filters)
     # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
     count_query = select(Case.id).where(query.whereclause)
-    result = paginate(query, page, per_page, count_query=count_query)
+    result = paginate(query, page, per_page, count_query=count_query, count_in_page=True)
     audit.record(actor, "list", "case", None, service_id=actor.service_id,
                  changes={"page": page, "ids": audit.shown(result.items)})
     return result

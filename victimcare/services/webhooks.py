@@ -162,6 +162,12 @@ def retry_delivery(actor: Actor, endpoint_id: int, delivery_id: int) -> WebhookD
 
 # --- Publishing and delivering --------------------------------------------------------------------------------
 
+def subscribed(event_types: set[str]) -> bool:
+    """Whether any active endpoint takes one of these events (one query; a batch asks once)."""
+    return any(set(e.events or []) & event_types
+               for e in db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))))
+
+
 def publish(event_type: str, data: dict, *, ordering_key: str | None, occurred_at: datetime | None = None) -> int:
     """Record one delivery per active endpoint subscribed to ``event_type``, in the caller's transaction."""
     if event_type not in EVENTS:

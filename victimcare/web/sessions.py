@@ -20,8 +20,10 @@ class ServerSession(SecureCookieSession):
     """A session dict that knows which server-side row (if any) it belongs to."""
 
     def __init__(self, initial=None, row_id=None, user_id=None, token=None, ended=None, stored=None,
-                 factor_state=None):
+                 factor_state=None, last_seen_at=None, user=None):
         super().__init__(initial)
+        self.user = user  # the signed-in user, read with the row (the login manager's user loader takes it)
+        self.last_seen_at = last_seen_at  # the row's last recorded use (None: a new session, written anyway)
         self.factor_state = factor_state  # the second factor: not-needed, pending, enrol or passed
         self.row_id = row_id
         self.user_id = user_id
@@ -48,16 +50,19 @@ class ServerSessionInterface(SecureCookieSessionInterface):
             return ended
         row = lookup.row
         return ServerSession(self.serializer.loads(row.data), row_id=row.id, user_id=row.user_id, token=token,
-                             stored=row.data, factor_state=row.factor_state)
+                             stored=row.data, factor_state=row.factor_state, last_seen_at=row.last_seen_at,
+                             user=lookup.user)
 
     def save_session(self, app, session, response):
         if session.row_id is None:
             return super().save_session(app, session, response)
-        # One UPDATE and no read: a session ended elsewhere during this request is found gone by the next
-        # request, which replaces the cookie.
+        # At most one UPDATE and no read: only when the contents changed or the last recorded use is older than
+        # SESSION_TOUCH_SECONDS. A session ended elsewhere during this request is found gone by the next request,
+        # which replaces the cookie.
         data = self.serializer.dumps(dict(session)) if session.modified else None
-        session_service.touch(session.row_id, session.stored, data)
-        uow.commit()
+        if session.last_seen_at is None or session_service.needs_touch(session.last_seen_at, session.stored, data):
+            session_service.touch(session.row_id, session.stored, data)
+            uow.commit()
         if session.token_is_new:
             response.set_cookie(
                 self.get_cookie_name(app), PREFIX + session.token, domain=self.get_cookie_domain(app),
@@ -74,6 +79,7 @@ def begin(session, user) -> None:
     row, token = session_service.start(user, request.remote_addr, request.user_agent.string, state)
     session.factor_state = state
     session.row_id, session.user_id, session.token, session.token_is_new = row.id, user.id, token, True
+    session.user = user
     session.stored = row.data
     generate_csrf()  # stored now, so that the pages that follow leave the session as it is (and unwritten)
     session.modified = True
@@ -84,5 +90,5 @@ def finish(session) -> None:
     if session.row_id is not None:
         session_service.end(session.row_id)
     session.clear()
-    session.row_id = session.user_id = session.token = session.factor_state = None
+    session.row_id = session.user_id = session.token = session.factor_state = session.user = None
     session.modified = True

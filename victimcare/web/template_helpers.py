@@ -10,7 +10,6 @@ from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
 from ..domain.contact_details import phone_for_display
 from ..domain.people import UNSAFE_CONTACT_RULES
-from ..domain.marac import MARAC_AGENCIES
 from ..domain.vocab import ROLES, SERVICES, label
 from ..domain.report_definitions import ROUTE_LABELS
 
@@ -137,7 +136,6 @@ def current_user_coordinates_marac() -> bool:
 def register(app):
     app.add_template_global(current_user_leads)
     app.add_template_global(current_user_coordinates_marac)
-    app.add_template_global(lambda slug: label(MARAC_AGENCIES, slug), "marac_agency")
     app.add_template_global(first_contact_badge)
     app.add_template_global(task_badge)
     app.add_template_global(overdue_badge)

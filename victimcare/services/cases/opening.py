@@ -21,7 +21,22 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
     """Open a new case for ``service`` and record it. ``carried`` are values a transfer brings with it (the needs
     assessment and support plan). ``enhanced`` defaults to the referral's, ``child_safeguarding`` to what the rule
     says; a transfer keeps the case's own."""
-    case = Case(
+    case = build_case(referral, service, rule=rule, reason=reason, priority=priority, marac=marac,
+                      first_contact_due=first_contact_due, received_at=received_at, enhanced=enhanced,
+                      child_safeguarding=child_safeguarding, **carried)
+    db.session.add(case)
+    db.session.flush()
+    audit.record(actor, "create", "case", case.id, **opened_event(case, audit_changes))
+    events.case_opened(case)
+    return case
+
+
+def build_case(referral: Referral, service: Service, *, rule: str, reason: str, priority: str, marac: bool,
+               first_contact_due: date, received_at: datetime, enhanced: bool | None = None,
+               child_safeguarding: bool | None = None, make=Case, **carried) -> Case:
+    """The case row (not yet added) that open_case writes; the bulk import builds a batch of them as plain rows
+    (``make``) and writes them at once."""
+    return make(
         referral_id=referral.id, service_id=service.id, status="new", priority=priority, rule=rule,
         route_reason=reason, received_at=received_at, borough_code=referral.offence_borough_code,
         enhanced=referral.enhanced if enhanced is None else enhanced, marac=marac,
@@ -30,12 +45,12 @@ def open_case(actor: Actor, referral: Referral, service: Service, *, rule: str, 
         age_band=age_band_on(referral.person.date_of_birth if referral.person else None, london_date(received_at)),
         specialist_risk_reason=_specialist_risk_reason(referral, service), **carried,
     )
-    db.session.add(case)
-    db.session.flush()
-    audit.record(actor, "create", "case", case.id, referral_id=referral.id, case_id=case.id, service_id=service.id,
-                 changes={"status": {"after": "new"}, "rule": rule, **(audit_changes or {})})
-    events.case_opened(case)
-    return case
+
+
+def opened_event(case: Case, audit_changes: dict | None = None) -> dict:
+    """The "create case" audit event's ids and changes (after the case has its id)."""
+    return {"referral_id": case.referral_id, "case_id": case.id, "service_id": case.service_id,
+            "changes": {"status": {"after": "new"}, "rule": case.rule, **(audit_changes or {})}}
 
 
 def _specialist_risk_reason(referral: Referral, service: Service) -> str | None:

@@ -1,4 +1,6 @@
 """Who runs MARAC meetings, and loading a meeting or an agenda item for them (404 outside their service)."""
+from sqlalchemy import select
+
 from ...domain.access import may_coordinate_marac_for
 from ...extensions import db
 from ...models import MaracAction, MaracAgendaItem, MaracMeeting, Service
@@ -30,17 +32,31 @@ def load_meeting(actor: Actor, meeting_id: int) -> MaracMeeting:
 
 
 def load_item(actor: Actor, meeting_id: int, item_id: int) -> tuple[MaracMeeting, MaracAgendaItem]:
+    """An agenda item whose case opens for the actor: a restricted person's case, for a coordinator not named on the
+    restriction (and without break-glass access in force), is 404 like a case outside the service. The agenda still
+    lists it, as "Restricted record"."""
     meeting = load_meeting(actor, meeting_id)
     item = db.session.get(MaracAgendaItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None or item.meeting_id != meeting.id:
+    if item is None or item.meeting_id != meeting.id or not case_opens(actor, item.case_id):
         raise NotFound("Agenda item not found", object_type="marac_agenda_item", object_id=item_id)
     return meeting, item
+
+
+def case_opens(actor: Actor, case_id: int) -> bool:
+    """Whether the case's person's record opens for the actor (services/restricted.py decides)."""
+    from ...models import Case, Referral
+    from .. import restricted
+
+    person_id = db.session.scalar(select(Referral.person_id).join(Case, Case.referral_id == Referral.id)
+                                  .where(Case.id == case_id))
+    return restricted.may_open(actor, person_id)
 
 
 def load_action(actor: Actor, action_id: int) -> MaracAction:
     service_id = require_coordinator(actor)
     action = db.session.get(MaracAction, action_id) if 0 < action_id < 2**31 else None
-    if action is None or db.session.get(Service, service_id) is None or _service_of_case(action.case_id) != service_id:
+    if (action is None or db.session.get(Service, service_id) is None or _service_of_case(action.case_id) != service_id
+            or not case_opens(actor, action.case_id)):
         raise NotFound("Action not found", object_type="marac_action", object_id=action_id)
     return action
 

@@ -6,14 +6,14 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...domain.clock import london_today
-from ...domain.marac import MARAC_AGENCIES, action_state
+from ...domain.marac import MARAC_AGENCIES, action_state, may_record_hearing
 from ...domain.vocab import slugs
 from ...extensions import db
 from ...models import Case, MaracAction, MaracAgendaItem, MaracHearing, MaracMeeting, Person, Referral
 from .. import audit
 from ..actors import Actor
 from ..errors import Conflict, ValidationFailed
-from .access import load_action, load_item, require_coordinator
+from .access import case_opens, load_action, load_item, require_coordinator
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def record_hearing(actor: Actor, meeting_id: int, item_id: int, *, agencies_pres
     meeting, item = load_item(actor, meeting_id, item_id)
     if item.deferred_at is not None:
         raise Conflict("This case was deferred: it was not heard at this meeting")
+    if not may_record_hearing(meeting.held_on, london_today()):
+        raise Conflict("This meeting has not been held yet: record its hearings on the day or after")
     if db.session.scalar(select(MaracHearing.id).where(MaracHearing.agenda_item_id == item.id)):
         raise Conflict("This case's hearing is already recorded")
     present = [a for a in slugs(MARAC_AGENCIES) if a in set(agencies_present or ())]
@@ -90,7 +92,7 @@ def _load_hearing(actor: Actor, hearing_id: int) -> MaracHearing:
     service_id = require_coordinator(actor)
     hearing = db.session.get(MaracHearing, hearing_id) if 0 < hearing_id < 2**31 else None
     case = db.session.get(Case, hearing.case_id) if hearing else None
-    if hearing is None or case is None or case.service_id != service_id:
+    if hearing is None or case is None or case.service_id != service_id or not case_opens(actor, case.id):
         raise NotFound("Hearing not found", object_type="marac_hearing", object_id=hearing_id)
     return hearing
 
@@ -121,27 +123,33 @@ def mark_done(actor: Actor, action_id: int, done_on: date | None = None) -> Mara
     return action
 
 
-def meeting_actions(actor: Actor, meeting_id: int) -> list[tuple[MaracAction, int]]:
-    """Every action agreed at a meeting, with its agenda item's id, open ones first, soonest due first."""
+def meeting_actions(actor: Actor, meeting_id: int) -> list[tuple[MaracAction, int, bool]]:
+    """Every action agreed at a meeting, with its agenda item's id and whether its case is a restricted record that
+    does not open for the actor (the page then shows nothing of it), open ones first, soonest due first."""
+    from .. import restricted
+
     require_coordinator(actor)
+    hidden = restricted.hidden_from(actor, Referral.person_id)
     return db.session.execute(
-        select(MaracAction, MaracAgendaItem.id).join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
+        select(MaracAction, MaracAgendaItem.id, hidden.label("restricted"))
+        .join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
         .join(MaracAgendaItem, MaracAgendaItem.id == MaracHearing.agenda_item_id)
+        .join(Case, Case.id == MaracAction.case_id).join(Referral, Referral.id == Case.referral_id)
         .where(MaracAgendaItem.meeting_id == meeting_id)
         .order_by(MaracAction.done_on.is_not(None), MaracAction.due_on, MaracAction.id)).all()
 
 
 def overdue_actions(actor: Actor) -> list:
     """The coordinator's service's actions past their due date and not done, oldest due first (for the meetings
-    page): each with its meeting, agenda item id and the victim's name ("Restricted record" where it does not open
-    for them)."""
+    page): each with its meeting, agenda item id, the victim's name ("Restricted record" where it does not open
+    for them) and whether it is such a restricted record (the page then shows nothing of the action)."""
     from .. import restricted
 
     service_id = require_coordinator(actor)
     hidden = restricted.hidden_from(actor, Referral.person_id)
     rows = db.session.execute(
         select(MaracAction, MaracMeeting, MaracAgendaItem.id,
-               *restricted.masked(hidden, Person.given_name, Person.family_name))
+               *restricted.masked(hidden, Person.given_name, Person.family_name), hidden.label("restricted"))
         .join(MaracHearing, MaracHearing.id == MaracAction.hearing_id)
         .join(MaracAgendaItem, MaracAgendaItem.id == MaracHearing.agenda_item_id)
         .join(MaracMeeting, MaracMeeting.id == MaracAgendaItem.meeting_id)

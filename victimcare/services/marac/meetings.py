@@ -14,7 +14,7 @@ from ...models import Borough, Case, MaracAgendaItem, MaracHearing, MaracMeeting
 from .. import audit
 from ..actors import Actor
 from ..errors import Conflict, NotFound, ValidationFailed
-from .access import load_item, load_meeting, require_coordinator
+from .access import case_opens, load_item, load_meeting, require_coordinator
 from .agenda import candidates_for, earlier_referrals, referrals_in_area, repeat_of
 
 
@@ -87,7 +87,7 @@ def add_case(actor: Actor, meeting_id: int, case_id: int, reason: str) -> MaracA
     if not (reason or "").strip():
         raise ValidationFailed(errors=[{"field": "reason", "message": "Say why this case is added to the agenda"}])
     case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
-    if case is None or case.service_id != meeting.service_id:
+    if case is None or case.service_id != meeting.service_id or not case_opens(actor, case.id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)
     referred = referrals_in_area(meeting.service_id, [], case_ids=[case.id]).get(case.id)
     if referred is None:
@@ -141,6 +141,7 @@ class AgendaRow:
     date_of_birth: date | None
     borough: str | None
     hearing_id: int | None
+    restricted: bool = False  # the person's record does not open for the actor: no name, no details shown
 
 
 def agenda(actor: Actor, meeting_id: int) -> tuple[MaracMeeting, list[AgendaRow]]:
@@ -151,7 +152,8 @@ def agenda(actor: Actor, meeting_id: int) -> tuple[MaracMeeting, list[AgendaRow]
     hidden = restricted.hidden_from(actor, Referral.person_id)
     rows = db.session.execute(
         select(MaracAgendaItem, *restricted.masked(hidden, Person.given_name, Person.family_name,
-                                                   Person.date_of_birth), Borough.name, MaracHearing.id)
+                                                   Person.date_of_birth, Borough.name), MaracHearing.id,
+               hidden.label("restricted"))
         .join(Case, Case.id == MaracAgendaItem.case_id).join(Referral, Referral.id == Case.referral_id)
         .outerjoin(Person, Person.id == Referral.person_id).outerjoin(Borough, Borough.ons_code == Case.borough_code)
         .outerjoin(MaracHearing, MaracHearing.agenda_item_id == MaracAgendaItem.id)
@@ -159,7 +161,7 @@ def agenda(actor: Actor, meeting_id: int) -> tuple[MaracMeeting, list[AgendaRow]
         .order_by(MaracAgendaItem.deferred_at.is_not(None), MaracAgendaItem.referred_on, MaracAgendaItem.id)).all()
     audit.record(actor, "view", "marac_meeting", meeting.id, service_id=meeting.service_id,
                  changes={"rows": len(rows), "case_ids": [r[0].case_id for r in rows]})
-    return meeting, [AgendaRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    return meeting, [AgendaRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ class ShareRow:
     borough: str
     risk_level: str
     reason: str
-    repeat: bool
+    repeat: bool | None
+    restricted: bool = False  # a restricted record that does not open for the coordinator: nothing of it is shared
 
 
 def create_share(actor: Actor, meeting_id: int) -> MaracShare:
@@ -48,7 +49,7 @@ def share_rows(actor: Actor, meeting_id: int, share_id: int, file_format: str):
     if share is None or share.meeting_id != meeting.id:
         raise NotFound("Share not found", object_type="marac_share", object_id=share_id)
     _, rows = agenda(actor, meeting.id)
-    result = [ShareRow(
+    result = [_restricted_row(r) if r.restricted else ShareRow(
         name=f"{r.given_name} {r.family_name}".strip(), date_of_birth=r.date_of_birth, borough=r.borough or "Not recorded",
         risk_level=label(RISK_LEVELS, r.item.risk_level) if r.item.risk_level else "Not assessed",
         reason="; ".join(label(REFERRAL_CRITERIA, c) for c in r.item.criteria or ()) or "Not recorded",
@@ -56,6 +57,12 @@ def share_rows(actor: Actor, meeting_id: int, share_id: int, file_format: str):
     audit.record(actor, "export", "marac_share", share.id, service_id=meeting.service_id,
                  changes={"meeting_id": meeting.id, "format": file_format, "rows": len(result)})
     return meeting, share, result
+
+
+def _restricted_row(row) -> ShareRow:
+    """A restricted person's line, for a coordinator it does not open for: the row counts, nothing of it is shared."""
+    return ShareRow(name=row.given_name, date_of_birth=None, borough="", risk_level="", reason="", repeat=None,
+                    restricted=True)
 
 
 def share_csv(meeting, rows: list[ShareRow]) -> str:
@@ -67,7 +74,7 @@ def share_csv(meeting, rows: list[ShareRow]) -> str:
     for row in rows:
         writer.writerow([spreadsheet_text(cell) for cell in (
             row.name, row.date_of_birth.isoformat() if row.date_of_birth else "", row.borough, row.risk_level,
-            row.reason, "Yes" if row.repeat else "No")])
+            row.reason, "" if row.repeat is None else "Yes" if row.repeat else "No")])
     writer.writerow([MARKING])
     return out.getvalue()
 

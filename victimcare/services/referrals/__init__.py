@@ -19,7 +19,16 @@ and never import from the modules inside, which are split by job:
 """
 from .create import create_referral, new_reference
 from .drafts import delete_user_drafts, discard_draft, load_draft, save_draft, sweep_expired_drafts
-from .imports import ImportTally, already_imported, import_referral, record_run
+from .imports import (
+    ImportTally,
+    PlannedReferral,
+    already_imported,
+    batch_router,
+    import_referral,
+    plan_import,
+    record_run,
+    write_imports,
+)
 from .inputs import (
     DashAnswers,
     ParentCarerDetails,
@@ -46,7 +55,8 @@ __all__ = [
     "ActiveRoute", "ContactChanges", "DashAnswers", "ImportTally", "ParentCarerDetails", "PerpetratorDetails", "ReferralDetails", "ReferralInput", "TriageCompletion", "TriageRow",
     "VictimDetails", "add_route", "already_imported", "close_not_proceeding", "confirm_triage", "create_referral",
     "deadline_policies", "delete_user_drafts", "discard_draft", "load_draft", "save_draft",
-    "sweep_expired_drafts", "get_referral", "import_referral", "record_run",
+    "sweep_expired_drafts", "get_referral", "import_referral", "record_run", "PlannedReferral", "batch_router",
+    "plan_import", "write_imports",
     "get_referral_details", "list_referrals", "ReferralRow",
     "new_reference", "record_dash_at_triage", "remove_route", "routing_decisions_of", "triage_list",
 ]

@@ -44,36 +44,54 @@ def new_reference() -> str:
 
 def create_referral(actor: Actor, data: ReferralInput) -> Referral:
     """Record a referral and route it. Self-referrals act as the public; everything else needs a caseworker."""
-    require(actor, referral_permission(actor.principal, data.source), "Only caseworkers can create referrals")
-    received_at = data.received_at or utc_now()
-    data = _validated(data, received_at)
+    data, received_at = checked_new(actor, data)
     person = _find_or_create_person(actor, data)
-    age = age_on(person.date_of_birth, data.offence_date or received_at.date()) if person else None
-    dash_result = _assess_dash(data.dash, person, received_at) if data.dash is not None else None
-    facts = _facts(data, received_at, age, dash_result)
-    decision, services = route(facts)
+    referral, dash_result, decision, services = decide_referral(actor, data, person, received_at, route)
 
-    referral = _new_referral(actor, data, person, facts, decision)
     db.session.add(referral)
     db.session.flush()
     if dash_result is not None:
-        db.session.add(_risk_assessment(actor, referral, data.dash, dash_result))
+        db.session.add(risk_assessment(actor, referral, data.dash, dash_result))
     record_household(actor, referral, data)
-    held = data.hold_for_triage
-    audit.record(
-        actor, "create", "referral", referral.id, referral_id=referral.id,
-        changes={"source": data.source, "routes": [] if held else [r.service for r in decision.routes],
-                 "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {}),
-                 **({"signposted_to": referral.signposted_to} if referral.signposted_to else {})},
-    )
-    if held:
-        # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
-        referral.first_contact_due = min((r.first_contact_due for r in decision.routes if r.first_contact_due),
-                                         default=None)
-    else:
+    audit.record(actor, "create", "referral", referral.id, referral_id=referral.id,
+                 changes=created_changes(data, referral, decision))
+    if not data.hold_for_triage:
         _open_routes(actor, referral, decision, services)
     events.referral_received(referral)
     return referral
+
+
+def checked_new(actor: Actor, data: ReferralInput) -> tuple[ReferralInput, datetime]:
+    """Whether the actor may make this referral, and its contact details in their stored form, as
+    create_referral checks them (the bulk import checks each row here before writing a batch)."""
+    require(actor, referral_permission(actor.principal, data.source), "Only caseworkers can create referrals")
+    received_at = data.received_at or utc_now()
+    return _validated(data, received_at), received_at
+
+
+def decide_referral(actor: Actor, data: ReferralInput, person: Person | None, received_at: datetime, router, *,
+                    make=Referral, make_strand=ReferralStrand):
+    """The referral row (not yet added), its DASH result, the routing decision and the services routed to:
+    everything create_referral decides before writing. ``router(facts)`` is ``route`` or a cached copy of it;
+    ``make`` and ``make_strand`` build the rows (the models, or the bulk import's plain rows)."""
+    age = age_on(person.date_of_birth, data.offence_date or received_at.date()) if person else None
+    dash_result = _assess_dash(data.dash, person, received_at) if data.dash is not None else None
+    facts = _facts(data, received_at, age, dash_result)
+    decision, services = router(facts)
+    referral = _new_referral(actor, data, person, facts, decision, make, make_strand)
+    if data.hold_for_triage:
+        # The clock runs from receipt even though nobody is routed yet: triage shows what is overdue.
+        referral.first_contact_due = min((r.first_contact_due for r in decision.routes if r.first_contact_due),
+                                         default=None)
+    return referral, dash_result, decision, services
+
+
+def created_changes(data: ReferralInput, referral: Referral, decision: RouteDecision) -> dict:
+    """The "create referral" audit event's changes: coded values only."""
+    held = data.hold_for_triage
+    return {"source": data.source, "routes": [] if held else [r.service for r in decision.routes],
+            "enhanced": decision.enhanced, **({"held_for_triage": True} if held else {}),
+            **({"signposted_to": referral.signposted_to} if referral.signposted_to else {})}
 
 
 def _validated(data: ReferralInput, received_at: datetime) -> ReferralInput:
@@ -133,9 +151,9 @@ def _facts(data: ReferralInput, received_at: datetime, age: int | None, dash: Da
 
 
 def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, facts: ReferralFacts,
-                  decision: RouteDecision) -> Referral:
+                  decision: RouteDecision, make=Referral, make_strand=ReferralStrand) -> Referral:
     """The referral row: what was given, and what routing decided (status, enhanced rights, lawful basis)."""
-    return Referral(
+    return make(
         reference=new_reference(),
         person_id=person.id if person else None,
         # A route held because its service is closed waits for a caseworker: the victim is never dropped.
@@ -176,13 +194,14 @@ def _new_referral(actor: Actor, data: ReferralInput, person: Person | None, fact
         **signposting_of(decision),
         lawful_basis=lawful_basis_of(decision) or data.lawful_basis,
         safe_contact_notes=data.victim.safe_contact_notes if data.victim else None,
-        strands=[ReferralStrand(strand=s) for s in facts.hate_strands],
+        strands=[make_strand(strand=s) for s in facts.hate_strands],
     )
 
 
-def _risk_assessment(actor: Actor, referral: Referral, dash: DashAnswers, result: DashResult) -> RiskAssessment:
+def risk_assessment(actor: Actor, referral: Referral, dash: DashAnswers, result: DashResult,
+                    make=RiskAssessment) -> RiskAssessment:
     """The referral's first DASH assessment, made as it was received."""
-    return RiskAssessment(
+    return make(
         referral_id=referral.id,
         answers=dash.answers,
         yes_count=result.yes_count,
@@ -216,8 +235,15 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
         return person
     if data.victim is None:
         return None
-    v = data.victim
-    person = Person(
+    person = new_person(data.victim)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def new_person(v: VictimDetails, make=Person) -> Person:
+    """The victim's person row (not yet added) from the details given."""
+    return make(
         given_name=v.given_name.strip(), family_name=v.family_name.strip(), date_of_birth=v.date_of_birth,
         borough_code=v.borough_code, postcode=v.postcode, phone=v.phone,
         email=v.email, may_phone=v.may_phone, may_leave_voicemail=v.may_leave_voicemail, may_write=v.may_write,
@@ -225,9 +251,6 @@ def _find_or_create_person(actor: Actor, data: ReferralInput) -> Person | None:
         address=(v.address or "").strip() or None, preferred_contact_times=v.preferred_contact_times,
         **{name: getattr(v, name) for name in EQUALITY_FIELDS},
     )
-    db.session.add(person)
-    db.session.flush()
-    return person
 
 
 def _update_known_person(actor: Actor, person: Person, victim: VictimDetails) -> None:

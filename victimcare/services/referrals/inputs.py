@@ -5,12 +5,9 @@ from datetime import date, datetime
 
 
 @dataclass
-class VictimDetails:
-    given_name: str
-    family_name: str
-    date_of_birth: date | None = None
-    borough_code: str | None = None
-    postcode: str | None = None
+class ContactDetails:
+    """How the victim may be reached safely: the details the referral records and triage may correct."""
+
     phone: str | None = None
     email: str | None = None
     may_phone: bool = False
@@ -18,8 +15,19 @@ class VictimDetails:
     may_write: bool = False
     may_email: bool = False
     may_text: bool = False
-    safe_contact_notes: str | None = None
     address: str | None = None
+    safe_contact_notes: str | None = None
+    interpreter_needed: bool | None = None
+    first_language: str | None = None
+
+
+@dataclass(kw_only=True)
+class VictimDetails(ContactDetails):
+    given_name: str
+    family_name: str
+    date_of_birth: date | None = None
+    borough_code: str | None = None
+    postcode: str | None = None
     preferred_contact_times: list[str] | None = None  # vocab CONTACT_TIMES; None: not asked
     # Equality monitoring (special-category data): None = not asked; "prefer-not-to-say" is an answer.
     sex: str | None = None
@@ -28,8 +36,6 @@ class VictimDetails:
     disability: str | None = None
     religion: str | None = None
     sexual_orientation: str | None = None
-    first_language: str | None = None
-    interpreter_needed: bool | None = None
 
 
 @dataclass

@@ -24,8 +24,14 @@ def deadline_policies() -> tuple[dict[str, DeadlinePolicy], dict[str, Service]]:
 
 def route(facts: ReferralFacts) -> tuple[RouteDecision, dict[str, Service]]:
     """Route with the services' current policies; a route to a service that is not taking referrals is held."""
+    return router()(facts)
+
+
+def router():
+    """``route`` with the policies read once, for routing many referrals (a batch of the bulk import)."""
     policies, services = deadline_policies()
-    return route_referral(facts, policies, closed_services=frozenset(policies) - frozenset(services)), services
+    closed = frozenset(policies) - frozenset(services)
+    return lambda facts: (route_referral(facts, policies, closed_services=closed), services)
 
 
 def not_routed_note(decision: RouteDecision) -> str | None:
@@ -48,9 +54,10 @@ def lawful_basis_of(decision: RouteDecision) -> str | None:
     return next((r.lawful_basis for r in decision.routes if r.lawful_basis), None)
 
 
-def rule_decision(actor: Actor, referral: Referral, service: Service, route: Route, at: datetime) -> RoutingDecision:
+def rule_decision(actor: Actor, referral: Referral, service: Service, route: Route, at: datetime,
+                  make=RoutingDecision) -> RoutingDecision:
     """The record of a routing rule's decision to send the referral to ``service`` (not yet added)."""
-    return RoutingDecision(
+    return make(
         referral_id=referral.id, service_id=service.id, kind="rule", rule=route.rule, reason=route.reason,
         priority=route.priority, first_contact_due=route.first_contact_due, marac=route.marac,
         lawful_basis=route.lawful_basis, created_by_id=actor.user_id, created_at=at,

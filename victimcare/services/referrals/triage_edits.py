@@ -13,28 +13,16 @@ from .. import audit
 from ..errors import Conflict, ValidationFailed
 from ..actors import Actor
 from .create import _assess_dash
-from .inputs import DashAnswers
+from .inputs import ContactDetails, DashAnswers
 from .overrides import load_for_change
 
 CONTACT_FLAGS = ("may_phone", "may_leave_voicemail", "may_write", "may_email", "may_text")
 
 
 @dataclass
-class ContactChanges:
+class ContactChanges(ContactDetails):
     """The victim's contact details as the caseworker leaves them at triage: every value replaces the old one
     (the form shows what is recorded, so a blank means it was cleared)."""
-
-    phone: str | None = None
-    email: str | None = None
-    may_phone: bool = False
-    may_leave_voicemail: bool = False
-    may_write: bool = False
-    may_email: bool = False
-    may_text: bool = False
-    address: str | None = None
-    safe_contact_notes: str | None = None
-    interpreter_needed: bool | None = None
-    first_language: str | None = None
 
 
 def _waiting(actor: Actor, reference: str) -> Referral:

@@ -1,35 +1,76 @@
 """The attrition report: victims withdrawing from the investigation or prosecution, by offence, by stage and
 whether an advocate was supporting them, and the reasons given. Cases are selected as in every other report
-(received in the period, of the service, area and level chosen); each figure is one GROUP BY statement."""
+(received in the period, of the service, area and level chosen); each figure is one GROUP BY statement over a
+small union: the period's whole London months from the roll-ups (``rollup_attrition``,
+``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends from the cases, as the
+compliance report does. Each part carries the month (numbered from 0), so the differencing guard works the same."""
+from collections.abc import Callable
+from dataclasses import replace
+
+from sqlalchemy import Integer, cast, distinct, func, literal, literal_column, select, union_all
 from sqlalchemy import case as sql_case
-from sqlalchemy import distinct, func
 
 from ...domain.attrition import LONDON_CONTEXT
-from ...domain.report_definitions import ReportFilters, count_column, rate_column
+from ...domain.report_definitions import ReportFilters, count_column, rate_column, whole_months_within
 from ...domain.suppression import suppress_value
 from ...domain.vocab import OFFENCE_CATEGORIES, WITHDRAWAL_REASONS, WITHDRAWAL_STAGES
-from ...models import Case, JusticeWithdrawal, JusticeWithdrawalReason, Referral
+from ...models import Case, JusticeWithdrawal, JusticeWithdrawalReason, Referral, RollupAttrition, RollupAttritionReasons
+from .compliance_sql import month_bucket
 from .options import ReportOptions, case_conditions
+from .rollup_sql import rollup_conditions, rollup_group
 from .sections import Section, counts_by, section
 
 _STAGE_KEYS = {"before-charge": "before_charge", "after-charge": "after_charge", "at-trial": "at_trial"}
 PER_CASE = ("Counted per case: a victim supported by two services, who withdrew once, is counted on each case "
             "where the withdrawal was recorded.")
+NONE = ""
 
 
 def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
-    conditions = case_conditions(filters, options)
-    return [_by_offence(conditions), _by_stage_and_support(conditions), _by_reason(conditions)]
+    return [_by_offence(filters, options), _by_stage_and_support(filters, options), _by_reason(filters, options)]
 
 
-def _by_offence(conditions: list) -> Section:
-    stage = JusticeWithdrawal.stage
-    raw = counts_by(Referral.offence_category, {
-        "cases": func.count(Case.id),
-        **{key: func.count(sql_case((stage == slug, 1))) for slug, key in _STAGE_KEYS.items()},
-        "stayed": func.count(sql_case((JusticeWithdrawal.id.is_(None), 1))),
-    }, conditions, Case.__table__.join(Referral.__table__, Referral.id == Case.referral_id)
-        .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
+def _counts(filters: ReportFilters, options: ReportOptions, names: tuple[str, ...],
+            from_rollup: Callable, from_cases: Callable) -> dict:
+    """{group: {name: count}} (MonthlyCounts under the differencing guard) from one statement: ``from_rollup(R
+    conditions, month)`` selects (k, m, counts) for the whole months, ``from_cases(conditions, month)`` for the
+    odd days at the ends of the period."""
+    months, edges = whole_months_within(filters.date_from, filters.date_to)
+    parts = [from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),
+                        month_bucket(filters)) for first, last in edges]
+    if months:
+        parts.append(from_rollup(months))
+    fine = union_all(*parts).subquery("fine_attrition")
+    return counts_by(fine.c.k, {name: cast(func.sum(fine.c[name]), Integer) for name in names}, [], fine,
+                     month=fine.c.m)
+
+
+def _rollup(R, filters: ReportFilters, options: ReportOptions, months, group, counts: dict, *where):
+    return (select(group.label("k"), rollup_group("month", filters, R).label("m"),
+                   *[value.label(name) for name, value in counts.items()])
+            .where(*rollup_conditions(filters, options, months, R), *where))
+
+
+def _by_offence(filters: ReportFilters, options: ReportOptions) -> Section:
+    R, stage = RollupAttrition, JusticeWithdrawal.stage
+    zero = literal_column("0")
+    names = ("cases", *_STAGE_KEYS.values(), "stayed")
+
+    def from_rollup(months):
+        return _rollup(R, filters, options, months, func.nullif(R.offence, literal(NONE)), {
+            "cases": R.cases,
+            **{key: sql_case((R.stage == slug, R.cases), else_=zero) for slug, key in _STAGE_KEYS.items()},
+            "stayed": sql_case((R.stage == NONE, R.cases), else_=zero)})
+
+    def from_cases(conditions, month):
+        return (select(Referral.offence_category.label("k"), month.label("m"), func.count(Case.id).label("cases"),
+                       *[func.count(sql_case((stage == slug, 1))).label(key) for slug, key in _STAGE_KEYS.items()],
+                       func.count(sql_case((JusticeWithdrawal.id.is_(None), 1))).label("stayed"))
+                .select_from(Case.__table__.join(Referral.__table__, Referral.id == Case.referral_id)
+                             .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
+                .where(*conditions).group_by(literal_column("1"), literal_column("2")))
+
+    raw = _counts(filters, options, names, from_rollup, from_cases)
     return section(
         "withdrawals-by-offence", "Withdrawals by offence", "Offence", OFFENCE_CATEGORIES, raw, [
             count_column("cases", "Cases", "Cases opened for a service from referrals received in the period."),
@@ -42,13 +83,25 @@ def _by_offence(conditions: list) -> Section:
         ], total_key="cases", note=f"{LONDON_CONTEXT} {PER_CASE}")
 
 
-def _by_stage_and_support(conditions: list) -> Section:
-    supported = JusticeWithdrawal.supported_by_advocate
-    raw = counts_by(JusticeWithdrawal.stage, {
-        "withdrawals": func.count(JusticeWithdrawal.id),
-        "supported": func.count(sql_case((supported.is_(True), 1))),
-        "not_supported": func.count(sql_case((supported.is_(False), 1))),
-    }, conditions, JusticeWithdrawal.__table__.join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
+def _by_stage_and_support(filters: ReportFilters, options: ReportOptions) -> Section:
+    R, supported = RollupAttrition, JusticeWithdrawal.supported_by_advocate
+    zero = literal_column("0")
+
+    def from_rollup(months):
+        return _rollup(R, filters, options, months, R.stage, {
+            "withdrawals": R.cases,
+            "supported": sql_case((R.supported.is_(True), R.cases), else_=zero),
+            "not_supported": sql_case((R.supported.is_(False), R.cases), else_=zero)}, R.stage != NONE)
+
+    def from_cases(conditions, month):
+        return (select(JusticeWithdrawal.stage.label("k"), month.label("m"),
+                       func.count(JusticeWithdrawal.id).label("withdrawals"),
+                       func.count(sql_case((supported.is_(True), 1))).label("supported"),
+                       func.count(sql_case((supported.is_(False), 1))).label("not_supported"))
+                .select_from(JusticeWithdrawal.__table__.join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
+                .where(*conditions).group_by(literal_column("1"), literal_column("2")))
+
+    raw = _counts(filters, options, ("withdrawals", "supported", "not_supported"), from_rollup, from_cases)
     return section(
         "withdrawals-by-stage", "Withdrawals by stage and advocate support", "Stage", WITHDRAWAL_STAGES, raw, [
             count_column("withdrawals", "Withdrawals", "Cases where the victim withdrew at this stage."),
@@ -61,12 +114,22 @@ def _by_stage_and_support(conditions: list) -> Section:
         note="Victims supported by an ISVA or IDVA are much more likely to stay engaged with the justice process.")
 
 
-def _by_reason(conditions: list) -> Section:
-    raw = counts_by(JusticeWithdrawalReason.reason, {
-        "withdrawals": func.count(distinct(JusticeWithdrawal.id)),
-    }, conditions, JusticeWithdrawalReason.__table__
-        .join(JusticeWithdrawal.__table__, JusticeWithdrawal.id == JusticeWithdrawalReason.withdrawal_id)
-        .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
+def _by_reason(filters: ReportFilters, options: ReportOptions) -> Section:
+    R = RollupAttritionReasons
+
+    def from_rollup(months):
+        return _rollup(R, filters, options, months, R.reason, {"withdrawals": R.withdrawals})
+
+    def from_cases(conditions, month):
+        return (select(JusticeWithdrawalReason.reason.label("k"), month.label("m"),
+                       func.count(distinct(JusticeWithdrawal.id)).label("withdrawals"))
+                .select_from(JusticeWithdrawalReason.__table__
+                             .join(JusticeWithdrawal.__table__,
+                                   JusticeWithdrawal.id == JusticeWithdrawalReason.withdrawal_id)
+                             .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
+                .where(*conditions).group_by(literal_column("1"), literal_column("2")))
+
+    raw = _counts(filters, options, ("withdrawals",), from_rollup, from_cases)
     # Reasons overlap (several per withdrawal) and no total of them is published, so no figure can be worked out
     # from the others: each small count is hidden on its own (primary suppression only).
     rows = [{"key": slug, "label": name, "is_total": False,

@@ -1,31 +1,34 @@
 """The Victims' Code rights report: per right, the cases where it applied, the share met, and for the
 deadline-bound rights the share met on time and the median working days, by service, borough or month.
 
-Aggregated in SQL in one statement per table: the period's code events folded to one row per case (which rights
-it has events for, its slowest decision, whether every decision was told in time), joined to the period's cases
-and counted per group and per slowest-decision working days, a few hundred rows however many cases there are.
-The roll-up tables the compliance report is moving to do not cover code events yet, so this reads the cases.
+One statement per table over a small "fine" table of (group, slowest decision) rows: the period's whole London
+months from the roll-up (``rollup_code_rights``, services/rollups/code_rights.py), the odd days at its ends from
+the cases (their code events folded to one row per case), and the one figure that depends on today, the open
+cases not yet due for first contact (for whom the two rights expected of every case taken on do not apply yet),
+read from the rows of ``rollup_code_rights_open`` due today or later.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, func, literal_column, null, or_, select, text, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.clock import london_today
 from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUSES, is_deadline_bound
 from ...domain.code_rights_report import REPORTED_RIGHTS, count_keys, publish_code_rights
-from ...domain.report_definitions import ReportFilters, month_keys
+from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...models import Case, CodeEvent
+from ...models import Case, RollupCodeRights, RollupCodeRightsOpen
+from ...models.rollups_rights import NO_DECISION, RIGHT_COLUMNS
+from ..rollups.code_rights import DEADLINE_RIGHT, events_per_case, has_column
 from ..actors import Actor
 from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
 from .reading import report_dialect, report_session
+from .rollup_sql import rollup_conditions, rollup_group
 
 CODE_RIGHTS_GROUP_BYS = ("service", "borough", "month")
-DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
 
 
 @dataclass
@@ -49,23 +52,6 @@ class CodeRightsReport:
         return next(iter(self.tables.values())).total
 
 
-def _column(index: int, kind: str) -> str:
-    return f"{kind}_{index}"
-
-
-def _events_per_case(filters: ReportFilters, options: ReportOptions):
-    """One row per case of the period with events: has_i (1 when the i-th reported right has an event), and for
-    the deadline-bound right its slowest decision (days) and whether every decision was in time (on_time 1/0)."""
-    columns = [CodeEvent.case_id.label("case_id")]
-    for i, (right, _) in enumerate(REPORTED_RIGHTS):
-        columns.append(func.max(sql_case((CodeEvent.right == right, 1))).label(_column(i, "has")))
-    late = sql_case((CodeEvent.in_time.is_(False), 0), else_=1)
-    columns += [func.max(sql_case((CodeEvent.right == DEADLINE_RIGHT, CodeEvent.working_days))).label("days"),
-                func.min(sql_case((CodeEvent.right == DEADLINE_RIGHT, late))).label("on_time")]
-    return (select(*columns).select_from(CodeEvent).join(Case, Case.id == CodeEvent.case_id)
-            .where(*case_conditions(filters, options)).group_by(CodeEvent.case_id).subquery("events_per_case"))
-
-
 def _expected_applies(today: date):
     """The rights expected of every case taken on apply once its first-contact due date has passed, or once
     it closed (domain/code_rights.right_state: missed, unless met)."""
@@ -73,12 +59,15 @@ def _expected_applies(today: date):
                 or_(Case.first_contact_due < today, Case.status.not_in(OPEN_CASE_STATUSES)))
 
 
-def code_rights_statement(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
-    events = _events_per_case(filters, options)
+def _cases_rows(group_by: str, filters: ReportFilters, within: ReportFilters, options: ReportOptions, today: date,
+                dialect: str):
+    """Fine-table rows (g, d, counts) counted from the cases of ``within`` (part of the report period,
+    ``filters``) and their code events."""
+    events = events_per_case(*case_conditions(within, options), join_cases=True)
     expected = _expected_applies(today)
     counts = [func.count().label("cases")]
-    for i, (right, _) in enumerate(REPORTED_RIGHTS):
-        has = events.c[_column(i, "has")] == 1
+    for right, _ in REPORTED_RIGHTS:
+        has = events.c[has_column(right)] == 1
         applies = or_(has, expected) if right in EXPECTED_BY_FIRST_CONTACT else has
         counts += [func.count(sql_case((applies, 1))).label(f"{right}:applied"),
                    func.count(sql_case((has, 1))).label(f"{right}:met")]
@@ -87,13 +76,65 @@ def code_rights_statement(group_by: str, filters: ReportFilters, options: Report
     group = _group_expression(group_by, filters, dialect)
     return (select(group.label("g"), events.c.days.label("d"), *counts)
             .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
-            .where(*case_conditions(filters, options))
+            .where(*case_conditions(within, options))
             .group_by(literal_column("1"), literal_column("2")))  # by position, as compliance_sql explains
+
+
+def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date]):
+    """Fine-table rows for the whole months ``months`` from the roll-up: the expected rights counted as applied
+    for every case taken on without an event of it, which ``_not_yet_due_rows`` corrects for today."""
+    R = RollupCodeRights
+    counts = [R.cases.label("cases")]
+    for right, _ in REPORTED_RIGHTS:
+        column = RIGHT_COLUMNS[right]
+        met = getattr(R, f"met_{column}")
+        applied = met
+        if right in EXPECTED_BY_FIRST_CONTACT:
+            applied = met + getattr(R, f"closed_without_{column}") + getattr(R, f"open_without_{column}")
+        counts += [applied.label(f"{right}:applied"), met.label(f"{right}:met")]
+        if right == DEADLINE_RIGHT:
+            counts.append(R.in_time.label(f"{right}:in_time"))
+    days = sql_case((R.days != NO_DECISION, R.days), else_=null())
+    return (select(rollup_group(group_by, filters, R).label("g"), days.label("d"), *counts)
+            .where(*rollup_conditions(filters, options, months, R)))
+
+
+def _not_yet_due_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
+                      today: date):
+    """Fine-table rows taking off "applied" the open cases of the whole months ``months`` not yet due for first
+    contact (due today or later) without an event of an expected right: the few rows of
+    ``rollup_code_rights_open`` due today or later (ix_rollup_code_rights_open_due)."""
+    R, zero = RollupCodeRightsOpen, literal_column("0")
+    counts = [zero.label("cases")]
+    for right, _ in REPORTED_RIGHTS:
+        applied = -getattr(R, f"without_{RIGHT_COLUMNS[right]}") if right in EXPECTED_BY_FIRST_CONTACT else zero
+        counts += [applied.label(f"{right}:applied"), zero.label(f"{right}:met")]
+        if right == DEADLINE_RIGHT:
+            counts.append(zero.label(f"{right}:in_time"))
+    return (select(rollup_group(group_by, filters, R).label("g"), null().label("d"), *counts)
+            .where(*rollup_conditions(filters, options, months, R), R.due >= today))
+
+
+def code_rights_statement(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
+    """The fine table's rows summed by (group, slowest decision): whole months from the roll-up, corrected for
+    today, and odd days at the ends of the period from the cases."""
+    months, edges = whole_months_within(filters.date_from, filters.date_to)
+    parts = [_cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today, dialect)
+             for first, last in edges]
+    if months:
+        parts += [_rollup_rows(group_by, filters, options, months),
+                  _not_yet_due_rows(group_by, filters, options, months, today)]
+    fine = union_all(*parts).subquery("fine_code_rights")
+    return (select(fine.c.g, fine.c.d, *[func.sum(fine.c[name]).label(name) for name in count_keys()])
+            .group_by(fine.c.g, fine.c.d))
 
 
 def raw_code_rights(group_by: str, filters: ReportFilters, options: ReportOptions, today: date) -> dict:
     """{group key, or None for all groups: counts and the deadline-bound right's working-days histogram}."""
-    statement = code_rights_statement(group_by, filters, options, today, report_dialect())
+    dialect = report_dialect()
+    if dialect == "postgresql":  # a few hundred rows: JIT compilation costs more than it saves (compliance_sql)
+        report_session().execute(text("SET LOCAL jit = off"))
+    statement = code_rights_statement(group_by, filters, options, today, dialect)
     months = month_keys(filters.date_from, filters.date_to)
     keys = count_keys()
     raw: dict = {}

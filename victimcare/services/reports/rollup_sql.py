@@ -21,8 +21,9 @@ from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 R = RollupCases
 
 
-def _group(group_by: str, filters: ReportFilters):
-    """The roll-up's group column, the same values as compliance_sql's group expression over the cases."""
+def rollup_group(group_by: str, filters: ReportFilters, R=RollupCases):
+    """The roll-up's group column, the same values as compliance_sql's group expression over the cases (``R``:
+    any roll-up keyed by service_id, borough_code, month and enhanced)."""
     if group_by == "service":
         return R.service_id
     if group_by == "borough":
@@ -36,7 +37,7 @@ def _group(group_by: str, filters: ReportFilters):
     return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
 
 
-def _conditions(filters: ReportFilters, options, months: tuple[date, date]) -> list:
+def rollup_conditions(filters: ReportFilters, options, months: tuple[date, date], R=RollupCases) -> list:
     conditions = [R.month >= months[0], R.month <= months[1]]
     if filters.service:
         conditions.append(R.service_id == options.service_id(filters.service))
@@ -54,11 +55,11 @@ def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[da
     "due" counts every pending case as due and "overdue" every waiting one, which ``today_rows`` corrects."""
     contacted = sql_case((R.days != NOT_CONTACTED, R.received), else_=literal_column("0"))
     source = R.__table__.outerjoin(Borough, R.borough_code == Borough.ons_code) if group_by == "bcu" else R.__table__
-    return (select(_group(group_by, filters).label("g"), R.enhanced.label("e"),
+    return (select(rollup_group(group_by, filters).label("g"), R.enhanced.label("e"),
                    sql_case((R.days != NOT_CONTACTED, R.days), else_=null()).label("d"),
                    R.received.label("received"), (contacted + R.pending).label("due"), R.in_time.label("in_time"),
                    R.waiting.label("overdue"), R.accepted.label("accepted"), contacted.label("contacted"))
-            .select_from(source).where(*_conditions(filters, options, months)))
+            .select_from(source).where(*rollup_conditions(filters, options, months)))
 
 
 def today_rows(group, source, conditions: list, today: date) -> list:

@@ -72,10 +72,16 @@ def differencing_guard(filters: ReportFilters) -> Iterator[None]:
         _GUARD.reset(token)
 
 
-def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
+def guarded_months() -> int | None:
+    """Under the differencing guard, how many months the period has (counts are split by month); else None."""
+    guard = _GUARD.get()
+    return guard.n if guard is not None else None
+
+
+def counts_by(group, columns: dict, conditions: list, select_from, month=None) -> dict:
     """{group value: {name: count}} from one GROUP BY statement. Under the differencing guard the statement
     also groups by the month the case was received, and each count is a MonthlyCount (select_from must hold
-    the cases)."""
+    the cases, or ``month`` give the month, numbered from 0 for the period's first, as month_bucket does)."""
     guard = _GUARD.get()
     if guard is None:
         statement = (select(group.label("k"), *[expr.label(name) for name, expr in columns.items()])
@@ -83,7 +89,8 @@ def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
         return {row["k"]: {name: row[name] for name in columns} for row in report_session().execute(statement).mappings()}
     from .compliance_sql import month_bucket  # the compliance statement's London months, numbered from 0
 
-    statement = (select(group.label("k"), month_bucket(guard.filters).label("m"),
+    month = month_bucket(guard.filters) if month is None else month
+    statement = (select(group.label("k"), month.label("m"),
                         *[expr.label(name) for name, expr in columns.items()])
                  .select_from(select_from).where(*conditions).group_by(literal_column("1"), literal_column("2")))
     series: dict = {}
@@ -94,9 +101,19 @@ def counts_by(group, columns: dict, conditions: list, select_from) -> dict:
     return {key: {name: MonthlyCount(months) for name, months in figures.items()} for key, figures in series.items()}
 
 
-def count_of(expression, conditions: list, select_from) -> int:
-    """One count (a MonthlyCount under the differencing guard)."""
-    return counts_by(literal_column("1"), {"n": expression}, conditions, select_from).get(1, {}).get("n", 0)
+def plus(a, b):
+    """Two counts added, keeping their months where either is a MonthlyCount."""
+    if not isinstance(a, MonthlyCount) and not isinstance(b, MonthlyCount):
+        return a + b
+    n = len(a.months if isinstance(a, MonthlyCount) else b.months)
+
+    def months(x):
+        return x.months if isinstance(x, MonthlyCount) else (0,) * n if not x else None
+
+    left, right = months(a), months(b)
+    if left is None or right is None:  # a plain count cannot be split by month
+        return int(a) + int(b)
+    return MonthlyCount([x + y for x, y in zip(left, right)])
 
 
 def _guarded_cells(raw: dict, count_keys: list[str]) -> tuple[frozenset, frozenset]:

@@ -1,7 +1,7 @@
 """The service-measures report: what each service's own work shows (DASH risk levels, Child House steps and
 time to ABE interview, MARAC (marac_measures.py), hate crime strands, restorative justice, Victims' Commissioner complaints)."""
 from flask import current_app
-from sqlalchemy import Date, and_, func, literal_column, or_, select
+from sqlalchemy import Date, func
 from sqlalchemy import case as sql_case
 
 from ...domain.report_definitions import (
@@ -16,42 +16,46 @@ from ...domain.report_definitions import (
 from ...domain.service_features import steps_for
 from ...domain.suppression import suppress_counts
 from ...domain.vocab import COMPLAINT_AGENCIES, HATE_STRANDS, VICTIMS_CODE_RIGHTS
-from ...models import Case, CaseStep, Referral, ReferralStrand
+from ...models import Case, CaseStep
 from .marac_measures import marac_section
 from .options import ReportOptions, case_conditions
+from .dimension_sql import by_value, dimension_counts
 from .reading import report_dialect
-from .sections import Section, case_counts, count_of, counts_by, section
+from .sections import Section, counts_by, plus, section
 
 ABE_BANDS = (("0-7", "Within 7 days"), ("8-14", "8 to 14 days"), ("15-28", "15 to 28 days"), ("29+", "More than 28 days"))
 STEP_COLUMN = [count_column("cases", "Cases", "Cases received in the period that reached this step, each counted once.")]
 
 
+# The breakdown roll-up's dimensions these sections read, and the services they read them for: one statement.
+MEASURED = ("dash-level", "cases", "step", "rj", "hate-strand", "complaint-agency", "complaint-right")
+MEASURED_SERVICES = ("domestic-abuse", "child-house", "hate-crime", "restorative-justice", "victims-commissioner")
+
+
 def service_measures(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
     conditions = case_conditions(filters, options)
     working_days = current_app.config["VC_RESPONSE_WORKING_DAYS"]
-    vc = [*conditions, Case.service_id == options.service_id("victims-commissioner")]
+    found = dimension_counts(MEASURED, filters, options, today, [options.service_id(s) for s in MEASURED_SERVICES],
+                             by="service")
+
+    def of(slug: str, dimension: str, names=("cases",)) -> dict:
+        return by_value(found, dimension, names, group=options.service_id(slug))
+
     return [
-        _dash_levels(conditions, options, today),
+        _dash_levels(of("domestic-abuse", "dash-level", ("cases", "marac", "due", "in_time", "accepted"))),
         marac_section(conditions, options, today),
-        _steps_section("child-house", "Child House", conditions, options),
+        _steps_section("child-house", "Child House", of),
         _abe_interview_timing(conditions, options.service_id("child-house")),
-        _hate_crime_strands(conditions, options),
-        _restorative_justice(conditions, options),
+        _hate_crime_strands(of("hate-crime", "hate-strand")),
+        _restorative_justice(of),
         _vc_complaints("complaints-by-agency", "Victims' Commissioner complaints by agency", "Agency",
-                       Case.complaint_agency, COMPLAINT_AGENCIES, vc, today, working_days),
+                       of("victims-commissioner", "complaint-agency", VC_COUNTS), COMPLAINT_AGENCIES, working_days),
         _vc_complaints("complaints-by-right", "Victims' Commissioner complaints by Code right", "Code right",
-                       Case.complaint_code_right, VICTIMS_CODE_RIGHTS, vc, today, working_days),
+                       of("victims-commissioner", "complaint-right", VC_COUNTS), VICTIMS_CODE_RIGHTS, working_days),
     ]
 
 
-def _with_referral():
-    return Case.__table__.join(Referral, Referral.id == Case.referral_id)
-
-
-def _dash_levels(conditions: list, options: ReportOptions, today) -> Section:
-    counts = {**case_counts(today), "marac": func.count(sql_case((Case.marac.is_(True), 1)))}
-    raw = counts_by(Referral.dash_level, counts, [*conditions, Case.service_id == options.service_id("domestic-abuse")],
-                    _with_referral())
+def _dash_levels(raw: dict) -> Section:
     return section(
         "dash-levels", "Domestic abuse: DASH risk level at referral", "DASH risk level",
         [("standard", "Standard"), ("medium", "Medium"), ("high", "High")], raw, [
@@ -60,21 +64,14 @@ def _dash_levels(conditions: list, options: ReportOptions, today) -> Section:
         ], note="The high-risk row's share contacted within due date is the share of high-risk victims an IDVA reached in time.")
 
 
-def _step_counts(service_id: int, conditions: list) -> dict:
-    """{step: number of cases of the service with that step recorded} in one statement."""
-    return counts_by(CaseStep.step, {"cases": func.count(func.distinct(CaseStep.case_id))},
-                     [*conditions, Case.service_id == service_id],
-                     CaseStep.__table__.join(Case, Case.id == CaseStep.case_id))
-
-
-def _steps_section(slug: str, title: str, conditions: list, options: ReportOptions, extra=(), extra_raw=None) -> Section:
-    """Cases received, then each of the service's steps: how many cases reached it."""
-    service_id = options.service_id(slug)
-    raw = _step_counts(service_id, conditions)
-    received = counts_by(Case.service_id, {"cases": func.count(Case.id)},
-                         [*conditions, Case.service_id == service_id], Case.__table__)
-    raw["received"] = received.get(service_id, {"cases": 0})
-    raw.update(extra_raw or {})
+def _steps_section(slug: str, title: str, of, extra=()) -> Section:
+    """Cases received, then each of the service's steps: how many cases reached it (and ``extra``: the "rj"
+    dimension's values)."""
+    raw = of(slug, "step")
+    raw["received"] = of(slug, "cases").get(None, {"cases": 0})
+    rj = of(slug, "rj")
+    for key, _ in extra:
+        raw[key] = rj.get(key, {"cases": 0})
     categories = [("received", "Referrals received"), *extra, *steps_for(slug)]
     return section(slug, title, "Step", categories, raw, STEP_COLUMN, with_total=False)
 
@@ -100,41 +97,18 @@ def _abe_interview_timing(conditions: list, child_house_id: int) -> Section:
                                                     "recorded, by calendar days from the referral to the interview.")])
 
 
-def _hate_crime_strands(conditions: list, options: ReportOptions) -> Section:
-    hate_crime = Case.service_id == options.service_id("hate-crime")
-    strand_raw = counts_by(ReferralStrand.strand, {"cases": func.count(func.distinct(Case.id))},
-                           [*conditions, hate_crime],
-                           _with_referral().join(ReferralStrand, ReferralStrand.referral_id == Referral.id))
-    multi = (select(ReferralStrand.referral_id).group_by(ReferralStrand.referral_id)
-             .having(func.count() >= 2).subquery())
-    combined = count_of(func.count(func.distinct(Case.id)), [*conditions, hate_crime],
-                        Case.__table__.join(multi, multi.c.referral_id == Case.referral_id))
-    strand_raw["combined"] = {"cases": combined}
+def _hate_crime_strands(strand_raw: dict) -> Section:
     return section(
         "hate-crime-strands", "Hate crime by strand", "Strand", list(HATE_STRANDS) + [("combined", "Two or more strands")],
         strand_raw, [count_column("cases", "Cases", "Hate crime advocacy cases where the victim perceived this strand; a case with several strands counts under each.")],
         with_total=False)
 
 
-def _restorative_justice(conditions: list, options: ReportOptions) -> Section:
-    rj = [*conditions, Case.service_id == options.service_id("restorative-justice")]
-    both = (select(CaseStep.case_id)
-            .where(CaseStep.step.in_(("rj-victim-consent", "rj-offender-consent")))
-            .group_by(CaseStep.case_id).having(func.count(func.distinct(CaseStep.step)) == 2).subquery())
-    meeting = (select(CaseStep.case_id).where(CaseStep.step.in_(("rj-direct-meeting", "rj-indirect-meeting")))
-               .distinct().subquery())
-    # One statement: each subquery has at most one row per case, so the outer joins count each case once.
-    found = counts_by(literal_column("1"), {
-        "requested": func.count(sql_case((Referral.rj_requested.is_(True), 1))),
-        "both-consented": func.count(both.c.case_id),
-        "meeting-held": func.count(meeting.c.case_id),
-    }, rj, _with_referral().outerjoin(both, both.c.case_id == Case.id).outerjoin(meeting, meeting.c.case_id == Case.id))
-    figures = found.get(1, {})
+def _restorative_justice(of) -> Section:
     return _steps_section(
-        "restorative-justice", "Restorative justice", conditions, options,
+        "restorative-justice", "Restorative justice", of,
         extra=[("requested", "Victim asked for restorative justice"), ("both-consented", "Both victim and offender consented"),
-               ("meeting-held", "Meeting held (direct or indirect)")],
-        extra_raw={key: {"cases": figures.get(key, 0)} for key in ("requested", "both-consented", "meeting-held")})
+               ("meeting-held", "Meeting held (direct or indirect)")])
 
 
 def _vc_columns(working_days: int) -> list:
@@ -152,20 +126,15 @@ def _vc_columns(working_days: int) -> list:
     ]
 
 
-def _vc_complaints(section_id, title, heading, group, categories, conditions, today, working_days) -> Section:
-    """Victims' Commissioner complaints and how promptly the agencies responded, one row per agency or Code right,
-    from one GROUP BY statement."""
-    received = Case.response_received_on.is_not(None)
-    overdue = and_(Case.response_requested_on.is_not(None), Case.response_received_on.is_(None),
-                   Case.response_due_on < today)
-    raw = counts_by(group, {
-        "complaints": func.count(Case.id),
-        "responses_requested": func.count(Case.response_requested_on),
-        "responses_received": func.count(Case.response_received_on),
-        "responses_on_time": func.count(sql_case((and_(received, Case.response_received_on <= Case.response_due_on), 1))),
-        "responses_overdue": func.count(sql_case((overdue, 1))),
-        "responses_due": func.count(sql_case((or_(received, overdue), 1))),
-    }, conditions, Case.__table__)
+VC_COUNTS = ("cases", "responses_requested", "responses_received", "responses_on_time", "responses_overdue")
+
+
+def _vc_complaints(section_id, title, heading, found: dict, categories, working_days) -> Section:
+    """Victims' Commissioner complaints and how promptly the agencies responded, one row per agency or Code
+    right."""
+    raw = {value: {"complaints": counts["cases"], **{name: counts[name] for name in VC_COUNTS[1:]},
+                   "responses_due": plus(counts["responses_received"], counts["responses_overdue"])}
+           for value, counts in found.items()}
     published = section(section_id, title, heading, categories, raw, _vc_columns(working_days), note=(
         "Agencies and Code rights are chosen from fixed lists. A response received on its due date is on time; the "
         f"due date is set when the request is recorded, {working_days} working days after it."))

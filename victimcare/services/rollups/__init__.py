@@ -3,12 +3,12 @@ area, London month received and what each report groups by, kept up to date in t
 (``maintain``), checked against and rebuilt from a recount (``recount``); the reports read them
 (``services/reports/compliance_sql``, ``code_rights``, ``attrition``).
 
-The providers register themselves when their module is imported below; ``cases`` first (its roll-up counts
-every case there is, which tells ``maintain`` which touched cases were deleted)."""
-from . import cases  # noqa: F401  (registers the provider)
-from .maintain import install
+The providers register themselves when their module is imported below (``cases`` counts every case there is,
+which tells ``maintain`` which touched cases were deleted)."""
+from . import attrition, cases, code_rights, dimensions  # noqa: F401  (each registers its provider)
+from .maintain import cases_inserted, install
 from .recount import Difference, check, rebuild
 from .registry import PROVIDERS, Provider, Related, by_column, register
 
-__all__ = ["PROVIDERS", "Difference", "Provider", "Related", "by_column", "check", "install", "rebuild",
-           "register"]
+__all__ = ["PROVIDERS", "Difference", "Provider", "Related", "by_column", "cases_inserted", "check", "install",
+           "rebuild", "register"]

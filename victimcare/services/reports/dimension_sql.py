@@ -1,0 +1,156 @@
+"""Breakdown counts read from the breakdown roll-up (``rollup_case_dimensions``, services/rollups/dimensions.py)
+rather than by scanning the cases: the equality and outcomes reports, and the service measures' DASH, steps,
+hate crime, restorative justice and Victims' Commissioner complaint sections.
+
+One statement: the period's whole London months from the roll-up (the rows summed over every borough unless a
+borough, a BCU or a table by borough is asked for), the odd days at its ends (outside whole months) from the
+cases through the same per-case SQL the roll-up is counted with, and the two figures that depend on today: "due"
+for first contact (the roll-up holds contacted + pending; the cases not yet due, read from the partial index
+ix_cases_not_yet_due, are taken off) and a complaint response "overdue now" (the roll-up holds those awaited; the
+few not yet due, from ix_cases_response_awaited, are taken off). Under the differencing guard every count is
+split by month (a MonthlyCount), as sections.counts_by does.
+"""
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import Date, and_, func, literal, literal_column, select, union_all
+from sqlalchemy import case as sql_case
+
+from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
+from ...models import Case
+from ...models.rollup_dimensions import ALL_BOROUGHS, NO_VALUE, RollupCaseDimensions
+from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
+from ..rollups.dimensions import awaiting_response, case_rows
+from .options import ReportOptions, case_conditions
+from .reading import report_dialect, report_session
+from .sections import MonthlyCount, guarded_months
+
+R = RollupCaseDimensions
+# The dimensions whose sections show "due" for first contact, and "overdue now" for a complaint's response (the
+# figures that depend on today); the others' are never read.
+DUE_DIMENSIONS = frozenset({"age-band", "sex", "ethnicity", "disability", "dash-level"})
+OVERDUE_DIMENSIONS = frozenset({"complaint-agency", "complaint-right"})
+
+
+def _rollup_month_bucket(filters: ReportFilters):
+    keys = month_keys(filters.date_from, filters.date_to)  # numbered from 0 for the period's first month
+    whens = [(R.month < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
+             for i, key in enumerate(keys[1:])]
+    return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
+
+
+def _rollup_conditions(filters: ReportFilters, options: ReportOptions, months: tuple[date, date], by) -> list:
+    conditions = [R.month >= months[0], R.month <= months[1]]
+    if filters.service:
+        conditions.append(R.service_id == options.service_id(filters.service))
+    if filters.borough:
+        conditions.append(R.borough_code == filters.borough)
+    elif filters.bcu is not None:
+        conditions.append(R.borough_code.in_(options.boroughs_of_bcu(filters.bcu)))
+    elif by == "borough":
+        conditions.append(R.borough_code != ALL_BOROUGHS)
+    else:  # London-wide: the rows summed over every borough
+        conditions.append(R.borough_code == ALL_BOROUGHS)
+    if filters.level:
+        conditions.append(R.enhanced.is_(filters.level == "enhanced"))
+    return conditions
+
+
+def _by(table, by: str | None):
+    if by == "service":
+        return table.service_id
+    if by == "borough":
+        return table.borough_code
+    return literal(NO_VALUE)
+
+
+# Each count as read from the roll-up (R) or from per-case rows (services/rollups/dimensions.case_rows).
+COUNTS = {
+    "cases": lambda t: t.received,
+    "due": lambda t: t.contacted + t.pending,  # less the cases not yet due (_corrections)
+    "in_time": lambda t: t.in_time,
+    "accepted": lambda t: t.accepted,
+    "marac": lambda t: t.marac,
+    "responses_requested": lambda t: t.requested,
+    "responses_received": lambda t: t.responded,
+    "responses_on_time": lambda t: t.responded_on_time,
+    "responses_overdue": lambda t: t.awaiting,  # less the responses not yet due (_corrections)
+}
+
+
+def _counted(table, dim, val, g, m) -> list:
+    return [dim.label("dim"), val.label("val"), g.label("g"), m.label("m"),
+            *[count(table).label(name) for name, count in COUNTS.items()]]
+
+
+def _corrections(dialect, dimensions, conditions, today, by, bucket) -> list:
+    """Per-case rows taking off "due" the cases not yet due for first contact (ix_cases_not_yet_due), and off
+    "overdue" the responses requested whose due date has not passed (ix_cases_response_awaited): the only
+    figures that depend on today. Only for the dimensions whose sections show them."""
+    not_yet_due = and_(Case.first_contact_working_days.is_(None), Case.status.not_in(NOT_DUE_UNLESS_CONTACTED),
+                       Case.first_contact_due >= today)
+    response_not_yet_due = and_(awaiting_response(), Case.response_due_on >= today)
+    parts = []
+    for shown, where, name in ((DUE_DIMENSIONS, not_yet_due, "due"),
+                               (OVERDUE_DIMENSIONS, response_not_yet_due, "responses_overdue")):
+        wanted = [d for d in dimensions if d in shown]
+        if wanted:
+            rows = case_rows(dialect, wanted, [*conditions, where], bucket)
+            parts.append(select(rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month,
+                                *[literal_column("-1" if key == name else "0") for key in COUNTS]))
+    return parts
+
+
+def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today: date, service_ids, by, guarded):
+    """One statement: the whole months from the roll-up, the odd days from the cases, today's corrections."""
+    dialect = report_dialect()
+    case_bucket = literal_column("0")
+    if guarded:
+        from .compliance_sql import month_bucket  # the London month of each case, numbered from 0
+
+        case_bucket = month_bucket(filters)
+    extra = [Case.service_id.in_(service_ids)] if service_ids is not None else []
+    months, edges = whole_months_within(filters.date_from, filters.date_to)
+    parts = []
+    if months:
+        where = [R.dimension.in_(dimensions), *_rollup_conditions(filters, options, months, by)]
+        if service_ids is not None:
+            where.append(R.service_id.in_(service_ids))
+        bucket = _rollup_month_bucket(filters) if guarded else literal_column("0")
+        parts.append(select(*_counted(R, R.dimension, R.value, _by(R, by), bucket)).where(*where))
+    for first, last in edges:
+        rows = case_rows(dialect, dimensions, [*case_conditions(replace(filters, date_from=first, date_to=last),
+                                                                 options), *extra], case_bucket)
+        parts.append(select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month)))
+    parts += _corrections(dialect, dimensions, [*case_conditions(filters, options), *extra], today, by, case_bucket)
+    both = union_all(*parts).subquery("dimension_parts")
+    keys = [both.c.dim, both.c.val, both.c.g, both.c.m]
+    return select(*keys, *[func.sum(both.c[name]).label(name) for name in COUNTS]).group_by(*keys)
+
+
+def dimension_counts(dimensions, filters: ReportFilters, options: ReportOptions, today: date,
+                     service_ids: list[int] | None = None, by: str | None = None) -> dict:
+    """{(dimension, value or None, group or None): {count name: n}} for the cases the filters select (of
+    ``service_ids`` if given), the group being the service id or borough code when ``by`` says so. The counts are
+    COUNTS's; "due" is right (as of ``today``) for DUE_DIMENSIONS only, "responses_overdue" for
+    OVERDUE_DIMENSIONS only (the others' are never shown). Under the differencing guard each is a MonthlyCount."""
+    n = guarded_months()
+    statement = _statement(tuple(dimensions), filters, options, today, service_ids, by, n is not None)
+    found: dict = {}
+    for row in report_session().execute(statement):
+        key = (row.dim, row.val or None, (row.g or None) if by == "borough" else (row.g if by else None))
+        series = found.setdefault(key, {name: [0] * (n or 1) for name in COUNTS})
+        for name in COUNTS:
+            series[name][int(row.m)] += int(getattr(row, name) or 0)
+    # A value appears when it has cases (a roll-up row can hold zeros once its cases moved elsewhere).
+    found = {key: series for key, series in found.items() if any(series["cases"])}
+    if n is None:
+        return {key: {name: months[0] for name, months in series.items()} for key, series in found.items()}
+    return {key: {name: MonthlyCount(months) for name, months in series.items()} for key, series in found.items()}
+
+
+def by_value(found: dict, dimension: str, names=tuple(COUNTS), group=None) -> dict:
+    """{value or None: {name: count}} for one dimension (and one group, when given) of dimension_counts's
+    answer."""
+    return {value: {name: counts[name] for name in names} for (dim, value, g), counts in found.items()
+            if dim == dimension and (group is None or g == group)}

@@ -1,0 +1,124 @@
+"""The attrition roll-ups: cases by service, London area, London month received, enhanced, offence (the
+referral's), withdrawal stage ("" none) and whether an advocate was supporting the victim (``rollup_attrition``),
+and withdrawals by the same and each reason given (``rollup_attrition_reasons``)."""
+from sqlalchemy import func, literal, literal_column, select
+
+from ...models import (
+    Case,
+    JusticeWithdrawal,
+    JusticeWithdrawalReason,
+    Referral,
+    RollupAttrition,
+    RollupAttritionPurged,
+    RollupAttritionReasons,
+    RollupAttritionReasonsPurged,
+)
+from ...models.rollups import NO_BOROUGH
+from ...models.rollups_rights import ATTRITION_COUNTS, ATTRITION_REASON_COUNTS
+from .counts import london_month, month_expression
+from .registry import Provider, Related, by_column, register
+
+NONE = ""
+WHERE_FIELDS = ("service_id", "borough_code", "month", "enhanced")
+CASE_FIELDS = ("service_id", "borough_code", "received_at", "enhanced")
+
+
+def _cases_of_referral(session, referral) -> list[int]:
+    return list(session.scalars(select(Case.id).where(Case.referral_id == referral.id)))
+
+
+def _case_of_reason(session, reason) -> set[int]:
+    ids = set()
+    for withdrawal_id in by_column("withdrawal_id")(session, reason):
+        withdrawal = session.get(JusticeWithdrawal, withdrawal_id)
+        if withdrawal is not None and withdrawal.case_id is not None:
+            ids.add(withdrawal.case_id)
+    return ids
+
+
+def _where(row) -> tuple:
+    return (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced))
+
+
+def _where_columns(dialect: str) -> list:
+    return [Case.service_id.label("service_id"),
+            func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
+            month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
+
+
+def _withdrawals():
+    return (Case.__table__.join(Referral.__table__, Referral.id == Case.referral_id)
+            .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
+
+
+def contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Referral.offence_category,
+                        JusticeWithdrawal.stage, JusticeWithdrawal.supported_by_advocate)
+                 .select_from(_withdrawals()).where(Case.id.in_(case_ids)))
+    found = {}
+    for row in session.execute(statement):
+        key = (*_where(row), row.offence_category or NONE, row.stage or NONE, bool(row.supported_by_advocate))
+        found[row.id] = {key: {"cases": 1}}
+    return found
+
+
+def recount(dialect: str):
+    return (select(*_where_columns(dialect),
+                   func.coalesce(Referral.offence_category, literal(NONE)).label("offence"),
+                   func.coalesce(JusticeWithdrawal.stage, literal(NONE)).label("stage"),
+                   func.coalesce(JusticeWithdrawal.supported_by_advocate, literal(False)).label("supported"),
+                   func.count().label("cases"))
+            .select_from(_withdrawals()).group_by(*[literal_column(str(i)) for i in range(1, 8)]))
+
+
+def reason_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], JusticeWithdrawalReason.reason)
+                 .select_from(_reasons()).where(Case.id.in_(case_ids)))
+    found: dict[int, dict] = {}
+    for row in session.execute(statement):
+        found.setdefault(row.id, {})[(*_where(row), row.reason)] = {"withdrawals": 1}
+    return found
+
+
+def _reasons():
+    return (JusticeWithdrawalReason.__table__
+            .join(JusticeWithdrawal.__table__, JusticeWithdrawal.id == JusticeWithdrawalReason.withdrawal_id)
+            .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
+
+
+def reason_recount(dialect: str):
+    return (select(*_where_columns(dialect), JusticeWithdrawalReason.reason.label("reason"),
+                   func.count().label("withdrawals"))
+            .select_from(_reasons()).group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+
+
+def _describe_where(service_id, borough, month, enhanced) -> str:
+    return (f"service {service_id}, borough {borough or 'none'}, {month:%Y-%m}, "
+            f"{'enhanced' if enhanced else 'standard'}")
+
+
+def describe_key(key: tuple) -> str:
+    *where, offence, stage, supported = key
+    return (f"{_describe_where(*where)}, {offence or 'no offence'}, "
+            + (f"withdrew {stage}, {'supported' if supported else 'not supported'}" if stage else "no withdrawal"))
+
+
+def describe_reason_key(key: tuple) -> str:
+    *where, reason = key
+    return f"{_describe_where(*where)}, reason {reason}"
+
+
+WITHDRAWAL_TOUCHES = Related(JusticeWithdrawal, by_column("case_id"))
+ATTRITION = register(Provider(
+    name="attrition", table=RollupAttrition.__table__, purged=RollupAttritionPurged.__table__,
+    key_fields=(*WHERE_FIELDS, "offence", "stage", "supported"), count_names=ATTRITION_COUNTS,
+    case_fields=(*CASE_FIELDS, "referral_id"),
+    related=(WITHDRAWAL_TOUCHES, Related(Referral, _cases_of_referral, fields=("offence_category",))),
+    contributions=contributions, recount=recount, describe_key=describe_key,
+))
+ATTRITION_REASONS = register(Provider(
+    name="attrition_reasons", table=RollupAttritionReasons.__table__, purged=RollupAttritionReasonsPurged.__table__,
+    key_fields=(*WHERE_FIELDS, "reason"), count_names=ATTRITION_REASON_COUNTS, case_fields=CASE_FIELDS,
+    related=(WITHDRAWAL_TOUCHES, Related(JusticeWithdrawalReason, _case_of_reason)),
+    contributions=reason_contributions, recount=reason_recount, describe_key=describe_reason_key,
+))

@@ -1,0 +1,162 @@
+"""The code-rights roll-up (``rollup_code_rights``): cases by service, London area, London month received,
+enhanced and slowest police decision (working days from decision to telling the victim, -1 none), counting for
+each reported right the cases with an event of it, the cases whose every decision was told in time, and for the
+two rights expected of every case taken on, the cases without an event of it, closed and open (the report works
+out "applied" for any today from those, models/rollups_rights.py); and ``rollup_code_rights_open``, the open
+cases without those events by first-contact due date, from which the report reads the few not yet due."""
+from sqlalchemy import and_, func, literal, literal_column, select
+from sqlalchemy import case as sql_case
+
+from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUSES, is_deadline_bound
+from ...domain.code_rights_report import REPORTED_RIGHTS
+from ...domain.vocab import OPEN_CASE_STATUSES
+from ...models import (
+    Case,
+    CodeEvent,
+    RollupCodeRights,
+    RollupCodeRightsOpen,
+    RollupCodeRightsOpenPurged,
+    RollupCodeRightsPurged,
+)
+from ...models.rollups import NO_BOROUGH
+from ...models.rollups_rights import CODE_RIGHTS_COUNTS, NO_DECISION, OPEN_WITHOUT_COUNTS, RIGHT_COLUMNS
+from .counts import london_month, month_expression
+from .registry import Provider, Related, by_column, register
+
+DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
+KEY_FIELDS = ("service_id", "borough_code", "month", "enhanced", "days")
+CASE_FIELDS = ("service_id", "borough_code", "received_at", "enhanced", "status")
+
+
+def has_column(right: str) -> str:
+    return f"has_{RIGHT_COLUMNS[right]}"
+
+
+def events_per_case(*conditions, join_cases: bool = False):
+    """One row per case with events (of the cases ``conditions`` select, on CodeEvent, and on Case when
+    ``join_cases``): has_<right> (1
+    when the right has an event, else NULL), ``days`` (the slowest decision told, NULL none) and ``on_time`` (1
+    when every decision was told in time, 0 when one was late)."""
+    columns = [CodeEvent.case_id.label("case_id")]
+    for right, _ in REPORTED_RIGHTS:
+        columns.append(func.max(sql_case((CodeEvent.right == right, 1))).label(has_column(right)))
+    late = sql_case((CodeEvent.in_time.is_(False), 0), else_=1)
+    columns += [func.max(sql_case((CodeEvent.right == DEADLINE_RIGHT, CodeEvent.working_days))).label("days"),
+                func.min(sql_case((CodeEvent.right == DEADLINE_RIGHT, late))).label("on_time")]
+    statement = select(*columns).select_from(CodeEvent)
+    if join_cases:
+        statement = statement.join(Case, Case.id == CodeEvent.case_id)
+    return statement.where(*conditions).group_by(CodeEvent.case_id).subquery("events_per_case")
+
+
+def contribution(row) -> tuple[tuple, dict]:
+    days = row.days
+    key = (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced),
+           NO_DECISION if days is None else int(days))
+    taken_on = row.status not in NOT_TAKEN_ON_STATUSES
+    closed = row.status not in OPEN_CASE_STATUSES
+    counts = {"cases": 1}
+    for right, _ in REPORTED_RIGHTS:
+        counts[f"met_{RIGHT_COLUMNS[right]}"] = int(getattr(row, has_column(right)) == 1)
+    counts["in_time"] = int(getattr(row, has_column(DEADLINE_RIGHT)) == 1 and row.on_time == 1)
+    for right in EXPECTED_BY_FIRST_CONTACT:
+        without = taken_on and getattr(row, has_column(right)) != 1
+        counts[f"closed_without_{RIGHT_COLUMNS[right]}"] = int(without and closed)
+        counts[f"open_without_{RIGHT_COLUMNS[right]}"] = int(without and not closed)
+    return key, counts
+
+
+def _per_case(session, case_ids: list[int]):
+    events = events_per_case(CodeEvent.case_id.in_(case_ids))
+    statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Case.first_contact_due,
+                        *[c for c in events.c if c.name != "case_id"])
+                 .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
+                 .where(Case.id.in_(case_ids)))
+    return session.execute(statement)
+
+
+def contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    found = {}
+    for row in _per_case(session, case_ids):
+        key, counts = contribution(row)
+        found[row.id] = {key: counts}
+    return found
+
+
+def open_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    """The open cases' rows of ``rollup_code_rights_open``: keyed by first-contact due date, counting the expected
+    rights without an event (a case with both, or closed, or not taken on, counts nowhere)."""
+    found = {}
+    for row in _per_case(session, case_ids):
+        if row.status not in OPEN_CASE_STATUSES or row.status in NOT_TAKEN_ON_STATUSES:
+            continue
+        counts = {f"without_{RIGHT_COLUMNS[right]}": int(getattr(row, has_column(right)) != 1)
+                  for right in EXPECTED_BY_FIRST_CONTACT}
+        if any(counts.values()):
+            key = (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at),
+                   bool(row.enhanced), row.first_contact_due)
+            found[row.id] = {key: counts}
+    return found
+
+
+def recount(dialect: str):
+    events = events_per_case()
+    taken_on = Case.status.not_in(NOT_TAKEN_ON_STATUSES)
+    closed = Case.status.not_in(OPEN_CASE_STATUSES)
+    counts = [func.count().label("cases")]
+    for right, _ in REPORTED_RIGHTS:
+        counts.append(func.count(events.c[has_column(right)]).label(f"met_{RIGHT_COLUMNS[right]}"))
+    counts.append(func.count(sql_case((and_(events.c[has_column(DEADLINE_RIGHT)] == 1, events.c.on_time == 1), 1)))
+                  .label("in_time"))
+    for right in EXPECTED_BY_FIRST_CONTACT:
+        without = and_(taken_on, events.c[has_column(right)].is_(None))
+        counts += [func.count(sql_case((and_(without, closed), 1))).label(f"closed_without_{RIGHT_COLUMNS[right]}"),
+                   func.count(sql_case((and_(without, ~closed), 1))).label(f"open_without_{RIGHT_COLUMNS[right]}")]
+    return (select(Case.service_id.label("service_id"),
+                   func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
+                   month_expression(dialect).label("month"), Case.enhanced.label("enhanced"),
+                   func.coalesce(events.c.days, literal_column(str(NO_DECISION))).label("days"), *counts)
+            .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
+            .group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+
+
+def open_recount(dialect: str):
+    events = events_per_case()
+    counts = [func.count(sql_case((events.c[has_column(right)].is_(None), 1))).label(f"without_{RIGHT_COLUMNS[right]}")
+              for right in EXPECTED_BY_FIRST_CONTACT]
+    return (select(Case.service_id.label("service_id"),
+                   func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
+                   month_expression(dialect).label("month"), Case.enhanced.label("enhanced"),
+                   Case.first_contact_due.label("due"), *counts)
+            .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
+            .where(Case.status.in_(OPEN_CASE_STATUSES), Case.status.not_in(NOT_TAKEN_ON_STATUSES))
+            .group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+
+
+def describe_key(key: tuple) -> str:
+    service_id, borough, month, enhanced, days = key
+    return (f"service {service_id}, borough {borough or 'none'}, {month:%Y-%m}, "
+            f"{'enhanced' if enhanced else 'standard'}, "
+            f"{'no decision told' if days == NO_DECISION else f'slowest decision {days} working days'}")
+
+
+CODE_RIGHTS = register(Provider(
+    name="code_rights", table=RollupCodeRights.__table__, purged=RollupCodeRightsPurged.__table__,
+    key_fields=KEY_FIELDS, count_names=CODE_RIGHTS_COUNTS, case_fields=CASE_FIELDS,
+    related=(Related(CodeEvent, by_column("case_id")),), contributions=contributions, recount=recount,
+    describe_key=describe_key,
+))
+
+
+def describe_open_key(key: tuple) -> str:
+    service_id, borough, month, enhanced, due = key
+    return (f"service {service_id}, borough {borough or 'none'}, {month:%Y-%m}, "
+            f"{'enhanced' if enhanced else 'standard'}, open, due {due:%Y-%m-%d}")
+
+
+CODE_RIGHTS_OPEN = register(Provider(
+    name="code_rights_open", table=RollupCodeRightsOpen.__table__, purged=RollupCodeRightsOpenPurged.__table__,
+    key_fields=("service_id", "borough_code", "month", "enhanced", "due"), count_names=OPEN_WITHOUT_COUNTS,
+    case_fields=(*CASE_FIELDS, "first_contact_due"), related=(Related(CodeEvent, by_column("case_id")),),
+    contributions=open_contributions, recount=open_recount, describe_key=describe_open_key,
+))

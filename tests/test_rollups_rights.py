@@ -203,3 +203,28 @@ def test_every_reported_right_has_its_columns_in_the_rollup():
     for right in EXPECTED_BY_FIRST_CONTACT:
         assert {f"closed_without_{RIGHT_COLUMNS[right]}", f"open_without_{RIGHT_COLUMNS[right]}"} <= set(CODE_RIGHTS_COUNTS)
     assert set(CODE_RIGHTS_COUNTS) <= set(RollupCodeRights.__table__.c.keys())
+
+
+def test_a_change_that_moves_one_rollup_reads_and_writes_only_that_one(users):
+    from sqlalchemy import event
+
+    from victimcare.services import cases as case_service
+
+    case = make_case("domestic-abuse", datetime(2026, 11, 2, 10, tzinfo=timezone.utc), borough=LAMBETH,
+                     status="in-progress")
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        with unit_of_work():  # a first contact moves only rollup_cases
+            case_service.record_contact(Actor.from_user(users["advocate"]), case.id,
+                                        datetime(2026, 11, 3, 10, tzinfo=timezone.utc), "phone", "reached")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    touched = " ".join(statements)
+    assert "rollup_cases" in touched
+    assert "code_events" not in touched and "rollup_code_rights" not in touched and "rollup_attrition" not in touched
+    _clean()

@@ -9,10 +9,11 @@ implementations, one of them without time zones). The bulk import inserts a batc
 names them (``cases_inserted``), so they are counted at the commit as if the session had added them; bulk SQL
 that tells nobody (the benchmark seeder) runs ``flask --app wsgi rollups rebuild`` afterwards.
 
-How: the first time a transaction touches a case (a relevant field of it, or a related row of some provider in
-``registry.PROVIDERS``) and before a flush writes the change, the case's contribution to every roll-up is read
-from the database; just before the commit the contributions of every touched case are read again, and the
-differences are added to each roll-up table with one upsert. A deleted case's contribution moves to the
+How: the first time a transaction touches a case for a roll-up (a field of the case in the provider's
+``case_fields``, or a related row of the provider) and before a flush writes the change, the case's contribution
+to that roll-up is read from the database; just before the commit the contributions of every touched case are
+read again, and the differences are added to each roll-up table with one upsert. A change that moves only one
+roll-up (a first contact, a code event) reads and writes only that one. A deleted case's contribution moves to the
 provider's purged table instead, so the figures stay as they were (retention purges). The roll-up rows are
 written at the end of the transaction, so their row locks are held only for the commit.
 """
@@ -24,7 +25,7 @@ from ...models import Case
 from .counts import add_counts
 from .registry import PROVIDERS, Provider
 
-_SEEN = "victimcare.rollups.before"  # case id -> {provider name: {roll-up key: counts}} as the transaction found it
+_SEEN = "victimcare.rollups.before"  # provider name -> {case id: {roll-up key: counts}} as the transaction found it
 _NEW = "victimcare.rollups.new"  # Case objects added in this transaction, not yet given an id
 CHUNK = 500
 
@@ -34,31 +35,28 @@ def _changed(obj, fields) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
-def _case_fields() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(name for p in PROVIDERS for name in p.case_fields))
-
-
-def _touched(session) -> set[int]:
-    """Ids of the cases whose contributions this flush may change."""
-    fields = _case_fields()
-    touched = set()
+def _touched(session) -> dict[str, set[int]]:
+    """{provider name: ids of the cases whose contribution to it this flush may change}."""
+    touched: dict[str, set[int]] = {provider.name: set() for provider in PROVIDERS}
     for obj in session.dirty:
-        if isinstance(obj, Case) and obj.id is not None and _changed(obj, fields):
-            touched.add(obj.id)
+        if isinstance(obj, Case) and obj.id is not None:
+            for provider in PROVIDERS:
+                if _changed(obj, provider.case_fields):
+                    touched[provider.name].add(obj.id)
     for obj in session.deleted:
         if isinstance(obj, Case) and obj.id is not None:
-            touched.add(obj.id)
-    related = [r for p in PROVIDERS for r in p.related]
-    if related:
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            for spec in related:
+            for ids in touched.values():
+                ids.add(obj.id)
+    for provider in PROVIDERS:
+        for spec in provider.related:
+            for obj in (*session.new, *session.dirty, *session.deleted):
                 if not isinstance(obj, spec.model):
                     continue
                 if obj in session.dirty and not (
                         _changed(obj, spec.fields) if spec.fields
                         else session.is_modified(obj, include_collections=True)):
                     continue
-                touched.update(spec.case_ids(session, obj))
+                touched[provider.name].update(spec.case_ids(session, obj))
     return touched
 
 
@@ -70,31 +68,35 @@ def read(session, provider: Provider, case_ids: list[int]) -> dict[int, dict]:
 
 
 def _before_flush(session, flush_context, instances) -> None:
+    """Read the contribution of each case to each roll-up the flush touches for the first time in this
+    transaction. Nothing earlier in the transaction moved it (that would have touched it), so it is as the
+    transaction found it; a change that touches only one roll-up (a first contact, a code event) reads only it."""
     seen = session.info.setdefault(_SEEN, {})
     for obj in session.new:
         if isinstance(obj, Case):
             session.info.setdefault(_NEW, []).append(obj)
     with session.no_autoflush:
-        touched = sorted(case_id for case_id in _touched(session) if case_id not in seen)
-        if not touched:
-            return
-        found = {provider.name: read(session, provider, touched) for provider in PROVIDERS}
-    for case_id in touched:
-        seen[case_id] = {name: by_case.get(case_id, {}) for name, by_case in found.items()}
+        for name, ids in _touched(session).items():
+            before = seen.setdefault(name, {})
+            new_ids = sorted(ids - before.keys())
+            if new_ids:
+                found = read(session, next(p for p in PROVIDERS if p.name == name), new_ids)
+                for case_id in new_ids:
+                    before[case_id] = found.get(case_id, {})
 
 
 def _after_flush(session, flush_context) -> None:
     seen = session.info.setdefault(_SEEN, {})
     for obj in session.info.pop(_NEW, []):
         if obj.id is not None:
-            seen.setdefault(obj.id, {})  # it did not exist before this transaction
+            for provider in PROVIDERS:  # it did not exist before this transaction
+                seen.setdefault(provider.name, {}).setdefault(obj.id, {})
 
 
-def _differences(seen: dict, provider: Provider, now: dict, exists: set) -> tuple[Counter, Counter]:
+def _differences(before_by_case: dict, now: dict, deleted: set) -> tuple[Counter, Counter]:
     delta, purged = Counter(), Counter()
-    for case_id, before_all in seen.items():
-        before = before_all.get(provider.name, {})
-        if case_id not in exists:  # deleted: the roll-ups keep what it counted, and the purged table says so
+    for case_id, before in before_by_case.items():
+        if case_id in deleted:  # the roll-ups keep what it counted, and the purged table says so
             for key, counts in before.items():
                 for name, n in counts.items():
                     purged[(key, name)] += n
@@ -111,13 +113,14 @@ def _differences(seen: dict, provider: Provider, now: dict, exists: set) -> tupl
 def _before_commit(session) -> None:
     session.flush()  # the commit would flush after this event: flush first, so every change is seen
     seen = session.info.pop(_SEEN, {})
-    if not seen:
-        return
-    ids = sorted(seen)
-    now = {provider.name: read(session, provider, ids) for provider in PROVIDERS}
-    exists = set(now["cases"])  # rollup_cases counts every case there is
+    now = {provider.name: read(session, provider, sorted(seen[provider.name]))
+           for provider in PROVIDERS if seen.get(provider.name)}
+    # A deleted case touched every roll-up, rollup_cases among them, which counts every case there is.
+    deleted = set(seen.get("cases", {})) - set(now.get("cases", {}))
     for provider in PROVIDERS:
-        delta, purged = _differences(seen, provider, now[provider.name], exists)
+        if provider.name not in now:
+            continue
+        delta, purged = _differences(seen[provider.name], now[provider.name], deleted)
         add_counts(session, provider.table, provider.key_fields, provider.count_names, delta)
         add_counts(session, provider.purged, provider.key_fields, provider.count_names, purged)
 
@@ -132,8 +135,10 @@ def cases_inserted(session, case_ids: list[int]) -> None:
     """Cases written by a multi-row INSERT that bypassed the session's unit of work (the bulk import): they are
     counted with the transaction's other changes just before its commit, as if the session had added them."""
     seen = session.info.setdefault(_SEEN, {})
-    for case_id in case_ids:
-        seen.setdefault(case_id, {})
+    for provider in PROVIDERS:
+        before = seen.setdefault(provider.name, {})
+        for case_id in case_ids:
+            before.setdefault(case_id, {})
 
 
 def install(session) -> None:

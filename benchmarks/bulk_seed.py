@@ -5,7 +5,9 @@
 or from code: ``seed(database_url, cases=1_000_000)``. The database is created if missing; its schema is built
 by the real migrations (``flask db upgrade`` through create_app), so benchmarks run against the production
 schema and indexes. Rows are made by ``INSERT ... SELECT FROM generate_series`` inside PostgreSQL: one person,
-one referral and one case per row, spread over the 33 London areas, the six services and the last two years,
+one referral and one case per row, spread over the 33 London areas, the six services and the last two years
+(or more: ``--years``, by default one per million cases, so 10,000,000 cases are a decade of London, which
+records about 730,000 victims a year),
 with enhanced flags, first-contact outcomes, closures with outcome answers and equality data. Some boroughs are
 deliberately slower to make first contact than others, so the postcode-lottery report has something to show.
 
@@ -49,7 +51,7 @@ INSERT INTO referrals (id, reference, person_id, status, source, received_at, of
                        enhanced, enhanced_reasons, dash_level, marac, consent_referral, version)
 SELECT p.id, 'VC-B' || lpad(p.id::text, 9, '0'), p.id, 'routed',
        (ARRAY['caseworker', 'police-api', 'police-api', 'partner', 'self-referral'])[1 + floor(r.a * 5)::int],
-       now() - (r.b * interval '730 days'),
+       now() - (r.b * CAST(:days AS integer) * interval '1 day'),
        r.offence, p.borough_code,
        r.offence = 'domestic-abuse', r.offence = 'sexual-offence', r.offence = 'weapon-offence',
        r.offence = 'stalking-harassment', false, r.c < 0.1,
@@ -167,7 +169,8 @@ def _rebuild_rollups(database_url: str) -> None:
         db.engine.dispose()
 
 
-LOADED_TABLES = ("people", "referrals", "cases", "referral_strands")
+LOADED_TABLES = ("people", "referrals", "cases", "referral_strands", "code_events", "justice_withdrawals",
+                 "justice_withdrawal_reasons")
 CHUNK = 1_000_000
 
 # The schema as the migrations left it, to compare after loading: every index's definition and every
@@ -299,12 +302,13 @@ def seed_code_events_and_withdrawals(connection, cases: int, chunk: int = CHUNK,
     connection.commit()
     return timings
 
-def _load(connection, name, sql, cases, chunk, echo) -> float:
+
+def _load(connection, name, sql, cases, chunk, echo, days=None) -> float:
     """One table, a chunk of ids per statement and transaction, with progress."""
     step = time.perf_counter()
     for lo in range(1, cases + 1, chunk):
         hi = min(cases, lo + chunk - 1)
-        connection.execute(text(sql), {"lo": lo, "hi": hi})
+        connection.execute(text(sql), {"lo": lo, "hi": hi, "days": days})
         connection.commit()
         if cases > chunk:
             echo(f"    {name} {hi:>12,} ({time.perf_counter() - step:.1f} s)")
@@ -314,8 +318,14 @@ def _load(connection, name, sql, cases, chunk, echo) -> float:
     return time.perf_counter() - step
 
 
-def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHUNK) -> dict[str, float]:
-    """Rebuild the schema in ``database_url`` and load ``cases`` fictional cases. Returns seconds per step.
+def default_years(cases: int) -> int:
+    return max(2, round(cases / 1_000_000))
+
+
+def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHUNK,
+         years: int | None = None) -> dict[str, float]:
+    """Rebuild the schema in ``database_url`` and load ``cases`` fictional cases received over the last ``years``
+    (365 days each; by default one per million cases, at least two). Returns seconds per step.
 
     The secondary indexes and foreign keys of the loaded tables are dropped before loading and put back from
     their catalogue definitions afterwards; the schema after seeding is checked to be the migrated one."""
@@ -323,6 +333,7 @@ def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHU
     if not url.drivername.startswith("postgresql"):
         raise ValueError("bulk_seed needs PostgreSQL (generate_series)")
     _ensure_database(url)
+    days = 365 * (years or default_years(cases))
     timings: dict[str, float] = {}
     started = time.perf_counter()
     _build_schema(database_url)
@@ -339,7 +350,7 @@ def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHU
         try:
             connection.execute(text("SELECT setseed(:s)"), {"s": SETSEED})
             for name, sql in (("people", PEOPLE_SQL), ("referrals", REFERRALS_SQL), ("cases", CASES_SQL)):
-                timings[name] = _load(connection, name, sql, cases, chunk, echo)
+                timings[name] = _load(connection, name, sql, cases, chunk, echo, days)
                 echo(f"  {name:<17} {timings[name]:7.1f} s")
             step = time.perf_counter()
             connection.execute(text(STRANDS_SQL))
@@ -350,6 +361,7 @@ def seed(database_url: str, cases: int = 1_000_000, echo=print, chunk: int = CHU
                 connection.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
             connection.commit()
+            timings.update(seed_code_events_and_withdrawals(connection, cases, chunk, echo))
         finally:
             connection.rollback()
             put_back(connection, indexes, foreign_keys, echo, timings)
@@ -378,10 +390,14 @@ def main() -> None:
     parser.add_argument("database_url", help="postgresql+psycopg://user@host:port/database (created if missing)")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=CHUNK, help="ids per INSERT statement and transaction")
+    parser.add_argument("--years", type=int, help="received over the last N years (default: one per million "
+                                                 "cases, at least two)")
     args = parser.parse_args()
-    print(f"Seeding {args.cases:,} cases into {make_url(args.database_url).render_as_string(hide_password=True)}",
-          flush=True)
-    timings = seed(args.database_url, args.cases, echo=lambda line: print(line, flush=True), chunk=args.chunk)
+    years = args.years or default_years(args.cases)
+    print(f"Seeding {args.cases:,} cases received over {years} years into "
+          f"{make_url(args.database_url).render_as_string(hide_password=True)}", flush=True)
+    timings = seed(args.database_url, args.cases, echo=lambda line: print(line, flush=True), chunk=args.chunk,
+                   years=years)
     print(f"Done in {timings['total']:.1f} s (schema {timings['schema']:.1f} s, vacuum/analyze {timings['vacuum_analyze']:.1f} s)")
 
 

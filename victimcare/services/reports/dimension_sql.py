@@ -13,7 +13,7 @@ split by month (a MonthlyCount), as sections.counts_by does.
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal, literal_column, select, union_all
+from sqlalchemy import Date, and_, func, literal, literal_column, select, text, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
@@ -135,6 +135,9 @@ def dimension_counts(dimensions, filters: ReportFilters, options: ReportOptions,
     COUNTS's; "due" is right (as of ``today``) for DUE_DIMENSIONS only, "responses_overdue" for
     OVERDUE_DIMENSIONS only (the others' are never shown). Under the differencing guard each is a MonthlyCount."""
     n = guarded_months()
+    if report_dialect() == "postgresql":
+        # As for the compliance statement: compiling the odd days' joins cost 0.37 s of a 0.89 s report.
+        report_session().execute(text("SET LOCAL jit = off"))
     statement = _statement(tuple(dimensions), filters, options, today, service_ids, by, n is not None)
     found: dict = {}
     for row in report_session().execute(statement):

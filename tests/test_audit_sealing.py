@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from victimcare.extensions import db
 from victimcare.jobs.sweeps import SWEEPS
@@ -164,4 +164,27 @@ def test_postgresql_allows_only_the_sealing_of_an_unsealed_event(no_sealing_afte
                            {"i": event_id})
         db.session.commit()
     db.session.rollback()
+    assert audit.verify_chain().ok
+
+
+@postgres_only
+def test_a_sealer_that_read_a_stale_chain_head_seals_nothing(no_sealing_after_commit, monkeypatch):
+    """A sealer must read the head after it has the lock. Were it to read one a sealing behind (a statement that
+    began before the previous sealer committed), it would number its batch with seqs already taken and move the
+    head back: the guard refuses the whole sealing, and the next sealer seals the batch with the right numbers."""
+    audit.record(SYSTEM, "view", "case", 1)
+    db.session.commit()
+    audit_chain.seal_pending()
+    audit.record(SYSTEM, "view", "case", 2)
+    db.session.commit()
+    head_before = db.session.get(AuditChainHead, 1).seq
+    stale = text(audit_chain._PG_BATCH.text.replace("SELECT head.seq,", "SELECT head.seq - 1,", 1))
+    monkeypatch.setattr(audit_chain, "_PG_BATCH", stale)
+    with pytest.raises((RuntimeError, IntegrityError)):  # the seqs already taken, or the head moved back
+        audit_chain.seal_pending()
+    db.session.expire_all()
+    assert db.session.get(AuditChainHead, 1).seq == head_before
+    assert _waiting() == 1
+    monkeypatch.undo()
+    assert audit_chain.seal_pending() == 1
     assert audit.verify_chain().ok

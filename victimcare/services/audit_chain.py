@@ -84,8 +84,8 @@ def seal_pending(engine=None, batch_size: int = SEAL_BATCH) -> int:
     sealed; 0 when another sealer holds the lock (it looks again after letting go, so it seals ours).
 
     Straight after a request's commit this is four statements and a commit on SQLite (whose write lock queues
-    sealers), five on PostgreSQL (the fifth, after letting go of the lock, looks for events committed while we
-    held it, whose sealers found the lock taken and left them to us)."""
+    sealers), six on PostgreSQL (the lock on its own, then head and batch; the sixth, after letting go of the
+    lock, looks for events committed while we held it, whose sealers found the lock taken and left them to us)."""
     engine = engine or db.engine
     total = 0
     while True:
@@ -115,15 +115,14 @@ def seal_in_transaction(batch_size: int = SEAL_BATCH) -> int:
 def _seal_batch_on(connection, batch_size: int) -> int | None:
     postgresql = connection.dialect.name == "postgresql"
     if postgresql:
-        # One round trip: take the lock (one sealer at a time; the others do not wait, see seal_pending), read
-        # the head and, only if the lock was had, the batch. The sealing commits without waiting for its WAL
-        # flush: a crash can lose only a sealing, never an event, and a lost sealing is simply done again (the
-        # events are still unsealed and the head still where it was, both in the one lost transaction).
-        found = connection.execute(_PG_BATCH, {"key": SEAL_LOCK_KEY, "batch": batch_size}).all()
-        if not found[0][0]:
+        # The sealing commits without waiting for its WAL flush: a crash can lose only a sealing, never an event,
+        # and a lost sealing is simply done again (the events are still unsealed and the head still where it was,
+        # both in the one lost transaction). One sealer at a time; the others do not wait (see seal_pending).
+        if not connection.execute(_PG_LOCK, {"key": SEAL_LOCK_KEY}).one()[1]:
             return None
-        seq, prev_hash = found[0][1], found[0][2]
-        rows = [row[3:] for row in found if row[3] is not None]
+        found = connection.execute(_PG_BATCH, {"batch": batch_size}).all()
+        seq, prev_hash = found[0][0], found[0][1]
+        rows = [row[2:] for row in found if row[2] is not None]
     else:  # touching the head takes SQLite's write lock: sealers queue
         seq, prev_hash = connection.execute(
             update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq)
@@ -134,6 +133,7 @@ def _seal_batch_on(connection, batch_size: int) -> int | None:
         ).all()
     if not rows:
         return 0
+    from_seq = seq
     ids, seqs, prevs, hashes = [], [], [], []
     for row in rows:
         seq += 1
@@ -144,8 +144,10 @@ def _seal_batch_on(connection, batch_size: int) -> int | None:
         hashes.append(digest)
         prev_hash = digest
     if postgresql:
-        connection.execute(_PG_SEAL, {"ids": ids, "seqs": seqs, "prevs": prevs, "hashes": hashes,
-                                      "seq": seq, "last_hash": prev_hash})
+        moved = connection.execute(_PG_SEAL, {"ids": ids, "seqs": seqs, "prevs": prevs, "hashes": hashes,
+                                              "seq": seq, "last_hash": prev_hash, "from_seq": from_seq})
+        if moved.rowcount != 1:  # never with the lock held; if it happens, seal nothing rather than fork the chain
+            raise RuntimeError("the audit chain head moved while a batch was being sealed")
     else:
         connection.execute(_SEAL, [{"event_id": i, "new_seq": n, "new_prev": p, "new_hash": h}
                                    for i, n, p, h in zip(ids, seqs, prevs, hashes)])
@@ -155,16 +157,17 @@ def _seal_batch_on(connection, batch_size: int) -> int | None:
 
 
 _CONTENT_NAMES = ", ".join(column.name for column in _CONTENT_COLUMNS)
+# The lock in a statement of its own, then the head and the batch in the next. A statement reads the database
+# as it was when the statement began: one that also took the lock could begin before the previous sealer
+# committed, get the lock the moment that sealer let go, and then read the head and a batch as they were before
+# that sealing (seen under load: a batch given numbers already taken, refused, and left unsealed).
+_PG_LOCK = text("SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(:key)")
 _PG_BATCH = text(f"""
-WITH head AS MATERIALIZED (
-    SELECT set_config('synchronous_commit', 'off', true) AS async, pg_try_advisory_xact_lock(:key) AS locked,
-           seq, last_hash
-    FROM audit_chain_head WHERE id = 1
-)
-SELECT head.locked, head.seq, head.last_hash, batch.*
-FROM head LEFT JOIN LATERAL (
-    SELECT {_CONTENT_NAMES} FROM audit_events WHERE seq IS NULL AND head.locked ORDER BY id LIMIT :batch
+SELECT head.seq, head.last_hash, batch.*
+FROM audit_chain_head AS head LEFT JOIN LATERAL (
+    SELECT {_CONTENT_NAMES} FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT :batch
 ) AS batch ON true
+WHERE head.id = 1
 """)
 # The batch's events and the chain head in one statement.
 _PG_SEAL = text("""
@@ -174,7 +177,7 @@ WITH sealed AS (
          AS v(id, seq, prev_hash, hash)
     WHERE e.id = v.id AND e.seq IS NULL
 )
-UPDATE audit_chain_head SET seq = :seq, last_hash = :last_hash WHERE id = 1
+UPDATE audit_chain_head SET seq = :seq, last_hash = :last_hash WHERE id = 1 AND seq = :from_seq
 """)
 
 

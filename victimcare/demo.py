@@ -124,12 +124,16 @@ def _seed(referral_count: int = 300, today: date | None = None) -> dict | None:
             victim=referral_service.VictimDetails(
                 given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY), date_of_birth=dob,
                 borough_code=rng.choice(boroughs), phone=f"07700 900{rng.randint(100, 999)}",
-                may_phone=True, may_leave_voicemail=rng.random() < 0.6, may_write=rng.random() < 0.5,
+                may_phone=True, may_leave_voicemail=rng.random() < 0.6, may_write=(writes := rng.random() < 0.5),
+                # Letters only where there is somewhere safe to send them (the form asks for the address then).
+                address=f"Flat {n % 40 + 1}, {n % 90 + 2} Example Road\nLondon" if writes else None,
                 # Texts agreed for about two in three, decided without drawing from rng so the rest of the demo stays put.
                 may_text=dob is None or dob.day % 3 != 0,
                 email=f"victim{n}@example.com" if by_email else None, may_email=by_email,
                 first_language=language, interpreter_needed=language is not None,
-                safe_contact_notes="Only call after 6pm, when her partner is at work" if kind == "domestic" else None,
+                # Not a time of day: the safe hours are a field of their own, and a note saying "after 6pm" beside
+                # "safe to call at any time" would contradict it.
+                safe_contact_notes="If someone else answers, say you are calling from the GP surgery" if kind == "domestic" else None,
                 **_equality_answers(n, age, kind),
             ),
             crime_reference=crime_reference,

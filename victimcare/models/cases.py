@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..domain.vocab import OPEN_CASE_STATUSES
 from ..extensions import db
@@ -66,7 +66,7 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    referral = relationship("Referral", lazy="joined", backref="cases")
+    referral = relationship("Referral", lazy="joined", backref=backref("cases", order_by="Case.id"))  # in the order opened
     service = relationship("Service", lazy="joined")
     assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
 

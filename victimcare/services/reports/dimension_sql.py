@@ -13,16 +13,16 @@ split by month (a MonthlyCount), as sections.counts_by does.
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal, literal_column, select, text, union_all
-from sqlalchemy import case as sql_case
+from sqlalchemy import and_, func, literal, literal_column, select, text, union_all
 
-from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
+from ...domain.report_definitions import ReportFilters, whole_months_within
 from ...models import Case
 from ...models.rollup_dimensions import ALL_BOROUGHS, NO_VALUE, RollupCaseDimensions
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
+from .rollup_sql import rollup_conditions, rollup_group
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
@@ -33,26 +33,13 @@ OVERDUE_DIMENSIONS = frozenset({"complaint-agency", "complaint-right"})
 
 
 def _rollup_month_bucket(filters: ReportFilters):
-    keys = month_keys(filters.date_from, filters.date_to)  # numbered from 0 for the period's first month
-    whens = [(R.month < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
-             for i, key in enumerate(keys[1:])]
-    return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
+    return rollup_group("month", filters, R)  # numbered from 0 for the period's first month, as for rollup_cases
 
 
 def _rollup_conditions(filters: ReportFilters, options: ReportOptions, months: tuple[date, date], by) -> list:
-    conditions = [R.month >= months[0], R.month <= months[1]]
-    if filters.service:
-        conditions.append(R.service_id == options.service_id(filters.service))
-    if filters.borough:
-        conditions.append(R.borough_code == filters.borough)
-    elif filters.bcu is not None:
-        conditions.append(R.borough_code.in_(options.boroughs_of_bcu(filters.bcu)))
-    elif by == "borough":
-        conditions.append(R.borough_code != ALL_BOROUGHS)
-    else:  # London-wide: the rows summed over every borough
-        conditions.append(R.borough_code == ALL_BOROUGHS)
-    if filters.level:
-        conditions.append(R.enhanced.is_(filters.level == "enhanced"))
+    conditions = rollup_conditions(filters, options, months, R)
+    if not filters.borough and filters.bcu is None:  # every case is counted per borough and again under "*"
+        conditions.append(R.borough_code != ALL_BOROUGHS if by == "borough" else R.borough_code == ALL_BOROUGHS)
     return conditions
 
 

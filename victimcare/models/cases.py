@@ -85,6 +85,14 @@ Index(
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
     postgresql_include=["referral_id", "status"],
 )
+# The queue filtered by one London area (the postcode-lottery view of a service's own cases): its page and capped
+# count read this index in order. Without it the count visited every open case of the service to find those of
+# one area, fetching each from the table (issue 14: 397 ms at 10,000,000 cases).
+Index(
+    "ix_cases_open_borough", Case.service_id, Case.borough_code, Case.first_contact_due, Case.id,
+    postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
+    postgresql_include=["referral_id", "status"],
+)
 # "Overdue" and "due today" read only open cases still awaiting their first contact.
 Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,

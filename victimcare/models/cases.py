@@ -93,6 +93,14 @@ Index(
     postgresql_where=Case.status.in_(OPEN_CASE_STATUSES), sqlite_where=Case.status.in_(OPEN_CASE_STATUSES),
     postgresql_include=["referral_id", "status"],
 )
+# The home page's count of new cases (and the queue filtered to new ones): new cases are a small part of the open
+# ones, and counting them from ix_cases_open_queue read and discarded every accepted and in-progress case first
+# (25,000 index entries for 1,001 new ones at 1,000,000 cases: 2 of the count statement's 3 ms).
+Index(
+    "ix_cases_new", Case.service_id, Case.id,
+    postgresql_where=Case.status == "new", sqlite_where=Case.status == "new",
+    postgresql_include=["referral_id"],
+)
 # "Overdue" and "due today" read only open cases still awaiting their first contact.
 Index(
     "ix_cases_awaiting_contact", Case.service_id, Case.first_contact_due,

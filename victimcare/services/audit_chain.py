@@ -216,6 +216,13 @@ def seal_after_commit(session) -> None:
 UNSEALED_KEY = "victimcare.audit_unsealed"
 
 
+def seal_committed_elsewhere() -> None:
+    """Events other processes committed for this one (the bulk import's worker processes, which leave sealing to
+    it): sealed as this process's own commits are, by its sealer thread, straight away, or by the sweep."""
+    db.session.info[UNSEALED_KEY] = True
+    seal_after_commit(db.session)
+
+
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session) -> None:
     seal_after_commit(session)

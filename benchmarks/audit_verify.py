@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import os
 import platform
+import resource
 import sys
 import time
 from pathlib import Path
@@ -209,12 +210,19 @@ def time_read_only(batch_size: int) -> float:
     return time.perf_counter() - started
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--reload", action="store_true", help="reload the events even if the count already matches")
     parser.add_argument("--batch-sizes", type=int, nargs="*", default=[5000],
                         help="verify_chain batch sizes to time (5000 is what `flask audit verify` uses)")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1],
+                        help="processes to verify with (`flask audit verify --workers`); each count is timed")
     parser.add_argument("--skip-read-alone", action="store_true",
                         help="do not time the old way of reading the rows (minutes at 10,000,000 events)")
     args = parser.parse_args()
@@ -250,17 +258,19 @@ def main() -> int:
         print(f"PostgreSQL {server}; audit_events {size}")
         for batch_size in args.batch_sizes:
             read = None if args.skip_read_alone else time_read_only(batch_size)
-            started, cpu_started = time.perf_counter(), time.process_time()
-            result = audit.verify_chain(batch_size=batch_size)
-            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-            db.session.rollback()
-            # CPU time of this process is reported too: on a shared machine the wall clock mostly measures waiting.
-            print(f"verify_chain(batch_size={batch_size}): {elapsed:.1f}s wall, {cpu:.1f}s CPU in Python, "
-                  f"{result.events_checked / elapsed:,.0f} events/s"
-                  + ("" if read is None else f" (reading alone {read:.1f}s wall)") + " "
-                  f"-> {result.message}  [load average {os.getloadavg()[0]:.1f}]")
-            if not result.ok:
-                return 1
+            for workers in args.workers:
+                started, cpu_started, children = time.perf_counter(), time.process_time(), _children_cpu()
+                result = audit.verify_chain(batch_size=batch_size, workers=workers)
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+                cpu += _children_cpu() - children  # the worker processes' hashing
+                db.session.rollback()
+                # CPU time in Python is reported too: on a shared machine the wall clock mostly measures waiting.
+                print(f"verify_chain(batch_size={batch_size}, workers={workers}): {elapsed:.1f}s wall, "
+                      f"{cpu:.1f}s CPU in Python, {result.events_checked / elapsed:,.0f} events/s"
+                      + ("" if read is None else f" (reading alone {read:.1f}s wall)") + " "
+                      f"-> {result.message}  [load average {os.getloadavg()[0]:.1f}]", flush=True)
+                if not result.ok:
+                    return 1
     return 0
 
 

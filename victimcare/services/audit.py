@@ -23,6 +23,7 @@ from .audit_chain import (  # noqa: F401  (the chain's names, for callers of aud
     canonical_content,
     chain_hash,
     seal_in_transaction,
+    seal_committed_elsewhere,
     seal_pending,
     unsealed_count,
     verify_chain,

@@ -19,14 +19,16 @@ Job kinds and their payloads (ids and coded values only, never personal data). E
 - ``victim-message``: {"message_id": ID}: checks the safe-contact rules again and sends through GOV.UK Notify.
 - ``export``: {"export_id": ID}: builds a file for its requester (report exports, subject access exports).
 """
+import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, text
 
 from .. import uow
 from ..extensions import db
 from ..models.outbox import OutboxJob
+from ..models.types import UTCDateTime, utcnow
 
 _dispatchers: list[Callable[[list[int]], None]] = []
 
@@ -64,10 +66,23 @@ def enqueue_many(kind: str, payloads: list[dict]) -> list[int]:
     if not payloads:
         return []
     table = OutboxJob.__table__
-    job_ids = list(db.session.scalars(insert(table).returning(table.c.id),
-                                      [{"kind": kind, "payload": payload} for payload in payloads]))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The payloads as one JSON document the server unpacks, in order (so the ids follow them): a thousand
+        # jobs bound one by one cost several times more than the INSERT.
+        job_ids = list(db.session.scalars(_INSERT_MANY_POSTGRESQL, {
+            "kind": kind, "now": utcnow(), "payloads": json.dumps(payloads, separators=(",", ":"))}))
+    else:
+        job_ids = list(db.session.scalars(insert(table).returning(table.c.id),
+                                          [{"kind": kind, "payload": payload} for payload in payloads]))
     uow.after_commit(lambda: _wake_dispatchers(job_ids))
     return job_ids
+
+
+_INSERT_MANY_POSTGRESQL = text(
+    "INSERT INTO outbox_jobs (kind, payload, created_at, available_at, attempts) "
+    "SELECT :kind, CAST(e.value AS json), :now, :now, 0 "
+    "FROM jsonb_array_elements(CAST(:payloads AS jsonb)) WITH ORDINALITY AS e(value, n) ORDER BY e.n RETURNING id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
 def _wake_dispatchers(job_ids: list[int]) -> None:

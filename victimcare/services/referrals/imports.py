@@ -145,10 +145,8 @@ class Row(SimpleNamespace):
 
 def _values(obj, columns) -> dict:
     """The column values given to a row (its id is left to the database, or to ``_give_ids``)."""
-    values = dict(obj if isinstance(obj, dict) else vars(obj))  # audit.event_values, or a Row
-    for key in values.keys() - columns.keys() | {"id"} & values.keys():
-        del values[key]
-    return values
+    given = obj if isinstance(obj, dict) else vars(obj)  # audit.event_values, or a Row
+    return {key: value for key, value in given.items() if key in columns and key != "id"}
 
 
 _UNSET = object()  # a column some rows of a batch leave unset and that has no default: NULL

@@ -177,12 +177,25 @@ def contributions(session, case_ids: list[int]) -> dict[int, dict]:
     row under its borough and again under ALL_BOROUGHS."""
     rows = case_rows(session.get_bind().dialect.name, all_dimensions(), [Case.id.in_(case_ids)], Case.received_at)
     found: dict[int, dict] = {}
-    for row in session.execute(select(rows)):
-        for borough in (row.borough_code, ALL_BOROUGHS):
-            key = (row.dimension, london_month(row.month), row.service_id, row.value, borough, bool(row.enhanced))
-            counts = found.setdefault(row.case_id, {}).setdefault(key, dict.fromkeys(DIMENSION_COUNTS, 0))
-            for name in DIMENSION_COUNTS:
-                counts[name] += int(getattr(row, name))
+    months: dict = {}  # a batch of the bulk import has ~20 rows a case, and few distinct times received
+    result = session.execute(select(rows))
+    at = {name: index for index, name in enumerate(result.keys())}
+    counted_at = [at[name] for name in DIMENSION_COUNTS]
+    case_at, dimension_at, month_at, service_at, value_at, borough_at, enhanced_at = (at[name] for name in (
+        "case_id", "dimension", "month", "service_id", "value", "borough_code", "enhanced"))
+    for row in result:
+        counted = [int(row[index]) for index in counted_at]
+        if (month := months.get(row[month_at])) is None:
+            month = months[row[month_at]] = london_month(row[month_at])
+        of_case = found.setdefault(row[case_at], {})
+        for borough in (row[borough_at], ALL_BOROUGHS):
+            key = (row[dimension_at], month, row[service_at], row[value_at], borough, bool(row[enhanced_at]))
+            counts = of_case.get(key)
+            if counts is None:
+                of_case[key] = dict(zip(DIMENSION_COUNTS, counted))
+            else:
+                for name, n in zip(DIMENSION_COUNTS, counted):
+                    counts[name] += n
     return found
 
 

@@ -103,10 +103,12 @@ def _differences(before_by_case: dict, now: dict, deleted: set) -> tuple[Counter
             continue
         for key, counts in before.items():
             for name, n in counts.items():
-                delta[(key, name)] -= n
+                if n:
+                    delta[(key, name)] -= n
         for key, counts in now.get(case_id, {}).items():
             for name, n in counts.items():
-                delta[(key, name)] += n
+                if n:  # most counts of a key are 0 (a case is counted once a key, by few of its counts)
+                    delta[(key, name)] += n
     return delta, purged
 
 

@@ -44,6 +44,11 @@ def main() -> None:
         whole = ReportFilters(add_months(this_month, -23), month_end, whole_months=3)
         recent = ReportFilters(add_months(this_month, -2), month_end, whole_months=3)
         odd = ReportFilters(today - timedelta(days=730), today)
+        # As in reports_compliance: a year to today has cases on both sides of its first day; 16th to 15th counts
+        # half a month of cases at each end (period_parts' worst case).
+        year_to_today = ReportFilters(today - timedelta(days=365), today)
+        mid_months = ReportFilters(add_months(this_month, -13).replace(day=16),
+                                   add_months(this_month, -1).replace(day=15))
         runs = [(f"code-rights by {g}, 24 months",
                  lambda g=g: reports.code_rights_report(actor, whole, (g,), options)) for g in ("service", "borough", "month")]
         runs.append(("code-rights, all three tables, 3 months",
@@ -51,10 +56,15 @@ def main() -> None:
         runs += [(f"code-rights by {g}, 730 days to today (odd days)",
                   lambda g=g: reports.code_rights_report(actor, odd, (g,), options)) for g in ("service", "month")]
         runs += [(f"attrition (3 sections), {name}", lambda f=f: reports.breakdown_report(actor, "attrition", f, options))
-                 for name, f in (("24 months", whole), ("3 months", recent), ("730 days to today (odd days)", odd))]
+                 for name, f in (("24 months", whole), ("3 months", recent), ("730 days to today (odd days)", odd),
+                                 ("365 days to today", year_to_today), ("16th to 15th", mid_months))]
+        runs += [(f"code-rights by {g}, {name}",
+                  lambda g=g, f=f: reports.code_rights_report(actor, f, (g,), options))
+                 for name, f in (("365 days to today", year_to_today), ("16th to 15th", mid_months))
+                 for g in ("service", "month")]
         print(f"{counts[0]:,} cases, {counts[1]:,} code events, {counts[2]:,} withdrawals; {args.repeat} timed runs "
               f"each after one warm-up; PostgreSQL {db.session.scalar(select(func.version())).split()[1]}")
-        print(f"{'report':<52} {'best':>8} {'median':>8}")
+        print(f"{'report':<56} {'best':>8} {'median':>8}")
         for name, run in runs:
             run()
             db.session.commit()
@@ -64,7 +74,7 @@ def main() -> None:
                 run()
                 db.session.commit()  # the audit event of the run, as the request would
                 timings.append(time.perf_counter() - started)
-            print(f"{name:<52} {min(timings):7.3f}s {statistics.median(timings):7.3f}s", flush=True)
+            print(f"{name:<56} {min(timings):7.3f}s {statistics.median(timings):7.3f}s", flush=True)
 
 
 if __name__ == "__main__":

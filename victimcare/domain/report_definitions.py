@@ -271,6 +271,53 @@ def whole_months_within(date_from: date, date_to: date) -> tuple[tuple[date, dat
     return (first, add_months(end, -1)), edges
 
 
+@dataclass(frozen=True)
+class PeriodParts:
+    """How a report counts a period: ``months`` (first days of the first and last month, or None) from the
+    roll-ups; the cases received on ``add_days`` (ranges of London days) counted from the cases and added; and
+    for an end month cheaper to count by difference, the month from the roll-ups (in ``months``) less what its
+    purged cases left there (``less_purged``: those months' first days) less the cases of ``less_days``."""
+
+    months: tuple[date, date] | None
+    add_days: tuple[tuple[date, date], ...] = ()
+    less_purged: tuple[date, ...] = ()
+    less_days: tuple[tuple[date, date], ...] = ()
+
+
+def _days_to_count(ranges, today: date) -> int:
+    """Days of ``ranges`` up to ``today``: no case is received later, so those cost nothing to count."""
+    return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
+
+
+def period_parts(date_from: date, date_to: date, today: date) -> PeriodParts:
+    """The period split for the roll-ups. Whole months come from the roll-ups; a month the period covers only
+    in part is counted from its own days' cases, or, where the rest of the month has fewer days to today, as the
+    whole month from the roll-ups less its purged cases' counts less the rest of its days' cases. So the cases
+    read are at most half a month at each end of a period, and none for the days after today (a period ending
+    today). Each is exactly what counting the period's cases gives: a roll-up month is its cases now plus what
+    purged cases left in it (``rollups check``)."""
+    whole, _ = whole_months_within(date_from, date_to)
+    first_month, last_month = (whole if whole else (None, None))
+    add, less, purged = [], [], []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        month_end = add_months(month, 1) - timedelta(days=1)
+        inside = (max(date_from, month), min(date_to, month_end))
+        if inside != (month, month_end):
+            rest = [r for r in ((month, inside[0] - timedelta(days=1)), (inside[1] + timedelta(days=1), month_end))
+                    if r[0] <= r[1]]
+            if _days_to_count(rest, today) < _days_to_count([inside], today):
+                purged.append(month)
+                less.extend(rest)
+                first_month = min(first_month or month, month)
+                last_month = max(last_month or month, month)
+            else:
+                add.append(inside)
+        month = add_months(month, 1)
+    months = (first_month, last_month) if first_month else None
+    return PeriodParts(months, tuple(add), tuple(purged), tuple(less))
+
+
 def month_label(key: str) -> str:
     return date.fromisoformat(key + "-01").strftime("%B %Y")
 

@@ -55,22 +55,34 @@ def paginate(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CA
     offset = (page - 1) * per_page
     if count_in_page:
         return _paginate_in_one(query, page, per_page, count_cap, count_query, offset)
-    rows = db.session.execute(query.limit(per_page).offset(offset)).all() if offset <= MAX_OFFSET else []
+    rows = db.session.execute(_window(query, per_page, offset)).all() if offset <= MAX_OFFSET else []
     total = db.session.execute(_capped_count(query, count_query, count_cap)).scalar_one()
     return Page(list(rows), page, per_page, min(total, count_cap), total_capped=total > count_cap)
+
+
+def _written(number: int):
+    """A LIMIT or OFFSET written into the SQL rather than bound. PostgreSQL keeps one plan for a statement it has
+    prepared only when that plan is no worse than planning afresh; with the page size and the count's cap unknown,
+    the plan it could keep reads far more rows (11 ms for the queue's page instead of 0.6 ms), so every request
+    paid about 2 ms planning. Written in, the queue's statement is planned once per connection."""
+    return literal_column(str(int(number)))
+
+
+def _window(query, per_page: int, offset: int):
+    return query.limit(_written(per_page)).offset(_written(offset))
 
 
 def _capped_count(query, count_query, count_cap: int):
     # Count rows, not columns: PostgreSQL can then skip the outer joins that only feed displayed columns.
     counted = count_query if count_query is not None else query
     capped = (counted.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None).correlate(None)
-              .limit(count_cap + 1).subquery())
+              .limit(_written(count_cap + 1)).subquery())
     return select(func.count()).select_from(capped)
 
 
 def _paginate_in_one(query, page: int, per_page: int, count_cap: int, count_query, offset: int) -> Page:
     count = _capped_count(query, count_query, count_cap).scalar_subquery().label("page_total")
-    rows = (db.session.execute(query.add_columns(count).limit(per_page).offset(offset)).all()
+    rows = (db.session.execute(_window(query.add_columns(count), per_page, offset)).all()
             if offset <= MAX_OFFSET else [])
     if rows:
         total = rows[0][-1]

@@ -2,13 +2,13 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, literal_column, not_, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..domain.access import is_service_lead
 from ..domain.clock import london_today
 from ..domain.due import DueState
-from ..domain.vocab import OPEN_CASE_STATUSES
+from ..domain.vocab import CASE_STATUSES, OPEN_CASE_STATUSES, slugs
 from ..extensions import db
 from ..models import Case, Person, Referral, Task, User
 from . import audit, restricted
@@ -43,10 +43,27 @@ def _today() -> date:
     return london_today()
 
 
+_STATUS_SLUGS = frozenset(slugs(CASE_STATUSES))
+
+
+def status_in(statuses) -> ColumnElement:
+    """``cases.status IN (...)`` with the statuses written into the SQL rather than bound. The partial indexes the
+    queue and the home page read are on the open statuses; PostgreSQL can use them in a plan it keeps for a
+    prepared statement only if the statement names the statuses itself. With bound statuses each request paid for
+    a fresh plan (3 ms for the home page's counts), because the plan it could have kept used none of the partial
+    indexes. Only the case-status vocabulary is written in; anything else stays a bound parameter."""
+    statuses = tuple(statuses)
+    if not all(status in _STATUS_SLUGS for status in statuses):
+        return Case.status.in_(statuses)
+    if len(statuses) == 1:
+        return Case.status == literal(statuses[0], literal_execute=True)
+    return Case.status.in_([literal(status, literal_execute=True) for status in statuses])
+
+
 def first_contact_is(state: DueState, today: date) -> ColumnElement:
     """SQL for "``domain.due.first_contact_state`` of the case is ``state``" (OVERDUE or DUE_TODAY), so the
     queue's filters and the home page's counts select exactly the cases whose badge says so."""
-    owed = and_(Case.first_contacted_at.is_(None), Case.status.in_(OPEN_CASE_STATUSES))
+    owed = and_(Case.first_contacted_at.is_(None), status_in(OPEN_CASE_STATUSES))
     if state is DueState.OVERDUE:
         return and_(owed, Case.first_contact_due < today)
     if state is DueState.DUE_TODAY:
@@ -87,7 +104,7 @@ def filtered_cases(actor: Actor, filters: QueueFilters):
     if actor.token_id is not None:
         query = query.where(~hidden)  # to a token whose user is not named, a restricted case does not exist
     statuses = filters.all_statuses
-    query = query.where(Case.status.in_(statuses or OPEN_CASE_STATUSES), _not_purged())
+    query = query.where(status_in(statuses or OPEN_CASE_STATUSES), _not_purged())
     if filters.priorities:
         query = query.where(Case.priority.in_(filters.priorities))
     if filters.borough:
@@ -151,7 +168,8 @@ class ActionCounts:
 
 def _capped(query) -> ColumnElement:
     """``count(*)`` of the query's rows, reading at most COUNT_CAP + 1 of them."""
-    return select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+    return (select(func.count()).select_from(query.limit(literal_column(str(COUNT_CAP + 1))).subquery())
+            .scalar_subquery())
 
 
 def action_counts(actor: Actor) -> ActionCounts:
@@ -161,16 +179,16 @@ def action_counts(actor: Actor) -> ActionCounts:
     if actor.service_id is None:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
     today = _today()
-    open_cases = select(Case.id).where(Case.service_id == actor.service_id, Case.status.in_(OPEN_CASE_STATUSES),
+    open_cases = select(Case.id).where(Case.service_id == actor.service_id, status_in(OPEN_CASE_STATUSES),
                                        _not_purged())
     mine = open_cases.where(Case.assigned_to_id == actor.user_id)
     open_tasks = (select(Task.id).join(Case, Task.case_id == Case.id)
                   .where(Task.done_at.is_(None), Case.service_id == actor.service_id,
-                         Case.status.in_(OPEN_CASE_STATUSES)))
+                         status_in(OPEN_CASE_STATUSES)))
     my_tasks = open_tasks.where(Task.assigned_to_id == actor.user_id)
     due_today, overdue = (first_contact_is(DueState.DUE_TODAY, today), first_contact_is(DueState.OVERDUE, today))
     figures = {
-        "new": open_cases.where(Case.status == "new"),
+        "new": open_cases.where(status_in(["new"])),
         "due_today": open_cases.where(due_today),
         "overdue": open_cases.where(overdue),
         "closure_requested": open_cases.where(Case.closure_requested_at.is_not(None)),

@@ -2,22 +2,33 @@
 whether an advocate was supporting them, and the reasons given. Cases are selected as in every other report
 (received in the period, of the service, area and level chosen); each figure is one GROUP BY statement over a
 small union: the period's whole London months from the roll-ups (``rollup_attrition``,
-``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends from the cases, as the
-compliance report does. Each part carries the month (numbered from 0), so the differencing guard works the same."""
+``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends from the cases (at
+most half a month at each end: report_definitions.period_parts), as the compliance report does. Each part
+carries the month (numbered from 0), so the differencing guard works the same."""
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import Integer, cast, distinct, func, literal, literal_column, select, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.attrition import LONDON_CONTEXT
-from ...domain.report_definitions import ReportFilters, count_column, rate_column, whole_months_within
+from ...domain.report_definitions import ReportFilters, count_column, period_parts, rate_column
 from ...domain.suppression import suppress_value
 from ...domain.vocab import OFFENCE_CATEGORIES, WITHDRAWAL_REASONS, WITHDRAWAL_STAGES
-from ...models import Case, JusticeWithdrawal, JusticeWithdrawalReason, Referral, RollupAttrition, RollupAttritionReasons
+from ...models import (
+    Case,
+    JusticeWithdrawal,
+    JusticeWithdrawalReason,
+    Referral,
+    RollupAttrition,
+    RollupAttritionPurged,
+    RollupAttritionReasons,
+    RollupAttritionReasonsPurged,
+)
 from .compliance_sql import month_bucket
 from .options import ReportOptions, case_conditions
-from .rollup_sql import rollup_conditions, rollup_group
+from .rollup_sql import negated, rollup_conditions, rollup_group
 from .sections import Section, counts_by, section
 
 _STAGE_KEYS = {"before-charge": "before_charge", "after-charge": "after_charge", "at-trial": "at_trial"}
@@ -27,22 +38,33 @@ NONE = ""
 
 
 def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
-    return [_by_offence(filters, options), _by_stage_and_support(filters, options), _by_reason(filters, options)]
+    return [_by_offence(filters, options, today), _by_stage_and_support(filters, options, today),
+            _by_reason(filters, options, today)]
 
 
-def _counts(filters: ReportFilters, options: ReportOptions, names: tuple[str, ...],
-            from_rollup: Callable, from_cases: Callable) -> dict:
-    """{group: {name: count}} (MonthlyCounts under the differencing guard) from one statement: ``from_rollup(R
-    conditions, month)`` selects (k, m, counts) for the whole months, ``from_cases(conditions, month)`` for the
-    odd days at the ends of the period."""
-    months, edges = whole_months_within(filters.date_from, filters.date_to)
-    parts = [from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),
-                        month_bucket(filters)) for first, last in edges]
-    if months:
-        parts.append(from_rollup(months))
+def _counts(filters: ReportFilters, options: ReportOptions, today: date, names: tuple[str, ...],
+            rollups: tuple, from_rollup: Callable, from_cases: Callable) -> dict:
+    """{group: {name: count}} (MonthlyCounts under the differencing guard) from one statement: ``from_rollup(R,
+    months)`` selects (k, m, counts) for months from the roll-up ``R`` (``rollups``: the roll-up and its purged
+    twin), ``from_cases(conditions, month)`` for the odd days at the ends of the period, at most half a month at
+    each end (``period_parts``: an end month may be its roll-up less its purged counts less the other days)."""
+    plan = period_parts(filters.date_from, filters.date_to, today)
+    table, purged = rollups
+
+    def cases_of(first, last):
+        return from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),
+                          month_bucket(filters))
+
+    parts = [cases_of(first, last) for first, last in plan.add_days]
+    parts += [negated(cases_of(first, last), ("k", "m")) for first, last in plan.less_days]
+    parts += [negated(from_rollup(purged, (month, month)), ("k", "m")) for month in plan.less_purged]
+    if plan.months:
+        parts.append(from_rollup(table, plan.months))
     fine = union_all(*parts).subquery("fine_attrition")
-    return counts_by(fine.c.k, {name: cast(func.sum(fine.c[name]), Integer) for name in names}, [], fine,
-                     month=fine.c.m)
+    raw = counts_by(fine.c.k, {name: cast(func.sum(fine.c[name]), Integer) for name in names}, [], fine,
+                    month=fine.c.m)
+    # A group appears when it counts something (a month by difference, or a roll-up row its cases left, sums to 0).
+    return {key: counts for key, counts in raw.items() if any(int(n or 0) for n in counts.values())}
 
 
 def _rollup(R, filters: ReportFilters, options: ReportOptions, months, group, counts: dict, *where):
@@ -51,12 +73,12 @@ def _rollup(R, filters: ReportFilters, options: ReportOptions, months, group, co
             .where(*rollup_conditions(filters, options, months, R), *where))
 
 
-def _by_offence(filters: ReportFilters, options: ReportOptions) -> Section:
-    R, stage = RollupAttrition, JusticeWithdrawal.stage
+def _by_offence(filters: ReportFilters, options: ReportOptions, today: date) -> Section:
+    stage = JusticeWithdrawal.stage
     zero = literal_column("0")
     names = ("cases", *_STAGE_KEYS.values(), "stayed")
 
-    def from_rollup(months):
+    def from_rollup(R, months):
         return _rollup(R, filters, options, months, func.nullif(R.offence, literal(NONE)), {
             "cases": R.cases,
             **{key: sql_case((R.stage == slug, R.cases), else_=zero) for slug, key in _STAGE_KEYS.items()},
@@ -70,7 +92,8 @@ def _by_offence(filters: ReportFilters, options: ReportOptions) -> Section:
                              .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
-    raw = _counts(filters, options, names, from_rollup, from_cases)
+    raw = _counts(filters, options, today, names, (RollupAttrition, RollupAttritionPurged), from_rollup,
+                  from_cases)
     return section(
         "withdrawals-by-offence", "Withdrawals by offence", "Offence", OFFENCE_CATEGORIES, raw, [
             count_column("cases", "Cases", "Cases opened for a service from referrals received in the period."),
@@ -83,11 +106,11 @@ def _by_offence(filters: ReportFilters, options: ReportOptions) -> Section:
         ], total_key="cases", note=f"{LONDON_CONTEXT} {PER_CASE}")
 
 
-def _by_stage_and_support(filters: ReportFilters, options: ReportOptions) -> Section:
-    R, supported = RollupAttrition, JusticeWithdrawal.supported_by_advocate
+def _by_stage_and_support(filters: ReportFilters, options: ReportOptions, today: date) -> Section:
+    supported = JusticeWithdrawal.supported_by_advocate
     zero = literal_column("0")
 
-    def from_rollup(months):
+    def from_rollup(R, months):
         return _rollup(R, filters, options, months, R.stage, {
             "withdrawals": R.cases,
             "supported": sql_case((R.supported.is_(True), R.cases), else_=zero),
@@ -101,7 +124,8 @@ def _by_stage_and_support(filters: ReportFilters, options: ReportOptions) -> Sec
                 .select_from(JusticeWithdrawal.__table__.join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
-    raw = _counts(filters, options, ("withdrawals", "supported", "not_supported"), from_rollup, from_cases)
+    raw = _counts(filters, options, today, ("withdrawals", "supported", "not_supported"),
+                  (RollupAttrition, RollupAttritionPurged), from_rollup, from_cases)
     return section(
         "withdrawals-by-stage", "Withdrawals by stage and advocate support", "Stage", WITHDRAWAL_STAGES, raw, [
             count_column("withdrawals", "Withdrawals", "Cases where the victim withdrew at this stage."),
@@ -114,10 +138,8 @@ def _by_stage_and_support(filters: ReportFilters, options: ReportOptions) -> Sec
         note="Victims supported by an ISVA or IDVA are much more likely to stay engaged with the justice process.")
 
 
-def _by_reason(filters: ReportFilters, options: ReportOptions) -> Section:
-    R = RollupAttritionReasons
-
-    def from_rollup(months):
+def _by_reason(filters: ReportFilters, options: ReportOptions, today: date) -> Section:
+    def from_rollup(R, months):
         return _rollup(R, filters, options, months, R.reason, {"withdrawals": R.withdrawals})
 
     def from_cases(conditions, month):
@@ -129,7 +151,8 @@ def _by_reason(filters: ReportFilters, options: ReportOptions) -> Section:
                              .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
-    raw = _counts(filters, options, ("withdrawals",), from_rollup, from_cases)
+    raw = _counts(filters, options, today, ("withdrawals",), (RollupAttritionReasons, RollupAttritionReasonsPurged),
+                  from_rollup, from_cases)
     # Reasons overlap (several per withdrawal) and no total of them is published, so no figure can be worked out
     # from the others: each small count is hidden on its own (primary suppression only).
     rows = [{"key": slug, "label": name, "is_total": False,

@@ -3,30 +3,38 @@ deadline-bound rights the share met on time and the median working days, by serv
 
 One statement per table over a small "fine" table of (group, slowest decision) rows: the period's whole London
 months from the roll-up (``rollup_code_rights``, services/rollups/code_rights.py), the odd days at its ends from
-the cases (their code events folded to one row per case), and the one figure that depends on today, the open
-cases not yet due for first contact (for whom the two rights expected of every case taken on do not apply yet),
-read from the rows of ``rollup_code_rights_open`` due today or later.
+the cases (their code events folded to one row per case; at most half a month at each end, period_parts), and
+the one figure that depends on today, the open cases not yet due for first contact (for whom the two rights
+expected of every case taken on do not apply yet), read from the rows of ``rollup_code_rights_open`` due today or
+later.
 """
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, func, literal_column, null, or_, select, text, union_all
+from sqlalchemy import Integer, and_, cast, func, literal_column, null, or_, select, text, true, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.clock import london_today
 from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUSES, is_deadline_bound
 from ...domain.code_rights_report import REPORTED_RIGHTS, count_keys, publish_code_rights
-from ...domain.report_definitions import ReportFilters, month_keys, whole_months_within
+from ...domain.report_definitions import ReportFilters, month_keys, period_parts
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...models import Case, RollupCodeRights, RollupCodeRightsOpen
+from ...models import (
+    Case,
+    CodeEvent,
+    RollupCodeRights,
+    RollupCodeRightsOpen,
+    RollupCodeRightsOpenPurged,
+    RollupCodeRightsPurged,
+)
 from ...models.rollups_rights import NO_DECISION, RIGHT_COLUMNS
-from ..rollups.code_rights import DEADLINE_RIGHT, events_per_case, has_column
+from ..rollups.code_rights import DEADLINE_RIGHT, event_columns, events_per_case, has_column
 from ..actors import Actor
 from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
 from .reading import report_dialect, report_session
-from .rollup_sql import rollup_conditions, rollup_group
+from .rollup_sql import negated, rollup_conditions, rollup_group
 
 CODE_RIGHTS_GROUP_BYS = ("service", "borough", "month")
 
@@ -63,7 +71,14 @@ def _cases_rows(group_by: str, filters: ReportFilters, within: ReportFilters, op
                 dialect: str):
     """Fine-table rows (g, d, counts) counted from the cases of ``within`` (part of the report period,
     ``filters``) and their code events."""
-    events = events_per_case(*case_conditions(within, options), join_cases=True)
+    if dialect == "postgresql":
+        # Each case's events through ix_code_events_case_right (a lateral subquery, one probe per case): joined
+        # by hash, a few thousand cases cost a scan of every code event there is.
+        events = select(*event_columns()).where(CodeEvent.case_id == Case.id).lateral("events_per_case")
+        source = Case.__table__.join(events, true())  # an aggregate without GROUP BY: one row, NULLs for none
+    else:
+        events = events_per_case(*case_conditions(within, options), join_cases=True)
+        source = Case.__table__.outerjoin(events, events.c.case_id == Case.id)
     expected = _expected_applies(today)
     counts = [func.count().label("cases")]
     for right, _ in REPORTED_RIGHTS:
@@ -75,15 +90,16 @@ def _cases_rows(group_by: str, filters: ReportFilters, within: ReportFilters, op
             counts.append(func.count(sql_case((and_(has, events.c.on_time == 1), 1))).label(f"{right}:in_time"))
     group = _group_expression(group_by, filters, dialect)
     return (select(group.label("g"), events.c.days.label("d"), *counts)
-            .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
+            .select_from(source)
             .where(*case_conditions(within, options))
             .group_by(literal_column("1"), literal_column("2")))  # by position, as compliance_sql explains
 
 
-def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date]):
-    """Fine-table rows for the whole months ``months`` from the roll-up: the expected rights counted as applied
-    for every case taken on without an event of it, which ``_not_yet_due_rows`` corrects for today."""
-    R = RollupCodeRights
+def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
+                 R=RollupCodeRights):
+    """Fine-table rows for the whole months ``months`` from the roll-up (or its purged twin ``R``): the expected
+    rights counted as applied for every case taken on without an event of it, which ``_not_yet_due_rows``
+    corrects for today."""
     counts = [R.cases.label("cases")]
     for right, _ in REPORTED_RIGHTS:
         column = RIGHT_COLUMNS[right]
@@ -100,30 +116,42 @@ def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, 
 
 
 def _not_yet_due_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
-                      today: date):
+                      today: date, R=RollupCodeRightsOpen):
     """Fine-table rows taking off "applied" the open cases of the whole months ``months`` not yet due for first
     contact (due today or later) without an event of an expected right: the few rows of
-    ``rollup_code_rights_open`` due today or later (ix_rollup_code_rights_open_due)."""
-    R, zero = RollupCodeRightsOpen, literal_column("0")
+    ``rollup_code_rights_open`` (or its purged twin ``R``) due today or later (ix_rollup_code_rights_open_due)."""
+    zero = literal_column("0")
     counts = [zero.label("cases")]
     for right, _ in REPORTED_RIGHTS:
         applied = -getattr(R, f"without_{RIGHT_COLUMNS[right]}") if right in EXPECTED_BY_FIRST_CONTACT else zero
         counts += [applied.label(f"{right}:applied"), zero.label(f"{right}:met")]
         if right == DEADLINE_RIGHT:
             counts.append(zero.label(f"{right}:in_time"))
-    return (select(rollup_group(group_by, filters, R).label("g"), null().label("d"), *counts)
+    # Typed: PostgreSQL takes a bare NULL read back from a subquery (``negated``) for text.
+    return (select(rollup_group(group_by, filters, R).label("g"), cast(null(), Integer).label("d"), *counts)
             .where(*rollup_conditions(filters, options, months, R), R.due >= today))
 
 
 def code_rights_statement(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
-    """The fine table's rows summed by (group, slowest decision): whole months from the roll-up, corrected for
-    today, and odd days at the ends of the period from the cases."""
-    months, edges = whole_months_within(filters.date_from, filters.date_to)
-    parts = [_cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today, dialect)
-             for first, last in edges]
-    if months:
-        parts += [_rollup_rows(group_by, filters, options, months),
-                  _not_yet_due_rows(group_by, filters, options, months, today)]
+    """The fine table's rows summed by (group, slowest decision): the months from the roll-up, corrected for
+    today, and odd days at the ends of the period from the cases, at most half a month at each end
+    (``period_parts``: an end month may be its roll-up less its purged counts less the other days' cases)."""
+    plan = period_parts(filters.date_from, filters.date_to, today)
+
+    def from_cases(first: date, last: date):
+        return _cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today,
+                           dialect)
+
+    parts = [from_cases(first, last) for first, last in plan.add_days]
+    parts += [negated(from_cases(first, last), ("g", "d")) for first, last in plan.less_days]
+    for month in plan.less_purged:
+        parts += [negated(_rollup_rows(group_by, filters, options, (month, month), RollupCodeRightsPurged),
+                          ("g", "d")),
+                  negated(_not_yet_due_rows(group_by, filters, options, (month, month), today,
+                                            RollupCodeRightsOpenPurged), ("g", "d"))]
+    if plan.months:
+        parts += [_rollup_rows(group_by, filters, options, plan.months),
+                  _not_yet_due_rows(group_by, filters, options, plan.months, today)]
     fine = union_all(*parts).subquery("fine_code_rights")
     return (select(fine.c.g, fine.c.d, *[func.sum(fine.c[name]).label(name) for name in count_keys()])
             .group_by(fine.c.g, fine.c.d))
@@ -146,7 +174,13 @@ def raw_code_rights(group_by: str, filters: ReportFilters, options: ReportOption
             if row["d"] is not None:
                 histogram = target.setdefault(f"{DEADLINE_RIGHT}:days", {})
                 histogram[row["d"]] = histogram.get(row["d"], 0) + int(row[f"{DEADLINE_RIGHT}:met"])
-    return raw
+    # A group appears when it has cases, and a number of working days when a decision took it (a month by
+    # difference, or a roll-up row its cases left, sums to 0).
+    for counts in raw.values():
+        histogram = counts.get(f"{DEADLINE_RIGHT}:days")
+        if histogram is not None:
+            counts[f"{DEADLINE_RIGHT}:days"] = {days: n for days, n in histogram.items() if n}
+    return {key: counts for key, counts in raw.items() if key is None or counts.get("cases")}
 
 
 def code_rights_report(actor: Actor, filters: ReportFilters, group_bys: tuple[str, ...] = ("service",),

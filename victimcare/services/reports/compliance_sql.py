@@ -1,8 +1,9 @@
 """The SQL behind the compliance tables: a small "fine" table, then its totals and medians.
 
 The fine table's whole months come from the roll-ups (``rollup_cases``, see rollup_sql); odd days at the ends
-of a period are counted from the ``cases`` table, whose report columns (received_at, borough_code, enhanced,
-first_contact_*) are copied there when a case is made so no join to referrals or people is needed. One
+of a period (at most half a month at each end: report_definitions.period_parts) are counted from the ``cases``
+table, whose report columns (received_at, borough_code, enhanced, first_contact_*) are copied there when a case
+is made so no join to referrals or people is needed. One
 statement per table, the same on PostgreSQL and SQLite (see compliance_statement).
 """
 from dataclasses import replace
@@ -26,14 +27,14 @@ from sqlalchemy import (
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql
 
-from ...domain.report_definitions import ReportFilters, add_months, month_keys, whole_months_within
+from ...domain.report_definitions import ReportFilters, add_months, month_keys, period_parts
 from ...domain.vocab import OPEN_CASE_STATUSES
-from ...models import Borough, Case
+from ...models import Borough, Case, RollupPurgedCases
 from ...models.types import UTCDateTime
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from .options import ReportOptions, case_conditions, month_starts
 from .reading import report_dialect, report_session
-from .rollup_sql import rollup_rows, today_rows
+from .rollup_sql import negated, rollup_rows, today_rows
 
 UNKNOWN_KEY = "unknown"
 COUNT_NAMES = ("received", "due", "in_time", "overdue", "accepted", "contacted")
@@ -95,23 +96,28 @@ def _from(group_by: str):
 
 def _fine_cte(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
     """The figures grouped by (group ``g``, enhanced ``e``, working days to first contact ``d``): a few hundred
-    rows however many cases there are, from which every total and median is worked out. The period's whole
-    London months come from the roll-ups (corrected for today from two partial indexes); only odd days at its
-    ends, outside whole months, are counted from the cases."""
+    rows however many cases there are, from which every total and median is worked out. The period's London
+    months come from the roll-ups (corrected for today from two partial indexes); only odd days at its ends are
+    counted from the cases, at most half a month at each end (``period_parts``)."""
     group = _group_expression(group_by, filters, dialect)
-    months, edges = whole_months_within(filters.date_from, filters.date_to)
-    parts = []
-    for first, last in edges:
+    plan = period_parts(filters.date_from, filters.date_to, today)
+
+    def from_cases(first: date, last: date):
         # GROUP BY positions, not repeated expressions: a repeated expression would carry its own copies of any
         # bound values, and PostgreSQL would then not see the SELECT and GROUP BY expressions as the same.
-        parts.append(
-            select(group.label("g"), Case.enhanced.label("e"), Case.first_contact_working_days.label("d"),
-                   *_count_columns(today))
-            .select_from(_from(group_by)).where(*case_conditions(replace(filters, date_from=first, date_to=last),
-                                                                 options))
-            .group_by(literal_column("1"), literal_column("2"), literal_column("3"))
-        )
-    if months:
+        return (select(group.label("g"), Case.enhanced.label("e"), Case.first_contact_working_days.label("d"),
+                       *_count_columns(today))
+                .select_from(_from(group_by))
+                .where(*case_conditions(replace(filters, date_from=first, date_to=last), options))
+                .group_by(literal_column("1"), literal_column("2"), literal_column("3")))
+
+    keys = ("g", "e", "d")
+    parts = [from_cases(first, last) for first, last in plan.add_days]
+    parts += [negated(from_cases(first, last), keys) for first, last in plan.less_days]
+    parts += [negated(rollup_rows(group_by, filters, options, (month, month), RollupPurgedCases), keys)
+              for month in plan.less_purged]
+    if plan.months:
+        months = plan.months
         whole = replace(filters, date_from=months[0], date_to=add_months(months[1], 1) - timedelta(days=1))
         parts.append(rollup_rows(group_by, filters, options, months))
         parts.extend(today_rows(group, _from(group_by), case_conditions(whole, options), today))
@@ -199,7 +205,7 @@ def raw_figures(group_by: str, filters: ReportFilters, options: ReportOptions, t
     for row in report_session().execute(statement).mappings():
         raw = tables.setdefault(row["tbl"], {})
         gs = row["gs"]
-        if gs == 3 and row["received"] == 0:
+        if row["received"] == 0:  # no cases (a month by difference, or a roll-up row its cases left, sums to 0)
             continue
         key = None if gs in (2, 3) else _group_key(row["tbl"], row["g"], options, months)
         level = "all" if gs in (1, 3) else ("enhanced" if row["e"] else "standard")

@@ -4,7 +4,8 @@ hate crime, restorative justice and Victims' Commissioner complaint sections.
 
 One statement: the period's whole London months from the roll-up (the rows summed over every borough unless a
 borough, a BCU or a table by borough is asked for), the odd days at its ends (outside whole months) from the
-cases through the same per-case SQL the roll-up is counted with, and the two figures that depend on today: "due"
+cases through the same per-case SQL the roll-up is counted with (or an end month as its roll-up less its purged
+counts less the other days' cases: report_definitions.period_parts), and the two figures that depend on today: "due"
 for first contact (the roll-up holds contacted + pending; the cases not yet due, read from the partial index
 ix_cases_not_yet_due, are taken off) and a complaint response "overdue now" (the roll-up holds those awaited; the
 few not yet due, from ix_cases_response_awaited, are taken off). Under the differencing guard every count is
@@ -15,14 +16,14 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal, literal_column, select, text, union_all
 
-from ...domain.report_definitions import ReportFilters, whole_months_within
+from ...domain.report_definitions import ReportFilters, period_parts
 from ...models import Case
-from ...models.rollup_dimensions import ALL_BOROUGHS, NO_VALUE, RollupCaseDimensions
+from ...models.rollup_dimensions import ALL_BOROUGHS, NO_VALUE, RollupCaseDimensions, RollupPurgedCaseDimensions
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
-from .rollup_sql import rollup_conditions, rollup_group
+from .rollup_sql import negated, rollup_conditions, rollup_group
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
@@ -32,11 +33,7 @@ DUE_DIMENSIONS = frozenset({"age-band", "sex", "ethnicity", "disability", "dash-
 OVERDUE_DIMENSIONS = frozenset({"complaint-agency", "complaint-right"})
 
 
-def _rollup_month_bucket(filters: ReportFilters):
-    return rollup_group("month", filters, R)  # numbered from 0 for the period's first month, as for rollup_cases
-
-
-def _rollup_conditions(filters: ReportFilters, options: ReportOptions, months: tuple[date, date], by) -> list:
+def _rollup_conditions(filters: ReportFilters, options: ReportOptions, months: tuple[date, date], by, R=R) -> list:
     conditions = rollup_conditions(filters, options, months, R)
     if not filters.borough and filters.bcu is None:  # every case is counted per borough and again under "*"
         conditions.append(R.borough_code != ALL_BOROUGHS if by == "borough" else R.borough_code == ALL_BOROUGHS)
@@ -97,18 +94,26 @@ def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today
 
         case_bucket = month_bucket(filters)
     extra = [Case.service_id.in_(service_ids)] if service_ids is not None else []
-    months, edges = whole_months_within(filters.date_from, filters.date_to)
-    parts = []
-    if months:
-        where = [R.dimension.in_(dimensions), *_rollup_conditions(filters, options, months, by)]
+    plan = period_parts(filters.date_from, filters.date_to, today)
+
+    def from_rollup(table, months):
+        where = [table.dimension.in_(dimensions), *_rollup_conditions(filters, options, months, by, table)]
         if service_ids is not None:
-            where.append(R.service_id.in_(service_ids))
-        bucket = _rollup_month_bucket(filters) if guarded else literal_column("0")
-        parts.append(select(*_counted(R, R.dimension, R.value, _by(R, by), bucket)).where(*where))
-    for first, last in edges:
+            where.append(table.service_id.in_(service_ids))
+        # The month numbered from 0 for the period's first month, as for rollup_cases.
+        bucket = rollup_group("month", filters, table) if guarded else literal_column("0")
+        return select(*_counted(table, table.dimension, table.value, _by(table, by), bucket)).where(*where)
+
+    def from_cases(first, last):
         rows = case_rows(dialect, dimensions, [*case_conditions(replace(filters, date_from=first, date_to=last),
                                                                  options), *extra], case_bucket)
-        parts.append(select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month)))
+        return select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month))
+
+    keys = ("dim", "val", "g", "m")
+    parts = [from_rollup(R, plan.months)] if plan.months else []
+    parts += [from_cases(first, last) for first, last in plan.add_days]
+    parts += [negated(from_cases(first, last), keys) for first, last in plan.less_days]
+    parts += [negated(from_rollup(RollupPurgedCaseDimensions, (month, month)), keys) for month in plan.less_purged]
     parts += _corrections(dialect, dimensions, [*case_conditions(filters, options), *extra], today, by, case_bucket)
     both = union_all(*parts).subquery("dimension_parts")
     keys = [both.c.dim, both.c.val, both.c.g, both.c.m]

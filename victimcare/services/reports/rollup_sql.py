@@ -50,16 +50,24 @@ def rollup_conditions(filters: ReportFilters, options, months: tuple[date, date]
     return conditions
 
 
-def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[date, date]):
+def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[date, date], R=RollupCases):
     """Fine-table rows (g, e, d, counts) for the whole months ``months`` (first days of the first and last);
-    "due" counts every pending case as due and "overdue" every waiting one, which ``today_rows`` corrects."""
+    "due" counts every pending case as due and "overdue" every waiting one, which ``today_rows`` corrects.
+    (``R``: the roll-up, or its purged twin.)"""
     contacted = sql_case((R.days != NOT_CONTACTED, R.received), else_=literal_column("0"))
     source = R.__table__.outerjoin(Borough, R.borough_code == Borough.ons_code) if group_by == "bcu" else R.__table__
-    return (select(rollup_group(group_by, filters).label("g"), R.enhanced.label("e"),
+    return (select(rollup_group(group_by, filters, R).label("g"), R.enhanced.label("e"),
                    sql_case((R.days != NOT_CONTACTED, R.days), else_=null()).label("d"),
                    R.received.label("received"), (contacted + R.pending).label("due"), R.in_time.label("in_time"),
                    R.waiting.label("overdue"), R.accepted.label("accepted"), contacted.label("contacted"))
-            .select_from(source).where(*rollup_conditions(filters, options, months)))
+            .select_from(source).where(*rollup_conditions(filters, options, months, R)))
+
+
+def negated(part, keys: tuple[str, ...]):
+    """``part``'s rows with every column but ``keys`` negated: what it counts, taken off the sum of the parts
+    (an end month counted as the roll-up's month less its purged counts less the other days' cases)."""
+    rows = part.subquery()
+    return select(*[column if column.name in keys else (-column).label(column.name) for column in rows.c])
 
 
 def today_rows(group, source, conditions: list, today: date) -> list:

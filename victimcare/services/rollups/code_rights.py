@@ -32,18 +32,23 @@ def has_column(right: str) -> str:
     return f"has_{RIGHT_COLUMNS[right]}"
 
 
+def event_columns() -> list:
+    """Aggregates over one case's code events: has_<right> (1 when the right has an event, else NULL), ``days``
+    (the slowest decision told, NULL none) and ``on_time`` (1 when every decision was told in time, 0 when one
+    was late)."""
+    columns = [func.max(sql_case((CodeEvent.right == right, 1))).label(has_column(right))
+               for right, _ in REPORTED_RIGHTS]
+    late = sql_case((CodeEvent.in_time.is_(False), 0), else_=1)
+    return columns + [func.max(sql_case((CodeEvent.right == DEADLINE_RIGHT, CodeEvent.working_days))).label("days"),
+                      func.min(sql_case((CodeEvent.right == DEADLINE_RIGHT, late))).label("on_time")]
+
+
 def events_per_case(*conditions, join_cases: bool = False):
     """One row per case with events (of the cases ``conditions`` select, on CodeEvent, and on Case when
     ``join_cases``): has_<right> (1
     when the right has an event, else NULL), ``days`` (the slowest decision told, NULL none) and ``on_time`` (1
     when every decision was told in time, 0 when one was late)."""
-    columns = [CodeEvent.case_id.label("case_id")]
-    for right, _ in REPORTED_RIGHTS:
-        columns.append(func.max(sql_case((CodeEvent.right == right, 1))).label(has_column(right)))
-    late = sql_case((CodeEvent.in_time.is_(False), 0), else_=1)
-    columns += [func.max(sql_case((CodeEvent.right == DEADLINE_RIGHT, CodeEvent.working_days))).label("days"),
-                func.min(sql_case((CodeEvent.right == DEADLINE_RIGHT, late))).label("on_time")]
-    statement = select(*columns).select_from(CodeEvent)
+    statement = select(CodeEvent.case_id.label("case_id"), *event_columns()).select_from(CodeEvent)
     if join_cases:
         statement = statement.join(Case, Case.id == CodeEvent.case_id)
     return statement.where(*conditions).group_by(CodeEvent.case_id).subquery("events_per_case")

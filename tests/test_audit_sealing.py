@@ -5,7 +5,7 @@ import os
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from victimcare.extensions import db
@@ -188,3 +188,23 @@ def test_a_sealer_that_read_a_stale_chain_head_seals_nothing(no_sealing_after_co
     monkeypatch.undo()
     assert audit_chain.seal_pending() == 1
     assert audit.verify_chain().ok
+
+
+def test_sealing_ends_its_transactions_by_committing_so_connections_keep_their_prepared_statements(app):
+    """psycopg forgets every statement it prepared on a connection when that connection rolls back. The sealer runs
+    after nearly every request on the pool's connections, so a rollback of its own (it once ended its look for
+    waiting events that way) made the queue and the home page plan their statements afresh on every request."""
+    rollbacks = []
+
+    def rolled_back(connection):
+        rollbacks.append(connection)
+
+    event.listen(db.engine, "rollback", rolled_back)
+    try:
+        audit.record(SYSTEM, "view", "case", 1)
+        db.session.commit()
+        audit.seal_pending()
+        assert audit_chain.unsealed_count() == 0
+    finally:
+        event.remove(db.engine, "rollback", rolled_back)
+    assert rollbacks == []

@@ -17,6 +17,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def seal_mode(config) -> str:
 class BackgroundSealer:
     """A daemon thread sealing whatever waits each time it is woken. Started on the first wake in each process
     (a thread does not survive gunicorn's fork, so one started before it would be lost)."""
+
+    gather_seconds = 0.05
 
     def __init__(self, engine):
         self.engine = engine
@@ -69,6 +72,11 @@ class BackgroundSealer:
 
         while True:
             self._wanted.wait()
+            # Let the next few requests' events arrive, and seal them in the same batch: one sealing (four or
+            # five round trips and a commit) for several requests rather than one each, competing less with the
+            # requests of this process for its CPU. Events wait this much longer; until sealed they are guarded
+            # by the append-only trigger like any other.
+            time.sleep(self.gather_seconds)
             self._wanted.clear()
             with self._requests_lock:
                 asked = self._requests

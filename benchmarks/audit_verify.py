@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from victimcare import create_app  # noqa: E402
 from victimcare.extensions import db  # noqa: E402
 from victimcare.models import AuditEvent  # noqa: E402
-from victimcare.services import audit, audit_chain  # noqa: E402
+from victimcare.services import audit, audit_chain, audit_parallel  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_audit"
 
@@ -260,7 +260,8 @@ def main() -> int:
             read = None if args.skip_read_alone else time_read_only(batch_size)
             for workers in args.workers:
                 started, cpu_started, children = time.perf_counter(), time.process_time(), _children_cpu()
-                result = audit.verify_chain(batch_size=batch_size, workers=workers)
+                result = audit.verify_chain(batch_size=batch_size, first_try=(
+                    audit_parallel.in_parallel(workers) if workers > 1 else None))
                 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
                 cpu += _children_cpu() - children  # the worker processes' hashing
                 db.session.rollback()

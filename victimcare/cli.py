@@ -115,12 +115,12 @@ def verify_command(checkpoints, workers, more_checkpoints):
     `audit verify --checkpoint FILE...` also checks each signed checkpoint: its signature, and that the chain
     still holds the hash it signed. On PostgreSQL a long chain is hashed by several processes at once, over one
     snapshot; anything amiss is walked again in order, so the first broken event is named as before."""
-    from .services import audit_checkpoints
+    from .services import audit_checkpoints, audit_parallel
 
     if more_checkpoints and not checkpoints:
         _fail("give checkpoint files after --checkpoint")
     with unit_of_work():
-        result = audit.verify_chain(workers=workers)
+        result = audit.verify_chain(first_try=audit_parallel.in_parallel(workers) if workers > 1 else None)
         audit.store_verification(result)
         try:
             checks = [audit_checkpoints.check_checkpoint(path) for path in (*checkpoints, *more_checkpoints)]

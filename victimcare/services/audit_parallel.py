@@ -7,13 +7,21 @@ before ended on, and no event is older than the runs before allow. Anything wron
 joined, gives way to the serial walk, which names the first broken event exactly as it always has: the parallel
 walk only ever says "whole", faster.
 """
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
 from ..extensions import db
-from .audit_chain import _PG_WALK, GENESIS_HASH, VerificationResult, _parse_timestamp, _pg_canonical, _Walk
+from .audit_chain import (
+    _PG_WALK,
+    GENESIS_HASH,
+    WALK_IN_ORDER,
+    VerificationResult,
+    _parse_timestamp,
+    _pg_canonical,
+    _Walk,
+)
 
-FELL_BACK = VerificationResult(False, 0, None, "parallel walk gave way to the serial walk")
 PARALLEL_MINIMUM = 100_000  # below this many sealed events, starting processes costs more than it saves
 
 
@@ -63,6 +71,11 @@ def _quote_literal(value: str) -> str:
     return f"'{value}'"
 
 
+def in_parallel(workers: int):
+    """The first try for ``audit_chain.verify_chain``: hash the chain in ``workers`` processes."""
+    return functools.partial(walk_in_parallel, workers=workers)
+
+
 def walk_in_parallel(walk: _Walk, batch_size: int, workers: int) -> VerificationResult | None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -72,7 +85,7 @@ def walk_in_parallel(walk: _Walk, batch_size: int, workers: int) -> Verification
         cursor.execute("SELECT pg_export_snapshot(), min(seq), max(seq) FROM audit_events WHERE seq IS NOT NULL")
         snapshot, low, high = cursor.fetchone()
     if low is None or high - low + 1 < PARALLEL_MINIMUM or low != 1:
-        return FELL_BACK
+        return WALK_IN_ORDER
     step = -(-(high - low + 1) // workers)
     bounds = [(start, min(high, start + step - 1)) for start in range(low, high + 1, step)]
     url, skew = _libpq_url(), walk.skew.total_seconds()
@@ -82,10 +95,10 @@ def walk_in_parallel(walk: _Walk, batch_size: int, workers: int) -> Verification
     previous_hash, latest = GENESIS_HASH, ""
     for run in runs:
         if not run.ok or run.first_prev != previous_hash:
-            return FELL_BACK
+            return WALK_IN_ORDER
         if latest and run.earliest_at < latest and (
                 _parse_timestamp(run.earliest_at) < _parse_timestamp(latest) - walk.skew):
-            return FELL_BACK
+            return WALK_IN_ORDER
         previous_hash, latest = run.last_hash, max(latest, run.latest_at)
     walk.checked, walk.expected_prev, walk.expected_seq = high, previous_hash, high + 1
     walk.latest_at = latest

@@ -7,6 +7,7 @@
   postcode finds it however it was typed.
 - Email addresses are checked for their form only (no DNS look-up: the app must work without the internet).
 """
+import functools
 import re
 
 import phonenumbers
@@ -57,10 +58,13 @@ def parse_phone(value: str | None) -> str | None:
     """A phone number in E.164, or None when blank. UK numbers may be written nationally (020 7946 0000);
     others need their country code (+33 1 23 45 67 89). Raises InvalidContactDetail if it is not possible."""
     text = (value or "").strip()
-    if not text:
-        return None
-    if (known := _E164.get(text)) is not None:
-        return known
+    return _e164(text) if text else None
+
+
+# Remembered: an API referral's phone is parsed by the API's schema, then its E.164 form again by
+# validate_referral (a third of the bulk import's checking went on the phone library).
+@functools.lru_cache(maxsize=4096)
+def _e164(text: str) -> str:
     if len(text) > PHONE_MAX_LENGTH:
         raise InvalidContactDetail(PHONE_MESSAGE)
     try:
@@ -69,16 +73,7 @@ def parse_phone(value: str | None) -> str | None:
         raise InvalidContactDetail(PHONE_MESSAGE) from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidContactDetail(PHONE_MESSAGE)
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if len(_E164) >= 4096:
-        _E164.clear()
-    _E164[text] = _E164[e164] = e164  # an E.164 number parses to itself
-    return e164
-
-
-# Numbers already parsed, and their E.164 forms: an API referral's phone is parsed by the API's schema, then its
-# E.164 form again by validate_referral (a third of the bulk import's checking went on the phone library).
-_E164: dict[str, str] = {}
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_for_display(value: str | None) -> str:

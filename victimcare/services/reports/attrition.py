@@ -28,7 +28,7 @@ from ...models import (
 )
 from .compliance_sql import month_bucket
 from .options import ReportOptions, case_conditions
-from .rollup_sql import negated, rollup_conditions, rollup_group
+from .rollup_sql import edge_parts, rollup_conditions, rollup_group
 from .sections import Section, counts_by, section
 
 _STAGE_KEYS = {"before-charge": "before_charge", "after-charge": "after_charge", "at-trial": "at_trial"}
@@ -55,9 +55,7 @@ def _counts(filters: ReportFilters, options: ReportOptions, today: date, names: 
         return from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),
                           month_bucket(filters))
 
-    parts = [cases_of(first, last) for first, last in plan.add_days]
-    parts += [negated(cases_of(first, last), ("k", "m")) for first, last in plan.less_days]
-    parts += [negated(from_rollup(purged, (month, month)), ("k", "m")) for month in plan.less_purged]
+    parts = edge_parts(plan, ("k", "m"), cases_of, lambda month: [from_rollup(purged, (month, month))])
     if plan.months:
         parts.append(from_rollup(table, plan.months))
     fine = union_all(*parts).subquery("fine_attrition")

@@ -34,7 +34,7 @@ from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
 from .reading import report_dialect, report_session
-from .rollup_sql import negated, rollup_conditions, rollup_group
+from .rollup_sql import edge_parts, rollup_conditions, rollup_group
 
 CODE_RIGHTS_GROUP_BYS = ("service", "borough", "month")
 
@@ -142,13 +142,9 @@ def code_rights_statement(group_by: str, filters: ReportFilters, options: Report
         return _cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today,
                            dialect)
 
-    parts = [from_cases(first, last) for first, last in plan.add_days]
-    parts += [negated(from_cases(first, last), ("g", "d")) for first, last in plan.less_days]
-    for month in plan.less_purged:
-        parts += [negated(_rollup_rows(group_by, filters, options, (month, month), RollupCodeRightsPurged),
-                          ("g", "d")),
-                  negated(_not_yet_due_rows(group_by, filters, options, (month, month), today,
-                                            RollupCodeRightsOpenPurged), ("g", "d"))]
+    parts = edge_parts(plan, ("g", "d"), from_cases, lambda month: [
+        _rollup_rows(group_by, filters, options, (month, month), RollupCodeRightsPurged),
+        _not_yet_due_rows(group_by, filters, options, (month, month), today, RollupCodeRightsOpenPurged)])
     if plan.months:
         parts += [_rollup_rows(group_by, filters, options, plan.months),
                   _not_yet_due_rows(group_by, filters, options, plan.months, today)]

@@ -34,7 +34,7 @@ from ...models.types import UTCDateTime
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from .options import ReportOptions, case_conditions, month_starts
 from .reading import report_dialect, report_session
-from .rollup_sql import negated, rollup_rows, today_rows
+from .rollup_sql import edge_parts, rollup_rows, today_rows
 
 UNKNOWN_KEY = "unknown"
 COUNT_NAMES = ("received", "due", "in_time", "overdue", "accepted", "contacted")
@@ -111,11 +111,8 @@ def _fine_cte(group_by: str, filters: ReportFilters, options: ReportOptions, tod
                 .where(*case_conditions(replace(filters, date_from=first, date_to=last), options))
                 .group_by(literal_column("1"), literal_column("2"), literal_column("3")))
 
-    keys = ("g", "e", "d")
-    parts = [from_cases(first, last) for first, last in plan.add_days]
-    parts += [negated(from_cases(first, last), keys) for first, last in plan.less_days]
-    parts += [negated(rollup_rows(group_by, filters, options, (month, month), RollupPurgedCases), keys)
-              for month in plan.less_purged]
+    parts = edge_parts(plan, ("g", "e", "d"), from_cases,
+                       lambda month: [rollup_rows(group_by, filters, options, (month, month), RollupPurgedCases)])
     if plan.months:
         months = plan.months
         whole = replace(filters, date_from=months[0], date_to=add_months(months[1], 1) - timedelta(days=1))

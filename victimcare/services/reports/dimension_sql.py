@@ -23,7 +23,7 @@ from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
-from .rollup_sql import negated, rollup_conditions, rollup_group
+from .rollup_sql import edge_parts, rollup_conditions, rollup_group
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
@@ -109,11 +109,9 @@ def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today
                                                                  options), *extra], case_bucket)
         return select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month))
 
-    keys = ("dim", "val", "g", "m")
     parts = [from_rollup(R, plan.months)] if plan.months else []
-    parts += [from_cases(first, last) for first, last in plan.add_days]
-    parts += [negated(from_cases(first, last), keys) for first, last in plan.less_days]
-    parts += [negated(from_rollup(RollupPurgedCaseDimensions, (month, month)), keys) for month in plan.less_purged]
+    parts += edge_parts(plan, ("dim", "val", "g", "m"), from_cases,
+                        lambda month: [from_rollup(RollupPurgedCaseDimensions, (month, month))])
     parts += _corrections(dialect, dimensions, [*case_conditions(filters, options), *extra], today, by, case_bucket)
     both = union_all(*parts).subquery("dimension_parts")
     keys = [both.c.dim, both.c.val, both.c.g, both.c.m]

@@ -63,6 +63,16 @@ def rollup_rows(group_by: str, filters: ReportFilters, options, months: tuple[da
             .select_from(source).where(*rollup_conditions(filters, options, months, R)))
 
 
+def edge_parts(plan, keys: tuple[str, ...], from_cases, purged_month) -> list:
+    """The parts of a period (report_definitions.PeriodParts) besides its roll-up months: the days counted from
+    the cases (``from_cases(first, last)``), and for an end month counted by difference, taken off: that month's
+    purged counts (``purged_month(month)``, a list of parts) and the cases of its other days."""
+    parts = [from_cases(first, last) for first, last in plan.add_days]
+    parts += [negated(from_cases(first, last), keys) for first, last in plan.less_days]
+    parts += [negated(part, keys) for month in plan.less_purged for part in purged_month(month)]
+    return parts
+
+
 def negated(part, keys: tuple[str, ...]):
     """``part``'s rows with every column but ``keys`` negated: what it counts, taken off the sum of the parts
     (an end month counted as the roll-up's month less its purged counts less the other days' cases)."""

@@ -36,7 +36,7 @@ from ..domain.vocab import (
     WITHDRAWAL_STAGES,
     label,
 )
-from ..models import AuditEvent, Case
+from ..models import Case
 from ..web.template_helpers import format_date, format_datetime
 from ..services import cases as case_service
 from ..services.retention import schedule as retention
@@ -319,17 +319,17 @@ def _describe_records_request(action: str, changes: dict) -> tuple[str, str | No
     return title, f"{what[:1].upper() + what[1:]}. {told} Decision: {decision}."
 
 
-def _describe_event(event: AuditEvent, history: case_service.CaseHistory) -> tuple[str, str | None]:
-    """The timeline's title and detail for one audit event (a sensitive note's text is never shown)."""
+def _describe_event(event, history: case_service.CaseHistory) -> tuple[str, str | None]:
+    """The timeline's title and detail for one audit event (a row of case_history's events; a sensitive note's
+    text is never shown)."""
     changes = event.changes or {}
     kind = (event.action, event.object_type)
     oid = int(event.object_id) if event.object_id and event.object_id.isdigit() else None
     if kind == ("create", "referral"):
         return "Referral received", None
     if kind == ("create", "case"):
-        service = history.services_by_id.get(event.service_id)
         origin = " (transferred in)" if changes.get("transferred_from_case_id") else ""
-        return f"Case opened for {service.name if service else 'a service'}{origin}", None
+        return f"Case opened for {event.service_name or 'a service'}{origin}", None
     if kind == ("create", "contact_attempt"):
         return _describe_contact(changes, history.contacts.get(oid))
     if kind == ("create", "case_note"):
@@ -375,9 +375,9 @@ def timeline(case: Case) -> list[TimelineEntry]:
     """Everything that happened to the case and its referral, newest first (see case_service.case_history)."""
     history = case_service.case_history(case)
     entries = []
-    for event, name in history.events:
+    for event in history.events:
         title, detail = _describe_event(event, history)
-        who = name or ("System" if event.actor_role == "system" else event.actor_label or "Unknown")
+        who = event.actor_name or ("System" if event.actor_role == "system" else event.actor_label or "Unknown")
         entries.append(TimelineEntry(at=event.occurred_at, title=title, who=who, detail=detail,
                                      version=(event.changes or {}).get("version")))
     return entries

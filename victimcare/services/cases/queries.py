@@ -1,8 +1,9 @@
 """Reading a case and what is recorded on it. get_case is the audited read; the list_* readers take a case the
 caller has already loaded through get_case (or a write), so they need no second check."""
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from ...extensions import db
 from ...models import (
@@ -104,11 +105,10 @@ def service_advocates(service_id: int) -> list[User]:
 class CaseHistory:
     """The audit events of a case (with who did each) and the records they point at, for its timeline."""
 
-    events: list  # (AuditEvent, actor's name or None), newest first
-    notes: dict
-    tasks: dict
-    steps: dict
-    services_by_id: dict
+    events: list  # rows of _TIMELINE_COLUMNS with actor_name and service_name, newest first
+    notes: dict = field(default_factory=dict)  # the records the events point at, by id: only their shown columns
+    tasks: dict = field(default_factory=dict)
+    steps: dict = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)  # contact attempts against the victim's wishes, by id
     marac_hearings: dict = field(default_factory=dict)  # MARAC hearings and actions of the case, by id
     marac_actions: dict = field(default_factory=dict)
@@ -128,32 +128,69 @@ def _case_chain_ids(case: Case) -> list[int]:
     return ids
 
 
-def case_history(case: Case) -> CaseHistory:
-    """Everything that happened to the case and its referral, newest first, from the audit trail.
-
-    Events of other services' cases on the same referral are left out; those of a case this one was transferred
-    from are kept. A fixed number of queries, whatever the number of events.
-    """
-    chain = _case_chain_ids(case)
-    events = db.session.execute(
-        select(AuditEvent, User.name)
+@cache
+def _events_statement():
+    """The case's timeline events, built once per process (the case page runs it on every view): the audit columns
+    the timeline shows, who acted and the service an event was recorded for, as plain rows."""
+    return (
+        select(AuditEvent.occurred_at, AuditEvent.actor_role, AuditEvent.actor_label, AuditEvent.action,
+               AuditEvent.object_type, AuditEvent.object_id, AuditEvent.service_id, AuditEvent.changes,
+               User.name.label("actor_name"), Service.name.label("service_name"))
         .outerjoin(User, AuditEvent.actor_user_id == User.id)
+        .outerjoin(Service, AuditEvent.service_id == Service.id)
         .where(
-            or_(AuditEvent.case_id.in_(chain),
-                and_(AuditEvent.referral_id == case.referral_id, AuditEvent.case_id.is_(None),
+            or_(AuditEvent.case_id.in_(bindparam("chain", expanding=True)),
+                and_(AuditEvent.referral_id == bindparam("referral_id"), AuditEvent.case_id.is_(None),
                      AuditEvent.object_type == "referral")),
             AuditEvent.action.not_in(_NOT_ON_TIMELINE),
         )
         .order_by(AuditEvent.id.desc())
-    ).all()
-    return CaseHistory(
-        events=events,
-        notes={n.id: n for n in db.session.scalars(select(CaseNote).where(CaseNote.case_id.in_(chain)))},
-        tasks={t.id: t for t in db.session.scalars(select(Task).where(Task.case_id.in_(chain)))},
-        contacts={c.id: c for c in db.session.scalars(
-            select(ContactAttempt).where(ContactAttempt.case_id.in_(chain), ContactAttempt.against_rule.is_not(None)))},
-        steps={m.id: m for m in db.session.scalars(select(CaseStep).where(CaseStep.case_id.in_(chain)))},
-        services_by_id={s.id: s for s in db.session.scalars(select(Service))},
-        marac_hearings={h.id: h for h in db.session.scalars(select(MaracHearing).where(MaracHearing.case_id.in_(chain)))},
-        marac_actions={a.id: a for a in db.session.scalars(select(MaracAction).where(MaracAction.case_id.in_(chain)))},
     )
+
+
+# What the timeline shows of each kind of record an event points at (by the event's object type), and which
+# events need it: only the kinds a case's events name are read.
+_RECORDS = {
+    "notes": (CaseNote, (CaseNote.id, CaseNote.body, CaseNote.sensitive)),
+    "tasks": (Task, (Task.id, Task.title)),
+    "contacts": (ContactAttempt, (ContactAttempt.id, ContactAttempt.against_rule_reason)),
+    "steps": (CaseStep, (CaseStep.id, CaseStep.detail)),
+    "marac_hearings": (MaracHearing, (MaracHearing.id, MaracHearing.heard_on, MaracHearing.agencies_present,
+                                      MaracHearing.risks_discussed, MaracHearing.victim_views)),
+    "marac_actions": (MaracAction, (MaracAction.id, MaracAction.agency, MaracAction.due_on,
+                                    MaracAction.description, MaracAction.owner)),
+}
+_KIND_OF_OBJECT = {"case_note": "notes", "task": "tasks", "case_step": "steps", "case_milestone": "steps",
+                   "marac_hearing": "marac_hearings", "marac_action": "marac_actions"}
+
+
+def _kinds_named(events) -> set[str]:
+    kinds = set()
+    for event in events:
+        changes = event.changes or {}
+        if event.object_type == "contact_attempt" and changes.get("against_rule"):
+            kinds.add("contacts")
+        elif event.object_type in _KIND_OF_OBJECT:
+            kinds.add(_KIND_OF_OBJECT[event.object_type])
+        if changes.get("note_id") is not None:  # a status change or closure with its reason as a note
+            kinds.add("notes")
+    return kinds
+
+
+def case_history(case: Case) -> CaseHistory:
+    """Everything that happened to the case and its referral, newest first, from the audit trail.
+
+    Events of other services' cases on the same referral are left out; those of a case this one was transferred
+    from are kept. A fixed number of queries, whatever the number of events: the events, and one for each kind of
+    record (notes, tasks, steps...) they point at.
+    """
+    chain = _case_chain_ids(case)
+    events = db.session.execute(_events_statement(), {"chain": chain, "referral_id": case.referral_id}).all()
+    records = {}
+    for kind in _kinds_named(events):
+        model, columns = _RECORDS[kind]
+        query = select(*columns).where(model.case_id.in_(chain))
+        if model is ContactAttempt:
+            query = query.where(ContactAttempt.against_rule.is_not(None))
+        records[kind] = {row.id: row for row in db.session.execute(query)}
+    return CaseHistory(events=events, **records)

@@ -6,9 +6,10 @@ referral's facts and the case's latest contact attempt; the domain rule works ou
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from ...domain.clock import london_date
 from ...domain.retention import CaseFacts, ReferralFacts, Retention, RetentionPolicy, person_retention
@@ -25,11 +26,11 @@ def _day(moment) -> date | None:
     return london_date(moment) if moment is not None else None
 
 
-def _facts_query(person_ids: Iterable[int] | None):
+def _facts_query():
     last_contact = (select(ContactAttempt.case_id, func.max(ContactAttempt.at).label("last"))
                     .group_by(ContactAttempt.case_id).subquery())
     heard = select(MaracHearing.case_id).distinct().subquery()
-    query = (
+    return (
         select(Person.id, Person.date_of_birth, Referral.id, Referral.received_at, Referral.offence_date,
                Referral.age_at_offence, Referral.marac, Case.id, Case.received_at, Case.first_contacted_at,
                last_contact.c.last, Case.accepted_at, Case.closed_at, Case.updated_at, Case.status,
@@ -41,13 +42,24 @@ def _facts_query(person_ids: Iterable[int] | None):
         .where(Person.purged_at.is_(None))
         .order_by(Person.id, Referral.id, Case.id)
     )
-    if person_ids is not None:
-        query = query.where(Person.id.in_(list(person_ids)))
-    return query
+
+
+# Built once per process (every case and referral page reads one person's facts): the facts of everyone, of the
+# people named by the bound list "person_ids", and of one person with whether they are on a legal hold now.
+@cache
+def _facts_statement(of_some: bool):
+    query = _facts_query()
+    return query.where(Person.id.in_(bindparam("person_ids", expanding=True))) if of_some else query
+
+
+@cache
+def _one_person_statement():
+    on_hold = exists().where(LegalHold.person_id == Person.id, LegalHold.lifted_at.is_(None))
+    return _facts_query().add_columns(on_hold).where(Person.id == bindparam("person_id"))
 
 
 def _case_facts(row) -> CaseFacts:
-    (_, _, _, _, _, _, _, _, received, first_contacted, last, accepted, closed, updated, status, marac) = row
+    received, first_contacted, last, accepted, closed, updated, status, marac = row[8:16]
     is_open = status in OPEN_CASE_STATUSES
     last_contact = max((d for d in (_day(first_contacted), _day(last)) if d is not None), default=None)
     # A declined or transferred case ends without a closure date: it ended when it was last changed.
@@ -58,9 +70,15 @@ def _case_facts(row) -> CaseFacts:
 
 def retentions(person_ids: Iterable[int] | None = None) -> dict[int, Retention]:
     """Each person's retention (person id -> Retention), for ``person_ids`` or everyone not yet purged."""
+    if person_ids is None:
+        return _retentions_of(db.session.execute(_facts_statement(False)))
+    return _retentions_of(db.session.execute(_facts_statement(True), {"person_ids": list(person_ids)}))
+
+
+def _retentions_of(rows) -> dict[int, Retention]:
     dobs: dict[int, date | None] = {}
     referrals: dict[int, dict[int, dict]] = defaultdict(dict)
-    for row in db.session.execute(_facts_query(person_ids)):
+    for row in rows:
         person_id, dob, referral_id, received, offence_on, age, marac = row[:7]
         dobs[person_id] = dob
         entry = referrals[person_id].setdefault(referral_id, {
@@ -95,4 +113,8 @@ def describe(person_id: int | None) -> str | None:
 
     if person_id is None:
         return None
-    return retention_text(retention_of(person_id), bool(held_person_ids([person_id])))
+    # One statement: the person's facts, each row also saying whether they are on a legal hold now.
+    rows = db.session.execute(_one_person_statement(), {"person_id": person_id}).all()
+    if not rows:  # purged, or no referral: the rule's answer for no facts, and a hold may still be recorded
+        return retention_text(retention_of(person_id), bool(held_person_ids([person_id])))
+    return retention_text(_retentions_of(rows)[person_id], bool(rows[0][-1]))

@@ -191,6 +191,22 @@ def test_the_overdue_filter_and_the_badges_agree_after_london_midnight(client, a
     assert ">Due today<" in client.get(f"/cases/{due_today.id}").get_data(as_text=True)
 
 
+def test_the_queue_keeps_its_statement_but_judges_each_request_at_its_own_time(client, auth, users, time_machine):
+    """The queue's built statement is kept between requests (services/queues.py); London's date and the clock
+    are given to it on every run, so the same filter a day later finds what became overdue overnight."""
+    from victimcare.services import queues
+
+    time_machine.move_to(datetime(2026, 3, 10, 23, 55, tzinfo=timezone.utc), tick=False)  # GMT: London time
+    case = recent_case(first_contact_due=date(2026, 3, 10))
+    auth.login(users["advocate"])
+    assert case.referral.reference not in client.get("/cases/?due=overdue").get_data(as_text=True)
+    kept = dict(queues._queue_statements)
+
+    time_machine.move_to(datetime(2026, 3, 11, 0, 5, tzinfo=timezone.utc), tick=False)  # ten minutes on, past midnight
+    assert case.referral.reference in client.get("/cases/?due=overdue").get_data(as_text=True)
+    assert queues._queue_statements == kept  # the same statement, run with the new day
+
+
 def test_task_badges_follow_london_today(client, auth, users, time_machine):
     time_machine.move_to(datetime(2026, 7, 15, 23, 30, tzinfo=timezone.utc), tick=True)  # 16 July in London
     case = recent_case(status="in-progress")

@@ -99,6 +99,9 @@ def register_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from .web import rendering
+
+    rendering.register(app)  # before any template is loaded: every one is a rendering.Template
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)

@@ -81,14 +81,39 @@ def _capped_count(query, count_query, count_cap: int):
 
 
 def _paginate_in_one(query, page: int, per_page: int, count_cap: int, count_query, offset: int) -> Page:
-    count = _capped_count(query, count_query, count_cap).scalar_subquery().label("page_total")
-    rows = (db.session.execute(_window(query.add_columns(count), per_page, offset)).all()
-            if offset <= MAX_OFFSET else [])
+    return run_page(page_query(query, page, per_page, count_cap, count_query))
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """A page's statements, built once: the rows with the capped count as one more column, and the count alone
+    for a page past the end (no row carries the count there). Built statements can be kept and run again with
+    new values for their named parameters (``run_page(..., params)``): SQLAlchemy then neither rebuilds the
+    expression nor recomputes its cache key, which for a list with joins and masking is most of its Python."""
+
+    rows: object | None  # None: a page past MAX_OFFSET, which has no rows
+    count: object
+    page: int
+    per_page: int
+    count_cap: int
+
+
+def page_query(query, page: int = 1, per_page: int = 25, count_cap: int = COUNT_CAP, count_query=None) -> PageQuery:
+    page = max(1, int(page or 1))
+    offset = (page - 1) * per_page
+    count = _capped_count(query, count_query, count_cap)
+    rows = (_window(query.add_columns(count.scalar_subquery().label("page_total")), per_page, offset)
+            if offset <= MAX_OFFSET else None)
+    return PageQuery(rows, count, page, per_page, count_cap)
+
+
+def run_page(built: PageQuery, params: dict | None = None) -> Page:
+    rows = db.session.execute(built.rows, params).all() if built.rows is not None else []
     if rows:
         total = rows[0][-1]
-    elif page == 1:
+    elif built.page == 1:
         total = 0
     else:  # past the last page: no row carries the count
-        total = db.session.execute(_capped_count(query, count_query, count_cap)).scalar_one()
+        total = db.session.execute(built.count, params).scalar_one()
     items = [tuple(row)[:-1] for row in rows]
-    return Page(items, page, per_page, min(total, count_cap), total_capped=total > count_cap)
+    return Page(items, built.page, built.per_page, min(total, built.count_cap), total_capped=total > built.count_cap)

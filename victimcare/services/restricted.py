@@ -75,9 +75,11 @@ def check_referral(actor: Actor, referral: Referral) -> None:
                                referral_id=referral.id, reference=referral.reference)
 
 
-def hidden_from(actor: Actor, person_id_column):
+def hidden_from(actor: Actor, person_id_column, now=None):
     """SQL: true where the row's person is restricted and does not open for the actor (lists show "Restricted
-    record" for it). One indexed lookup a row, in the list's own query."""
+    record" for it). One indexed lookup a row, in the list's own query. `now` (default: the clock now) is the
+    moment break-glass access is judged at; a list that keeps its built statement passes a named parameter and
+    gives it the time on every run."""
     if bypasses_restrictions(actor.principal):
         return literal(False)
     restricted = exists(select(RecordRestriction.person_id).where(RecordRestriction.person_id == person_id_column))
@@ -87,7 +89,7 @@ def hidden_from(actor: Actor, person_id_column):
     if actor.token_id is None:
         conditions.append(~exists(select(BreakGlassAccess.id).where(
             BreakGlassAccess.person_id == person_id_column, BreakGlassAccess.user_id == actor.user_id,
-            BreakGlassAccess.expires_at > utc_now())))
+            BreakGlassAccess.expires_at > (utc_now() if now is None else now))))
     return and_(*conditions)
 
 

@@ -135,7 +135,7 @@ def test_case_page_and_home_run_a_fixed_small_number_of_statements(client, auth,
     # The case page reads each part of the case once (the case, its timeline, and each kind of record the timeline
     # points at: notes here): as many statements for a case with a long history as for one with a short one.
     # A new case, with no notes on its timeline, does not read the notes.
-    assert len(new_case_page) <= 11, "\n".join(s[:70] for s in new_case_page)
+    assert len(new_case_page) <= 8, "\n".join(s[:70] for s in new_case_page)
     assert len(case_page_later) == len(case_page) == len(new_case_page) + 1
     assert sum("FROM case_notes" in s for s in case_page) == 1
     assert len(home_later) == len(home) <= 4, "\n".join(s[:70] for s in home)

@@ -151,7 +151,7 @@ def _illegal(case_id: int, error: Conflict):
 @permission_required("case.view")
 def show(case_id):
     actor = current_actor()
-    case = case_service.get_case(actor, case_id)
+    case = case_service.get_case(actor, case_id, overview=True)
     assign_form = None
     if is_service_lead(actor.principal):
         assign_form = _with_version(AssignForm(), case)

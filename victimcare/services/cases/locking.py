@@ -6,11 +6,12 @@ silently overwriting. The version check runs twice: in Python against the form's
 in the database (SQLAlchemy's version_id_col puts ``WHERE version = :old`` on the UPDATE, see save_case), so two
 concurrent saves that both passed the first check still cannot both win.
 """
+from sqlalchemy.orm import defaultload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...domain.access import can_see_service_record
 from ...extensions import db
-from ...models import Case
+from ...models import Case, Referral
 from ...models.types import utcnow
 from .. import audit, restricted
 from ..actors import Actor, require
@@ -26,11 +27,20 @@ class StaleCase(Conflict):
     """The case changed since the form was opened: the page shows what changed and keeps the input."""
 
 
-def load_case(actor: Actor, case_id: int, permission: str) -> Case:
+# How a case is read: with its referral's hostility strands in the same statement (the case pages show them), and
+# without the referral's routing decisions, which no case page shows (read when something asks for them).
+_CASE_LOADING = (
+    defaultload(Case.referral).joinedload(Referral.strands),
+    defaultload(Case.referral).lazyload(Referral.routing_decisions),
+)
+
+
+def load_case(actor: Actor, case_id: int, permission: str, *, also=()) -> Case:
     """The case, if the actor's service holds it; otherwise 404, so its existence is not revealed. A restricted
-    person's case opens only for the staff named on it, or with break-glass access (services/restricted.py)."""
+    person's case opens only for the staff named on it, or with break-glass access (services/restricted.py).
+    ``also``: loader options for what the caller shows besides (the overview's household, say)."""
     # An id no integer column can hold is simply not found (a driver would otherwise fail on it).
-    case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
+    case = db.session.get(Case, case_id, options=_CASE_LOADING + tuple(also)) if 0 < case_id < 2**31 else None
     purged = case is not None and case.referral.person is not None and case.referral.person.purged_at is not None
     if case is None or purged or not can_see_service_record(actor.principal, case.service_id):
         raise NotFound("Case not found", object_type="case", object_id=case_id)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy.orm import defaultload
 
 from ...extensions import db
 from ...models import (
@@ -15,6 +16,7 @@ from ...models import (
     ContactAttempt,
     MaracAction,
     MaracHearing,
+    Referral,
     RiskAssessment,
     Service,
     Task,
@@ -28,11 +30,17 @@ from .locking import load_case
 _NOT_ON_TIMELINE = ("view", "list", "export", "report-run", "permission-denied")
 
 
-def get_case(actor: Actor, case_id: int) -> Case:
-    """The case, for an advocate of its service (404 for anyone else), with its "view" audit event."""
-    case = load_case(actor, case_id, "case.view")
+# The overview shows the people causing harm the referral records: read with the case rather than after it.
+_OVERVIEW_LOADING = (defaultload(Case.referral).joinedload(Referral.perpetrators),)
+
+
+def get_case(actor: Actor, case_id: int, *, overview: bool = False) -> Case:
+    """The case, for an advocate of its service (404 for anyone else), with its "view" audit event. ``overview``:
+    for the case's overview page, with the people causing harm its referral records read in the same statement."""
+    case = load_case(actor, case_id, "case.view", also=_OVERVIEW_LOADING if overview else ())
     audit.record(actor, "view", "case", case.id, referral_id=case.referral_id, case_id=case.id, service_id=case.service_id)
     return case
+
 
 
 def borough_name(case: Case) -> str | None:

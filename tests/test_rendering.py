@@ -88,3 +88,16 @@ def test_the_shell_is_the_same_on_a_second_rendering(client, path):
     assert first == second
     assert 'class="govuk-skip-link"' in second
     assert '<span class="vc-logo__text">victimcare</span>' in second
+
+
+@pytest.mark.parametrize("script_root", ["", "/victimcare"])
+def test_link_for_gives_what_url_for_gives_for_each_row(app, script_root):
+    from flask import url_for
+
+    from victimcare.web.template_helpers import link_for
+
+    with app.test_request_context("/cases/", base_url=f"http://localhost{script_root}/"):
+        case_href = link_for("cases.show", "case_id")
+        for case_id in (1, 42, 987654321):
+            assert case_href(case_id) == url_for("cases.show", case_id=case_id)
+        assert case_href(7) == f"{script_root}/cases/7"

@@ -8,6 +8,9 @@ order (``audit_chain.seal_pending``), so requests on every app server record eve
 import json
 import uuid
 
+from sqlalchemy import insert
+from sqlalchemy.orm import make_transient_to_detached
+
 from ..domain.clock import utc_now
 from ..extensions import db
 from ..models import AuditEvent, AuditVerification
@@ -94,13 +97,20 @@ def record(
     changes: dict | None = None,
 ) -> AuditEvent:
     """Append an event in the current transaction. The caller commits (or rolls back) it; after the commit the
-    sealer gives it its ``seq`` and hashes (until then they are None)."""
-    event = AuditEvent(**event_values(actor, action, object_type, object_id, referral_id=referral_id,
-                                      case_id=case_id, service_id=service_id, changes=changes))
-    db.session.add(event)
+    sealer gives it its ``seq`` and hashes (until then they are None, as on the returned object)."""
+    values = event_values(actor, action, object_type, object_id, referral_id=referral_id, case_id=case_id,
+                          service_id=service_id, changes=changes)
+    # One INSERT through the table rather than the ORM's unit of work (a tenth of an audited page's CPU went on
+    # flushing this one object). Nothing else pending in the session is flushed by it, as before. What is
+    # returned is the event as inserted, outside the session (so a rollback leaves no trace of it there): its
+    # values can be read; its seal, given after the commit, is read with db.session.get(AuditEvent, event.id).
+    event = AuditEvent(id=db.session.execute(_INSERT, values).scalar_one(), **values)
+    make_transient_to_detached(event)
     db.session.info[UNSEALED_KEY] = True
-    db.session.flush([event])
     return event
+
+
+_INSERT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 
 
 def event_values(actor: Actor, action: str, object_type: str | None = None, object_id=None, *,

@@ -149,7 +149,9 @@ def _queue_page(actor: Actor, filters: QueueFilters, page: int, per_page: int) -
     key = (actor, filters, max(1, int(page or 1)), per_page)
     built = _queue_statements.get(key)
     if built is None:
-        query = filtered_cases(actor, filters, now=bindparam(_NOW), today=bindparam(_TODAY))
+        # The page shows no case's service (it is the advocate's own): not joined, nor built into 25 objects.
+        query = filtered_cases(actor, filters, now=bindparam(_NOW), today=bindparam(_TODAY)).options(
+            lazyload(Case.service))
         # Every filter is on the case itself (the joins only add columns), so the count reads cases alone.
         built = page_query(query, page, per_page, count_query=select(Case.id).where(query.whereclause))
         if len(_queue_statements) >= QUEUE_STATEMENTS_KEPT:

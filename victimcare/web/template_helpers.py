@@ -93,6 +93,16 @@ def url_for_safe(endpoint, **values):
     return url_for(endpoint, **values)
 
 
+_PLACEHOLDER = 987654321987
+
+
+def link_for(endpoint: str, name: str):
+    """For a list's rows: a function giving `endpoint`'s URL for an integer `name` (e.g. each case's link), built
+    with url_for once rather than once a row (url_for was a sixth of the queue's rendering)."""
+    head, tail = url_for(endpoint, **{name: _PLACEHOLDER}).split(str(_PLACEHOLDER), 1)
+    return lambda value: f"{head}{int(value)}{tail}"
+
+
 def vocab_label(vocabulary_name: str, slug):
     from ..domain import vocab
 
@@ -140,6 +150,7 @@ def register(app):
     app.add_template_global(task_badge)
     app.add_template_global(overdue_badge)
     app.add_template_global(url_for_safe)
+    app.add_template_global(link_for)
     app.add_template_global(vocab_label)
     app.add_template_global(lambda slug: UNSAFE_CONTACT_RULES.get(slug, ""), "unsafe_rule_label")
     app.add_template_global(lambda: utc_now(), "now_utc")

@@ -19,7 +19,7 @@ from flask import (
 from ..domain.access import has_permission, is_service_lead
 from ..domain.clock import LONDON, london_datetime, london_today
 from ..domain.code_rights import EVENT_RIGHT
-from ..domain.dash import load_dash_questions
+from ..domain.dash import dash_questions_of
 from ..domain.complaints import RESPONSE_STATUSES, response_status
 from ..domain.deadlines import working_days_between
 from ..domain.service_features import process_stopped, steps_for
@@ -165,7 +165,7 @@ def show(case_id):
 
 
 def dash_questions():
-    return load_dash_questions(current_app.config.get("DASH_QUESTIONS_FILE"))
+    return dash_questions_of(current_app.config.get("DASH_QUESTIONS_FILE"))
 
 
 def _advocate_choices(case, empty_label):

@@ -8,6 +8,7 @@ constants, so the app can load them per service.
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .clock import london_today
@@ -92,6 +93,13 @@ def load_dash_questions(path: str | Path | None = None) -> tuple[DashQuestion, .
     if duplicates:
         raise ValueError(f"DASH question ids must be unique; {source} repeats {', '.join(duplicates)}.")
     return tuple(questions)
+
+
+@lru_cache(maxsize=8)
+def dash_questions_of(path: str | None) -> tuple[DashQuestion, ...]:
+    """load_dash_questions, read once per process for each file (the pages ask on every view; like the rest of the
+    configuration, a changed file takes effect when the app restarts)."""
+    return load_dash_questions(path)
 
 
 def count_yes(answers: dict[str, str], question_ids: tuple[str, ...] | None = None) -> int:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..domain.access import may_change_routing
 from ..domain.clock import utc_now
-from ..domain.dash import assess_dash, count_yes, load_dash_questions
+from ..domain.dash import assess_dash, count_yes, dash_questions_of
 from ..domain.deadlines import first_contact_due
 from ..extensions import limiter
 from ..services import people, risk
@@ -54,7 +54,7 @@ STEPS = (
 
 
 def dash_questions():
-    return load_dash_questions(current_app.config.get("DASH_QUESTIONS_FILE"))
+    return dash_questions_of(current_app.config.get("DASH_QUESTIONS_FILE"))
 
 
 def _iso(value: date | None) -> str | None:

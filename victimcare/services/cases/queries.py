@@ -92,13 +92,18 @@ def dash_history(case: Case) -> list:
     ).all()
 
 
-def latest_dash_answers(case: Case) -> RiskAssessment | None:
+@cache
+def _dash_answers_statement():
+    return (select(RiskAssessment.answers, RiskAssessment.yes_count, RiskAssessment.level)
+            .where(RiskAssessment.referral_id == bindparam("referral_id"))
+            .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc()))
+
+
+def latest_dash_answers(case: Case):
     """The newest DASH assessment of the case's referral that recorded the answers themselves (reassessments on
-    a case may record only the count)."""
-    assessments = db.session.scalars(
-        select(RiskAssessment).where(RiskAssessment.referral_id == case.referral_id)
-        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
-    )  # a handful per referral; JSON null and SQL NULL differ by database, so the test is made here
+    a case may record only the count): a row of its answers, yes_count and level, or None."""
+    assessments = db.session.execute(_dash_answers_statement(), {"referral_id": case.referral_id})
+    # a handful per referral; JSON null and SQL NULL differ by database, so the test is made here
     return next((a for a in assessments if a.answers), None)
 
 

@@ -15,6 +15,11 @@ servers: compare figures within one run, and read them with the load average pri
 figures were taken: ``--clients`` connections on two wrk threads, the paths taken in turn by a small Lua script,
 p50 and p99 from wrk's latency distribution. wrk costs the servers far less CPU than Python threads do, so
 hello world runs several times faster under it and the percentage is the harder one to reach.
+
+``--floors`` also loads three steps between hello world and an audited page, on bench-only routes added by a
+module this script writes beside hello world (never part of the app): signed in with the permission checked; then
+one audit event written and committed; then the page shell rendered around nothing. They show what any audited
+page costs before its own work.
 """
 import argparse
 import http.client
@@ -32,6 +37,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-only-password"
 HELLO = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef hello():\n    return 'Hello, world'\n"
+# --floors: the app with three bench-only routes added (in this file, never in the app), each a step from hello world
+# towards an audited page: signed in with the permission checked; then one audit event written and committed; then
+# the page shell (base.html) rendered around an empty page. What is left between the last and the queue is the
+# queue's own work.
+FLOORS = """from flask import render_template
+
+from victimcare.services import audit
+from victimcare.web import current_actor, permission_required
+from wsgi import app
+
+SHELL = app.jinja_env.from_string('{% extends "base.html" %}{% block content %}<p>Nothing</p>{% endblock %}')
+
+
+def _audited():
+    actor = current_actor()
+    audit.record(actor, "list", "case", None, service_id=actor.service_id, changes={"page": 1, "ids": []})
+
+
+@app.get("/bench/signed-in")
+@permission_required("case.view")
+def signed_in():
+    return "signed in"
+
+
+@app.get("/bench/audited")
+@permission_required("case.view")
+def audited():
+    _audited()
+    return "audited"
+
+
+@app.get("/bench/shell")
+@permission_required("case.view")
+def shell():
+    _audited()
+    return render_template(SHELL)
+"""
+FLOOR_PATHS = (("signed in, nothing else", "/bench/signed-in"), ("+ one audit event", "/bench/audited"),
+               ("+ the page shell", "/bench/shell"))
 
 
 def _free_port() -> int:
@@ -170,6 +214,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--client", choices=("threads", "wrk"), default="threads",
                         help="load generator: Python threads (default) or wrk (apt-get install wrk)")
+    parser.add_argument("--floors", action="store_true",
+                        help="also load three bench-only routes (signed in; + an audit event; + the page shell) to "
+                             "show what an audited page costs before its own work")
     args = parser.parse_args()
     if args.client == "wrk" and shutil.which("wrk") is None:
         parser.error("--client wrk needs wrk on the PATH (apt-get install wrk)")
@@ -182,6 +229,7 @@ def main() -> None:
     hello_dir = Path("/tmp/victimcare-hello")
     hello_dir.mkdir(exist_ok=True)
     (hello_dir / "hello.py").write_text(HELLO)
+    (hello_dir / "floors.py").write_text(FLOORS)
     print(f"{args.clients} clients ({args.client}), {args.seconds:.0f} s each; load average before {os.getloadavg()[0]:.1f}")
     print(f"{'workers':>7} {'what':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% of hello':>10} {'load':>5}")
     for workers in args.workers:
@@ -193,11 +241,13 @@ def main() -> None:
             hello.wait()
         print(f"{workers:>7} {'hello world':<28} {base['rps']:8.0f} {base['p50']:8.1f} {base['p99']:8.1f} {'':>10} "
               f"{os.getloadavg()[0]:5.1f}", flush=True)
-        server, port = _start("wsgi:app", workers, env, ROOT)
+        server, port = _start("floors:app" if args.floors else "wsgi:app", workers,
+                              dict(env, PYTHONPATH=str(hello_dir)) if args.floors else env, ROOT)
         try:
             cookie = _sign_in(port, email)
-            for name, paths in (("queue (audited)", ["/cases/"]),
-                                ("case page (audited)", [f"/cases/{i}" for i in case_ids])):
+            pages = [(name, [path]) for name, path in FLOOR_PATHS] if args.floors else []
+            pages += [("queue (audited)", ["/cases/"]), ("case page (audited)", [f"/cases/{i}" for i in case_ids])]
+            for name, paths in pages:
                 result = load(port, paths, cookie, args.clients, args.seconds)
                 print(f"{workers:>7} {name:<28} {result['rps']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
                       f"{100 * result['rps'] / base['rps']:9.1f}% {os.getloadavg()[0]:5.1f}"

@@ -54,22 +54,30 @@ def navigation_items():
     from . import current_actor
 
     principal = current_actor().principal
-    items = []
-    for permission, endpoint, text, prefixes in NAVIGATION:
-        if permission == "marac.coordinate":
-            if not current_user_coordinates_marac():
+    coordinates = current_user_coordinates_marac()
+    key = (principal, coordinates, request.script_root)
+    links = _navigation_links.get(key)
+    if links is None:  # which items the role has, and their links: the same on every page it opens
+        links = []
+        for permission, endpoint, text, prefixes in NAVIGATION:
+            if permission == "marac.coordinate":
+                if not coordinates:
+                    continue
+            elif permission and not has_permission(principal, permission):
                 continue
-        elif permission and not has_permission(principal, permission):
-            continue
-        href = url_for_safe(endpoint)
-        if href is None:
-            continue
-        items.append({"href": href, "text": text, "active": False, "_match": _matching_length(request.path, prefixes)})
-    best = max((item["_match"] for item in items), default=0)
-    for item in items:
-        match = item.pop("_match")
-        item["active"] = best > 0 and match == best
-    return items
+            href = url_for_safe(endpoint)
+            if href is not None:
+                links.append((href, text, prefixes))
+        if len(_navigation_links) >= 256:
+            _navigation_links.clear()
+        _navigation_links[key] = links
+    matches = [_matching_length(request.path, prefixes) for _, _, prefixes in links]
+    best = max(matches, default=0)
+    return [{"href": href, "text": text, "active": best > 0 and match == best}
+            for (href, text, _), match in zip(links, matches)]
+
+
+_navigation_links: dict = {}
 
 
 def format_date(value, fmt="%-d %B %Y"):

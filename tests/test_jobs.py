@@ -263,3 +263,34 @@ def test_the_digest_tells_each_advocate_their_due_work_and_each_lead_the_service
     with unit_of_work():  # a retried sweep sends nobody a second digest
         SWEEPS["staff-digest"].run()
     assert len(mailbox.since(before)) == 2
+
+
+def test_looking_for_due_jobs_ends_its_read_with_a_commit_not_a_rollback(app):
+    """psycopg forgets every statement it has prepared on a connection when that connection rolls back: the
+    in-process dispatcher's look for due jobs, every few seconds, must not undo the pool's prepared statements."""
+    from sqlalchemy import event
+
+    from victimcare import uow
+
+    rolled_back = []
+
+    def on_rollback(connection):
+        rolled_back.append(connection)
+
+    event.listen(db.engine, "rollback", on_rollback)
+    try:
+        assert runner.run_due() == 0
+        db.session.scalar(select(func.min(OutboxJob.available_at)))
+        uow.end_read()
+    finally:
+        event.remove(db.engine, "rollback", on_rollback)
+    assert rolled_back == []
+
+
+def test_ending_a_read_refuses_to_commit_unsaved_changes(app):
+    from victimcare import uow
+
+    db.session.add(NotificationOptOut(user_id=1, kind="new-case"))
+    with pytest.raises(RuntimeError):
+        uow.end_read()
+    db.session.rollback()

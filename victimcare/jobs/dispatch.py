@@ -98,7 +98,7 @@ class ThreadDispatcher:
                     next_due = db.session.scalar(
                         select(func.min(OutboxJob.available_at)).where(OutboxJob.done_at.is_(None),
                                                                       OutboxJob.failed_at.is_(None)))
-                    uow.rollback()
+                    uow.end_read()
                     if next_due is not None:
                         wait = max(0.05, min(wait, (next_due - utc_now()).total_seconds()))
                 except Exception:  # noqa: BLE001 - the loop must survive a bad moment (database restarting...)

@@ -109,7 +109,7 @@ def run_due(limit: int = 100) -> int:
     ran = 0
     while True:
         ids = due_job_ids(limit)
-        uow.rollback()
+        uow.end_read()
         if not ids:
             return ran
         progressed = False

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, literal, literal_column, not_, or_, select
+from sqlalchemy import Date, ColumnElement, and_, bindparam, exists, func, literal, literal_column, not_, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..domain.access import is_service_lead
@@ -206,7 +206,10 @@ def action_counts(actor: Actor) -> ActionCounts:
     require(actor, "case.view", "Only advocates of a service can see its cases")
     if actor.service_id is None:
         raise Forbidden("Only advocates of a service can see its cases", permission="case.view")
-    today = _today()
+    # London's date written into the SQL, as the statuses are (status_in): the plan PostgreSQL keeps for this
+    # statement of twelve counts then knows the day (1.3 ms at 1,000,000 cases, against 2.0 ms for the plan it kept
+    # with the date bound). The text changes once a day, so it is planned once a day per connection.
+    today = literal(_today(), Date, literal_execute=True)
     open_cases = select(Case.id).where(Case.service_id == actor.service_id, status_in(OPEN_CASE_STATUSES),
                                        _not_purged())
     mine = open_cases.where(Case.assigned_to_id == actor.user_id)

@@ -1,4 +1,6 @@
 """`flask retention run [--as-of] [--dry-run]`: what goes, what stays, holds, all-or-nothing, the audit trail."""
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
 from victimcare.extensions import db
@@ -178,6 +180,26 @@ def test_the_retention_date_is_shown_on_the_referral_and_case_pages(client, auth
     auth.login(users["advocate"])
     page = client.get(f"/cases/{supported.id}").get_data(as_text=True)
     assert "Until 1 February 2032: supported" in page
+
+
+def test_a_record_page_reads_the_same_retention_as_the_run():
+    """The pages read one person's facts case by case, the run everyone's from grouped subqueries: same answer,
+    down to a contact attempt after the case closed, which keeps a supported victim's records longer."""
+    from victimcare.domain.retention import retention_text
+    from victimcare.services.retention import schedule
+
+    made = retention_fixture()
+    supported = made["cases"]["supported"]
+    db.session.add(ContactAttempt(case_id=supported.id, at=datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc),
+                                  method="phone", outcome="no-answer"))
+    db.session.commit()
+    everyone = schedule.retentions()
+    held = schedule.held_person_ids()
+    people = [case.referral.person_id for case in made["cases"].values()] + [made["triage"].person_id]
+    for person_id in people:
+        assert schedule.describe(person_id) == retention_text(everyone[person_id], person_id in held)
+        assert schedule.retention_of(person_id) == everyone[person_id]
+    assert schedule.describe(supported.referral.person_id) == "Until 2 March 2032: supported"
 
 
 def test_the_dry_run_counts_what_the_run_then_changes(runner, users):

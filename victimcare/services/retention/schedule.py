@@ -26,36 +26,46 @@ def _day(moment) -> date | None:
     return london_date(moment) if moment is not None else None
 
 
-def _facts_query():
-    last_contact = (select(ContactAttempt.case_id, func.max(ContactAttempt.at).label("last"))
-                    .group_by(ContactAttempt.case_id).subquery())
-    heard = select(MaracHearing.case_id).distinct().subquery()
-    return (
+def _facts_query(of_some: bool):
+    """A row per case (or per referral without one) of the people not yet purged. Each case's latest contact and
+    whether MARAC heard it: for everyone, from one pass over each table, grouped; for a few people, looked up case
+    by case (PostgreSQL cannot narrow a grouped subquery to the joined case, so the grouped form read every contact
+    attempt there is for one person's page)."""
+    if of_some:
+        last_contact = select(func.max(ContactAttempt.at)).where(ContactAttempt.case_id == Case.id).scalar_subquery()
+        heard = exists().where(MaracHearing.case_id == Case.id)
+    else:
+        latest = (select(ContactAttempt.case_id, func.max(ContactAttempt.at).label("last"))
+                  .group_by(ContactAttempt.case_id).subquery())
+        hearings = select(MaracHearing.case_id).distinct().subquery()
+        last_contact, heard = latest.c.last, hearings.c.case_id.is_not(None)
+    query = (
         select(Person.id, Person.date_of_birth, Referral.id, Referral.received_at, Referral.offence_date,
                Referral.age_at_offence, Referral.marac, Case.id, Case.received_at, Case.first_contacted_at,
-               last_contact.c.last, Case.accepted_at, Case.closed_at, Case.updated_at, Case.status,
-               Case.marac | heard.c.case_id.is_not(None))
+               last_contact, Case.accepted_at, Case.closed_at, Case.updated_at, Case.status, Case.marac | heard)
         .join(Referral, Referral.person_id == Person.id)
         .outerjoin(Case, Case.referral_id == Referral.id)
-        .outerjoin(last_contact, last_contact.c.case_id == Case.id)
-        .outerjoin(heard, heard.c.case_id == Case.id)
         .where(Person.purged_at.is_(None))
         .order_by(Person.id, Referral.id, Case.id)
     )
+    if not of_some:
+        query = (query.outerjoin(latest, latest.c.case_id == Case.id)
+                 .outerjoin(hearings, hearings.c.case_id == Case.id))
+    return query
 
 
 # Built once per process (every case and referral page reads one person's facts): the facts of everyone, of the
 # people named by the bound list "person_ids", and of one person with whether they are on a legal hold now.
 @cache
 def _facts_statement(of_some: bool):
-    query = _facts_query()
+    query = _facts_query(of_some)
     return query.where(Person.id.in_(bindparam("person_ids", expanding=True))) if of_some else query
 
 
 @cache
 def _one_person_statement():
     on_hold = exists().where(LegalHold.person_id == Person.id, LegalHold.lifted_at.is_(None))
-    return _facts_query().add_columns(on_hold).where(Person.id == bindparam("person_id"))
+    return _facts_query(True).add_columns(on_hold).where(Person.id == bindparam("person_id"))
 
 
 def _case_facts(row) -> CaseFacts:

@@ -207,6 +207,26 @@ def test_the_queue_keeps_its_statement_but_judges_each_request_at_its_own_time(c
     assert queues._queue_statements == kept  # the same statement, run with the new day
 
 
+def test_the_home_counts_keep_their_statement_but_count_on_each_days_date(client, auth, users, time_machine):
+    """The home page's statement of counts is kept between requests (services/queues.py) and London's date written
+    into it on every run: past midnight a first contact due yesterday counts as overdue."""
+    from victimcare.services import queues
+
+    time_machine.move_to(datetime(2026, 3, 10, 23, 55, tzinfo=timezone.utc), tick=False)  # GMT: London time
+    recent_case(status="new", first_contact_due=date(2026, 3, 10))
+    auth.login(users["advocate"])
+
+    def overdue():
+        section = client.get("/home").get_data(as_text=True).split('id="count-overdue"', 1)[1]
+        return section[section.index('vc-count__number">') + 18:].split("<", 1)[0]
+
+    assert overdue() == "None"  # zero reads "None"
+    kept = dict(queues._home_statements)
+    time_machine.move_to(datetime(2026, 3, 11, 0, 5, tzinfo=timezone.utc), tick=False)  # ten minutes on
+    assert overdue() == "1"
+    assert queues._home_statements == kept  # the same statement, run with the new day
+
+
 def test_task_badges_follow_london_today(client, auth, users, time_machine):
     time_machine.move_to(datetime(2026, 7, 15, 23, 30, tzinfo=timezone.utc), tick=True)  # 16 July in London
     case = recent_case(status="in-progress")

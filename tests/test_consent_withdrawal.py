@@ -63,7 +63,12 @@ def test_withdrawing_consent_closes_the_cases_held_on_it_and_keeps_the_lawful_on
     assert "Consent withdrawn" in overview  # the closure reason
 
 
-def test_a_case_on_a_lawful_basis_says_why_it_continues(client, auth, users):
+# Noon in London (GMT): the contacts below are at 10:00 today, which before 10:00 would be in the future.
+NOON = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)
+
+
+def test_a_case_on_a_lawful_basis_says_why_it_continues(client, auth, users, time_machine):
+    time_machine.move_to(NOON, tick=True)
     case = recent_case("domestic-abuse", status="in-progress", marac=True)
     auth.login(users["advocate"])
     assert _withdraw(client, case).status_code == 302
@@ -76,7 +81,8 @@ def test_a_case_on_a_lawful_basis_says_why_it_continues(client, auth, users):
     assert response.status_code == 302
 
 
-def test_no_further_contact_is_made_on_a_closed_case(client, auth, users):
+def test_no_further_contact_is_made_on_a_closed_case(client, auth, users, time_machine):
+    time_machine.move_to(NOON, tick=True)
     case = recent_case("domestic-abuse", status="in-progress")
     case.referral.person.may_text = True
     case.referral.person.phone = "+447700900123"

@@ -131,7 +131,7 @@ def _case_chain_ids(case: Case) -> list[int]:
     """This case and the cases it was transferred from (history travels with a transfer)."""
     ids = [case.id]
     if case.rule != "transfer":
-        return ids  # only a case opened by a transfer has a predecessor (and the column has no index)
+        return ids  # only a case opened by a transfer has a predecessor (found through ix_cases_transferred_to)
     frontier = [case.id]
     for _ in range(10):  # transfers are rare; a bound keeps a data error from looping
         frontier = list(db.session.scalars(select(Case.id).where(Case.transferred_to_case_id.in_(frontier))))

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, ColumnElement, and_, bindparam, exists, func, literal, literal_column, not_, or_, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, func, literal, literal_column, not_, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..domain.access import is_service_lead

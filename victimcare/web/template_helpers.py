@@ -1,17 +1,17 @@
 """Template globals and filters: formatting only, no decisions about data."""
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app, request, session, url_for
 from flask_login import current_user
 
-from ..domain import access
+from ..domain import access, due
 from ..domain.access import has_permission
-from ..domain import due
 from ..domain.clock import LONDON, london_today, utc_now
 from ..domain.contact_details import phone_for_display
 from ..domain.people import UNSAFE_CONTACT_RULES
-from ..domain.vocab import ROLES, SERVICES, label
 from ..domain.report_definitions import ROUTE_LABELS
+from ..domain.vocab import ROLES, SERVICES, label
 
 # (permission needed, endpoint, text, the path prefixes under it): the service navigation a role sees. The one
 # item whose prefix matches the page's path longest is marked current, so a journey under /referrals/new is "New
@@ -53,31 +53,28 @@ def navigation_items():
         return []  # a second factor is still owed: no page but that step is open
     from . import current_actor
 
-    principal = current_actor().principal
-    coordinates = current_user_coordinates_marac()
-    key = (principal, coordinates, request.script_root)
-    links = _navigation_links.get(key)
-    if links is None:  # which items the role has, and their links: the same on every page it opens
-        links = []
-        for permission, endpoint, text, prefixes in NAVIGATION:
-            if permission == "marac.coordinate":
-                if not coordinates:
-                    continue
-            elif permission and not has_permission(principal, permission):
-                continue
-            href = url_for_safe(endpoint)
-            if href is not None:
-                links.append((href, text, prefixes))
-        if len(_navigation_links) >= 256:
-            _navigation_links.clear()
-        _navigation_links[key] = links
+    links = _navigation_links(current_actor().principal, current_user_coordinates_marac(), request.script_root)
     matches = [_matching_length(request.path, prefixes) for _, _, prefixes in links]
     best = max(matches, default=0)
     return [{"href": href, "text": text, "active": best > 0 and match == best}
             for (href, text, _), match in zip(links, matches)]
 
 
-_navigation_links: dict = {}
+@lru_cache(maxsize=256)
+def _navigation_links(principal, coordinates_marac: bool, script_root: str) -> tuple:
+    """The items a role has, with their links: the same on every page it opens, so worked out once per role
+    (only which one is current is decided per request). The script root is in the key because it is in the links."""
+    links = []
+    for permission, endpoint, text, prefixes in NAVIGATION:
+        if permission == "marac.coordinate":
+            if not coordinates_marac:
+                continue
+        elif permission and not has_permission(principal, permission):
+            continue
+        href = url_for_safe(endpoint)
+        if href is not None:
+            links.append((href, text, prefixes))
+    return tuple(links)
 
 
 def format_date(value, fmt="%-d %B %Y"):

@@ -42,7 +42,6 @@ def get_case(actor: Actor, case_id: int, *, overview: bool = False) -> Case:
     return case
 
 
-
 def borough_name(case: Case) -> str | None:
     borough = db.session.get(Borough, case.borough_code) if case.borough_code else None
     return borough.name if borough else None

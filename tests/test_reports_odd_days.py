@@ -2,7 +2,8 @@
 an end month mostly inside the period is now read as the roll-up's month less what its purged cases left there
 less the other days' cases (domain/report_definitions.period_parts): the first and last London days of the
 period count, the day either side does not (Europe/London days, in winter and in summer time), and a purged case
-leaves the figures as counting the cases gives them."""
+leaves the figures as counting the cases gives them. The breakdowns read London-wide odd days from the roll-up by
+London day (rollup_case_dimension_days): compared here with counting those days' cases."""
 from datetime import date, datetime, timezone
 
 import pytest
@@ -19,6 +20,7 @@ from victimcare.services.reports.attrition import attrition
 from victimcare.services.reports.code_rights import raw_code_rights
 from victimcare.services.reports.compliance_sql import raw_figures
 from victimcare.services.reports.dimension_sql import dimension_counts
+from victimcare.services.reports.service_measures import MEASURED, MEASURED_SERVICES
 from victimcare.services.rollups.dimensions import EQUALITY_DIMENSIONS
 from victimcare.uow import unit_of_work
 
@@ -79,6 +81,8 @@ def _everything(users, filters=PERIOD) -> dict:
     for by in (None, "service", "borough"):
         figures[f"equality by {by}"] = dimension_counts(EQUALITY_DIMENSIONS + ("cases",), filters, options, TODAY,
                                                         by=by)
+    figures["service measures"] = dimension_counts(
+        MEASURED, filters, options, TODAY, [options.service_id(s) for s in MEASURED_SERVICES], by="service")
     db.session.rollback()
     return figures
 
@@ -95,6 +99,7 @@ def from_the_cases(monkeypatch, users):
     def figures(periods):
         for module in (compliance_sql, code_rights, attrition_module, dimension_sql):
             monkeypatch.setattr(module, "period_parts", _counting_the_cases)
+        monkeypatch.setattr(dimension_sql, "odd_days_from_day_rollup", lambda filters, by: False)
         try:
             return [_everything(users, period) for period in periods]
         finally:
@@ -127,7 +132,8 @@ def test_every_report_gives_the_figures_counting_the_cases_gives(users, from_the
     gone = _fixture()
     periods = (PERIOD, ReportFilters(date(2026, 3, 3), date(2026, 3, 30)),  # inside one month
                ReportFilters(date(2026, 3, 2), date(2026, 10, 1)),  # one end by difference, one counted
-               ReportFilters(date(2026, 3, 2), date(2026, 9, 29), borough=LAMBETH, level="standard"))
+               ReportFilters(date(2026, 3, 2), date(2026, 9, 29), borough=LAMBETH, level="standard"),
+               ReportFilters(date(2026, 3, 2), date(2026, 9, 29), service="domestic-abuse", level="standard"))
     _same([_everything(users, period) for period in periods], from_the_cases(periods))
     # A case inside the period, in an end month read by difference, purged: the roll-up keeps it (whole-month
     # figures stay as published), and the odd days count only the cases there now, as before.

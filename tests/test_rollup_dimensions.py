@@ -2,9 +2,10 @@
 moves in the transaction of every change that moves one of their figures (the case, the person's equality
 answers, the referral's DASH level, strands, steps, outcomes, purges), equals a recount exactly, and the reports
 read it with a fixed number of statements however many cases there are."""
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from victimcare.domain.report_definitions import ReportFilters
 from victimcare.extensions import db
@@ -14,13 +15,16 @@ from victimcare.models import (
     Person,
     Referral,
     ReferralStrand,
+    RollupCaseDimensionDays,
     RollupCaseDimensions,
+    RollupPurgedCaseDimensionDays,
     RollupPurgedCaseDimensions,
 )
 from victimcare.services import cases as case_service
 from victimcare.services import rollups
 from victimcare.services.actors import SYSTEM, Actor
-from victimcare.services.reports import breakdown_report
+from victimcare.services.reports import breakdown_report, report_options
+from victimcare.services.reports.dimension_sql import COUNTS, dimension_counts
 from victimcare.services.retention.purge import purge_person
 from victimcare.uow import unit_of_work
 
@@ -206,3 +210,77 @@ def test_a_complaint_response_moves_the_rollup_and_overdue_depends_on_today(user
     after = _rows(users["commissioner"], "service-measures", "complaints-by-agency", today=date(2026, 2, 10))
     assert (before["Total"]["complaints"], before["Total"]["responses_overdue"]) == (12, 0)
     assert (after["Total"]["responses_overdue"], after["Total"]["responses_due"]) == (6, 12)
+
+
+def _day_rows(table=RollupCaseDimensionDays) -> dict:
+    return {(row.day, row.service_id): row.received for row in db.session.execute(
+        select(table.day, table.service_id, table.received).where(table.dimension == "cases", table.received > 0))}
+
+
+def test_the_rollup_by_day_counts_each_case_on_its_london_day(users):
+    # 23:30 UTC is 00:30 the next day in London in summer time, and the same day in winter.
+    summer = make_case("victim-support", datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc), borough=LAMBETH)
+    winter = make_case("victim-support", datetime(2026, 1, 14, 23, 30, tzinfo=timezone.utc), borough=HACKNEY)
+    make_case("victim-support", datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc), borough=HACKNEY)  # clocks go
+    make_case("victim-support", datetime(2026, 3, 29, 23, 30, tzinfo=timezone.utc), borough=HACKNEY)  # forward
+    _clean()  # the recount (SQL, with SQLite's London days worked out in Python) equals the changes' counts
+    service = summer.service_id
+    assert _day_rows() == {(date(2026, 7, 2), service): 1, (date(2026, 1, 14), service): 1,
+                           (date(2026, 3, 29), service): 1, (date(2026, 3, 30), service): 1}
+    with unit_of_work():  # deleted: the day keeps it, and says so in its purged twin
+        db.session.delete(db.session.get(Case, winter.id))
+    _clean()
+    assert _day_rows()[(date(2026, 1, 14), service)] == 1
+    assert _day_rows(RollupPurgedCaseDimensionDays) == {(date(2026, 1, 14), service): 1}
+
+
+def test_london_wide_odd_days_are_read_from_the_rollup_by_day(users):
+    for day in (3, 20):
+        make_case("domestic-abuse", datetime(2026, 2, day, 10, tzinfo=timezone.utc), borough=LAMBETH)
+    odd = ReportFilters(date(2026, 1, 10), date(2026, 2, 10))
+    seen = []
+
+    def statement(conn, cursor, sql, *args):
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    options = report_options(Actor.from_user(users["commissioner"]))
+    try:
+        london = dimension_counts(("cases",), odd, options, TODAY)
+        in_lambeth = dimension_counts(("cases",), replace(odd, borough=LAMBETH), options, TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    assert london == in_lambeth == {("cases", None, None): {**dict.fromkeys(COUNTS, 0), "cases": 1, "due": 1}}
+    uses_days = ["rollup_case_dimension_days" in sql for sql in seen if "rollup_case_dimensions" in sql]
+    assert uses_days == [True, False]  # London-wide from the days; one borough's odd days from its cases
+
+
+def test_the_migration_builds_the_rollup_by_day_from_the_cases_there(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from victimcare import create_app
+
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'days.db'}"})
+    with scratch.app_context():
+        upgrade()
+        for i in range(4):
+            case = make_case(("hate-crime", "victim-support")[i % 2],
+                             datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc) + timedelta(days=9 * i),
+                             borough=LAMBETH, status="closed")
+            _person(case).sex = "female"
+            case.outcome_feels_safer = "improved"
+            db.session.add(ReferralStrand(referral_id=case.referral_id, strand="race"))
+            db.session.commit()
+
+        def held():
+            return set(db.session.execute(select(RollupCaseDimensionDays.__table__)
+                                          .where(RollupCaseDimensionDays.received > 0)).all())
+
+        before = held()
+        downgrade(revision="d3a8b6c2e5f7")
+        upgrade()
+        assert held() == before and len(before) > 10
+        assert date(2026, 7, 1) in {row.day for row in before}  # 23:30 UTC on 30 June: 1 July in London
+        assert [d.describe() for d in rollups.check()] == []
+        db.session.remove()
+        db.engine.dispose()

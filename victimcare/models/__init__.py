@@ -23,7 +23,12 @@ from .referrals import (
     RoutingDecision,
 )
 from .retention import ErasureDecision, LegalHold
-from .rollup_dimensions import RollupCaseDimensions, RollupPurgedCaseDimensions
+from .rollup_dimensions import (
+    RollupCaseDimensionDays,
+    RollupCaseDimensions,
+    RollupPurgedCaseDimensionDays,
+    RollupPurgedCaseDimensions,
+)
 from .rollups import RollupCases, RollupPurgedCases
 from .rollups_rights import (
     RollupAttrition,
@@ -51,6 +56,6 @@ __all__ = [
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
     "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
-    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions", "RollupCaseDimensionDays", "RollupPurgedCaseDimensionDays",
     "RollupPurgedCaseDimensions",
 ]

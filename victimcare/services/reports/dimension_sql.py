@@ -4,8 +4,9 @@ hate crime, restorative justice and Victims' Commissioner complaint sections.
 
 One statement: the period's whole London months from the roll-up (the rows summed over every borough unless a
 borough, a BCU or a table by borough is asked for), the odd days at its ends (outside whole months) from the
-cases through the same per-case SQL the roll-up is counted with (or an end month as its roll-up less its purged
-counts less the other days' cases: report_definitions.period_parts), and the two figures that depend on today: "due"
+roll-up by London day less its purged counts (``rollup_case_dimension_days``, London-wide; for one borough or BCU,
+or a table by borough, from the cases through the same per-case SQL the roll-up is counted with), or an end month
+as its roll-up less its purged counts less the other days (report_definitions.period_parts), and the two figures that depend on today: "due"
 for first contact (the roll-up holds contacted + pending; the cases not yet due, read from the partial index
 ix_cases_not_yet_due, are taken off) and a complaint response "overdue now" (the roll-up holds those awaited; the
 few not yet due, from ix_cases_response_awaited, are taken off). Under the differencing guard every count is
@@ -18,15 +19,23 @@ from sqlalchemy import and_, func, literal, literal_column, select, text, union_
 
 from ...domain.report_definitions import ReportFilters, period_parts
 from ...models import Case
-from ...models.rollup_dimensions import ALL_BOROUGHS, NO_VALUE, RollupCaseDimensions, RollupPurgedCaseDimensions
+from ...models.rollup_dimensions import (
+    ALL_BOROUGHS,
+    NO_VALUE,
+    RollupCaseDimensionDays,
+    RollupCaseDimensions,
+    RollupPurgedCaseDimensionDays,
+    RollupPurgedCaseDimensions,
+)
 from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
-from .rollup_sql import edge_parts, rollup_conditions, rollup_group
+from .rollup_sql import edge_parts, month_number, negated, rollup_conditions, rollup_group
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
+D, PurgedDays = RollupCaseDimensionDays, RollupPurgedCaseDimensionDays
 # The dimensions whose sections show "due" for first contact, and "overdue now" for a complaint's response (the
 # figures that depend on today); the others' are never read.
 DUE_DIMENSIONS = frozenset({"age-band", "sex", "ethnicity", "disability", "dash-level"})
@@ -85,6 +94,12 @@ def _corrections(dialect, dimensions, conditions, today, by, bucket) -> list:
     return parts
 
 
+def odd_days_from_day_rollup(filters: ReportFilters, by: str | None) -> bool:
+    """Whether the odd days at a period's ends can be read from the roll-up by London day, which is London-wide:
+    not for a table by borough, nor for one borough or BCU (those count their odd days from that area's cases)."""
+    return by != "borough" and not filters.borough and filters.bcu is None
+
+
 def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today: date, service_ids, by, guarded):
     """One statement: the whole months from the roll-up, the odd days from the cases, today's corrections."""
     dialect = report_dialect()
@@ -109,8 +124,26 @@ def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today
                                                                  options), *extra], case_bucket)
         return select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month))
 
+    def from_days(table, first, last):
+        where = [table.dimension.in_(dimensions), table.day >= first, table.day <= last]
+        if filters.service:
+            where.append(table.service_id == options.service_id(filters.service))
+        if filters.level:
+            where.append(table.enhanced.is_(filters.level == "enhanced"))
+        if service_ids is not None:
+            where.append(table.service_id.in_(service_ids))
+        bucket = month_number(table.day, filters) if guarded else literal_column("0")
+        return select(*_counted(table, table.dimension, table.value, _by(table, by), bucket)).where(*where)
+
+    def from_day_rollup(first, last):
+        """The days' cases there are now: the roll-up by day less what deleted cases left in it."""
+        keys = ("dim", "val", "g", "m")
+        both = union_all(from_days(D, first, last), negated(from_days(PurgedDays, first, last), keys))
+        return select(both.subquery("days"))
+
     parts = [from_rollup(R, plan.months)] if plan.months else []
-    parts += edge_parts(plan, ("dim", "val", "g", "m"), from_cases,
+    parts += edge_parts(plan, ("dim", "val", "g", "m"),
+                        from_day_rollup if odd_days_from_day_rollup(filters, by) else from_cases,
                         lambda month: [from_rollup(RollupPurgedCaseDimensions, (month, month))])
     parts += _corrections(dialect, dimensions, [*case_conditions(filters, options), *extra], today, by, case_bucket)
     both = union_all(*parts).subquery("dimension_parts")

@@ -31,8 +31,13 @@ def rollup_group(group_by: str, filters: ReportFilters, R=RollupCases):
     if group_by == "bcu":
         return sql_case((R.borough_code == NO_BOROUGH, literal_column("-1")),
                         else_=func.coalesce(Borough.met_bcu, literal_column("0")))
-    keys = month_keys(filters.date_from, filters.date_to)  # numbered from 0 for the period's first month
-    whens = [(R.month < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
+    return month_number(R.month, filters)
+
+
+def month_number(column, filters: ReportFilters):
+    """The period's month ``column`` (a date) falls in, numbered from 0 for its first month, as SQL."""
+    keys = month_keys(filters.date_from, filters.date_to)
+    whens = [(column < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
              for i, key in enumerate(keys[1:])]
     return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
 

@@ -1,9 +1,9 @@
-"""What the roll-up providers share: the London month a case was received in (in Python, and as SQL for a
+"""What the roll-up providers share: the London month and day a case was received in (in Python, and as SQL for a
 recount), and adding counts to a roll-up table with one upsert."""
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, func, literal, select, text, type_coerce
+from sqlalchemy import Date, and_, func, literal, select, text, type_coerce
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import sqlite
 
@@ -17,6 +17,10 @@ NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
 
 def london_month(moment) -> date:
     return moment.astimezone(LONDON).date().replace(day=1)
+
+
+def london_day(moment) -> date:
+    return moment.astimezone(LONDON).date()
 
 
 def next_month(month: date) -> date:
@@ -40,6 +44,41 @@ def month_expression(dialect: str, received_at=Case.received_at):
     whens = [(received_at < london_midnight_utc(next_month(m)), literal(m, Date)) for m in months[:-1]]
     return type_coerce(sql_case(*whens, else_=literal(months[-1], Date)) if whens else literal(months[-1], Date),
                        Date)
+
+
+def day_expression(dialect: str, received_at=Case.received_at):
+    """The London day each case was received on, as SQL: PostgreSQL's time zone rules there; on SQLite (which has
+    none) the UTC date moved on by the hours London is ahead of UTC, between the instants its clocks change
+    (found in Python from the time zone database, for the years the cases span)."""
+    if dialect == "postgresql":
+        return func.timezone("Europe/London", received_at).cast(Date)
+    first, last = db.session.execute(select(func.min(Case.received_at), func.max(Case.received_at))).one()
+    if first is None:
+        return type_coerce(func.date(received_at), Date)
+    whens = [(and_(received_at >= start, received_at < end), func.date(received_at, f"+{hours} hours"))
+             for start, end, hours in _ahead_of_utc(first.year, last.year)]
+    return type_coerce(sql_case(*whens, else_=func.date(received_at)) if whens else func.date(received_at), Date)
+
+
+def _ahead_of_utc(first_year: int, last_year: int) -> list[tuple[datetime, datetime, int]]:
+    """(from, until, whole hours) for each stretch of the years ``first_year`` to ``last_year`` in which London's
+    clocks are ahead of UTC, as UTC instants."""
+    stretches, hour = [], timedelta(hours=1)
+    moment = datetime(first_year, 1, 1, tzinfo=timezone.utc)
+    end = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    start, ahead = None, 0
+    while moment < end:
+        offset = int(moment.astimezone(LONDON).utcoffset() // hour)
+        if offset != ahead:
+            if ahead:
+                stretches.append((start, moment, ahead))
+            start, ahead = moment, offset
+        # London's clocks change on the hour (UTC): look at each day, and hour by hour on a day that changes
+        day_later = moment + timedelta(days=1)
+        moment = day_later if int(day_later.astimezone(LONDON).utcoffset() // hour) == offset else moment + hour
+    if ahead:
+        stretches.append((start, end, ahead))
+    return stretches
 
 
 def add_counts(session, table, key_fields: tuple[str, ...], count_names: tuple[str, ...], changes) -> None:

@@ -1,5 +1,7 @@
 """The breakdown roll-up (``rollup_case_dimensions``, models/rollup_dimensions.py): the cases counted by one answer
-about them (the dimension) and its value, by service, London area, London month received and enhanced.
+about them (the dimension) and its value, by service, London area, London month received and enhanced; and the
+same counts by London day received, London-wide (``rollup_case_dimension_days``), which the reports read a
+period's odd days from. Both are counted from one read of each touched case's rows (``registry.shared_read``).
 
 Every dimension is defined once, here, as SQL giving one row per case and value (``case_rows``): the same rows
 are read for the few cases a transaction touched (``contributions``), grouped for a recount (``recount``), and
@@ -27,18 +29,21 @@ from ...models.rollup_dimensions import (
     ALL_BOROUGHS,
     DIMENSION_COUNTS,
     NO_VALUE,
+    RollupCaseDimensionDays,
     RollupCaseDimensions,
+    RollupPurgedCaseDimensionDays,
     RollupPurgedCaseDimensions,
 )
 from ...models.rollups import NO_BOROUGH
-from .counts import NOT_DUE_UNLESS_CONTACTED, london_month, month_expression
-from .registry import Provider, Related, by_column, register
+from .counts import NOT_DUE_UNLESS_CONTACTED, day_expression, london_day, month_expression
+from .registry import Provider, Related, by_column, register, shared_read
 
 EQUALITY_DIMENSIONS = ("age-band", "sex", "ethnicity", "disability")
 OUTCOME_DIMENSIONS = tuple(f"outcome-{question}" for question, _ in OUTCOME_QUESTIONS)
 RJ_CONSENTS = ("rj-victim-consent", "rj-offender-consent")
 RJ_MEETINGS = ("rj-direct-meeting", "rj-indirect-meeting")
 KEY_FIELDS = ("dimension", "month", "service_id", "value", "borough_code", "enhanced")
+DAY_KEY_FIELDS = ("dimension", "day", "service_id", "value", "enhanced")
 # The fields of a case that move a figure here.
 CASE_FIELDS = ("service_id", "status", "received_at", "borough_code", "enhanced", "first_contact_working_days",
                "first_contact_in_time", "accepted_at", "marac", "age_band", "referral_id", "complaint_agency",
@@ -140,8 +145,8 @@ def _columns(dimension, value, month) -> list:
 
 
 def _single_valued_rows(dialect: str, dimensions, conditions: list, month):
-    """The single-valued dimensions asked for in one SELECT: each case joined once to its referral and person,
-    crossed with the dimensions' names, the value picked by name."""
+    """The single-valued dimensions asked for in one SELECT: each case joined once to its referral and person
+    (where they are read), crossed with the dimensions' names, the value picked by name."""
     wanted = [d for d in single_valued(dialect) if d[0] in dimensions]
     if not wanted:
         return None
@@ -153,9 +158,22 @@ def _single_valued_rows(dialect: str, dimensions, conditions: list, month):
     value = sql_case(*[(names.c.dimension == d, expression) for d, expression, _ in wanted], else_=None)
     applies = or_(*[and_(names.c.dimension == d, condition) if condition is not None else names.c.dimension == d
                     for d, _, condition in wanted])
-    source = (Case.__table__.join(Referral, Referral.id == Case.referral_id)
-              .outerjoin(Person, Person.id == Referral.person_id).join(names, true()))
+    source = _with_what_they_read(wanted).join(names, true())
     return select(*_columns(names.c.dimension, value, month)).select_from(source).where(*conditions, applies)
+
+
+def _with_what_they_read(wanted):
+    """The case, joined to its referral (every case has one) and, outer, to its person only where one of the
+    ``wanted`` dimensions reads them: the outcome answers of a month of cases read no referral (joining 20,000
+    cases to their referrals cost PostgreSQL a scan of every referral, nine tenths of the statement)."""
+    read = {table.name for _, expression, condition in wanted
+            for table in select(expression).where(condition if condition is not None else true()).get_final_froms()}
+    source = Case.__table__
+    if read & {Referral.__tablename__, Person.__tablename__}:
+        source = source.join(Referral, Referral.id == Case.referral_id)
+    if Person.__tablename__ in read:
+        source = source.outerjoin(Person, Person.id == Referral.person_id)
+    return source
 
 
 def _single_valued_lateral(wanted, conditions: list, month):
@@ -166,8 +184,7 @@ def _single_valued_lateral(wanted, conditions: list, month):
                 .where(condition if condition is not None else true()).correlate(Case, Referral, Person)
                 for name, expression, condition in wanted]
     values = (union_all(*branches) if len(branches) > 1 else branches[0]).lateral("dimension_values")
-    source = (Case.__table__.join(Referral, Referral.id == Case.referral_id)
-              .outerjoin(Person, Person.id == Referral.person_id).join(values, true()))
+    source = _with_what_they_read(wanted).join(values, true())
     return select(*_columns(values.c.dimension, values.c.value, month)).select_from(source).where(*conditions)
 
 
@@ -187,30 +204,53 @@ def all_dimensions() -> tuple[str, ...]:
     return tuple(dict.fromkeys([d[0] for d in single_valued("sqlite")] + [d[0] for d in _multi_valued()]))
 
 
-def contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    """{case id: {key: counts}} for the cases as the database holds them now (one statement): each case-value
-    row under its borough and again under ALL_BOROUGHS."""
+def _case_values(session, case_ids: list[int]) -> list[tuple]:
+    """(case id, dimension, London day received, service id, value, borough code, enhanced, counts) for each
+    case-value row of the cases as the database holds them now (one statement; the counts as DIMENSION_COUNTS)."""
     rows = case_rows(session.get_bind().dialect.name, all_dimensions(), [Case.id.in_(case_ids)], Case.received_at)
-    found: dict[int, dict] = {}
-    months: dict = {}  # a batch of the bulk import has ~20 rows a case, and few distinct times received
+    days: dict = {}  # a batch of the bulk import has ~20 rows a case, and few distinct times received
     result = session.execute(select(rows))
     at = {name: index for index, name in enumerate(result.keys())}
     counted_at = [at[name] for name in DIMENSION_COUNTS]
-    case_at, dimension_at, month_at, service_at, value_at, borough_at, enhanced_at = (at[name] for name in (
+    case_at, dimension_at, received_at, service_at, value_at, borough_at, enhanced_at = (at[name] for name in (
         "case_id", "dimension", "month", "service_id", "value", "borough_code", "enhanced"))
+    found = []
     for row in result:
-        counted = [int(row[index]) for index in counted_at]
-        if (month := months.get(row[month_at])) is None:
-            month = months[row[month_at]] = london_month(row[month_at])
-        of_case = found.setdefault(row[case_at], {})
-        for borough in (row[borough_at], ALL_BOROUGHS):
-            key = (row[dimension_at], month, row[service_at], row[value_at], borough, bool(row[enhanced_at]))
-            counts = of_case.get(key)
-            if counts is None:
-                of_case[key] = dict(zip(DIMENSION_COUNTS, counted))
-            else:
-                for name, n in zip(DIMENSION_COUNTS, counted):
-                    counts[name] += n
+        if (day := days.get(row[received_at])) is None:
+            day = days[row[received_at]] = london_day(row[received_at])
+        found.append((row[case_at], row[dimension_at], day, row[service_at], row[value_at], row[borough_at],
+                      bool(row[enhanced_at]), tuple(int(row[index]) for index in counted_at)))
+    return found
+
+
+def _add(of_case: dict, key: tuple, counted: tuple) -> None:
+    counts = of_case.get(key)
+    if counts is None:
+        of_case[key] = dict(zip(DIMENSION_COUNTS, counted))
+    else:
+        for name, n in zip(DIMENSION_COUNTS, counted):
+            counts[name] += n
+
+
+def contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    """{case id: {key: counts}} for the cases as the database holds them now: each case-value row under its
+    borough and again under ALL_BOROUGHS, by London month."""
+    found: dict[int, dict] = {}
+    for case_id, dimension, day, service, value, borough, enhanced, counted in shared_read(
+            session, _case_values, case_ids):
+        of_case = found.setdefault(case_id, {})
+        month = day.replace(day=1)
+        _add(of_case, (dimension, month, service, value, borough, enhanced), counted)
+        _add(of_case, (dimension, month, service, value, ALL_BOROUGHS, enhanced), counted)
+    return found
+
+
+def day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    """{case id: {key: counts}} for the roll-up by London day (London-wide), from the same rows as
+    ``contributions`` (read once for both)."""
+    found: dict[int, dict] = {}
+    for case_id, dimension, day, service, value, _, enhanced, counted in shared_read(session, _case_values, case_ids):
+        _add(found.setdefault(case_id, {}), (dimension, day, service, value, enhanced), counted)
     return found
 
 
@@ -227,6 +267,15 @@ def recount(dialect: str):
                          *[func.sum(by_borough.c[name]).label(name) for name in DIMENSION_COUNTS])
                   .group_by(*others))
     return select(union_all(select(by_borough), everywhere).subquery("with_all_boroughs"))
+
+
+def day_recount(dialect: str):
+    """Rows of (DAY_KEY_FIELDS, counts) for the cases there are now, London-wide."""
+    rows = case_rows(dialect, all_dimensions(), [], day_expression(dialect))
+    keys = [rows.c.dimension, rows.c.month, rows.c.service_id, rows.c.value, rows.c.enhanced]
+    return (select(*[column.label(name) for column, name in zip(keys, DAY_KEY_FIELDS)],
+                   *[func.sum(rows.c[name]).label(name) for name in DIMENSION_COUNTS])
+            .group_by(*keys))
 
 
 def _cases_of_referral(session, referral_id) -> list[int]:
@@ -256,14 +305,30 @@ def describe_key(key: tuple) -> str:
             f"{'enhanced' if enhanced else 'standard'}")
 
 
+def describe_day_key(key: tuple) -> str:
+    dimension, day, service_id, value, enhanced = key
+    return (f"{dimension} {value or 'none'}, service {service_id}, London, {day:%Y-%m-%d}, "
+            f"{'enhanced' if enhanced else 'standard'}")
+
+
+RELATED = (
+    Related(Referral, _referral_cases, ("person_id", "dash_level", "rj_requested")),
+    Related(Person, _person_cases, ("date_of_birth", "sex", "ethnicity", "disability")),
+    Related(ReferralStrand, _strand_cases),
+    Related(CaseStep, by_column("case_id"), ("case_id", "step")),
+)
+
 DIMENSIONS = register(Provider(
     name="case-dimensions", table=RollupCaseDimensions.__table__, purged=RollupPurgedCaseDimensions.__table__,
     key_fields=KEY_FIELDS, count_names=DIMENSION_COUNTS, case_fields=CASE_FIELDS,
-    related=(
-        Related(Referral, _referral_cases, ("person_id", "dash_level", "rj_requested")),
-        Related(Person, _person_cases, ("date_of_birth", "sex", "ethnicity", "disability")),
-        Related(ReferralStrand, _strand_cases),
-        Related(CaseStep, by_column("case_id"), ("case_id", "step")),
-    ),
-    contributions=contributions, recount=recount, describe_key=describe_key,
+    related=RELATED, contributions=contributions, recount=recount, describe_key=describe_key,
+))
+
+# Touched by the same changes as DIMENSIONS (the same fields and related rows), so both read the same cases in
+# each round and share one statement (registry.shared_read).
+DIMENSION_DAYS = register(Provider(
+    name="case-dimension-days", table=RollupCaseDimensionDays.__table__,
+    purged=RollupPurgedCaseDimensionDays.__table__, key_fields=DAY_KEY_FIELDS, count_names=DIMENSION_COUNTS,
+    case_fields=CASE_FIELDS, related=RELATED, contributions=day_contributions, recount=day_recount,
+    describe_key=describe_day_key,
 ))

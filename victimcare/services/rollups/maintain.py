@@ -23,7 +23,7 @@ from sqlalchemy import event, inspect
 
 from ...models import Case
 from .counts import add_counts
-from .registry import PROVIDERS, Provider
+from .registry import PROVIDERS, Provider, one_round_of_reads
 
 _SEEN = "victimcare.rollups.before"  # provider name -> {case id: {roll-up key: counts}} as the transaction found it
 _NEW = "victimcare.rollups.new"  # Case objects added in this transaction, not yet given an id
@@ -75,7 +75,7 @@ def _before_flush(session, flush_context, instances) -> None:
     for obj in session.new:
         if isinstance(obj, Case):
             session.info.setdefault(_NEW, []).append(obj)
-    with session.no_autoflush:
+    with session.no_autoflush, one_round_of_reads(session):
         for name, ids in _touched(session).items():
             before = seen.setdefault(name, {})
             new_ids = sorted(ids - before.keys())
@@ -115,8 +115,9 @@ def _differences(before_by_case: dict, now: dict, deleted: set) -> tuple[Counter
 def _before_commit(session) -> None:
     session.flush()  # the commit would flush after this event: flush first, so every change is seen
     seen = session.info.pop(_SEEN, {})
-    now = {provider.name: read(session, provider, sorted(seen[provider.name]))
-           for provider in PROVIDERS if seen.get(provider.name)}
+    with one_round_of_reads(session):
+        now = {provider.name: read(session, provider, sorted(seen[provider.name]))
+               for provider in PROVIDERS if seen.get(provider.name)}
     # A deleted case touched every roll-up, rollup_cases among them, which counts every case there is.
     deleted = set(seen.get("cases", {})) - set(now.get("cases", {}))
     for provider in PROVIDERS:

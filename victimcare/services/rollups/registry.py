@@ -9,6 +9,7 @@ A provider's contribution for one case is ``{key: {count name: n}}``: usually on
 case may count in several rows (one per withdrawal reason, say) or in none.
 """
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,6 +68,30 @@ class Provider:
 
 
 PROVIDERS: list[Provider] = []
+_READS = "victimcare.rollups.reads"  # session.info: what each reader found, for one round of reads
+
+
+@contextmanager
+def one_round_of_reads(session):
+    """While ``maintain`` reads the contributions of the touched cases (before a flush, before the commit), a
+    ``shared_read`` of the same cases runs its statement once for every provider that asks."""
+    session.info[_READS] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_READS, None)
+
+
+def shared_read(session, reader: Callable[[Session, list[int]], list], case_ids: list[int]) -> list:
+    """``reader(session, case_ids)``, once a round of reads for the same cases: the breakdown roll-ups by month
+    and by day are counted from the same rows, so the second reuses the first's."""
+    found = session.info.get(_READS)
+    if found is None:
+        return reader(session, case_ids)
+    key = (reader, tuple(case_ids))
+    if key not in found:
+        found[key] = reader(session, case_ids)
+    return found[key]
 
 
 def register(provider: Provider) -> Provider:

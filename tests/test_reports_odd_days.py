@@ -3,7 +3,9 @@ an end month mostly inside the period is now read as the roll-up's month less wh
 less the other days' cases (domain/report_definitions.period_parts): the first and last London days of the
 period count, the day either side does not (Europe/London days, in winter and in summer time), and a purged case
 leaves the figures as counting the cases gives them. The breakdowns read London-wide odd days from the roll-up by
-London day (rollup_case_dimension_days): compared here with counting those days' cases."""
+London day (rollup_case_dimension_days), and the code-rights and attrition reports from theirs
+(rollup_code_rights_days, rollup_code_rights_open_days, rollup_attrition_days, rollup_attrition_reasons_days):
+compared here with counting those days' cases."""
 from datetime import date, datetime, timezone
 
 import pytest
@@ -100,6 +102,8 @@ def from_the_cases(monkeypatch, users):
         for module in (compliance_sql, code_rights, attrition_module, dimension_sql):
             monkeypatch.setattr(module, "period_parts", _counting_the_cases)
         monkeypatch.setattr(dimension_sql, "odd_days_from_day_rollup", lambda filters, by: False)
+        for module in (code_rights, attrition_module):
+            monkeypatch.setattr(module, "london_wide", lambda filters, group_by=None: False)
         try:
             return [_everything(users, period) for period in periods]
         finally:
@@ -142,6 +146,22 @@ def test_every_report_gives_the_figures_counting_the_cases_gives(users, from_the
     now = [_everything(users, period) for period in periods]
     assert now[0]["compliance by service"]["service"][("domestic-abuse", "all")]["received"] == 4
     _same(now, from_the_cases(periods))
+
+
+def test_odd_days_near_today_count_the_rights_of_open_cases_not_yet_due_as_counting_the_cases_does(
+        users, from_the_cases):
+    # Open, nothing recorded, due a week after they were received: those of 25 and 26 November are past due on
+    # Sunday 6 December (the rights expected of every case apply to them), those of December are not.
+    for month, day in ((11, 25), (11, 26), (12, 1), (12, 2), (12, 4), (12, 5)):
+        _case("domestic-abuse", utc(2026, month, day, 10, 0), LAMBETH)
+    _case("domestic-abuse", utc(2026, 11, 20, 10, 0), LAMBETH, told=True)
+    periods = (ReportFilters(date(2026, 12, 4), date(2026, 12, 5)),  # the days counted
+               ReportFilters(date(2026, 12, 3), TODAY),  # December less 1 and 2 December (none after today)
+               ReportFilters(date(2026, 11, 2), date(2026, 12, 5)))
+    found = [_everything(users, period) for period in periods]
+    _same(found, from_the_cases(periods))
+    told = [found[period]["code rights by service"][None] for period in (0, 2)]
+    assert [(t["cases"], t["understand-and-be-understood:applied"]) for t in told] == [(2, 0), (7, 3)]
 
 
 def _same(found: list[dict], counted: list[dict]) -> None:

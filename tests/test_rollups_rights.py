@@ -6,7 +6,7 @@ import importlib.util
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from victimcare.domain.report_definitions import ReportFilters
 from victimcare.extensions import db
@@ -17,10 +17,18 @@ from victimcare.models import (
     JusticeWithdrawalReason,
     Referral,
     RollupAttrition,
+    RollupAttritionDays,
+    RollupAttritionDaysPurged,
     RollupAttritionReasons,
+    RollupAttritionReasonsDays,
+    RollupAttritionReasonsDaysPurged,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
+    RollupCodeRightsDays,
+    RollupCodeRightsDaysPurged,
     RollupCodeRightsOpen,
+    RollupCodeRightsOpenDays,
+    RollupCodeRightsOpenDaysPurged,
     RollupCodeRightsPurged,
 )
 from victimcare.services import rollups
@@ -32,8 +40,8 @@ from victimcare.uow import unit_of_work
 
 from .helpers_cases import count_queries, date_parts, post_case_form, recent_case
 from .helpers_reports import HACKNEY, LAMBETH, bearer_for, make_case
-from .test_attrition import attrition_fixture
-from .test_code_rights_report import code_rights_fixture
+from .test_attrition import _withdraw, attrition_fixture
+from .test_code_rights_report import _case, code_rights_fixture
 
 TOLD, INVESTIGATION = "understand-and-be-understood", "information-about-investigation"
 SPRING = ReportFilters(date(2026, 1, 1), date(2026, 3, 31))
@@ -228,3 +236,99 @@ def test_a_change_that_moves_one_rollup_reads_and_writes_only_that_one(users):
     assert "rollup_cases" in touched
     assert "code_events" not in touched and "rollup_code_rights" not in touched and "rollup_attrition" not in touched
     _clean()
+
+
+DAY_ROLLUPS = {  # by London day, London-wide: (roll-up, purged twin, the count every case there adds to)
+    "code rights": (RollupCodeRightsDays, RollupCodeRightsDaysPurged, "cases"),
+    "open without": (RollupCodeRightsOpenDays, RollupCodeRightsOpenDaysPurged, "without_told_about_code"),
+    "attrition": (RollupAttritionDays, RollupAttritionDaysPurged, "cases"),
+    "reasons": (RollupAttritionReasonsDays, RollupAttritionReasonsDaysPurged, "withdrawals"),
+}
+
+
+def _by_day(purged=False) -> dict:
+    found = {}
+    for name, (table, purged_twin, count) in DAY_ROLLUPS.items():
+        table = purged_twin if purged else table
+        found[name] = {(row.day, row.service_id): row.n for row in db.session.execute(
+            select(table.day, table.service_id, func.sum(getattr(table, count)).label("n"))
+            .group_by(table.day, table.service_id).having(func.sum(getattr(table, count)) > 0))}
+    return found
+
+
+def test_the_rollups_by_day_count_each_case_on_its_london_day(users):
+    # 23:30 UTC is 00:30 the next day in London in summer time, and the same day in winter. Open, not told about
+    # the Code, each withdrew giving a reason.
+    summer = _case("domestic-abuse", datetime(2026, 7, 1, 23, 30, tzinfo=timezone.utc), LAMBETH)
+    winter = _case("domestic-abuse", datetime(2026, 1, 14, 23, 30, tzinfo=timezone.utc), HACKNEY)
+    for case in (summer, winter):
+        _withdraw(case, "before-charge", ["fear-of-suspect"], supported=True)
+    _clean()  # the recount (SQL, with SQLite's London days worked out in Python) equals the changes' counts
+    service = summer.service_id
+    every = {(date(2026, 7, 2), service): 1, (date(2026, 1, 14), service): 1}
+    assert _by_day() == dict.fromkeys(DAY_ROLLUPS, every)
+    with unit_of_work():  # deleted: the day keeps it, and says so in its purged twin
+        for model in (CodeEvent, JusticeWithdrawal):
+            for row in db.session.scalars(select(model).where(model.case_id == winter.id)):
+                db.session.delete(row)
+        db.session.flush()
+        db.session.delete(db.session.get(Case, winter.id))
+    _clean()
+    assert _by_day() == dict.fromkeys(DAY_ROLLUPS, every)
+    assert _by_day(purged=True) == dict.fromkeys(DAY_ROLLUPS, {(date(2026, 1, 14), service): 1})
+
+
+def test_london_wide_odd_days_are_read_from_the_rollups_by_day(users):
+    code_rights_fixture()
+    attrition_fixture()
+    odd = ReportFilters(date(2026, 1, 10), date(2026, 2, 10))
+    options = report_options(Actor.from_user(users["commissioner"]))
+    seen = []
+
+    def statement(conn, cursor, sql, *args):
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        for group_by in ("service", "month", "borough"):
+            raw_code_rights(group_by, odd, options, TODAY)
+        attrition(odd, options, TODAY)
+        attrition(ReportFilters(odd.date_from, odd.date_to, borough=LAMBETH), options, TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    code = [("rollup_code_rights_days" in sql, "code_events" in sql) for sql in seen if "rollup_code_rights" in sql]
+    # By service and by month London-wide from the days; by borough, each borough's odd days from its cases.
+    assert code == [(True, False), (True, False), (False, True)]
+    withdrawals = [("_days" in sql, "justice_withdrawals" in sql) for sql in seen if "rollup_attrition" in sql]
+    assert withdrawals == [(True, False)] * 3 + [(False, True)] * 3  # London-wide; then Lambeth's
+
+
+def test_the_migration_builds_the_rollups_by_day_from_the_rows_there(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from victimcare import create_app
+
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'days.db'}"})
+    with scratch.app_context():
+        upgrade()
+        for i in range(6):
+            case = _case(("domestic-abuse", "hate-crime")[i % 2],
+                         datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc) + timedelta(days=9 * i), LAMBETH,
+                         status=("in-progress", "closed", "new")[i % 3], told=i % 2 == 0, decisions=[(i, i < 3)])
+            if i % 3:
+                _withdraw(case, ("before-charge", "at-trial")[i % 2], ["fear-of-suspect", "delay"][:i % 3],
+                          supported=i % 2 == 0)
+
+        def held():  # rows of all zeros (a case moved on from them) count as absent, as for `rollups check`
+            return {table.__tablename__: {row for row in db.session.execute(select(table.__table__))
+                                          if any(row[len(table.__table__.primary_key.columns):])}
+                    for table, _, _ in DAY_ROLLUPS.values()}
+
+        before = held()
+        downgrade(revision="0093697ff33c")
+        upgrade()
+        assert held() == before and all(len(rows) > 1 for rows in before.values())
+        assert date(2026, 7, 1) in {row.day for row in before["rollup_code_rights_days"]}  # 23:30 UTC, 30 June
+        assert [d.describe() for d in rollups.check()] == []
+        db.session.remove()
+        db.engine.dispose()

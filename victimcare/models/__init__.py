@@ -32,11 +32,19 @@ from .rollup_dimensions import (
 from .rollups import RollupCases, RollupPurgedCases
 from .rollups_rights import (
     RollupAttrition,
+    RollupAttritionDays,
+    RollupAttritionDaysPurged,
     RollupAttritionPurged,
     RollupAttritionReasons,
+    RollupAttritionReasonsDays,
+    RollupAttritionReasonsDaysPurged,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
+    RollupCodeRightsDays,
+    RollupCodeRightsDaysPurged,
     RollupCodeRightsOpen,
+    RollupCodeRightsOpenDays,
+    RollupCodeRightsOpenDaysPurged,
     RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
@@ -56,6 +64,8 @@ __all__ = [
     "MaracAction", "MaracAgendaItem", "MaracHearing", "MaracMeeting", "MaracShare",
     "RollupCases", "RollupPurgedCases", "RollupAttrition", "RollupAttritionPurged", "RollupAttritionReasons",
     "RollupAttritionReasonsPurged", "RollupCodeRights", "RollupCodeRightsOpen",
-    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCaseDimensions", "RollupCaseDimensionDays", "RollupPurgedCaseDimensionDays",
+    "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCodeRightsDays", "RollupCodeRightsDaysPurged",
+    "RollupCodeRightsOpenDays", "RollupCodeRightsOpenDaysPurged", "RollupAttritionDays", "RollupAttritionDaysPurged",
+    "RollupAttritionReasonsDays", "RollupAttritionReasonsDaysPurged", "RollupCaseDimensions", "RollupCaseDimensionDays", "RollupPurgedCaseDimensionDays",
     "RollupPurgedCaseDimensions",
 ]

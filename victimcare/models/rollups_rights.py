@@ -2,6 +2,13 @@
 same transaction as each change to a case, its code events or its withdrawal (victimcare/services/rollups). No
 victim data: counts only, by coded values. "" stands for none in a text key, -1 in a number, so the primary keys
 hold no NULLs (an upsert needs a key NULL never breaks).
+
+Each has a twin by London day received, London-wide (``rollup_code_rights_days``, ``rollup_code_rights_open_days``,
+``rollup_attrition_days``, ``rollup_attrition_reasons_days``): the reports read a period's odd days at its ends
+from them. They keep every key column of the monthly table but the borough, which only a table by borough or a
+period of one borough or BCU reads (those count their odd days from that area's cases): the reports group the odd
+days by service or month and the attrition sections by offence, stage, support or reason, and filter them by
+service and level; the slowest decision (``days``) gives the median.
 """
 from datetime import date
 
@@ -42,7 +49,14 @@ class _Where:
     enhanced: Mapped[bool] = mapped_column(Boolean, primary_key=True, sort_order=-1)
 
 
-class _CodeRightsCounts(_Where):
+class _Day:
+    # The day first, so a period's odd days are one range of the primary key.
+    day: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-3)  # the London day received
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True, sort_order=-2)
+    enhanced: Mapped[bool] = mapped_column(Boolean, primary_key=True, sort_order=-1)
+
+
+class _CodeRights:
     # The slowest police decision's working days from decision to telling the victim (-1: none told).
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
     cases: Mapped[int] = _count()
@@ -65,6 +79,10 @@ class _CodeRightsCounts(_Where):
     open_without_referral: Mapped[int] = _count()
 
 
+class _CodeRightsCounts(_CodeRights, _Where):
+    pass
+
+
 class RollupCodeRights(_CodeRightsCounts, db.Model):
     """Cases by service, area, London month received, enhanced and slowest decision: the code-rights report."""
 
@@ -77,11 +95,15 @@ class RollupCodeRightsPurged(_CodeRightsCounts, db.Model):
     __tablename__ = "rollup_code_rights_purged"
 
 
-class _AttritionCounts(_Where):
+class _Attrition:
     offence: Mapped[str] = mapped_column(String(32), primary_key=True)  # the referral's offence category
     stage: Mapped[str] = mapped_column(String(16), primary_key=True)  # the withdrawal's stage, "" none
     supported: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # by an advocate (False: no withdrawal)
     cases: Mapped[int] = _count()
+
+
+class _AttritionCounts(_Attrition, _Where):
+    pass
 
 
 class RollupAttrition(_AttritionCounts, db.Model):
@@ -94,9 +116,13 @@ class RollupAttritionPurged(_AttritionCounts, db.Model):
     __tablename__ = "rollup_attrition_purged"
 
 
-class _ReasonCounts(_Where):
+class _Reasons:
     reason: Mapped[str] = mapped_column(String(32), primary_key=True)
     withdrawals: Mapped[int] = _count()  # withdrawals giving the reason (several may be given)
+
+
+class _ReasonCounts(_Reasons, _Where):
+    pass
 
 
 class RollupAttritionReasons(_ReasonCounts, db.Model):
@@ -109,10 +135,14 @@ class RollupAttritionReasonsPurged(_ReasonCounts, db.Model):
     __tablename__ = "rollup_attrition_reasons_purged"
 
 
-class _OpenWithoutCounts(_Where):
+class _OpenWithout:
     due: Mapped[date] = mapped_column(Date, primary_key=True)  # the case's first-contact due date
     without_told_about_code: Mapped[int] = _count()
     without_referral: Mapped[int] = _count()
+
+
+class _OpenWithoutCounts(_OpenWithout, _Where):
+    pass
 
 
 class RollupCodeRightsOpen(_OpenWithoutCounts, db.Model):
@@ -129,3 +159,41 @@ class RollupCodeRightsOpenPurged(_OpenWithoutCounts, db.Model):
 
 OPEN_WITHOUT_COUNTS = ("without_told_about_code", "without_referral")
 Index("ix_rollup_code_rights_open_due", RollupCodeRightsOpen.due)
+
+
+# By London day, London-wide (see the module's docstring). Each purged twin holds what deleted cases left in its
+# table: the reports take it off, so an odd day counts the cases there are now, as counting them would.
+
+class RollupCodeRightsDays(_CodeRights, _Day, db.Model):
+    __tablename__ = "rollup_code_rights_days"
+
+
+class RollupCodeRightsDaysPurged(_CodeRights, _Day, db.Model):
+    __tablename__ = "rollup_code_rights_days_purged"
+
+
+class RollupCodeRightsOpenDays(_OpenWithout, _Day, db.Model):
+    __tablename__ = "rollup_code_rights_open_days"
+
+
+class RollupCodeRightsOpenDaysPurged(_OpenWithout, _Day, db.Model):
+    __tablename__ = "rollup_code_rights_open_days_purged"
+
+
+class RollupAttritionDays(_Attrition, _Day, db.Model):
+    __tablename__ = "rollup_attrition_days"
+
+
+class RollupAttritionDaysPurged(_Attrition, _Day, db.Model):
+    __tablename__ = "rollup_attrition_days_purged"
+
+
+class RollupAttritionReasonsDays(_Reasons, _Day, db.Model):
+    __tablename__ = "rollup_attrition_reasons_days"
+
+
+class RollupAttritionReasonsDaysPurged(_Reasons, _Day, db.Model):
+    __tablename__ = "rollup_attrition_reasons_days_purged"
+
+
+Index("ix_rollup_code_rights_open_days_due", RollupCodeRightsOpenDays.due)

@@ -2,9 +2,10 @@
 whether an advocate was supporting them, and the reasons given. Cases are selected as in every other report
 (received in the period, of the service, area and level chosen); each figure is one GROUP BY statement over a
 small union: the period's whole London months from the roll-ups (``rollup_attrition``,
-``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends from the cases (at
-most half a month at each end: report_definitions.period_parts), as the compliance report does. Each part
-carries the month (numbered from 0), so the differencing guard works the same."""
+``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends (at most half a month at
+each end: report_definitions.period_parts) from the roll-ups by London day less their purged twins
+(``rollup_attrition_days``, ``rollup_attrition_reasons_days``, London-wide; for one borough or BCU, from that
+area's cases). Each part carries the month (numbered from 0), so the differencing guard works the same."""
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -22,19 +23,35 @@ from ...models import (
     JusticeWithdrawalReason,
     Referral,
     RollupAttrition,
+    RollupAttritionDays,
+    RollupAttritionDaysPurged,
     RollupAttritionPurged,
     RollupAttritionReasons,
+    RollupAttritionReasonsDays,
+    RollupAttritionReasonsDaysPurged,
     RollupAttritionReasonsPurged,
 )
 from .compliance_sql import month_bucket
 from .options import ReportOptions, case_conditions
-from .rollup_sql import edge_parts, rollup_conditions, rollup_group
+from .rollup_sql import (
+    day_conditions,
+    day_group,
+    edge_parts,
+    from_day_rollups,
+    london_wide,
+    rollup_conditions,
+    rollup_group,
+)
 from .sections import Section, counts_by, section
 
 _STAGE_KEYS = {"before-charge": "before_charge", "after-charge": "after_charge", "at-trial": "at_trial"}
 PER_CASE = ("Counted per case: a victim supported by two services, who withdrew once, is counted on each case "
             "where the withdrawal was recorded.")
 NONE = ""
+# Each roll-up, its purged twin, by London day and its purged twin (_counts).
+ATTRITION_ROLLUPS = (RollupAttrition, RollupAttritionPurged, RollupAttritionDays, RollupAttritionDaysPurged)
+REASON_ROLLUPS = (RollupAttritionReasons, RollupAttritionReasonsPurged, RollupAttritionReasonsDays,
+                  RollupAttritionReasonsDaysPurged)
 
 
 def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
@@ -45,17 +62,22 @@ def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Sec
 def _counts(filters: ReportFilters, options: ReportOptions, today: date, names: tuple[str, ...],
             rollups: tuple, from_rollup: Callable, from_cases: Callable) -> dict:
     """{group: {name: count}} (MonthlyCounts under the differencing guard) from one statement: ``from_rollup(R,
-    months)`` selects (k, m, counts) for months from the roll-up ``R`` (``rollups``: the roll-up and its purged
-    twin), ``from_cases(conditions, month)`` for the odd days at the ends of the period, at most half a month at
-    each end (``period_parts``: an end month may be its roll-up less its purged counts less the other days)."""
+    span)`` selects (k, m, counts) from the roll-up ``R`` (``rollups``: the roll-up and its purged twin, by month,
+    then by London day) for the months or days ``span`` (first, last), ``from_cases(conditions, month)`` for the
+    odd days of one borough or BCU. The odd days at the ends of the period are at most half a month at each end
+    (``period_parts``: an end month may be its roll-up less its purged counts less the other days)."""
     plan = period_parts(filters.date_from, filters.date_to, today)
-    table, purged = rollups
+    table, purged, days, days_purged = rollups
 
     def cases_of(first, last):
         return from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),
                           month_bucket(filters))
 
-    parts = edge_parts(plan, ("k", "m"), cases_of, lambda month: [from_rollup(purged, (month, month))])
+    def days_of(first, last):
+        return from_day_rollups(lambda D: from_rollup(D, (first, last)), ((days, days_purged),), ("k", "m"))
+
+    parts = edge_parts(plan, ("k", "m"), days_of if london_wide(filters) else cases_of,
+                       lambda month: [from_rollup(purged, (month, month))])
     if plan.months:
         parts.append(from_rollup(table, plan.months))
     fine = union_all(*parts).subquery("fine_attrition")
@@ -65,10 +87,14 @@ def _counts(filters: ReportFilters, options: ReportOptions, today: date, names: 
     return {key: counts for key, counts in raw.items() if any(int(n or 0) for n in counts.values())}
 
 
-def _rollup(R, filters: ReportFilters, options: ReportOptions, months, group, counts: dict, *where):
-    return (select(group.label("k"), rollup_group("month", filters, R).label("m"),
-                   *[value.label(name) for name, value in counts.items()])
-            .where(*rollup_conditions(filters, options, months, R), *where))
+def _rollup(R, filters: ReportFilters, options: ReportOptions, span, group, counts: dict, *where):
+    """(k, m, counts) from the roll-up ``R``, by month or by London day, for the months or days ``span``."""
+    if hasattr(R, "day"):
+        month, selected = day_group("month", filters, R), day_conditions(filters, options, span, R)
+    else:
+        month, selected = rollup_group("month", filters, R), rollup_conditions(filters, options, span, R)
+    return (select(group.label("k"), month.label("m"), *[value.label(name) for name, value in counts.items()])
+            .where(*selected, *where))
 
 
 def _by_offence(filters: ReportFilters, options: ReportOptions, today: date) -> Section:
@@ -76,8 +102,8 @@ def _by_offence(filters: ReportFilters, options: ReportOptions, today: date) -> 
     zero = literal_column("0")
     names = ("cases", *_STAGE_KEYS.values(), "stayed")
 
-    def from_rollup(R, months):
-        return _rollup(R, filters, options, months, func.nullif(R.offence, literal(NONE)), {
+    def from_rollup(R, span):
+        return _rollup(R, filters, options, span, func.nullif(R.offence, literal(NONE)), {
             "cases": R.cases,
             **{key: sql_case((R.stage == slug, R.cases), else_=zero) for slug, key in _STAGE_KEYS.items()},
             "stayed": sql_case((R.stage == NONE, R.cases), else_=zero)})
@@ -90,7 +116,7 @@ def _by_offence(filters: ReportFilters, options: ReportOptions, today: date) -> 
                              .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
-    raw = _counts(filters, options, today, names, (RollupAttrition, RollupAttritionPurged), from_rollup,
+    raw = _counts(filters, options, today, names, ATTRITION_ROLLUPS, from_rollup,
                   from_cases)
     return section(
         "withdrawals-by-offence", "Withdrawals by offence", "Offence", OFFENCE_CATEGORIES, raw, [
@@ -108,8 +134,8 @@ def _by_stage_and_support(filters: ReportFilters, options: ReportOptions, today:
     supported = JusticeWithdrawal.supported_by_advocate
     zero = literal_column("0")
 
-    def from_rollup(R, months):
-        return _rollup(R, filters, options, months, R.stage, {
+    def from_rollup(R, span):
+        return _rollup(R, filters, options, span, R.stage, {
             "withdrawals": R.cases,
             "supported": sql_case((R.supported.is_(True), R.cases), else_=zero),
             "not_supported": sql_case((R.supported.is_(False), R.cases), else_=zero)}, R.stage != NONE)
@@ -123,7 +149,7 @@ def _by_stage_and_support(filters: ReportFilters, options: ReportOptions, today:
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
     raw = _counts(filters, options, today, ("withdrawals", "supported", "not_supported"),
-                  (RollupAttrition, RollupAttritionPurged), from_rollup, from_cases)
+                  ATTRITION_ROLLUPS, from_rollup, from_cases)
     return section(
         "withdrawals-by-stage", "Withdrawals by stage and advocate support", "Stage", WITHDRAWAL_STAGES, raw, [
             count_column("withdrawals", "Withdrawals", "Cases where the victim withdrew at this stage."),
@@ -137,8 +163,8 @@ def _by_stage_and_support(filters: ReportFilters, options: ReportOptions, today:
 
 
 def _by_reason(filters: ReportFilters, options: ReportOptions, today: date) -> Section:
-    def from_rollup(R, months):
-        return _rollup(R, filters, options, months, R.reason, {"withdrawals": R.withdrawals})
+    def from_rollup(R, span):
+        return _rollup(R, filters, options, span, R.reason, {"withdrawals": R.withdrawals})
 
     def from_cases(conditions, month):
         return (select(JusticeWithdrawalReason.reason.label("k"), month.label("m"),
@@ -149,8 +175,7 @@ def _by_reason(filters: ReportFilters, options: ReportOptions, today: date) -> S
                              .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
                 .where(*conditions).group_by(literal_column("1"), literal_column("2")))
 
-    raw = _counts(filters, options, today, ("withdrawals",), (RollupAttritionReasons, RollupAttritionReasonsPurged),
-                  from_rollup, from_cases)
+    raw = _counts(filters, options, today, ("withdrawals",), REASON_ROLLUPS, from_rollup, from_cases)
     # Reasons overlap (several per withdrawal) and no total of them is published, so no figure can be worked out
     # from the others: each small count is hidden on its own (primary suppression only).
     rows = [{"key": slug, "label": name, "is_total": False,

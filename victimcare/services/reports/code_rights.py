@@ -2,11 +2,12 @@
 deadline-bound rights the share met on time and the median working days, by service, borough or month.
 
 One statement per table over a small "fine" table of (group, slowest decision) rows: the period's whole London
-months from the roll-up (``rollup_code_rights``, services/rollups/code_rights.py), the odd days at its ends from
-the cases (their code events folded to one row per case; at most half a month at each end, period_parts), and
-the one figure that depends on today, the open cases not yet due for first contact (for whom the two rights
-expected of every case taken on do not apply yet), read from the rows of ``rollup_code_rights_open`` due today or
-later.
+months from the roll-up (``rollup_code_rights``, services/rollups/code_rights.py), the odd days at its ends (at
+most half a month at each end, period_parts) from the roll-up by London day less its purged twin
+(``rollup_code_rights_days``, London-wide; for a table by borough or one borough or BCU, from the cases, their
+code events folded to one row per case), and the one figure that depends on today, the open cases not yet due for
+first contact (for whom the two rights expected of every case taken on do not apply yet), read from the rows of
+``rollup_code_rights_open`` (and for the odd days ``rollup_code_rights_open_days``) due today or later.
 """
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -23,7 +24,11 @@ from ...models import (
     Case,
     CodeEvent,
     RollupCodeRights,
+    RollupCodeRightsDays,
+    RollupCodeRightsDaysPurged,
     RollupCodeRightsOpen,
+    RollupCodeRightsOpenDays,
+    RollupCodeRightsOpenDaysPurged,
     RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
@@ -34,7 +39,15 @@ from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
 from .reading import report_dialect, report_session
-from .rollup_sql import edge_parts, rollup_conditions, rollup_group
+from .rollup_sql import (
+    day_conditions,
+    day_group,
+    edge_parts,
+    from_day_rollups,
+    london_wide,
+    rollup_conditions,
+    rollup_group,
+)
 
 CODE_RIGHTS_GROUP_BYS = ("service", "borough", "month")
 
@@ -95,11 +108,10 @@ def _cases_rows(group_by: str, filters: ReportFilters, within: ReportFilters, op
             .group_by(literal_column("1"), literal_column("2")))  # by position, as compliance_sql explains
 
 
-def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
-                 R=RollupCodeRights):
-    """Fine-table rows for the whole months ``months`` from the roll-up (or its purged twin ``R``): the expected
-    rights counted as applied for every case taken on without an event of it, which ``_not_yet_due_rows``
-    corrects for today."""
+def _rollup_rows(group, where: list, R=RollupCodeRights):
+    """Fine-table rows from the roll-up ``R`` (by month or by day, or a purged twin) in group ``group``, of its rows
+    ``where`` selects: the expected rights counted as applied for every case taken on without an event of it,
+    which ``_not_yet_due_rows`` corrects for today."""
     counts = [R.cases.label("cases")]
     for right, _ in REPORTED_RIGHTS:
         column = RIGHT_COLUMNS[right]
@@ -111,15 +123,14 @@ def _rollup_rows(group_by: str, filters: ReportFilters, options: ReportOptions, 
         if right == DEADLINE_RIGHT:
             counts.append(R.in_time.label(f"{right}:in_time"))
     days = sql_case((R.days != NO_DECISION, R.days), else_=null())
-    return (select(rollup_group(group_by, filters, R).label("g"), days.label("d"), *counts)
-            .where(*rollup_conditions(filters, options, months, R)))
+    return select(group.label("g"), days.label("d"), *counts).where(*where)
 
 
-def _not_yet_due_rows(group_by: str, filters: ReportFilters, options: ReportOptions, months: tuple[date, date],
-                      today: date, R=RollupCodeRightsOpen):
-    """Fine-table rows taking off "applied" the open cases of the whole months ``months`` not yet due for first
-    contact (due today or later) without an event of an expected right: the few rows of
-    ``rollup_code_rights_open`` (or its purged twin ``R``) due today or later (ix_rollup_code_rights_open_due)."""
+def _not_yet_due_rows(group, where: list, today: date, R=RollupCodeRightsOpen):
+    """Fine-table rows taking off "applied" the open cases not yet due for first contact (due today or later)
+    without an event of an expected right: the few rows of ``rollup_code_rights_open`` (or its twin by day, or a
+    purged twin: ``R``) due today or later (ix_rollup_code_rights_open_due, ix_rollup_code_rights_open_days_due)
+    of those ``where`` selects."""
     zero = literal_column("0")
     counts = [zero.label("cases")]
     for right, _ in REPORTED_RIGHTS:
@@ -128,26 +139,42 @@ def _not_yet_due_rows(group_by: str, filters: ReportFilters, options: ReportOpti
         if right == DEADLINE_RIGHT:
             counts.append(zero.label(f"{right}:in_time"))
     # Typed: PostgreSQL takes a bare NULL read back from a subquery (``negated``) for text.
-    return (select(rollup_group(group_by, filters, R).label("g"), cast(null(), Integer).label("d"), *counts)
-            .where(*rollup_conditions(filters, options, months, R), R.due >= today))
+    return select(group.label("g"), cast(null(), Integer).label("d"), *counts).where(*where, R.due >= today)
 
 
 def code_rights_statement(group_by: str, filters: ReportFilters, options: ReportOptions, today: date, dialect: str):
     """The fine table's rows summed by (group, slowest decision): the months from the roll-up, corrected for
-    today, and odd days at the ends of the period from the cases, at most half a month at each end
-    (``period_parts``: an end month may be its roll-up less its purged counts less the other days' cases)."""
+    today, and odd days at the ends of the period, at most half a month at each end, from the roll-ups by day less
+    their purged twins where the table is London-wide, else from the cases (``period_parts``: an end month may be
+    its roll-up less its purged counts less the other days)."""
     plan = period_parts(filters.date_from, filters.date_to, today)
+
+    def months_of(R, months):
+        return rollup_group(group_by, filters, R), rollup_conditions(filters, options, months, R)
 
     def from_cases(first: date, last: date):
         return _cases_rows(group_by, filters, replace(filters, date_from=first, date_to=last), options, today,
                            dialect)
 
-    parts = edge_parts(plan, ("g", "d"), from_cases, lambda month: [
-        _rollup_rows(group_by, filters, options, (month, month), RollupCodeRightsPurged),
-        _not_yet_due_rows(group_by, filters, options, (month, month), today, RollupCodeRightsOpenPurged)])
+    def from_days(first: date, last: date):
+        def rows_of(D):
+            group, where = day_group(group_by, filters, D), day_conditions(filters, options, (first, last), D)
+            if hasattr(D, "due"):
+                return _not_yet_due_rows(group, where, today, D)
+            return _rollup_rows(group, where, D)
+
+        return from_day_rollups(rows_of, ((RollupCodeRightsDays, RollupCodeRightsDaysPurged),
+                                          (RollupCodeRightsOpenDays, RollupCodeRightsOpenDaysPurged)), ("g", "d"))
+
+    def purged_month(month: date):
+        return [_rollup_rows(*months_of(RollupCodeRightsPurged, (month, month)), RollupCodeRightsPurged),
+                _not_yet_due_rows(*months_of(RollupCodeRightsOpenPurged, (month, month)), today,
+                                  RollupCodeRightsOpenPurged)]
+
+    parts = edge_parts(plan, ("g", "d"), from_days if london_wide(filters, group_by) else from_cases, purged_month)
     if plan.months:
-        parts += [_rollup_rows(group_by, filters, options, plan.months),
-                  _not_yet_due_rows(group_by, filters, options, plan.months, today)]
+        parts += [_rollup_rows(*months_of(RollupCodeRights, plan.months)),
+                  _not_yet_due_rows(*months_of(RollupCodeRightsOpen, plan.months), today)]
     fine = union_all(*parts).subquery("fine_code_rights")
     return (select(fine.c.g, fine.c.d, *[func.sum(fine.c[name]).label(name) for name in count_keys()])
             .group_by(fine.c.g, fine.c.d))

@@ -9,7 +9,7 @@ pending - not yet due today; overdue = waiting - waiting but not yet due today.
 """
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal, literal_column, null, select
+from sqlalchemy import Date, and_, func, literal, literal_column, null, select, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.report_definitions import ReportFilters, month_keys
@@ -40,6 +40,34 @@ def month_number(column, filters: ReportFilters):
     whens = [(column < literal(date.fromisoformat(key + "-01"), Date), literal_column(str(i)))
              for i, key in enumerate(keys[1:])]
     return sql_case(*whens, else_=literal_column(str(len(keys) - 1))) if whens else literal_column("0")
+
+
+def london_wide(filters: ReportFilters, group_by: str | None = None) -> bool:
+    """Whether a period's odd days can be read from a roll-up by London day, which is London-wide: not for a table
+    by borough or BCU, nor for one borough or BCU (those count their odd days from that area's cases)."""
+    return group_by not in ("borough", "bcu") and not filters.borough and filters.bcu is None
+
+
+def day_group(group_by: str, filters: ReportFilters, D):
+    """``rollup_group`` for a roll-up by London day ``D`` (by service or by month: see ``london_wide``)."""
+    return D.service_id if group_by == "service" else month_number(D.day, filters)
+
+
+def day_conditions(filters: ReportFilters, options, days: tuple[date, date], D) -> list:
+    """``rollup_conditions`` for a roll-up by London day ``D``, London-wide: the days ``days`` (first and last)."""
+    conditions = [D.day >= days[0], D.day <= days[1]]
+    if filters.service:
+        conditions.append(D.service_id == options.service_id(filters.service))
+    if filters.level:
+        conditions.append(D.enhanced.is_(filters.level == "enhanced"))
+    return conditions
+
+
+def from_day_rollups(rows_of, tables: tuple, keys: tuple[str, ...]):
+    """The days' cases there are now, as one part: ``rows_of(table)`` from each roll-up by London day in
+    ``tables`` ((roll-up, its purged twin) pairs), less what deleted cases left in its purged twin."""
+    parts = [part for table, purged in tables for part in (rows_of(table), negated(rows_of(purged), keys))]
+    return select(union_all(*parts).subquery("days"))
 
 
 def rollup_conditions(filters: ReportFilters, options, months: tuple[date, date], R=RollupCases) -> list:

@@ -1,6 +1,9 @@
 """The attrition roll-ups: cases by service, London area, London month received, enhanced, offence (the
 referral's), withdrawal stage ("" none) and whether an advocate was supporting the victim (``rollup_attrition``),
-and withdrawals by the same and each reason given (``rollup_attrition_reasons``)."""
+and withdrawals by the same and each reason given (``rollup_attrition_reasons``). Each has a twin by London day
+received, London-wide (``rollup_attrition_days``, ``rollup_attrition_reasons_days``), which the report reads a
+period's odd days from, counted from the same read of each touched case as the monthly one
+(``registry.shared_read``)."""
 from sqlalchemy import func, literal, literal_column, select
 
 from ...models import (
@@ -9,17 +12,22 @@ from ...models import (
     JusticeWithdrawalReason,
     Referral,
     RollupAttrition,
+    RollupAttritionDays,
+    RollupAttritionDaysPurged,
     RollupAttritionPurged,
     RollupAttritionReasons,
+    RollupAttritionReasonsDays,
+    RollupAttritionReasonsDaysPurged,
     RollupAttritionReasonsPurged,
 )
 from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import ATTRITION_COUNTS, ATTRITION_REASON_COUNTS
-from .counts import london_month, month_expression
-from .registry import Provider, Related, by_column, register
+from .counts import day_expression, london_day, london_month, month_expression
+from .registry import Provider, Related, by_column, register, shared_read
 
 NONE = ""
 WHERE_FIELDS = ("service_id", "borough_code", "month", "enhanced")
+DAY_FIELDS = ("day", "service_id", "enhanced")
 CASE_FIELDS = ("service_id", "borough_code", "received_at", "enhanced")
 
 
@@ -40,10 +48,19 @@ def _where(row) -> tuple:
     return (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced))
 
 
+def _day(row) -> tuple:
+    return london_day(row.received_at), row.service_id, bool(row.enhanced)
+
+
 def _where_columns(dialect: str) -> list:
     return [Case.service_id.label("service_id"),
             func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
             month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
+
+
+def _day_columns(dialect: str) -> list:
+    return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
+            Case.enhanced.label("enhanced")]
 
 
 def _withdrawals():
@@ -51,33 +68,54 @@ def _withdrawals():
             .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
 
 
-def contributions(session, case_ids: list[int]) -> dict[int, dict]:
+def _per_case(session, case_ids: list[int]) -> list:
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Referral.offence_category,
                         JusticeWithdrawal.stage, JusticeWithdrawal.supported_by_advocate)
                  .select_from(_withdrawals()).where(Case.id.in_(case_ids)))
+    return session.execute(statement).all()
+
+
+def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
     found = {}
-    for row in session.execute(statement):
-        key = (*_where(row), row.offence_category or NONE, row.stage or NONE, bool(row.supported_by_advocate))
+    for row in shared_read(session, _per_case, case_ids):
+        key = (*where(row), row.offence_category or NONE, row.stage or NONE, bool(row.supported_by_advocate))
         found[row.id] = {key: {"cases": 1}}
     return found
 
 
-def recount(dialect: str):
-    return (select(*_where_columns(dialect),
+def day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return contributions(session, case_ids, _day)
+
+
+def recount(dialect: str, where=_where_columns):
+    keys = where(dialect)
+    return (select(*keys,
                    func.coalesce(Referral.offence_category, literal(NONE)).label("offence"),
                    func.coalesce(JusticeWithdrawal.stage, literal(NONE)).label("stage"),
                    func.coalesce(JusticeWithdrawal.supported_by_advocate, literal(False)).label("supported"),
                    func.count().label("cases"))
-            .select_from(_withdrawals()).group_by(*[literal_column(str(i)) for i in range(1, 8)]))
+            .select_from(_withdrawals()).group_by(*[literal_column(str(i)) for i in range(1, len(keys) + 4)]))
 
 
-def reason_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+def day_recount(dialect: str):
+    return recount(dialect, _day_columns)
+
+
+def _reasons_per_case(session, case_ids: list[int]) -> list:
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], JusticeWithdrawalReason.reason)
                  .select_from(_reasons()).where(Case.id.in_(case_ids)))
+    return session.execute(statement).all()
+
+
+def reason_contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
     found: dict[int, dict] = {}
-    for row in session.execute(statement):
-        found.setdefault(row.id, {})[(*_where(row), row.reason)] = {"withdrawals": 1}
+    for row in shared_read(session, _reasons_per_case, case_ids):
+        found.setdefault(row.id, {})[(*where(row), row.reason)] = {"withdrawals": 1}
     return found
+
+
+def reason_day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return reason_contributions(session, case_ids, _day)
 
 
 def _reasons():
@@ -86,10 +124,14 @@ def _reasons():
             .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
 
 
-def reason_recount(dialect: str):
-    return (select(*_where_columns(dialect), JusticeWithdrawalReason.reason.label("reason"),
-                   func.count().label("withdrawals"))
-            .select_from(_reasons()).group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+def reason_recount(dialect: str, where=_where_columns):
+    keys = where(dialect)
+    return (select(*keys, JusticeWithdrawalReason.reason.label("reason"), func.count().label("withdrawals"))
+            .select_from(_reasons()).group_by(*[literal_column(str(i)) for i in range(1, len(keys) + 2)]))
+
+
+def reason_day_recount(dialect: str):
+    return reason_recount(dialect, _day_columns)
 
 
 def _describe_where(service_id, borough, month, enhanced) -> str:
@@ -97,15 +139,20 @@ def _describe_where(service_id, borough, month, enhanced) -> str:
             f"{'enhanced' if enhanced else 'standard'}")
 
 
-def describe_key(key: tuple) -> str:
-    *where, offence, stage, supported = key
-    return (f"{_describe_where(*where)}, {offence or 'no offence'}, "
+def _describe_day(day, service_id, enhanced) -> str:
+    return f"service {service_id}, London, {day:%Y-%m-%d}, {'enhanced' if enhanced else 'standard'}"
+
+
+def describe_key(key: tuple, where=WHERE_FIELDS) -> str:
+    place = (_describe_where if where == WHERE_FIELDS else _describe_day)(*key[:len(where)])
+    offence, stage, supported = key[len(where):]
+    return (f"{place}, {offence or 'no offence'}, "
             + (f"withdrew {stage}, {'supported' if supported else 'not supported'}" if stage else "no withdrawal"))
 
 
-def describe_reason_key(key: tuple) -> str:
-    *where, reason = key
-    return f"{_describe_where(*where)}, reason {reason}"
+def describe_reason_key(key: tuple, where=WHERE_FIELDS) -> str:
+    place = (_describe_where if where == WHERE_FIELDS else _describe_day)(*key[:len(where)])
+    return f"{place}, reason {key[-1]}"
 
 
 WITHDRAWAL_TOUCHES = Related(JusticeWithdrawal, by_column("case_id"))
@@ -121,4 +168,20 @@ ATTRITION_REASONS = register(Provider(
     key_fields=(*WHERE_FIELDS, "reason"), count_names=ATTRITION_REASON_COUNTS, case_fields=CASE_FIELDS,
     related=(WITHDRAWAL_TOUCHES, Related(JusticeWithdrawalReason, _case_of_reason)),
     contributions=reason_contributions, recount=reason_recount, describe_key=describe_reason_key,
+))
+
+# Touched by the same changes as the monthly roll-ups, so each reads the same cases as its monthly twin and shares
+# its statement in each round of reads.
+ATTRITION_DAYS = register(Provider(
+    name="attrition_days", table=RollupAttritionDays.__table__, purged=RollupAttritionDaysPurged.__table__,
+    key_fields=(*DAY_FIELDS, "offence", "stage", "supported"), count_names=ATTRITION_COUNTS,
+    case_fields=ATTRITION.case_fields, related=ATTRITION.related, contributions=day_contributions,
+    recount=day_recount, describe_key=lambda key: describe_key(key, DAY_FIELDS),
+))
+ATTRITION_REASONS_DAYS = register(Provider(
+    name="attrition_reasons_days", table=RollupAttritionReasonsDays.__table__,
+    purged=RollupAttritionReasonsDaysPurged.__table__, key_fields=(*DAY_FIELDS, "reason"),
+    count_names=ATTRITION_REASON_COUNTS, case_fields=CASE_FIELDS, related=ATTRITION_REASONS.related,
+    contributions=reason_day_contributions, recount=reason_day_recount,
+    describe_key=lambda key: describe_reason_key(key, DAY_FIELDS),
 ))

@@ -3,7 +3,10 @@ enhanced and slowest police decision (working days from decision to telling the 
 each reported right the cases with an event of it, the cases whose every decision was told in time, and for the
 two rights expected of every case taken on, the cases without an event of it, closed and open (the report works
 out "applied" for any today from those, models/rollups_rights.py); and ``rollup_code_rights_open``, the open
-cases without those events by first-contact due date, from which the report reads the few not yet due."""
+cases without those events by first-contact due date, from which the report reads the few not yet due. Each has a
+twin by London day received, London-wide (``rollup_code_rights_days``, ``rollup_code_rights_open_days``), which
+the report reads a period's odd days from. All four are counted from one read of each touched case
+(``registry.shared_read``)."""
 from sqlalchemy import and_, func, literal, literal_column, select
 from sqlalchemy import case as sql_case
 
@@ -14,17 +17,24 @@ from ...models import (
     Case,
     CodeEvent,
     RollupCodeRights,
+    RollupCodeRightsDays,
+    RollupCodeRightsDaysPurged,
     RollupCodeRightsOpen,
+    RollupCodeRightsOpenDays,
+    RollupCodeRightsOpenDaysPurged,
     RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
 from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import CODE_RIGHTS_COUNTS, NO_DECISION, OPEN_WITHOUT_COUNTS, RIGHT_COLUMNS
-from .counts import london_month, month_expression
-from .registry import Provider, Related, by_column, register
+from .counts import day_expression, london_day, london_month, month_expression
+from .registry import Provider, Related, by_column, register, shared_read
 
 DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
 KEY_FIELDS = ("service_id", "borough_code", "month", "enhanced", "days")
+DAY_KEY_FIELDS = ("day", "service_id", "enhanced", "days")
+OPEN_KEY_FIELDS = ("service_id", "borough_code", "month", "enhanced", "due")
+OPEN_DAY_KEY_FIELDS = ("day", "service_id", "enhanced", "due")
 CASE_FIELDS = ("service_id", "borough_code", "received_at", "enhanced", "status")
 
 
@@ -54,10 +64,19 @@ def events_per_case(*conditions, join_cases: bool = False):
     return statement.where(*conditions).group_by(CodeEvent.case_id).subquery("events_per_case")
 
 
-def contribution(row) -> tuple[tuple, dict]:
+def _where(row) -> tuple:
+    """(service id, borough code, London month, enhanced) of a case's row; ``_day`` (London day, service id,
+    enhanced) for the roll-ups by day."""
+    return row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced)
+
+
+def _day(row) -> tuple:
+    return london_day(row.received_at), row.service_id, bool(row.enhanced)
+
+
+def contribution(row, where=_where) -> tuple[tuple, dict]:
     days = row.days
-    key = (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced),
-           NO_DECISION if days is None else int(days))
+    key = (*where(row), NO_DECISION if days is None else int(days))
     taken_on = row.status not in NOT_TAKEN_ON_STATUSES
     closed = row.status not in OPEN_CASE_STATUSES
     counts = {"cases": 1}
@@ -71,40 +90,57 @@ def contribution(row) -> tuple[tuple, dict]:
     return key, counts
 
 
-def _per_case(session, case_ids: list[int]):
+def _per_case(session, case_ids: list[int]) -> list:
     events = events_per_case(CodeEvent.case_id.in_(case_ids))
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Case.first_contact_due,
                         *[c for c in events.c if c.name != "case_id"])
                  .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
                  .where(Case.id.in_(case_ids)))
-    return session.execute(statement)
+    return session.execute(statement).all()
 
 
-def contributions(session, case_ids: list[int]) -> dict[int, dict]:
+def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
     found = {}
-    for row in _per_case(session, case_ids):
-        key, counts = contribution(row)
+    for row in shared_read(session, _per_case, case_ids):
+        key, counts = contribution(row, where)
         found[row.id] = {key: counts}
     return found
 
 
-def open_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+def day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return contributions(session, case_ids, _day)
+
+
+def open_contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
     """The open cases' rows of ``rollup_code_rights_open``: keyed by first-contact due date, counting the expected
     rights without an event (a case with both, or closed, or not taken on, counts nowhere)."""
     found = {}
-    for row in _per_case(session, case_ids):
+    for row in shared_read(session, _per_case, case_ids):
         if row.status not in OPEN_CASE_STATUSES or row.status in NOT_TAKEN_ON_STATUSES:
             continue
         counts = {f"without_{RIGHT_COLUMNS[right]}": int(getattr(row, has_column(right)) != 1)
                   for right in EXPECTED_BY_FIRST_CONTACT}
         if any(counts.values()):
-            key = (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at),
-                   bool(row.enhanced), row.first_contact_due)
-            found[row.id] = {key: counts}
+            found[row.id] = {(*where(row), row.first_contact_due): counts}
     return found
 
 
-def recount(dialect: str):
+def open_day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return open_contributions(session, case_ids, _day)
+
+
+def _where_columns(dialect: str) -> list:
+    return [Case.service_id.label("service_id"),
+            func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
+            month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
+
+
+def _day_columns(dialect: str) -> list:
+    return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
+            Case.enhanced.label("enhanced")]
+
+
+def recount(dialect: str, where=_where_columns):
     events = events_per_case()
     taken_on = Case.status.not_in(NOT_TAKEN_ON_STATUSES)
     closed = Case.status.not_in(OPEN_CASE_STATUSES)
@@ -117,25 +153,29 @@ def recount(dialect: str):
         without = and_(taken_on, events.c[has_column(right)].is_(None))
         counts += [func.count(sql_case((and_(without, closed), 1))).label(f"closed_without_{RIGHT_COLUMNS[right]}"),
                    func.count(sql_case((and_(without, ~closed), 1))).label(f"open_without_{RIGHT_COLUMNS[right]}")]
-    return (select(Case.service_id.label("service_id"),
-                   func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
-                   month_expression(dialect).label("month"), Case.enhanced.label("enhanced"),
-                   func.coalesce(events.c.days, literal_column(str(NO_DECISION))).label("days"), *counts)
+    keys = where(dialect)
+    return (select(*keys, func.coalesce(events.c.days, literal_column(str(NO_DECISION))).label("days"), *counts)
             .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
-            .group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+            .group_by(*[literal_column(str(i)) for i in range(1, len(keys) + 2)]))
 
 
-def open_recount(dialect: str):
+def day_recount(dialect: str):
+    return recount(dialect, _day_columns)
+
+
+def open_recount(dialect: str, where=_where_columns):
     events = events_per_case()
     counts = [func.count(sql_case((events.c[has_column(right)].is_(None), 1))).label(f"without_{RIGHT_COLUMNS[right]}")
               for right in EXPECTED_BY_FIRST_CONTACT]
-    return (select(Case.service_id.label("service_id"),
-                   func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
-                   month_expression(dialect).label("month"), Case.enhanced.label("enhanced"),
-                   Case.first_contact_due.label("due"), *counts)
+    keys = where(dialect)
+    return (select(*keys, Case.first_contact_due.label("due"), *counts)
             .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
             .where(Case.status.in_(OPEN_CASE_STATUSES), Case.status.not_in(NOT_TAKEN_ON_STATUSES))
-            .group_by(*[literal_column(str(i)) for i in range(1, 6)]))
+            .group_by(*[literal_column(str(i)) for i in range(1, len(keys) + 2)]))
+
+
+def open_day_recount(dialect: str):
+    return open_recount(dialect, _day_columns)
 
 
 def describe_key(key: tuple) -> str:
@@ -161,7 +201,36 @@ def describe_open_key(key: tuple) -> str:
 
 CODE_RIGHTS_OPEN = register(Provider(
     name="code_rights_open", table=RollupCodeRightsOpen.__table__, purged=RollupCodeRightsOpenPurged.__table__,
-    key_fields=("service_id", "borough_code", "month", "enhanced", "due"), count_names=OPEN_WITHOUT_COUNTS,
+    key_fields=OPEN_KEY_FIELDS, count_names=OPEN_WITHOUT_COUNTS,
     case_fields=(*CASE_FIELDS, "first_contact_due"), related=(Related(CodeEvent, by_column("case_id")),),
     contributions=open_contributions, recount=open_recount, describe_key=describe_open_key,
+))
+
+
+def describe_day_key(key: tuple) -> str:
+    day, service_id, enhanced, days = key
+    return (f"service {service_id}, London, {day:%Y-%m-%d}, {'enhanced' if enhanced else 'standard'}, "
+            f"{'no decision told' if days == NO_DECISION else f'slowest decision {days} working days'}")
+
+
+def describe_open_day_key(key: tuple) -> str:
+    day, service_id, enhanced, due = key
+    return (f"service {service_id}, London, {day:%Y-%m-%d}, {'enhanced' if enhanced else 'standard'}, open, "
+            f"due {due:%Y-%m-%d}")
+
+
+# Touched by the same changes as the monthly roll-ups above, so the four read the same cases and share one
+# statement in each round of reads.
+CODE_RIGHTS_DAYS = register(Provider(
+    name="code_rights_days", table=RollupCodeRightsDays.__table__, purged=RollupCodeRightsDaysPurged.__table__,
+    key_fields=DAY_KEY_FIELDS, count_names=CODE_RIGHTS_COUNTS, case_fields=CASE_FIELDS,
+    related=(Related(CodeEvent, by_column("case_id")),), contributions=day_contributions, recount=day_recount,
+    describe_key=describe_day_key,
+))
+CODE_RIGHTS_OPEN_DAYS = register(Provider(
+    name="code_rights_open_days", table=RollupCodeRightsOpenDays.__table__,
+    purged=RollupCodeRightsOpenDaysPurged.__table__, key_fields=OPEN_DAY_KEY_FIELDS,
+    count_names=OPEN_WITHOUT_COUNTS, case_fields=(*CASE_FIELDS, "first_contact_due"),
+    related=(Related(CodeEvent, by_column("case_id")),), contributions=open_day_contributions,
+    recount=open_day_recount, describe_key=describe_open_day_key,
 ))

@@ -19,9 +19,13 @@ from victimcare.models import (
     RollupAttrition,
     RollupAttritionDays,
     RollupAttritionDaysPurged,
+    RollupAttritionLondon,
+    RollupAttritionLondonPurged,
     RollupAttritionReasons,
     RollupAttritionReasonsDays,
     RollupAttritionReasonsDaysPurged,
+    RollupAttritionReasonsLondon,
+    RollupAttritionReasonsLondonPurged,
     RollupAttritionReasonsPurged,
     RollupCodeRights,
     RollupCodeRightsDays,
@@ -299,11 +303,33 @@ def test_london_wide_odd_days_are_read_from_the_rollups_by_day(users):
     code = [("rollup_code_rights_days" in sql, "code_events" in sql) for sql in seen if "rollup_code_rights" in sql]
     # By service and by month London-wide from the days; by borough, each borough's odd days from its cases.
     assert code == [(True, False), (True, False), (False, True)]
-    withdrawals = [("_days" in sql, "justice_withdrawals" in sql) for sql in seen if "rollup_attrition" in sql]
-    assert withdrawals == [(True, False)] * 3 + [(False, True)] * 3  # London-wide; then Lambeth's
+    withdrawals = [("_london" in sql, "_days" in sql, "justice_withdrawals" in sql)
+                   for sql in seen if "rollup_attrition" in sql]
+    # London-wide: January from the London-wide roll-up less 1 to 9 January, and 1 to 10 February, from the days;
+    # Lambeth's: January from its roll-up, the days from its cases.
+    assert withdrawals == [(True, True, False)] * 3 + [(False, False, True)] * 3
 
 
-def test_the_migration_builds_the_rollups_by_day_from_the_rows_there(tmp_path):
+def test_attrition_is_also_rolled_up_london_wide_by_month(users):
+    lambeth = _case("domestic-abuse", datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc), LAMBETH)  # 23:30 BST
+    hackney = _case("domestic-abuse", datetime(2026, 7, 31, 23, 30, tzinfo=timezone.utc), HACKNEY)  # 1 August
+    for case in (lambeth, hackney):
+        _withdraw(case, "before-charge", ["fear-of-suspect"], supported=True)
+    _clean()
+    london = {(row.month, row.stage): row.cases for row in db.session.execute(select(RollupAttritionLondon.__table__)) if row.cases}
+    assert london == {(date(2026, 7, 1), "before-charge"): 1, (date(2026, 8, 1), "before-charge"): 1}
+    with unit_of_work():  # deleted: the month keeps it, and says so in its purged twin
+        db.session.delete(db.session.scalars(select(JusticeWithdrawal).where(
+            JusticeWithdrawal.case_id == lambeth.id)).one())
+        db.session.flush()
+        db.session.delete(db.session.get(Case, lambeth.id))
+    _clean()
+    assert _sum(RollupAttritionLondon.cases) == 2 and _sum(RollupAttritionReasonsLondon.withdrawals) == 2
+    assert _sum(RollupAttritionLondonPurged.cases, RollupAttritionLondonPurged.month == date(2026, 7, 1)) == 1
+    assert _sum(RollupAttritionReasonsLondonPurged.withdrawals) == 1
+
+
+def test_the_migrations_build_the_rollups_by_day_and_london_wide_from_the_rows_there(tmp_path):
     from flask_migrate import downgrade, upgrade
 
     from victimcare import create_app
@@ -322,7 +348,8 @@ def test_the_migration_builds_the_rollups_by_day_from_the_rows_there(tmp_path):
         def held():  # rows of all zeros (a case moved on from them) count as absent, as for `rollups check`
             return {table.__tablename__: {row for row in db.session.execute(select(table.__table__))
                                           if any(row[len(table.__table__.primary_key.columns):])}
-                    for table, _, _ in DAY_ROLLUPS.values()}
+                    for table in [table for table, _, _ in DAY_ROLLUPS.values()]
+                    + [RollupAttritionLondon, RollupAttritionReasonsLondon]}
 
         before = held()
         downgrade(revision="0093697ff33c")

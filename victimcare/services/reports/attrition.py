@@ -2,10 +2,11 @@
 whether an advocate was supporting them, and the reasons given. Cases are selected as in every other report
 (received in the period, of the service, area and level chosen); each figure is one GROUP BY statement over a
 small union: the period's whole London months from the roll-ups (``rollup_attrition``,
-``rollup_attrition_reasons``: services/rollups/attrition.py) and the odd days at its ends (at most half a month at
-each end: report_definitions.period_parts) from the roll-ups by London day less their purged twins
-(``rollup_attrition_days``, ``rollup_attrition_reasons_days``, London-wide; for one borough or BCU, from that
-area's cases). Each part carries the month (numbered from 0), so the differencing guard works the same."""
+``rollup_attrition_reasons``: services/rollups/attrition.py; London-wide from their twins
+``rollup_attrition_london``, ``rollup_attrition_reasons_london``, a row for London where those have one for each
+area) and the odd days at its ends (at most half a month at each end: report_definitions.period_parts) from the
+roll-ups by London day less their purged twins (``rollup_attrition_days``, ``rollup_attrition_reasons_days``,
+London-wide; for one borough or BCU, from that area's cases). Each part carries the month (numbered from 0), so the differencing guard works the same."""
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -25,14 +26,19 @@ from ...models import (
     RollupAttrition,
     RollupAttritionDays,
     RollupAttritionDaysPurged,
+    RollupAttritionLondon,
+    RollupAttritionLondonPurged,
     RollupAttritionPurged,
     RollupAttritionReasons,
     RollupAttritionReasonsDays,
     RollupAttritionReasonsDaysPurged,
+    RollupAttritionReasonsLondon,
+    RollupAttritionReasonsLondonPurged,
     RollupAttritionReasonsPurged,
 )
 from .compliance_sql import month_bucket
 from .options import ReportOptions, case_conditions
+from .reading import for_small_reads
 from .rollup_sql import (
     day_conditions,
     day_group,
@@ -48,13 +54,16 @@ _STAGE_KEYS = {"before-charge": "before_charge", "after-charge": "after_charge",
 PER_CASE = ("Counted per case: a victim supported by two services, who withdrew once, is counted on each case "
             "where the withdrawal was recorded.")
 NONE = ""
-# Each roll-up, its purged twin, by London day and its purged twin (_counts).
-ATTRITION_ROLLUPS = (RollupAttrition, RollupAttritionPurged, RollupAttritionDays, RollupAttritionDaysPurged)
-REASON_ROLLUPS = (RollupAttritionReasons, RollupAttritionReasonsPurged, RollupAttritionReasonsDays,
-                  RollupAttritionReasonsDaysPurged)
+# (roll-up, its purged twin) by month and area, by month London-wide and by London day London-wide (_counts).
+ATTRITION_ROLLUPS = ((RollupAttrition, RollupAttritionPurged), (RollupAttritionLondon, RollupAttritionLondonPurged),
+                     (RollupAttritionDays, RollupAttritionDaysPurged))
+REASON_ROLLUPS = ((RollupAttritionReasons, RollupAttritionReasonsPurged),
+                  (RollupAttritionReasonsLondon, RollupAttritionReasonsLondonPurged),
+                  (RollupAttritionReasonsDays, RollupAttritionReasonsDaysPurged))
 
 
 def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Section]:
+    for_small_reads()  # each statement sums a few thousand roll-up rows
     return [_by_offence(filters, options, today), _by_stage_and_support(filters, options, today),
             _by_reason(filters, options, today)]
 
@@ -62,12 +71,14 @@ def attrition(filters: ReportFilters, options: ReportOptions, today) -> list[Sec
 def _counts(filters: ReportFilters, options: ReportOptions, today: date, names: tuple[str, ...],
             rollups: tuple, from_rollup: Callable, from_cases: Callable) -> dict:
     """{group: {name: count}} (MonthlyCounts under the differencing guard) from one statement: ``from_rollup(R,
-    span)`` selects (k, m, counts) from the roll-up ``R`` (``rollups``: the roll-up and its purged twin, by month,
-    then by London day) for the months or days ``span`` (first, last), ``from_cases(conditions, month)`` for the
-    odd days of one borough or BCU. The odd days at the ends of the period are at most half a month at each end
-    (``period_parts``: an end month may be its roll-up less its purged counts less the other days)."""
+    span)`` selects (k, m, counts) from the roll-up ``R`` (``rollups``: ATTRITION_ROLLUPS or REASON_ROLLUPS) for
+    the months or days ``span`` (first, last), ``from_cases(conditions, month)`` for the odd days of one borough or
+    BCU. London-wide, the months come from the London-wide twin and the odd days from the roll-up by day. The odd
+    days at the ends of the period are at most half a month at each end (``period_parts``: an end month may be its
+    roll-up less its purged counts less the other days)."""
     plan = period_parts(filters.date_from, filters.date_to, today)
-    table, purged, days, days_purged = rollups
+    by_area, london, (days, days_purged) = rollups
+    table, purged = london if london_wide(filters) else by_area
 
     def cases_of(first, last):
         return from_cases(case_conditions(replace(filters, date_from=first, date_to=last), options),

@@ -12,7 +12,7 @@ first contact (for whom the two rights expected of every case taken on do not ap
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Integer, and_, cast, func, literal_column, null, or_, select, text, true, union_all
+from sqlalchemy import Integer, and_, cast, func, literal_column, null, or_, select, true, union_all
 from sqlalchemy import case as sql_case
 
 from ...domain.clock import london_today
@@ -38,7 +38,7 @@ from ..actors import Actor
 from .compliance import _groups
 from .compliance_sql import _group_expression, _group_key
 from .options import ReportOptions, audit_run, case_conditions, report_options, require_reports
-from .reading import report_dialect, report_session
+from .reading import for_small_reads, report_dialect, report_session
 from .rollup_sql import (
     day_conditions,
     day_group,
@@ -183,8 +183,7 @@ def code_rights_statement(group_by: str, filters: ReportFilters, options: Report
 def raw_code_rights(group_by: str, filters: ReportFilters, options: ReportOptions, today: date) -> dict:
     """{group key, or None for all groups: counts and the deadline-bound right's working-days histogram}."""
     dialect = report_dialect()
-    if dialect == "postgresql":  # a few hundred rows: JIT compilation costs more than it saves (compliance_sql)
-        report_session().execute(text("SET LOCAL jit = off"))
+    for_small_reads()  # a few hundred roll-up rows (and at most half a month of cases at each end)
     statement = code_rights_statement(group_by, filters, options, today, dialect)
     months = month_keys(filters.date_from, filters.date_to)
     keys = count_keys()

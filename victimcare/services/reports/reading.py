@@ -6,7 +6,7 @@ transaction. A replica session is opened on first use in an app context, kept fo
 reads one snapshot) and closed when the app context ends (``close_report_session``).
 """
 from flask import current_app
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from ...extensions import db
@@ -40,6 +40,15 @@ def report_session():
 def report_dialect() -> str:
     """"postgresql" or "sqlite": the dialect of the database the reports read."""
     return report_session().get_bind().dialect.name
+
+
+def for_small_reads() -> None:
+    """PostgreSQL, for the rest of the report's read transaction: no JIT compilation and no parallel workers. A
+    statement summing a few thousand roll-up rows took longer to compile, or to start its workers, than to run
+    (the attrition report, 16th to 15th at 10,000,000 cases: 42 ms with two workers, 23 ms without)."""
+    if report_dialect() == "postgresql":
+        report_session().execute(text("SELECT set_config('jit', 'off', true), "
+                                       "set_config('max_parallel_workers_per_gather', '0', true)"))
 
 
 def close_report_session(exception=None) -> None:

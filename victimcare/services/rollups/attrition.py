@@ -2,8 +2,9 @@
 referral's), withdrawal stage ("" none) and whether an advocate was supporting the victim (``rollup_attrition``),
 and withdrawals by the same and each reason given (``rollup_attrition_reasons``). Each has a twin by London day
 received, London-wide (``rollup_attrition_days``, ``rollup_attrition_reasons_days``), which the report reads a
-period's odd days from, counted from the same read of each touched case as the monthly one
-(``registry.shared_read``)."""
+period's odd days from, and a London-wide monthly twin (``rollup_attrition_london``,
+``rollup_attrition_reasons_london``), which it reads whole months from; each counted from the same read of each
+touched case as the monthly one (``registry.shared_read``)."""
 from sqlalchemy import func, literal, literal_column, select
 
 from ...models import (
@@ -14,10 +15,14 @@ from ...models import (
     RollupAttrition,
     RollupAttritionDays,
     RollupAttritionDaysPurged,
+    RollupAttritionLondon,
+    RollupAttritionLondonPurged,
     RollupAttritionPurged,
     RollupAttritionReasons,
     RollupAttritionReasonsDays,
     RollupAttritionReasonsDaysPurged,
+    RollupAttritionReasonsLondon,
+    RollupAttritionReasonsLondonPurged,
     RollupAttritionReasonsPurged,
 )
 from ...models.rollups import NO_BOROUGH
@@ -28,6 +33,7 @@ from .registry import Provider, Related, by_column, register, shared_read
 NONE = ""
 WHERE_FIELDS = ("service_id", "borough_code", "month", "enhanced")
 DAY_FIELDS = ("day", "service_id", "enhanced")
+LONDON_FIELDS = ("month", "service_id", "enhanced")
 CASE_FIELDS = ("service_id", "borough_code", "received_at", "enhanced")
 
 
@@ -52,6 +58,10 @@ def _day(row) -> tuple:
     return london_day(row.received_at), row.service_id, bool(row.enhanced)
 
 
+def _london(row) -> tuple:
+    return london_month(row.received_at), row.service_id, bool(row.enhanced)
+
+
 def _where_columns(dialect: str) -> list:
     return [Case.service_id.label("service_id"),
             func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
@@ -60,6 +70,11 @@ def _where_columns(dialect: str) -> list:
 
 def _day_columns(dialect: str) -> list:
     return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
+            Case.enhanced.label("enhanced")]
+
+
+def _london_columns(dialect: str) -> list:
+    return [month_expression(dialect).label("month"), Case.service_id.label("service_id"),
             Case.enhanced.label("enhanced")]
 
 
@@ -101,6 +116,14 @@ def day_recount(dialect: str):
     return recount(dialect, _day_columns)
 
 
+def london_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return contributions(session, case_ids, _london)
+
+
+def london_recount(dialect: str):
+    return recount(dialect, _london_columns)
+
+
 def _reasons_per_case(session, case_ids: list[int]) -> list:
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], JusticeWithdrawalReason.reason)
                  .select_from(_reasons()).where(Case.id.in_(case_ids)))
@@ -134,6 +157,14 @@ def reason_day_recount(dialect: str):
     return reason_recount(dialect, _day_columns)
 
 
+def reason_london_contributions(session, case_ids: list[int]) -> dict[int, dict]:
+    return reason_contributions(session, case_ids, _london)
+
+
+def reason_london_recount(dialect: str):
+    return reason_recount(dialect, _london_columns)
+
+
 def _describe_where(service_id, borough, month, enhanced) -> str:
     return (f"service {service_id}, borough {borough or 'none'}, {month:%Y-%m}, "
             f"{'enhanced' if enhanced else 'standard'}")
@@ -143,15 +174,22 @@ def _describe_day(day, service_id, enhanced) -> str:
     return f"service {service_id}, London, {day:%Y-%m-%d}, {'enhanced' if enhanced else 'standard'}"
 
 
+def _describe_london(month, service_id, enhanced) -> str:
+    return f"service {service_id}, London, {month:%Y-%m}, {'enhanced' if enhanced else 'standard'}"
+
+
+_DESCRIBE = {WHERE_FIELDS: _describe_where, DAY_FIELDS: _describe_day, LONDON_FIELDS: _describe_london}
+
+
 def describe_key(key: tuple, where=WHERE_FIELDS) -> str:
-    place = (_describe_where if where == WHERE_FIELDS else _describe_day)(*key[:len(where)])
+    place = _DESCRIBE[where](*key[:len(where)])
     offence, stage, supported = key[len(where):]
     return (f"{place}, {offence or 'no offence'}, "
             + (f"withdrew {stage}, {'supported' if supported else 'not supported'}" if stage else "no withdrawal"))
 
 
 def describe_reason_key(key: tuple, where=WHERE_FIELDS) -> str:
-    place = (_describe_where if where == WHERE_FIELDS else _describe_day)(*key[:len(where)])
+    place = _DESCRIBE[where](*key[:len(where)])
     return f"{place}, reason {key[-1]}"
 
 
@@ -170,8 +208,8 @@ ATTRITION_REASONS = register(Provider(
     contributions=reason_contributions, recount=reason_recount, describe_key=describe_reason_key,
 ))
 
-# Touched by the same changes as the monthly roll-ups, so each reads the same cases as its monthly twin and shares
-# its statement in each round of reads.
+# By London day and London-wide by month: touched by the same changes as the monthly roll-ups, so each reads the
+# same cases as its monthly twin and shares its statement in each round of reads.
 ATTRITION_DAYS = register(Provider(
     name="attrition_days", table=RollupAttritionDays.__table__, purged=RollupAttritionDaysPurged.__table__,
     key_fields=(*DAY_FIELDS, "offence", "stage", "supported"), count_names=ATTRITION_COUNTS,
@@ -184,4 +222,17 @@ ATTRITION_REASONS_DAYS = register(Provider(
     count_names=ATTRITION_REASON_COUNTS, case_fields=CASE_FIELDS, related=ATTRITION_REASONS.related,
     contributions=reason_day_contributions, recount=reason_day_recount,
     describe_key=lambda key: describe_reason_key(key, DAY_FIELDS),
+))
+ATTRITION_LONDON = register(Provider(
+    name="attrition_london", table=RollupAttritionLondon.__table__, purged=RollupAttritionLondonPurged.__table__,
+    key_fields=(*LONDON_FIELDS, "offence", "stage", "supported"), count_names=ATTRITION_COUNTS,
+    case_fields=ATTRITION.case_fields, related=ATTRITION.related, contributions=london_contributions,
+    recount=london_recount, describe_key=lambda key: describe_key(key, LONDON_FIELDS),
+))
+ATTRITION_REASONS_LONDON = register(Provider(
+    name="attrition_reasons_london", table=RollupAttritionReasonsLondon.__table__,
+    purged=RollupAttritionReasonsLondonPurged.__table__, key_fields=(*LONDON_FIELDS, "reason"),
+    count_names=ATTRITION_REASON_COUNTS, case_fields=CASE_FIELDS, related=ATTRITION_REASONS.related,
+    contributions=reason_london_contributions, recount=reason_london_recount,
+    describe_key=lambda key: describe_reason_key(key, LONDON_FIELDS),
 ))

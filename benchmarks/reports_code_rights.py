@@ -7,7 +7,9 @@ The database needs code events and withdrawals (``bulk_seed.seed_code_events_and
 --app wsgi rollups rebuild``). Runs the same service calls the pages and the API make (the SQL, suppression, the
 audit event and its commit): the code-rights report by service, borough and month and the attrition report, over
 the commissioner's whole-month periods (read from the roll-ups, ``rollup_code_rights``, ``rollup_attrition``,
-``rollup_attrition_reasons``) and over a period with odd days at its ends (those days counted from the cases).
+``rollup_attrition_reasons``, London-wide ``rollup_attrition_london`` and ``rollup_attrition_reasons_london``) and
+over periods with odd days at their ends (those days read from the roll-ups by London day, ``rollup_code_rights_days``,
+``rollup_attrition_days`` and the like).
 Each is run once to warm the cache, then ``--repeat`` times; the best and the median are printed. Target: under
 100 ms, as for the compliance report.
 """

@@ -316,7 +316,8 @@ def test_attrition_is_also_rolled_up_london_wide_by_month(users):
     for case in (lambeth, hackney):
         _withdraw(case, "before-charge", ["fear-of-suspect"], supported=True)
     _clean()
-    london = {(row.month, row.stage): row.cases for row in db.session.execute(select(RollupAttritionLondon.__table__)) if row.cases}
+    london = {(row.month, row.stage): row.cases
+              for row in db.session.execute(select(RollupAttritionLondon.__table__)) if row.cases}
     assert london == {(date(2026, 7, 1), "before-charge"): 1, (date(2026, 8, 1), "before-charge"): 1}
     with unit_of_work():  # deleted: the month keeps it, and says so in its purged twin
         db.session.delete(db.session.scalars(select(JusticeWithdrawal).where(

@@ -71,6 +71,7 @@ __all__ = [
     "RollupCodeRightsOpenPurged", "RollupCodeRightsPurged", "RollupCodeRightsDays", "RollupCodeRightsDaysPurged",
     "RollupCodeRightsOpenDays", "RollupCodeRightsOpenDaysPurged", "RollupAttritionDays", "RollupAttritionDaysPurged",
     "RollupAttritionReasonsDays", "RollupAttritionReasonsDaysPurged", "RollupAttritionLondon",
-    "RollupAttritionLondonPurged", "RollupAttritionReasonsLondon", "RollupAttritionReasonsLondonPurged", "RollupCaseDimensions", "RollupCaseDimensionDays", "RollupPurgedCaseDimensionDays",
+    "RollupAttritionLondonPurged", "RollupAttritionReasonsLondon", "RollupAttritionReasonsLondonPurged",
+    "RollupCaseDimensions", "RollupCaseDimensionDays", "RollupPurgedCaseDimensionDays",
     "RollupPurgedCaseDimensions",
 ]

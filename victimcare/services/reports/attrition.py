@@ -6,7 +6,8 @@ small union: the period's whole London months from the roll-ups (``rollup_attrit
 ``rollup_attrition_london``, ``rollup_attrition_reasons_london``, a row for London where those have one for each
 area) and the odd days at its ends (at most half a month at each end: report_definitions.period_parts) from the
 roll-ups by London day less their purged twins (``rollup_attrition_days``, ``rollup_attrition_reasons_days``,
-London-wide; for one borough or BCU, from that area's cases). Each part carries the month (numbered from 0), so the differencing guard works the same."""
+London-wide; for one borough or BCU, from that area's cases). Each part carries the month (numbered from 0), so
+the differencing guard works the same."""
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date

@@ -101,8 +101,7 @@ def from_the_cases(monkeypatch, users):
     def figures(periods):
         for module in (compliance_sql, code_rights, attrition_module, dimension_sql):
             monkeypatch.setattr(module, "period_parts", _counting_the_cases)
-        monkeypatch.setattr(dimension_sql, "odd_days_from_day_rollup", lambda filters, by: False)
-        for module in (code_rights, attrition_module):
+        for module in (code_rights, attrition_module, dimension_sql):
             monkeypatch.setattr(module, "london_wide", lambda filters, group_by=None: False)
         try:
             return [_everything(users, period) for period in periods]

@@ -353,7 +353,7 @@ def test_the_migrations_build_the_rollups_by_day_and_london_wide_from_the_rows_t
                     + [RollupAttritionLondon, RollupAttritionReasonsLondon]}
 
         before = held()
-        downgrade(revision="0093697ff33c")
+        downgrade(revision="9420cbc94f46")
         upgrade()
         assert held() == before and all(len(rows) > 1 for rows in before.values())
         assert date(2026, 7, 1) in {row.day for row in before["rollup_code_rights_days"]}  # 23:30 UTC, 30 June

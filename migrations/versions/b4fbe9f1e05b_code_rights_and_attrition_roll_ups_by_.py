@@ -9,7 +9,7 @@ as services/rollups/code_rights.py and attrition.py count today, so later change
 migration built.
 
 Revision ID: b4fbe9f1e05b
-Revises: 0093697ff33c
+Revises: 9420cbc94f46
 Create Date: 2026-12-07 03:22:08.069908
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4fbe9f1e05b'
-down_revision = '0093697ff33c'
+down_revision = '9420cbc94f46'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ a report period are read from it.
 """
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -63,6 +63,12 @@ class RollupCaseDimensions(_DimensionCounts, db.Model):
     """What the breakdown reports sum (equality, service measures, outcomes)."""
 
     __tablename__ = "rollup_case_dimensions"
+
+
+# A table by borough reads every area's rows of one dimension for a range of months: the primary key (area second)
+# serves London-wide reads, and PostgreSQL scanned the whole table for these instead (outcomes by borough, 12 months
+# at 10,000,000 cases: 84-121 ms, 10 ms with this index).
+Index("ix_rollup_case_dimensions_month", RollupCaseDimensions.dimension, RollupCaseDimensions.month)
 
 
 class RollupPurgedCaseDimensions(_DimensionCounts, db.Model):

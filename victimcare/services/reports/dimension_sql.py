@@ -3,13 +3,14 @@ rather than by scanning the cases: the equality and outcomes reports, and the se
 hate crime, restorative justice and Victims' Commissioner complaint sections.
 
 One statement: the period's whole London months from the roll-up (the rows summed over every borough unless a
-borough, a BCU or a table by borough is asked for), the odd days at its ends (outside whole months) from the
-roll-up by London day less its purged counts (``rollup_case_dimension_days``, London-wide; for one borough or BCU,
-or a table by borough, from the cases through the same per-case SQL the roll-up is counted with), or an end month
-as its roll-up less its purged counts less the other days (report_definitions.period_parts), and the two figures that depend on today: "due"
-for first contact (the roll-up holds contacted + pending; the cases not yet due, read from the partial index
-ix_cases_not_yet_due, are taken off) and a complaint response "overdue now" (the roll-up holds those awaited; the
-few not yet due, from ix_cases_response_awaited, are taken off). Under the differencing guard every count is
+borough, a BCU or a table by borough is asked for); the odd days at its ends (outside whole months) from the
+roll-up by London day less its purged counts (``rollup_case_dimension_days``, London-wide; for one borough or
+BCU, or a table by borough, from the cases through the same per-case SQL the roll-up is counted with:
+``rollup_sql.london_wide``), or an end month as its roll-up less its purged counts less the other days
+(report_definitions.period_parts); and the two figures that depend on today: "due" for first contact (the
+roll-up holds contacted + pending; the cases not yet due, read from the partial index ix_cases_not_yet_due, are
+taken off) and a complaint response "overdue now" (the roll-up holds those awaited; the few not yet due, from
+ix_cases_response_awaited, are taken off). Under the differencing guard every count is
 split by month (a MonthlyCount), as sections.counts_by does.
 """
 from dataclasses import replace
@@ -31,7 +32,7 @@ from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
-from .rollup_sql import edge_parts, month_number, negated, rollup_conditions, rollup_group
+from .rollup_sql import edge_parts, from_day_rollups, london_wide, month_number, rollup_conditions, rollup_group
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
@@ -94,12 +95,6 @@ def _corrections(dialect, dimensions, conditions, today, by, bucket) -> list:
     return parts
 
 
-def odd_days_from_day_rollup(filters: ReportFilters, by: str | None) -> bool:
-    """Whether the odd days at a period's ends can be read from the roll-up by London day, which is London-wide:
-    not for a table by borough, nor for one borough or BCU (those count their odd days from that area's cases)."""
-    return by != "borough" and not filters.borough and filters.bcu is None
-
-
 def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today: date, service_ids, by, guarded):
     """One statement: the whole months from the roll-up, the odd days from the cases, today's corrections."""
     dialect = report_dialect()
@@ -137,13 +132,12 @@ def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today
 
     def from_day_rollup(first, last):
         """The days' cases there are now: the roll-up by day less what deleted cases left in it."""
-        keys = ("dim", "val", "g", "m")
-        both = union_all(from_days(D, first, last), negated(from_days(PurgedDays, first, last), keys))
-        return select(both.subquery("days"))
+        return from_day_rollups(lambda table: from_days(table, first, last), ((D, PurgedDays),),
+                                ("dim", "val", "g", "m"))
 
     parts = [from_rollup(R, plan.months)] if plan.months else []
     parts += edge_parts(plan, ("dim", "val", "g", "m"),
-                        from_day_rollup if odd_days_from_day_rollup(filters, by) else from_cases,
+                        from_day_rollup if london_wide(filters, by) else from_cases,
                         lambda month: [from_rollup(RollupPurgedCaseDimensions, (month, month))])
     parts += _corrections(dialect, dimensions, [*case_conditions(filters, options), *extra], today, by, case_bucket)
     both = union_all(*parts).subquery("dimension_parts")

@@ -44,10 +44,10 @@ def previous_months(period: ReportFilters, months: int) -> ReportFilters:
 
 
 def _tables(filters: ReportFilters, options: ReportOptions, today: date) -> dict[str, list[dict]]:
-    """Published rows by service and by borough (two scans), and London's total row."""
+    """Published rows by service and by borough (two statements), and London's total row."""
     services = _publish("service", filters, options, raw_figures("service", filters, options, today).get("service", {}))
-    lottery = raw_figures("lottery", filters, options, today)
-    boroughs = _publish("borough", filters, options, lottery.get("borough", {}))
+    # By borough alone: the lottery's statement adds the BCU table, which this page does not show (a third more).
+    boroughs = _publish("borough", filters, options, raw_figures("borough", filters, options, today).get("borough", {}))
     codes = options.borough_by_code()
     return {"London": [{**services[-1], "label": "London"}], "Service": services[:-1],
             "Borough": [row for row in boroughs[:-1] if row["key"] in codes]}

@@ -3,9 +3,10 @@ recount), and adding counts to a roll-up table with one upsert."""
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, and_, func, literal, select, text, type_coerce
+from sqlalchemy import Date, Integer, and_, any_, bindparam, func, literal, select, text, type_coerce
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ...domain.clock import LONDON
 from ...extensions import db
@@ -44,6 +45,15 @@ def month_expression(dialect: str, received_at=Case.received_at):
     whens = [(received_at < london_midnight_utc(next_month(m)), literal(m, Date)) for m in months[:-1]]
     return type_coerce(sql_case(*whens, else_=literal(months[-1], Date)) if whens else literal(months[-1], Date),
                        Date)
+
+
+def among(session, column, ids: list[int]):
+    """``column`` is one of ``ids``, as SQL: on PostgreSQL one array parameter (``= ANY``), since psycopg parses
+    a statement's text for its placeholders each time it runs one it has not cached, and the breakdown roll-up's
+    read of a batch of 500 cases repeated IN (500 placeholders) in each of its seven branches: 40 ms a read."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("among_ids", list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def day_expression(dialect: str, received_at=Case.received_at):

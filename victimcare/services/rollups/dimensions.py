@@ -35,7 +35,7 @@ from ...models.rollup_dimensions import (
     RollupPurgedCaseDimensions,
 )
 from ...models.rollups import NO_BOROUGH
-from .counts import NOT_DUE_UNLESS_CONTACTED, day_expression, london_day, month_expression
+from .counts import NOT_DUE_UNLESS_CONTACTED, among, day_expression, london_day, month_expression
 from .registry import Provider, Related, by_column, register, shared_read
 
 EQUALITY_DIMENSIONS = ("age-band", "sex", "ethnicity", "disability")
@@ -206,12 +206,15 @@ def all_dimensions() -> tuple[str, ...]:
 
 def _case_values(session, case_ids: list[int]) -> list[tuple]:
     """(case id, dimension, London day received, service id, value, borough code, enhanced, counts) for each
-    case-value row of the cases as the database holds them now (one statement; the counts as DIMENSION_COUNTS)."""
-    rows = case_rows(session.get_bind().dialect.name, all_dimensions(), [Case.id.in_(case_ids)], Case.received_at)
+    case-value row of the cases as the database holds them now (one statement). The counts are a dict of those of
+    DIMENSION_COUNTS that are not 0 (most are: a case counts once a key, by few of its counts), shared by every
+    key the row counts under, so never changed in place."""
+    rows = case_rows(session.get_bind().dialect.name, all_dimensions(), [among(session, Case.id, case_ids)],
+                     Case.received_at)
     days: dict = {}  # a batch of the bulk import has ~20 rows a case, and few distinct times received
     result = session.execute(select(rows))
     at = {name: index for index, name in enumerate(result.keys())}
-    counted_at = [at[name] for name in DIMENSION_COUNTS]
+    counted_at = [(name, at[name]) for name in DIMENSION_COUNTS]
     case_at, dimension_at, received_at, service_at, value_at, borough_at, enhanced_at = (at[name] for name in (
         "case_id", "dimension", "month", "service_id", "value", "borough_code", "enhanced"))
     found = []
@@ -219,17 +222,16 @@ def _case_values(session, case_ids: list[int]) -> list[tuple]:
         if (day := days.get(row[received_at])) is None:
             day = days[row[received_at]] = london_day(row[received_at])
         found.append((row[case_at], row[dimension_at], day, row[service_at], row[value_at], row[borough_at],
-                      bool(row[enhanced_at]), tuple(int(row[index]) for index in counted_at)))
+                      bool(row[enhanced_at]), {name: int(row[index]) for name, index in counted_at if row[index]}))
     return found
 
 
-def _add(of_case: dict, key: tuple, counted: tuple) -> None:
+def _add(of_case: dict, key: tuple, counted: dict) -> None:
     counts = of_case.get(key)
     if counts is None:
-        of_case[key] = dict(zip(DIMENSION_COUNTS, counted))
-    else:
-        for name, n in zip(DIMENSION_COUNTS, counted):
-            counts[name] += n
+        of_case[key] = counted
+    else:  # a new dict: ``counted`` is shared with the row's other keys
+        of_case[key] = {name: counts.get(name, 0) + counted.get(name, 0) for name in {*counts, *counted}}
 
 
 def contributions(session, case_ids: list[int]) -> dict[int, dict]:

@@ -27,7 +27,7 @@ from ...models import (
 )
 from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import ATTRITION_COUNTS, ATTRITION_REASON_COUNTS
-from .counts import day_expression, london_day, london_month, month_expression
+from .counts import among, day_expression, london_day, london_month, month_expression
 from .registry import Provider, Related, by_column, register, shared_read
 
 NONE = ""
@@ -86,7 +86,7 @@ def _withdrawals():
 def _per_case(session, case_ids: list[int]) -> list:
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Referral.offence_category,
                         JusticeWithdrawal.stage, JusticeWithdrawal.supported_by_advocate)
-                 .select_from(_withdrawals()).where(Case.id.in_(case_ids)))
+                 .select_from(_withdrawals()).where(among(session, Case.id, case_ids)))
     return session.execute(statement).all()
 
 
@@ -126,7 +126,7 @@ def london_recount(dialect: str):
 
 def _reasons_per_case(session, case_ids: list[int]) -> list:
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], JusticeWithdrawalReason.reason)
-                 .select_from(_reasons()).where(Case.id.in_(case_ids)))
+                 .select_from(_reasons()).where(among(session, Case.id, case_ids)))
     return session.execute(statement).all()
 
 

@@ -1,13 +1,13 @@
 """The compliance roll-up (``rollup_cases``): cases by service, London area, London month received, enhanced and
 working days to first contact (-1: none yet), counting received, contacted in time, accepted, pending and
 waiting (models/rollups.py)."""
-from sqlalchemy import func, literal, literal_column, select
 from sqlalchemy import case as sql_case
+from sqlalchemy import func, literal, literal_column, select
 
 from ...domain.vocab import OPEN_CASE_STATUSES
 from ...models import Case, RollupCases, RollupPurgedCases
 from ...models.rollups import NO_BOROUGH, NOT_CONTACTED, ROLLUP_COUNTS
-from .counts import NOT_DUE_UNLESS_CONTACTED, london_month, month_expression
+from .counts import NOT_DUE_UNLESS_CONTACTED, among, london_month, month_expression
 from .registry import Provider, register
 
 # The fields of a case that move a roll-up figure; a change to any other (a note, the version) costs nothing.
@@ -34,7 +34,7 @@ def contributions(session, case_ids: list[int]) -> dict[int, dict]:
     """{case id: {key: counts}} for the cases as the database holds them now (missing: no such case)."""
     columns = [getattr(Case, name) for name in RELEVANT_FIELDS]
     found = {}
-    for row in session.execute(select(Case.id, *columns).where(Case.id.in_(case_ids))):
+    for row in session.execute(select(Case.id, *columns).where(among(session, Case.id, case_ids))):
         key, counts = contribution(row)
         found[row.id] = {key: counts}
     return found

@@ -27,7 +27,7 @@ from ...models import (
 )
 from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import CODE_RIGHTS_COUNTS, NO_DECISION, OPEN_WITHOUT_COUNTS, RIGHT_COLUMNS
-from .counts import day_expression, london_day, london_month, month_expression
+from .counts import among, day_expression, london_day, london_month, month_expression
 from .registry import Provider, Related, by_column, register, shared_read
 
 DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
@@ -91,11 +91,11 @@ def contribution(row, where=_where) -> tuple[tuple, dict]:
 
 
 def _per_case(session, case_ids: list[int]) -> list:
-    events = events_per_case(CodeEvent.case_id.in_(case_ids))
+    events = events_per_case(among(session, CodeEvent.case_id, case_ids))
     statement = (select(Case.id, *[getattr(Case, name) for name in CASE_FIELDS], Case.first_contact_due,
                         *[c for c in events.c if c.name != "case_id"])
                  .select_from(Case.__table__.outerjoin(events, events.c.case_id == Case.id))
-                 .where(Case.id.in_(case_ids)))
+                 .where(among(session, Case.id, case_ids)))
     return session.execute(statement).all()
 
 

@@ -2,6 +2,7 @@
 recount), and adding counts to a roll-up table with one upsert."""
 import json
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from sqlalchemy import Date, Integer, and_, any_, bindparam, func, literal, select, text, type_coerce
 from sqlalchemy import case as sql_case
@@ -16,10 +17,15 @@ from ...models import Case
 NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
 
 
+# Kept for the few thousand latest times: each touched case is keyed by its London month and day for several
+# roll-ups, and a batch of the bulk import shares a handful of times received (22,000 conversions a 5,000-row
+# import without this: 0.2 s).
+@lru_cache(maxsize=4096)
 def london_month(moment) -> date:
-    return moment.astimezone(LONDON).date().replace(day=1)
+    return london_day(moment).replace(day=1)
 
 
+@lru_cache(maxsize=4096)
 def london_day(moment) -> date:
     return moment.astimezone(LONDON).date()
 

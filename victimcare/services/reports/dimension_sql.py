@@ -32,7 +32,15 @@ from ..rollups.counts import NOT_DUE_UNLESS_CONTACTED
 from ..rollups.dimensions import awaiting_response, case_rows
 from .options import ReportOptions, case_conditions
 from .reading import report_dialect, report_session
-from .rollup_sql import edge_parts, from_day_rollups, london_wide, month_number, rollup_conditions, rollup_group
+from .rollup_sql import (
+    day_conditions,
+    day_group,
+    edge_parts,
+    from_day_rollups,
+    london_wide,
+    rollup_conditions,
+    rollup_group,
+)
 from .sections import MonthlyCount, guarded_months
 
 R = RollupCaseDimensions
@@ -120,14 +128,10 @@ def _statement(dimensions, filters: ReportFilters, options: ReportOptions, today
         return select(*_counted(rows.c, rows.c.dimension, rows.c.value, _by(rows.c, by), rows.c.month))
 
     def from_days(table, first, last):
-        where = [table.dimension.in_(dimensions), table.day >= first, table.day <= last]
-        if filters.service:
-            where.append(table.service_id == options.service_id(filters.service))
-        if filters.level:
-            where.append(table.enhanced.is_(filters.level == "enhanced"))
+        where = [table.dimension.in_(dimensions), *day_conditions(filters, options, (first, last), table)]
         if service_ids is not None:
             where.append(table.service_id.in_(service_ids))
-        bucket = month_number(table.day, filters) if guarded else literal_column("0")
+        bucket = day_group("month", filters, table) if guarded else literal_column("0")
         return select(*_counted(table, table.dimension, table.value, _by(table, by), bucket)).where(*where)
 
     def from_day_rollup(first, last):

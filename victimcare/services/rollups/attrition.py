@@ -25,9 +25,8 @@ from ...models import (
     RollupAttritionReasonsLondonPurged,
     RollupAttritionReasonsPurged,
 )
-from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import ATTRITION_COUNTS, ATTRITION_REASON_COUNTS
-from .counts import among, day_expression, london_day, london_month, month_expression
+from .counts import among, by_area, by_area_columns, by_day, by_day_columns, by_london_month, by_london_month_columns
 from .registry import Provider, Related, by_column, register, shared_read
 
 NONE = ""
@@ -50,34 +49,6 @@ def _case_of_reason(session, reason) -> set[int]:
     return ids
 
 
-def _where(row) -> tuple:
-    return (row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced))
-
-
-def _day(row) -> tuple:
-    return london_day(row.received_at), row.service_id, bool(row.enhanced)
-
-
-def _london(row) -> tuple:
-    return london_month(row.received_at), row.service_id, bool(row.enhanced)
-
-
-def _where_columns(dialect: str) -> list:
-    return [Case.service_id.label("service_id"),
-            func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
-            month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
-
-
-def _day_columns(dialect: str) -> list:
-    return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
-            Case.enhanced.label("enhanced")]
-
-
-def _london_columns(dialect: str) -> list:
-    return [month_expression(dialect).label("month"), Case.service_id.label("service_id"),
-            Case.enhanced.label("enhanced")]
-
-
 def _withdrawals():
     return (Case.__table__.join(Referral.__table__, Referral.id == Case.referral_id)
             .outerjoin(JusticeWithdrawal.__table__, JusticeWithdrawal.case_id == Case.id))
@@ -90,7 +61,7 @@ def _per_case(session, case_ids: list[int]) -> list:
     return session.execute(statement).all()
 
 
-def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
+def contributions(session, case_ids: list[int], where=by_area) -> dict[int, dict]:
     found = {}
     for row in shared_read(session, _per_case, case_ids):
         key = (*where(row), row.offence_category or NONE, row.stage or NONE, bool(row.supported_by_advocate))
@@ -99,10 +70,10 @@ def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]
 
 
 def day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return contributions(session, case_ids, _day)
+    return contributions(session, case_ids, by_day)
 
 
-def recount(dialect: str, where=_where_columns):
+def recount(dialect: str, where=by_area_columns):
     keys = where(dialect)
     return (select(*keys,
                    func.coalesce(Referral.offence_category, literal(NONE)).label("offence"),
@@ -113,15 +84,15 @@ def recount(dialect: str, where=_where_columns):
 
 
 def day_recount(dialect: str):
-    return recount(dialect, _day_columns)
+    return recount(dialect, by_day_columns)
 
 
 def london_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return contributions(session, case_ids, _london)
+    return contributions(session, case_ids, by_london_month)
 
 
 def london_recount(dialect: str):
-    return recount(dialect, _london_columns)
+    return recount(dialect, by_london_month_columns)
 
 
 def _reasons_per_case(session, case_ids: list[int]) -> list:
@@ -130,7 +101,7 @@ def _reasons_per_case(session, case_ids: list[int]) -> list:
     return session.execute(statement).all()
 
 
-def reason_contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
+def reason_contributions(session, case_ids: list[int], where=by_area) -> dict[int, dict]:
     found: dict[int, dict] = {}
     for row in shared_read(session, _reasons_per_case, case_ids):
         found.setdefault(row.id, {})[(*where(row), row.reason)] = {"withdrawals": 1}
@@ -138,7 +109,7 @@ def reason_contributions(session, case_ids: list[int], where=_where) -> dict[int
 
 
 def reason_day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return reason_contributions(session, case_ids, _day)
+    return reason_contributions(session, case_ids, by_day)
 
 
 def _reasons():
@@ -147,22 +118,22 @@ def _reasons():
             .join(Case.__table__, Case.id == JusticeWithdrawal.case_id))
 
 
-def reason_recount(dialect: str, where=_where_columns):
+def reason_recount(dialect: str, where=by_area_columns):
     keys = where(dialect)
     return (select(*keys, JusticeWithdrawalReason.reason.label("reason"), func.count().label("withdrawals"))
             .select_from(_reasons()).group_by(*[literal_column(str(i)) for i in range(1, len(keys) + 2)]))
 
 
 def reason_day_recount(dialect: str):
-    return reason_recount(dialect, _day_columns)
+    return reason_recount(dialect, by_day_columns)
 
 
 def reason_london_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return reason_contributions(session, case_ids, _london)
+    return reason_contributions(session, case_ids, by_london_month)
 
 
 def reason_london_recount(dialect: str):
-    return reason_recount(dialect, _london_columns)
+    return reason_recount(dialect, by_london_month_columns)
 
 
 def _describe_where(service_id, borough, month, enhanced) -> str:

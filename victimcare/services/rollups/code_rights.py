@@ -7,7 +7,7 @@ cases without those events by first-contact due date, from which the report read
 twin by London day received, London-wide (``rollup_code_rights_days``, ``rollup_code_rights_open_days``), which
 the report reads a period's odd days from. All four are counted from one read of each touched case
 (``registry.shared_read``)."""
-from sqlalchemy import and_, func, literal, literal_column, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy import case as sql_case
 
 from ...domain.code_rights import EXPECTED_BY_FIRST_CONTACT, NOT_TAKEN_ON_STATUSES, is_deadline_bound
@@ -25,9 +25,8 @@ from ...models import (
     RollupCodeRightsOpenPurged,
     RollupCodeRightsPurged,
 )
-from ...models.rollups import NO_BOROUGH
 from ...models.rollups_rights import CODE_RIGHTS_COUNTS, NO_DECISION, OPEN_WITHOUT_COUNTS, RIGHT_COLUMNS
-from .counts import among, day_expression, london_day, london_month, month_expression
+from .counts import among, by_area, by_area_columns, by_day, by_day_columns
 from .registry import Provider, Related, by_column, register, shared_read
 
 DEADLINE_RIGHT = next(right for right, _ in REPORTED_RIGHTS if is_deadline_bound(right))
@@ -64,17 +63,7 @@ def events_per_case(*conditions, join_cases: bool = False):
     return statement.where(*conditions).group_by(CodeEvent.case_id).subquery("events_per_case")
 
 
-def _where(row) -> tuple:
-    """(service id, borough code, London month, enhanced) of a case's row; ``_day`` (London day, service id,
-    enhanced) for the roll-ups by day."""
-    return row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced)
-
-
-def _day(row) -> tuple:
-    return london_day(row.received_at), row.service_id, bool(row.enhanced)
-
-
-def contribution(row, where=_where) -> tuple[tuple, dict]:
+def contribution(row, where=by_area) -> tuple[tuple, dict]:
     days = row.days
     key = (*where(row), NO_DECISION if days is None else int(days))
     taken_on = row.status not in NOT_TAKEN_ON_STATUSES
@@ -99,7 +88,7 @@ def _per_case(session, case_ids: list[int]) -> list:
     return session.execute(statement).all()
 
 
-def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
+def contributions(session, case_ids: list[int], where=by_area) -> dict[int, dict]:
     found = {}
     for row in shared_read(session, _per_case, case_ids):
         key, counts = contribution(row, where)
@@ -108,10 +97,10 @@ def contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]
 
 
 def day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return contributions(session, case_ids, _day)
+    return contributions(session, case_ids, by_day)
 
 
-def open_contributions(session, case_ids: list[int], where=_where) -> dict[int, dict]:
+def open_contributions(session, case_ids: list[int], where=by_area) -> dict[int, dict]:
     """The open cases' rows of ``rollup_code_rights_open``: keyed by first-contact due date, counting the expected
     rights without an event (a case with both, or closed, or not taken on, counts nowhere)."""
     found = {}
@@ -126,21 +115,10 @@ def open_contributions(session, case_ids: list[int], where=_where) -> dict[int, 
 
 
 def open_day_contributions(session, case_ids: list[int]) -> dict[int, dict]:
-    return open_contributions(session, case_ids, _day)
+    return open_contributions(session, case_ids, by_day)
 
 
-def _where_columns(dialect: str) -> list:
-    return [Case.service_id.label("service_id"),
-            func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
-            month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
-
-
-def _day_columns(dialect: str) -> list:
-    return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
-            Case.enhanced.label("enhanced")]
-
-
-def recount(dialect: str, where=_where_columns):
+def recount(dialect: str, where=by_area_columns):
     events = events_per_case()
     taken_on = Case.status.not_in(NOT_TAKEN_ON_STATUSES)
     closed = Case.status.not_in(OPEN_CASE_STATUSES)
@@ -160,10 +138,10 @@ def recount(dialect: str, where=_where_columns):
 
 
 def day_recount(dialect: str):
-    return recount(dialect, _day_columns)
+    return recount(dialect, by_day_columns)
 
 
-def open_recount(dialect: str, where=_where_columns):
+def open_recount(dialect: str, where=by_area_columns):
     events = events_per_case()
     counts = [func.count(sql_case((events.c[has_column(right)].is_(None), 1))).label(f"without_{RIGHT_COLUMNS[right]}")
               for right in EXPECTED_BY_FIRST_CONTACT]
@@ -175,7 +153,7 @@ def open_recount(dialect: str, where=_where_columns):
 
 
 def open_day_recount(dialect: str):
-    return open_recount(dialect, _day_columns)
+    return open_recount(dialect, by_day_columns)
 
 
 def describe_key(key: tuple) -> str:

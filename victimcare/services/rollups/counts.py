@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from ...domain.clock import LONDON
 from ...extensions import db
 from ...models import Case
+from ...models.rollups import NO_BOROUGH
 
 # A case the service declined or passed on, and never contacted, is not counted as due for contact.
 NOT_DUE_UNLESS_CONTACTED = ("declined", "transferred")
@@ -28,6 +29,37 @@ def london_month(moment) -> date:
 @lru_cache(maxsize=4096)
 def london_day(moment) -> date:
     return moment.astimezone(LONDON).date()
+
+
+# A case's place in a roll-up keyed by where and when it was received, as Python over a row of the case (with
+# service_id, borough_code, received_at, enhanced) and as SQL columns for a recount: by area and London month
+# (``by_area``), by London day London-wide (``by_day``), by London month London-wide (``by_london_month``).
+def by_area(row) -> tuple:
+    return row.service_id, row.borough_code or NO_BOROUGH, london_month(row.received_at), bool(row.enhanced)
+
+
+def by_day(row) -> tuple:
+    return london_day(row.received_at), row.service_id, bool(row.enhanced)
+
+
+def by_london_month(row) -> tuple:
+    return london_month(row.received_at), row.service_id, bool(row.enhanced)
+
+
+def by_area_columns(dialect: str) -> list:
+    return [Case.service_id.label("service_id"),
+            func.coalesce(Case.borough_code, literal(NO_BOROUGH)).label("borough_code"),
+            month_expression(dialect).label("month"), Case.enhanced.label("enhanced")]
+
+
+def by_day_columns(dialect: str) -> list:
+    return [day_expression(dialect).label("day"), Case.service_id.label("service_id"),
+            Case.enhanced.label("enhanced")]
+
+
+def by_london_month_columns(dialect: str) -> list:
+    return [month_expression(dialect).label("month"), Case.service_id.label("service_id"),
+            Case.enhanced.label("enhanced")]
 
 
 def next_month(month: date) -> date:
